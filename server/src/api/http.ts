@@ -1,0 +1,81 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { AppError, isAppError, type Role } from '@tongban/shared';
+import type { SessionUser } from '../auth/AuthService';
+import type { Logger } from '../logger';
+
+/** Thin-route toolkit: parse with a shared schema, require a role, map AppError to a response. */
+
+export const SESSION_COOKIE = 'tongban_sid';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: SessionUser;
+    sessionToken?: string;
+  }
+}
+
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new AppError('VALIDATION_FAILED', {
+      details: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return r.data;
+}
+
+export function currentUser(req: Request): SessionUser {
+  if (!req.user) throw new AppError('AUTH_REQUIRED');
+  return req.user;
+}
+
+export function requireRole(req: Request, ...roles: Role[]): SessionUser {
+  const user = currentUser(req);
+  if (!roles.includes(user.role)) throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role, allowed: roles } });
+  return user;
+}
+
+/** Wraps an async handler so a thrown AppError reaches the error middleware. */
+export function route(fn: (req: Request, res: Response) => unknown | Promise<unknown>): RequestHandler {
+  return (req, res, next) => {
+    Promise.resolve()
+      .then(() => fn(req, res))
+      .catch(next);
+  };
+}
+
+export function errorMiddleware(log: Logger) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    void next;
+    let appErr: AppError;
+    if (isAppError(err)) appErr = err;
+    else if (isBodyParserError(err) && err.type === 'entity.parse.failed') appErr = new AppError('MALFORMED_JSON');
+    else if (isBodyParserError(err) && err.type === 'entity.too.large') appErr = new AppError('UPLOAD_TOO_LARGE');
+    else {
+      log.error({ err, path: req.path, method: req.method }, 'unhandled error');
+      appErr = new AppError('INTERNAL');
+    }
+    if (appErr.status >= 500 && isAppError(err)) log.error({ code: appErr.code, path: req.path }, 'server error');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(appErr.status).json(appErr.toBody());
+  };
+}
+
+function isBodyParserError(e: unknown): e is { type: string } {
+  return typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string';
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const k = part.slice(0, i).trim();
+    if (k) out[k] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}

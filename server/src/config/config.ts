@@ -1,0 +1,74 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '@tongban/shared';
+
+/** The one place that reads the environment. Everything else receives a Config. */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(0, 65535).default(8080),
+    PUBLIC_URL: z.url().optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEMO_PASSWORD: z.string().min(8, 'DEMO_PASSWORD must have at least 8 characters').optional(),
+    SEED_DEMO: bool.default(true),
+    SITE_ID: z
+      .string()
+      .regex(/^[a-z0-9-]{2,32}$/, 'SITE_ID: 2–32 lowercase letters, digits or dashes')
+      .default('gd'),
+    SESSION_TTL_HOURS: int(1, 24 * 30).default(12),
+    UPLOAD_MAX_BYTES: int(1024, 1024 ** 3).default(20 * 1024 * 1024),
+    SFU_WORKERS: int(1, 64).default(os.availableParallelism()),
+    RTC_MIN_PORT: int(1024, 65535).default(40000),
+    RTC_MAX_PORT: int(1024, 65535).default(40999),
+    RTC_LISTEN_IP: z.string().min(1).default('0.0.0.0'),
+    RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+    TLS_CERT: z.string().min(1).optional(),
+    TLS_KEY: z.string().min(1).optional(),
+    TLS_SELF_SIGNED: bool.default(false),
+    OCR_WORKERS: int(0, 32).default(os.availableParallelism()),
+    OCR_DATA_DIR: z.string().min(1).optional(),
+    OCR_JOB_TIMEOUT_MS: int(1000, 3_600_000).default(120_000),
+  })
+  .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
+  .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {
+    message: 'TLS_CERT and TLS_KEY must be set together',
+    path: ['TLS_CERT'],
+  });
+
+export type Env = z.infer<typeof ConfigSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  ocrDataDir: string;
+  repoRoot: string;
+}
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Env> = {}): Config {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse({ ...clean, ...overrides });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new AppError('CONFIG_INVALID', {
+      details: problems,
+      zh: `配置有误：${problems.join('；')}`,
+      en: `Invalid configuration: ${problems.join('; ')}`,
+    });
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    dataDir: path.resolve(c.DATA_DIR),
+    ocrDataDir: path.resolve(c.OCR_DATA_DIR ?? path.join(REPO_ROOT, '.ocr-data')),
+    repoRoot: REPO_ROOT,
+  };
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { loadConfig } from './config/config';
+import { createLogger } from './logger';
+import { createContext } from './context';
+import { listen } from './app';
+import { seedDemo } from './seed/demoSeed';
+import { isAppError } from '@tongban/shared';
+
+/** `npm start`: one process serving the client, the API, socket.io, the SFU and the OCR pool. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (isAppError(e)) {
+      console.error(`配置错误 / configuration error:\n  ${(e.details as string[]).join('\n  ')}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const ctx = createContext(config, log);
+  if (config.SEED_DEMO) {
+    const seed = await seedDemo(ctx, config.DEMO_PASSWORD);
+    if (seed.seeded) {
+      log.info('demo data seeded');
+      if (seed.generatedPassword) console.log(`\n演示账号 Demo logins: clerk / reviewer / supervisor / admin — password: ${seed.password}\n(set DEMO_PASSWORD to choose it)\n`);
+    }
+  }
+  const tls = config.TLS_CERT && config.TLS_KEY ? { cert: fs.readFileSync(config.TLS_CERT), key: fs.readFileSync(config.TLS_KEY) } : undefined;
+  const app = await listen(ctx, tls);
+  log.info({ url: app.url }, 'Tongban Desk is running');
+  console.log(`\n通办视审台 Tongban Desk: ${app.url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await ctx.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import type { Server as SocketServer, Socket } from 'socket.io';
+import type { AppContext } from '../context';
+import { parseCookies, SESSION_COOKIE } from '../api/http';
+import type { SessionUser } from '../auth/AuthService';
+
+export interface SocketData {
+  user?: SessionUser;
+}
+export type AppSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+
+/**
+ * socket.io namespaces. The login session authenticates the default namespace the same way as
+ * the REST API; feature namespaces (signalling, job progress) attach here.
+ */
+export function attachRealtime(ctx: AppContext, io: SocketServer): void {
+  io.use((socket, next) => {
+    const token = parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
+    const user = ctx.auth.userForToken(token);
+    if (!user) return next(new Error('AUTH_REQUIRED'));
+    (socket.data as SocketData).user = user;
+    next();
+  });
+  io.on('connection', (socket) => {
+    const user = (socket.data as SocketData).user!;
+    // Rooms per office and per user let services push queue and progress updates.
+    void socket.join([`office:${user.officeId}`, `user:${user.id}`]);
+  });
+}

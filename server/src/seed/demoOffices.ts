@@ -1,0 +1,19 @@
+import type { Office, Role } from '@tongban/shared';
+
+/** Demo offices: two intake windows in Guangdong, two handling offices in other provinces. */
+export const DEMO_OFFICES: Office[] = [
+  { id: 'gd-sg-window', code: 'GD-SG', name: '韶关市政务服务中心跨省通办专窗', kind: 'intake', province: '广东省', city: '韶关市' },
+  { id: 'gd-sz-window', code: 'GD-SZ', name: '深圳市福田区政务服务中心跨省通办专窗', kind: 'intake', province: '广东省', city: '深圳市' },
+  { id: 'hn-cs-office', code: 'HN-CS', name: '长沙市政务服务中心业务属地审批窗口', kind: 'handling', province: '湖南省', city: '长沙市' },
+  { id: 'sc-cd-office', code: 'SC-CD', name: '成都市政务服务中心业务属地审批窗口', kind: 'handling', province: '四川省', city: '成都市' },
+];
+
+/** The four documented demo logins, plus a second clerk and reviewer elsewhere so office checks can be tried. */
+export const DEMO_USERS: Array<{ username: string; displayName: string; role: Role; officeId: string }> = [
+  { username: 'clerk', displayName: '李窗口', role: 'clerk', officeId: 'gd-sg-window' },
+  { username: 'reviewer', displayName: '王审核', role: 'reviewer', officeId: 'hn-cs-office' },
+  { username: 'supervisor', displayName: '陈主管', role: 'supervisor', officeId: 'gd-sg-window' },
+  { username: 'admin', displayName: '系统管理员', role: 'admin', officeId: 'gd-sg-window' },
+  { username: 'clerk2', displayName: '张窗口', role: 'clerk', officeId: 'gd-sz-window' },
+  { username: 'reviewer2', displayName: '刘审核', role: 'reviewer', officeId: 'sc-cd-office' },
+];

@@ -1,0 +1,26 @@
+import type { AppContext } from '../context';
+import { SYSTEM_ACTOR } from '../audit/AuditLedger';
+import { DEMO_OFFICES, DEMO_USERS } from './demoOffices';
+
+export interface SeedResult {
+  seeded: boolean;
+  password?: string;
+  generatedPassword: boolean;
+}
+
+/** Seeds the demo offices, accounts and catalog on an empty database (audited like any change). */
+export async function seedDemo(ctx: AppContext, password: string | undefined): Promise<SeedResult> {
+  const existing = ctx.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number;
+  if (existing > 0) return { seeded: false, generatedPassword: false };
+  const generated = !password;
+  const pw = password ?? ctx.ids.token(9);
+  ctx.db.transaction(() => {
+    const insertOffice = ctx.db.prepare('INSERT INTO offices (id, code, name, kind, province, city) VALUES (@id, @code, @name, @kind, @province, @city)');
+    for (const o of DEMO_OFFICES) {
+      insertOffice.run(o);
+      ctx.ledger.append(SYSTEM_ACTOR, 'seed.office', { details: { officeId: o.id, name: o.name } });
+    }
+  })();
+  for (const u of DEMO_USERS) await ctx.auth.createUser({ ...u, password: pw }, SYSTEM_ACTOR);
+  return { seeded: true, password: pw, generatedPassword: generated };
+}
