@@ -1,0 +1,1 @@
+/* Intentionally empty: link_whole in mediasoup's meson.build needs a build target. */
