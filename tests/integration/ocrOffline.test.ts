@@ -33,7 +33,7 @@ describe('offline OCR data (installed by npm install)', () => {
       const out = execFileSync(
         'unshare',
         ['-n', process.execPath, '--import', tsx, path.join(import.meta.dirname, '../support/offline/recogniseChinese.ts'), ocrDataDir, text],
-        { cwd, encoding: 'utf8', timeout: 90_000 },
+        { cwd, encoding: 'utf8', timeout: 90_000, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       const result = JSON.parse(out.trim().split('\n').pop()!) as { text: string; confidence: number };
       expect(result.text).toBe(text);
