@@ -1,0 +1,102 @@
+import { Suspense, useEffect, useRef, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
+import type { Role } from '@tongban/shared';
+import { useAuth } from '../auth/AuthContext';
+import { useOffices } from '../api/reference';
+import { onConnectionState, type ConnectionState } from '../api/socket';
+import { ROLE_LABELS } from '../format';
+import { useI18n } from '../i18n';
+import { useDisplayPrefs } from '../ui';
+
+interface NavEntry {
+  to: string;
+  zh: string;
+  en: string;
+  roles: Role[];
+}
+
+const NAV: NavEntry[] = [
+  { to: '/desk', zh: '我的办件', en: 'My cases', roles: ['clerk', 'supervisor'] },
+  { to: '/queue', zh: '待审队列', en: 'Review queue', roles: ['reviewer', 'supervisor'] },
+  { to: '/ledger', zh: '工作台账', en: 'Work ledger', roles: ['supervisor', 'admin'] },
+  { to: '/check', zh: '设备检测', en: 'Device check', roles: ['clerk', 'reviewer', 'supervisor'] },
+];
+
+/** Header (who, where, language, large text, logout), skip link and the page outlet. */
+export function AppLayout() {
+  const { user, logout } = useAuth();
+  const { t, lang, setLang } = useI18n();
+  const { largeText, setLargeText } = useDisplayPrefs();
+  const { officeName } = useOffices();
+  const location = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const [conn, setConn] = useState<ConnectionState>('offline');
+
+  useEffect(() => onConnectionState(setConn), []);
+
+  // Move focus to the new page's content so keyboard and screen-reader users start at the top of it.
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    mainRef.current?.focus();
+  }, [location.pathname]);
+
+  if (!user) return null;
+  const entries = NAV.filter((n) => n.roles.includes(user.role));
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('跳到主要内容', 'Skip to main content')}
+      </a>
+      <header className="app-header">
+        <Link className="app-brand" to="/">
+          {t('通办视审台', 'Tongban Desk')}
+        </Link>
+        <nav className="app-nav" aria-label={t('主导航', 'Main')}>
+          {entries.map((n) => (
+            <NavLink key={n.to} to={n.to}>
+              {t(n.zh, n.en)}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="app-user">
+          <div className="who">
+            <span>
+              {user.displayName} · {ROLE_LABELS[user.role][lang]}
+            </span>
+            <span>{officeName(user.officeId)}</span>
+          </div>
+          <button type="button" className="header-btn" lang={lang === 'zh' ? 'en' : 'zh-CN'} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+            {lang === 'zh' ? 'English' : '中文'}
+          </button>
+          <button type="button" className="header-btn" aria-pressed={largeText} onClick={() => setLargeText(!largeText)}>
+            {t('大字模式', 'Large text')}
+          </button>
+          <button type="button" className="header-btn" onClick={() => void logout()}>
+            {t('退出登录', 'Log out')}
+          </button>
+        </div>
+      </header>
+      {conn === 'reconnecting' && (
+        <div className="conn-banner" role="status">
+          {t('与服务器的实时连接已断开，正在重新连接…', 'Live connection lost; reconnecting…')}
+        </div>
+      )}
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              {t('正在加载…', 'Loading…')}
+            </p>
+          }
+        >
+          <Outlet />
+        </Suspense>
+      </main>
+    </>
+  );
+}

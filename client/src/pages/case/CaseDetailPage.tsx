@@ -1,0 +1,135 @@
+import { Component, lazy, Suspense, useCallback, type ReactNode } from 'react';
+import { useParams } from 'react-router-dom';
+import type { AuditEventView, CaseDetailResponse, CaseView } from '@tongban/shared';
+import { useApiData } from '../../api/useApiData';
+import { useOffices } from '../../api/reference';
+import { useAuth } from '../../auth/AuthContext';
+import { Deadline } from '../../components/Deadline';
+import { MaterialsChecklist } from '../../components/materials/MaterialsChecklist';
+import type { CasePanelProps } from '../../features/panelProps';
+import { formatDateTime } from '../../format';
+import { useI18n } from '../../i18n';
+import { Alert, Card, PageHeader, StateBadge } from '../../ui';
+import { AuditTrail } from './AuditTrail';
+import { CaseActions } from './CaseActions';
+import { MaterialsViewer } from './MaterialsViewer';
+
+// Feature panels owned by other teams; each gets the same props.
+const PrecheckPanel = lazy(() => import('../../features/precheck/PrecheckPanel'));
+const ReviewPanel = lazy(() => import('../../features/call/ReviewPanel'));
+const HandoffPanel = lazy(() => import('../../features/handoff/HandoffPanel'));
+
+/** States in which the intake window may still add materials (first intake, or 补正). */
+const UPLOAD_STATES: ReadonlySet<CaseView['state']> = new Set(['draft', 'needs_correction']);
+
+export function CaseDetailPage() {
+  const { id = '' } = useParams();
+  const { t, lang, errorText } = useI18n();
+  const { user } = useAuth();
+  const { officeName } = useOffices();
+  const detail = useApiData<CaseDetailResponse>(`/api/cases/${encodeURIComponent(id)}`);
+  const audit = useApiData<{ events: AuditEventView[] }>(`/api/cases/${encodeURIComponent(id)}/audit`);
+  const reloadDetail = detail.reload;
+  const reloadAudit = audit.reload;
+  const onChanged = useCallback(() => {
+    reloadDetail();
+    reloadAudit();
+  }, [reloadDetail, reloadAudit]);
+
+  if (detail.error && !detail.data) return <Alert tone="block" title={t('无法打开办件', 'Cannot open the case')}>{errorText(detail.error)}</Alert>;
+  if (!detail.data) return <p className="muted" role="status">{t('正在加载办件…', 'Loading the case…')}</p>;
+
+  const { case: c, materials, allowedActions, item } = detail.data;
+  const panelProps: CasePanelProps = { caseView: c, materials, item, allowedActions, onChanged };
+  const canUpload = UPLOAD_STATES.has(c.state) && user?.officeId === c.intakeOfficeId && (user.role === 'clerk' || user.role === 'supervisor');
+
+  return (
+    <>
+      <PageHeader title={<span className="mono">{c.caseNo}</span>} subtitle={c.itemName} actions={<StateBadge state={c.state} />} />
+      <div className="grid-2">
+        <Card title={t('办件信息', 'Case')}>
+          <dl className="kv">
+            <dt>{t('申请人', 'Applicant')}</dt>
+            <dd>{c.applicant.name}</dd>
+            <dt>{t('身份证号', 'ID number')}</dt>
+            <dd className="mono">{c.applicant.idNumber ?? c.applicant.idNumberMasked}</dd>
+            <dt>{t('联系电话', 'Phone')}</dt>
+            <dd className="mono">{c.applicant.phone ?? c.applicant.phoneMasked}</dd>
+            {c.company && (
+              <>
+                <dt>{t('企业', 'Company')}</dt>
+                <dd>
+                  {c.company.name}
+                  <br />
+                  <span className="mono">{c.company.uscc}</span>
+                </dd>
+              </>
+            )}
+            <dt>{t('事项', 'Service item')}</dt>
+            <dd>
+              {item.name} <span className="muted mono">{item.code}</span>
+            </dd>
+            <dt>{t('收件窗口', 'Intake window')}</dt>
+            <dd>{officeName(c.intakeOfficeId)}</dd>
+            <dt>{t('实施机关', 'Handling office')}</dt>
+            <dd>{officeName(c.handlingOfficeId)}</dd>
+            <dt>{t('收件时间', 'Received')}</dt>
+            <dd>{formatDateTime(c.createdAt, lang)}</dd>
+            <dt>{t('办结时限', 'Deadline')}</dt>
+            <dd>
+              <Deadline c={c} /> <span className="muted">({t(`法定时限 ${item.timeLimitDays} 个工作日`, `time limit ${item.timeLimitDays} working days`)})</span>
+            </dd>
+          </dl>
+        </Card>
+        <Card title={t('办理操作', 'Actions')}>
+          <CaseActions caseId={c.id} allowedActions={allowedActions} onChanged={onChanged} />
+          {detail.error != null && <Alert tone="warn">{errorText(detail.error)}</Alert>}
+        </Card>
+      </div>
+
+      <Card title={t('申请材料', 'Materials')}>
+        <MaterialsChecklist caseId={c.id} item={item} materials={materials} onUploaded={reloadDetail} canUpload={canUpload} />
+        <MaterialsViewer materials={materials} item={item} />
+      </Card>
+
+      <PanelSlot name={t('智能预审', 'Pre-check')}>
+        <PrecheckPanel {...panelProps} />
+      </PanelSlot>
+      <PanelSlot name={t('视频审查', 'Video review')}>
+        <ReviewPanel {...panelProps} />
+      </PanelSlot>
+      <PanelSlot name={t('转递与办结', 'Handoff')}>
+        <HandoffPanel {...panelProps} />
+      </PanelSlot>
+
+      <Card title={t('责任追溯记录', 'Audit trail')}>
+        {audit.error ? <Alert tone="block">{errorText(audit.error)}</Alert> : <AuditTrail events={audit.data?.events ?? []} officeName={officeName} />}
+      </Card>
+    </>
+  );
+}
+
+/** A feature panel in its own card; if it fails to load or crashes, the rest of the page keeps working. */
+function PanelSlot({ name, children }: { name: string; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <div className="card">
+      <PanelBoundary fallback={<Alert tone="warn">{t(`“${name}”模块暂时无法显示，请刷新页面重试。`, `The "${name}" panel cannot be shown; reload the page.`)}</Alert>}>
+        <Suspense fallback={<p className="muted">{t('正在加载…', 'Loading…')}</p>}>{children}</Suspense>
+      </PanelBoundary>
+    </div>
+  );
+}
+
+class PanelBoundary extends Component<{ fallback: ReactNode; children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override componentDidCatch(error: unknown) {
+    console.warn('case panel failed', error);
+  }
+  override render() {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
+}

@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import type { CaseListResponse, CaseState } from '@tongban/shared';
+import { useApiData } from '../../api/useApiData';
+import { useOffices } from '../../api/reference';
+import { useAuth } from '../../auth/AuthContext';
+import { CaseTable } from '../../components/CaseTable';
+import { StateFilter } from '../../components/StateFilter';
+import { useI18n } from '../../i18n';
+import { Alert, Button, Card, PageHeader } from '../../ui';
+
+const REFRESH_MS = 30_000;
+
+/** 待审队列: cases routed to the reviewer's handling office, the longest-waiting first. */
+export function QueuePage() {
+  const { t, errorText } = useI18n();
+  const { user } = useAuth();
+  const { officeName } = useOffices();
+  const [state, setState] = useState<CaseState | ''>('');
+  const { data, error, loading, reload } = useApiData<CaseListResponse>(`/api/cases?scope=queue${state ? `&state=${state}` : ''}`);
+  const [now, setNow] = useState(() => Date.now());
+
+  // Keep waiting times and the list fresh while the reviewer watches the queue.
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      setNow(Date.now());
+      reload();
+    }, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [reload]);
+
+  const cases = [...(data?.cases ?? [])].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+  const waitingReview = cases.filter((c) => c.state === 'in_review' || c.state === 'prechecked').length;
+
+  return (
+    <>
+      <PageHeader
+        title={t('待审队列', 'Review queue')}
+        subtitle={user ? t(`转至 ${officeName(user.officeId)} 的办件`, `Cases routed to ${officeName(user.officeId)}`) : undefined}
+      />
+      <div className="stat-grid">
+        <div className="stat">
+          <div className="stat-value">{cases.length}</div>
+          <div className="stat-label">{t('队列中的办件', 'Cases in queue')}</div>
+        </div>
+        <div className="stat">
+          <div className="stat-value">{waitingReview}</div>
+          <div className="stat-label">{t('待视频审查', 'Awaiting review')}</div>
+        </div>
+        <div className="stat">
+          <div className="stat-value" style={{ color: 'var(--block-fg)' }}>
+            {cases.filter((c) => c.overdue).length}
+          </div>
+          <div className="stat-label">{t('已超期', 'Overdue')}</div>
+        </div>
+      </div>
+      <Card
+        title={t('办件（等待最久的在前）', 'Cases (longest waiting first)')}
+        actions={
+          <div className="filters">
+            <StateFilter value={state} onChange={setState} />
+            <Button
+              onClick={() => {
+                setNow(Date.now());
+                reload();
+              }}
+              busy={loading}
+            >
+              {t('刷新', 'Refresh')}
+            </Button>
+          </div>
+        }
+      >
+        {error ? <Alert tone="block">{errorText(error)}</Alert> : loading && !data ? <p className="muted">{t('正在加载…', 'Loading…')}</p> : <CaseTable cases={cases} caption={t('待审队列', 'Review queue')} showWaiting now={now} />}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,12 @@
+export { Alert } from './Alert';
+export { Badge, type Tone } from './Badge';
+export { Button, type ButtonProps, type ButtonVariant } from './Button';
+export { Card } from './Card';
+export { Dialog } from './Dialog';
+export { DisplayPrefsProvider, useDisplayPrefs } from './DisplayPrefs';
+export { PageHeader } from './PageHeader';
+export { ProgressBar } from './ProgressBar';
+export { Select, type SelectOption } from './Select';
+export { StateBadge } from './StateBadge';
+export { TextField } from './TextField';
+export { ToastProvider, useToast } from './Toast';
