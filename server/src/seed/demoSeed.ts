@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { SYSTEM_ACTOR } from '../audit/AuditLedger';
+import { DEMO_SERVICE_ITEMS } from '@tongban/shared/catalog/items';
 import { DEMO_OFFICES, DEMO_USERS } from './demoOffices';
 
 export interface SeedResult {
@@ -20,6 +21,7 @@ export async function seedDemo(ctx: AppContext, password: string | undefined): P
       insertOffice.run(o);
       ctx.ledger.append(SYSTEM_ACTOR, 'seed.office', { details: { officeId: o.id, name: o.name } });
     }
+    for (const item of DEMO_SERVICE_ITEMS) ctx.catalog.seedItem(item, SYSTEM_ACTOR);
   })();
   for (const u of DEMO_USERS) await ctx.auth.createUser({ ...u, password: pw }, SYSTEM_ACTOR);
   return { seeded: true, password: pw, generatedPassword: generated };

@@ -56,6 +56,13 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_intake ON cases(intake_office_id, state);
 CREATE INDEX cases_handling ON cases(handling_office_id, state);
+CREATE INDEX cases_created_by ON cases(created_by, created_at);
+
+-- Daily case-number sequence per intake office: prefix `GD-SG-20261125` → last number issued.
+CREATE TABLE case_no_counters (
+  prefix TEXT PRIMARY KEY,
+  last_seq INTEGER NOT NULL
+);
 
 -- Content-addressed blobs (DATA_DIR/blobs/ab/cd/<sha256>): one row per distinct content.
 CREATE TABLE blobs (

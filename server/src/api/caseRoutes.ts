@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import {
+  AppError,
+  CaseListQuerySchema,
+  CODED_VALIDATION_MESSAGES,
+  CreateCaseRequestSchema,
+  TransitionRequestSchema,
+  type CreateCaseRequest,
+} from '@tongban/shared';
+import type { AppContext } from '../context';
+import { actorOf } from '../auth/AuthService';
+import { currentUser, parse, requireRole, route } from './http';
+
+export function createCaseRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  r.get(
+    '/cases',
+    route((req, res) => {
+      const user = currentUser(req);
+      const query = parse(CaseListQuerySchema, req.query);
+      res.json({ cases: ctx.cases.list(user, query) });
+    }),
+  );
+
+  r.post(
+    '/cases',
+    route((req, res) => {
+      const user = requireRole(req, 'clerk', 'supervisor');
+      const created = ctx.cases.create(parseCreateCase(req.body), user);
+      res.status(201).json(ctx.cases.mutationResponse(created, user));
+    }),
+  );
+
+  r.get(
+    '/cases/:id',
+    route((req, res) => {
+      res.json(ctx.cases.detail(String(req.params.id), currentUser(req)));
+    }),
+  );
+
+  r.post(
+    '/cases/:id/transitions',
+    route((req, res) => {
+      const user = currentUser(req);
+      const body = parse(TransitionRequestSchema, req.body);
+      const result = ctx.cases.transition(String(req.params.id), body.action, actorOf(user), { note: body.note, details: body.details });
+      res.json(ctx.cases.mutationResponse(result.case, user));
+    }),
+  );
+  return r;
+}
+
+/** A bad ID number or USCC gets its own code (400 ID_NUMBER_INVALID / USCC_INVALID) so the form can point at it. */
+function parseCreateCase(body: unknown): CreateCaseRequest {
+  const r = CreateCaseRequestSchema.safeParse(body);
+  const coded = r.success ? undefined : r.error.issues.find((i) => (CODED_VALIDATION_MESSAGES as readonly string[]).includes(i.message));
+  if (coded) throw new AppError(coded.message, { details: { path: coded.path.join('.') } });
+  return parse(CreateCaseRequestSchema, body);
+}

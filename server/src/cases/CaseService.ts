@@ -1,0 +1,338 @@
+import {
+  AppError,
+  addWorkingDays,
+  maskIdNumber,
+  nextState,
+  type CaseAction,
+  type CaseDetailResponse,
+  type CaseMutationResponse,
+  type CaseState,
+  type CaseView,
+  type CreateCaseRequest,
+  type ServiceItem,
+} from '@tongban/shared';
+import { allowedCaseActions, canActOnSide, canSeeFullIdentity, canViewCase, type OfficeUser } from '@tongban/shared/cases/access';
+import { caseNumberPrefix, formatCaseNumber } from '@tongban/shared/cases/caseNumber';
+import { deadlineStatus, DEADLINE_STOPPED_STATES } from '@tongban/shared/cases/deadline';
+import { maskPhone } from '@tongban/shared/cases/masking';
+import type { Db } from '../storage/database';
+import type { Clock, IdSource } from '../clock';
+import type { Actor, AuditEvent, AuditLedger } from '../audit/AuditLedger';
+import type { SessionUser } from '../auth/AuthService';
+import { actorOf } from '../auth/AuthService';
+import type { CatalogService } from '../catalog/CatalogService';
+import { listCaseMaterials } from '../materials/materialRows';
+import { maskDetails } from './maskDetails';
+
+/** A case as services see it: full identity, no access rules applied. */
+export interface CaseRecord {
+  id: string;
+  caseNo: string;
+  itemCode: string;
+  intakeOfficeId: string;
+  handlingOfficeId: string;
+  state: CaseState;
+  applicant: { name: string; idType: string; idNumber: string; phone: string };
+  company?: { name: string; uscc: string };
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  deadline: string;
+  decidedAt?: string;
+  sourceSite?: string;
+}
+
+export interface TransitionOptions {
+  /** Free text shown in the audit trail (e.g. the 补正 reason). */
+  note?: string;
+  /** Structured facts for the audit event; ID numbers in it are masked before hashing. */
+  details?: Record<string, unknown>;
+}
+
+export interface TransitionResult {
+  case: CaseRecord;
+  from: CaseState;
+  to: CaseState;
+  event: AuditEvent;
+}
+
+export type CaseListScope = 'mine' | 'queue' | 'all';
+
+/** The reviewer's decision ends the 受理 stage; the work ledger measures time to it. */
+const DECISION_ACTIONS: readonly CaseAction[] = ['accept', 'request_correction', 'reject'];
+/** Roles bound to an office, whose case actions are checked against the case's offices. */
+const OFFICE_ROLES = new Set(['clerk', 'reviewer', 'supervisor', 'admin']);
+const LIST_LIMIT = 500;
+
+interface CaseRow {
+  id: string;
+  case_no: string;
+  item_code: string;
+  intake_office_id: string;
+  handling_office_id: string;
+  state: CaseState;
+  applicant_name: string;
+  applicant_id_type: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  company_name: string | null;
+  company_uscc: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  deadline: string;
+  decided_at: string | null;
+  source_site: string | null;
+}
+
+export interface CaseServiceDeps {
+  db: Db;
+  ledger: AuditLedger;
+  clock: Clock;
+  ids: IdSource;
+  catalog: CatalogService;
+}
+
+/**
+ * 办件: creation (numbering, deadline), reads under the office access rules, and every state
+ * change through the shared state machine with one audit event in the same transaction.
+ */
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  /** A clerk (or supervisor) at an intake window receives a new application. */
+  create(input: CreateCaseRequest, user: SessionUser): CaseRecord {
+    const { db, ledger, clock, ids, catalog } = this.deps;
+    const item = catalog.getItem(input.itemCode);
+    const office = catalog.getOffice(user.officeId);
+    if (office.kind !== 'intake') {
+      throw new AppError('FORBIDDEN_OFFICE', {
+        details: { officeId: office.id },
+        zh: '只有收件窗口可以新建办件',
+        en: 'Only an intake window can open a case',
+      });
+    }
+    const now = clock.now();
+    const at = now.toISOString();
+    const id = ids.uuid();
+    return db.transaction(() => {
+      const seq = db
+        .prepare(
+          `INSERT INTO case_no_counters (prefix, last_seq) VALUES (?, 1)
+           ON CONFLICT (prefix) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+        )
+        .pluck()
+        .get(caseNumberPrefix(office.code, now)) as number;
+      const caseNo = formatCaseNumber(office.code, now, seq);
+      db.prepare(
+        `INSERT INTO cases (id, case_no, item_code, intake_office_id, handling_office_id, state, applicant_name, applicant_id_type,
+           applicant_id_number, applicant_phone, company_name, company_uscc, created_by, created_at, updated_at, deadline)
+         VALUES (@id, @caseNo, @itemCode, @intake, @handling, 'draft', @name, @idType, @idNumber, @phone, @companyName, @uscc, @by, @at, @at, @deadline)`,
+      ).run({
+        id,
+        caseNo,
+        itemCode: item.code,
+        intake: office.id,
+        handling: item.handlingOfficeId,
+        name: input.applicant.name,
+        idType: input.applicant.idType,
+        idNumber: input.applicant.idNumber,
+        phone: input.applicant.phone,
+        companyName: input.company?.name ?? null,
+        uscc: input.company?.uscc ?? null,
+        by: user.id,
+        at,
+        deadline: addWorkingDays(now, item.timeLimitDays),
+      });
+      ledger.append(actorOf(user), 'case.created', {
+        caseId: id,
+        details: {
+          caseNo,
+          itemCode: item.code,
+          handlingOfficeId: item.handlingOfficeId,
+          applicant: {
+            name: input.applicant.name,
+            idNumber: maskIdNumber(input.applicant.idNumber),
+            phone: maskPhone(input.applicant.phone),
+          },
+          ...(input.company ? { company: input.company } : {}),
+        },
+      });
+      return this.get(id);
+    })();
+  }
+
+  /** No access check: for services acting on a case they were already handed. */
+  get(caseId: string): CaseRecord {
+    const row = this.deps.db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
+    if (!row) throw new AppError('CASE_NOT_FOUND', { details: { caseId } });
+    return toRecord(row);
+  }
+
+  findByCaseNo(caseNo: string): CaseRecord | undefined {
+    const row = this.deps.db.prepare('SELECT * FROM cases WHERE case_no = ?').get(caseNo) as CaseRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The case, if this user's office takes part in it; otherwise 403 FORBIDDEN_OFFICE. */
+  getForUser(caseId: string, user: OfficeUser): CaseRecord {
+    const c = this.get(caseId);
+    if (!canViewCase(user, c)) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
+    return c;
+  }
+
+  /**
+   * mine: cases I opened (reviewers: cases routed to my office); queue: open cases on my
+   * office's side, earliest deadline first; all: every case I may see. Identity is masked.
+   */
+  list(user: SessionUser, query: { scope: CaseListScope; state?: CaseState | undefined }): CaseView[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (user.role !== 'admin') {
+      // Coarse, index-friendly prefilter; the access rule itself is applied below.
+      where.push('(intake_office_id = ? OR handling_office_id = ?)');
+      params.push(user.officeId, user.officeId);
+    }
+    if (query.scope === 'mine' && user.role !== 'reviewer') {
+      where.push('created_by = ?');
+      params.push(user.id);
+    }
+    if (query.scope === 'queue') {
+      where.push(`state NOT IN (${DEADLINE_STOPPED_STATES.map(() => '?').join(',')})`);
+      params.push(...DEADLINE_STOPPED_STATES);
+    }
+    if (query.state) {
+      where.push('state = ?');
+      params.push(query.state);
+    }
+    const order = query.scope === 'queue' ? 'deadline ASC, created_at ASC' : 'created_at DESC';
+    const rows = this.deps.db
+      .prepare(`SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${LIST_LIMIT}`)
+      .all(...params) as CaseRow[];
+    const items = new Map(this.deps.catalog.listItems().map((i) => [i.code, i]));
+    return rows
+      .map(toRecord)
+      .filter((c) => canViewCase(user, c))
+      .map((c) => this.view(c, user, { full: false, item: items.get(c.itemCode) }));
+  }
+
+  /** GET /api/cases/:id: the case, its received materials, the buttons this user gets, the item spec. */
+  detail(caseId: string, user: SessionUser): CaseDetailResponse {
+    const c = this.getForUser(caseId, user);
+    const item = this.deps.catalog.getItem(c.itemCode);
+    return {
+      case: this.view(c, user, { full: true, item }),
+      materials: listCaseMaterials(this.deps.db, c.id),
+      allowedActions: allowedCaseActions(user, c),
+      item,
+    };
+  }
+
+  /** The response to a create or a transition, as the acting user sees the case. */
+  mutationResponse(c: CaseRecord, user: SessionUser): CaseMutationResponse {
+    return { case: this.view(c, user, { full: true }), allowedActions: allowedCaseActions(user, c) };
+  }
+
+  /**
+   * Presentation for the API. `full` shows the whole ID number and phone, and only to the
+   * case's participants (never in lists, never to admins).
+   */
+  view(c: CaseRecord, user: OfficeUser, opts: { full: boolean; item?: ServiceItem | undefined }): CaseView {
+    const item = opts.item ?? this.deps.catalog.findItem(c.itemCode);
+    const full = opts.full && canSeeFullIdentity(user, c);
+    return {
+      id: c.id,
+      caseNo: c.caseNo,
+      itemCode: c.itemCode,
+      itemName: item?.name ?? c.itemCode,
+      state: c.state,
+      intakeOfficeId: c.intakeOfficeId,
+      handlingOfficeId: c.handlingOfficeId,
+      applicant: {
+        name: c.applicant.name,
+        idType: c.applicant.idType,
+        idNumberMasked: maskIdNumber(c.applicant.idNumber),
+        phoneMasked: maskPhone(c.applicant.phone),
+        ...(full ? { idNumber: c.applicant.idNumber, phone: c.applicant.phone } : {}),
+      },
+      ...(c.company ? { company: c.company } : {}),
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      ...(c.decidedAt ? { decidedAt: c.decidedAt } : {}),
+      deadline: c.deadline,
+      ...deadlineStatus(c.state, c.deadline, this.deps.clock.now()),
+    };
+  }
+
+  /** Fires one transition in its own transaction. */
+  transition(caseId: string, action: CaseAction, actor: Actor, opts: TransitionOptions = {}): TransitionResult {
+    return this.deps.db.transaction(() => this.applyTransition(caseId, action, actor, opts))();
+  }
+
+  /**
+   * Fires one transition inside the CALLER's transaction, so a module (pre-check, review,
+   * handoff) can change the state atomically with its own rows. Checks, in order: the case
+   * exists (404), the actor's office takes part (403 FORBIDDEN_OFFICE), the state machine
+   * (409 CASE_ILLEGAL_TRANSITION / 403 CASE_TRANSITION_FORBIDDEN), the actor's side of the case
+   * may fire it (403 FORBIDDEN_OFFICE). Writes the state and ONE audit event `case.<action>`.
+   * Actors without an office (system, peer-site, applicant) are trusted server code and only
+   * pass the state machine's role check.
+   */
+  applyTransition(caseId: string, action: CaseAction, actor: Actor, opts: TransitionOptions = {}): TransitionResult {
+    const { db, ledger, clock } = this.deps;
+    if (!db.inTransaction) throw new Error('CaseService.applyTransition must run inside a db.transaction');
+    const c = this.get(caseId);
+    const officeUser = OFFICE_ROLES.has(actor.role)
+      ? { role: actor.role as OfficeUser['role'], officeId: actor.officeId ?? '' }
+      : undefined;
+    if (officeUser && !canViewCase(officeUser, c)) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
+    const to = nextState(c.state, action, actor.role);
+    if (officeUser && !canActOnSide(officeUser, c, action)) {
+      throw new AppError('FORBIDDEN_OFFICE', {
+        details: { caseId, action },
+        zh: '此操作应由办件另一方的单位执行',
+        en: 'This action belongs to the other office of the case',
+      });
+    }
+    const at = clock.now().toISOString();
+    const decided = DECISION_ACTIONS.includes(action);
+    db.prepare(
+      `UPDATE cases SET state = ?, updated_at = ?, decided_at = CASE WHEN ? AND decided_at IS NULL THEN ? ELSE decided_at END WHERE id = ?`,
+    ).run(to, at, decided ? 1 : 0, at, c.id);
+    const event = ledger.append(actor, `case.${action}`, {
+      caseId: c.id,
+      // The machine's own facts come last so caller-supplied details can never restate them.
+      details: maskDetails({ ...(opts.details ?? {}), ...(opts.note ? { note: opts.note } : {}), caseNo: c.caseNo, from: c.state, to }),
+    });
+    return { case: this.get(c.id), from: c.state, to, event };
+  }
+
+  /** The case's audit events in order (details were masked when written). */
+  auditTrail(caseId: string, user: OfficeUser): AuditEvent[] {
+    return this.deps.ledger.forCase(this.getForUser(caseId, user).id);
+  }
+
+  /** Marks the case as changed (e.g. a material was added) within the caller's transaction. */
+  touch(caseId: string): void {
+    this.deps.db.prepare('UPDATE cases SET updated_at = ? WHERE id = ?').run(this.deps.clock.now().toISOString(), caseId);
+  }
+}
+
+function toRecord(r: CaseRow): CaseRecord {
+  return {
+    id: r.id,
+    caseNo: r.case_no,
+    itemCode: r.item_code,
+    intakeOfficeId: r.intake_office_id,
+    handlingOfficeId: r.handling_office_id,
+    state: r.state,
+    applicant: { name: r.applicant_name, idType: r.applicant_id_type, idNumber: r.applicant_id_number, phone: r.applicant_phone },
+    ...(r.company_name && r.company_uscc ? { company: { name: r.company_name, uscc: r.company_uscc } } : {}),
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deadline: r.deadline,
+    ...(r.decided_at ? { decidedAt: r.decided_at } : {}),
+    ...(r.source_site ? { sourceSite: r.source_site } : {}),
+  };
+}

@@ -1,0 +1,199 @@
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { AppError, type MaterialSpec, type MaterialView, type UploadMaterialResponse } from '@tongban/shared';
+import { canEditMaterials, caseSides, MATERIAL_DELETE_STATES, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
+import '@tongban/shared/cases/errors';
+import type { Db } from '../storage/database';
+import type { BlobStore } from '../storage/BlobStore';
+import type { Clock, IdSource } from '../clock';
+import type { Logger } from '../logger';
+import type { Actor, AuditLedger } from '../audit/AuditLedger';
+import { actorOf, type SessionUser } from '../auth/AuthService';
+import type { CatalogService } from '../catalog/CatalogService';
+import type { CaseRecord, CaseService } from '../cases/CaseService';
+import { listCaseMaterials, toMaterialView, type MaterialRow } from './materialRows';
+import { MediaTypeGate } from './mediaType';
+import { sanitizeFileName } from './fileName';
+
+/** What a listener (the OCR pre-check) learns when a new scan has been stored and committed. */
+export interface MaterialUploadedEvent {
+  caseId: string;
+  caseNo: string;
+  material: MaterialView;
+  /** The slot's spec: kind, pre-check rules, required fields. */
+  slot: MaterialSpec;
+  actor: Actor;
+}
+export type MaterialUploadedListener = (e: MaterialUploadedEvent) => void | Promise<void>;
+
+export interface MaterialServiceDeps {
+  db: Db;
+  ledger: AuditLedger;
+  clock: Clock;
+  ids: IdSource;
+  blobs: BlobStore;
+  catalog: CatalogService;
+  cases: CaseService;
+  log: Logger;
+  maxBytes: number;
+}
+
+/**
+ * Received scans (申请材料). Bytes go to the content-addressed blob store first (temp file,
+ * fsync, rename); only then are the metadata row, the blobs row and the audit event committed in
+ * one transaction — a crash mid-upload leaves at most a temp file, swept at the next start.
+ */
+export class MaterialService {
+  private readonly listeners = new Set<MaterialUploadedListener>();
+
+  constructor(private readonly deps: MaterialServiceDeps) {}
+
+  /**
+   * Calls `listener` after each NEW scan is committed (not for deduplicated re-uploads).
+   * Listener errors are logged, never fail the upload. Returns an unsubscribe function.
+   */
+  onUploaded(listener: MaterialUploadedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stores one scan in a slot of the case. 201/200-deduplicated; 403, 409, 400, 413, 415 otherwise. */
+  async upload(
+    caseId: string,
+    slotCode: string,
+    user: SessionUser,
+    file: { stream: Readable; fileName: string },
+  ): Promise<UploadMaterialResponse> {
+    const { db, ledger, clock, ids, blobs, cases, maxBytes } = this.deps;
+    let slot: MaterialSpec;
+    try {
+      const c = this.editableCase(caseId, user, MATERIAL_UPLOAD_STATES);
+      slot = this.slotOf(c, slotCode);
+    } catch (e) {
+      file.stream.resume();
+      throw e;
+    }
+    const gate = new MediaTypeGate();
+    // pipeline: an aborted request fails the gate, so put() rejects and removes its temp file.
+    pipeline(file.stream, gate, () => undefined);
+    const stored = await blobs.put(gate, { maxBytes });
+    const mediaType = gate.mediaType!;
+    const fileName = sanitizeFileName(file.fileName, mediaType);
+    const actor = actorOf(user);
+
+    const outcome = db.transaction(() => {
+      // Re-check: the case may have moved on while the bytes were streaming.
+      const c = this.editableCase(caseId, user, MATERIAL_UPLOAD_STATES);
+      const existing = db
+        .prepare('SELECT * FROM case_materials WHERE case_id = ? AND slot_code = ? AND sha256 = ?')
+        .get(c.id, slot.code, stored.sha256) as MaterialRow | undefined;
+      if (existing) return { c, material: toMaterialView(existing), deduplicated: true };
+      const at = clock.now().toISOString();
+      db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
+        stored.sha256,
+        stored.size,
+        mediaType,
+        at,
+      );
+      const row: MaterialRow = {
+        id: ids.uuid(),
+        case_id: c.id,
+        slot_code: slot.code,
+        file_name: fileName,
+        sha256: stored.sha256,
+        media_type: mediaType,
+        size: stored.size,
+        source: 'upload',
+        uploaded_by: user.id,
+        uploaded_at: at,
+      };
+      db.prepare(
+        `INSERT INTO case_materials (id, case_id, slot_code, file_name, sha256, media_type, size, source, uploaded_by, uploaded_at)
+         VALUES (@id, @case_id, @slot_code, @file_name, @sha256, @media_type, @size, @source, @uploaded_by, @uploaded_at)`,
+      ).run(row);
+      cases.touch(c.id);
+      ledger.append(actor, 'material.uploaded', {
+        caseId: c.id,
+        details: { materialId: row.id, slotCode: slot.code, fileName, sha256: stored.sha256, size: stored.size, mediaType },
+      });
+      return { c, material: toMaterialView(row), deduplicated: false };
+    })();
+
+    if (!outcome.deduplicated)
+      this.emitUploaded({ caseId: outcome.c.id, caseNo: outcome.c.caseNo, material: outcome.material, slot, actor });
+    return { material: outcome.material, deduplicated: outcome.deduplicated };
+  }
+
+  list(caseId: string): MaterialView[] {
+    return listCaseMaterials(this.deps.db, caseId);
+  }
+
+  /** No access check: for services (pre-check, handoff) that already hold the case. */
+  get(caseId: string, materialId: string): MaterialView {
+    const row = this.deps.db.prepare('SELECT * FROM case_materials WHERE id = ? AND case_id = ?').get(materialId, caseId) as
+      MaterialRow | undefined;
+    if (!row) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
+    return toMaterialView(row);
+  }
+
+  /**
+   * The bytes of a scan for someone allowed to see the case. A view from the handling side
+   * (the back-office reviewer, or that office's supervisor) is audited as `material.viewed`.
+   */
+  openContent(caseId: string, materialId: string, user: SessionUser): { material: MaterialView; stream: Readable } {
+    const c = this.deps.cases.getForUser(caseId, user);
+    const material = this.get(c.id, materialId);
+    if (caseSides(user, c).includes('handling')) {
+      this.deps.ledger.record(actorOf(user), 'material.viewed', {
+        caseId: c.id,
+        details: { materialId, slotCode: material.slotCode, sha256: material.sha256 },
+      });
+    }
+    return { material, stream: this.deps.blobs.open(material.sha256) };
+  }
+
+  /** Removes a scan from a draft case (the blob stays: content-addressed, maybe shared, and named in the audit trail). */
+  delete(caseId: string, materialId: string, user: SessionUser): void {
+    const { db, ledger, cases } = this.deps;
+    db.transaction(() => {
+      const c = this.editableCase(caseId, user, MATERIAL_DELETE_STATES);
+      const material = this.get(c.id, materialId);
+      db.prepare('DELETE FROM case_materials WHERE id = ?').run(material.id);
+      cases.touch(c.id);
+      ledger.append(actorOf(user), 'material.deleted', {
+        caseId: c.id,
+        details: { materialId, slotCode: material.slotCode, fileName: material.fileName, sha256: material.sha256 },
+      });
+    })();
+  }
+
+  private editableCase(caseId: string, user: SessionUser, states: readonly CaseRecord['state'][]): CaseRecord {
+    const c = this.deps.cases.getForUser(caseId, user);
+    if (!canEditMaterials(user, c)) {
+      throw new AppError('FORBIDDEN_OFFICE', {
+        details: { caseId },
+        zh: '只有收件窗口可以上传或删除申请材料',
+        en: 'Only the intake window can add or remove materials',
+      });
+    }
+    if (!states.includes(c.state))
+      throw new AppError('CASE_MATERIALS_LOCKED', { details: { caseId, state: c.state, allowedStates: states } });
+    return c;
+  }
+
+  private slotOf(c: CaseRecord, slotCode: string): MaterialSpec {
+    const slot = this.deps.catalog.getItem(c.itemCode).materials.find((m) => m.code === slotCode);
+    if (!slot) throw new AppError('MATERIAL_SLOT_UNKNOWN', { details: { itemCode: c.itemCode, slotCode } });
+    return slot;
+  }
+
+  private emitUploaded(e: MaterialUploadedEvent): void {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener(e))
+        .catch((err: unknown) =>
+          this.deps.log.error({ err, caseId: e.caseId, materialId: e.material.id }, 'material-uploaded listener failed'),
+        );
+    }
+  }
+}

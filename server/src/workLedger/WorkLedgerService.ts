@@ -1,0 +1,169 @@
+import { CASE_STATE_LABELS, CASE_STATES, maskIdNumber, type CaseState, type WorkLedgerSummary } from '@tongban/shared';
+import { canViewCase, type OfficeUser } from '@tongban/shared/cases/access';
+import { deadlineStatus } from '@tongban/shared/cases/deadline';
+import type { Db } from '../storage/database';
+import type { Clock } from '../clock';
+import type { CatalogService } from '../catalog/CatalogService';
+import { toCsv } from './csv';
+
+/** One case as the work ledger counts it (identity masked: the ledger is exported to files). */
+export interface LedgerCaseRow {
+  id: string;
+  caseNo: string;
+  itemCode: string;
+  itemName: string;
+  intakeOfficeId: string;
+  handlingOfficeId: string;
+  state: CaseState;
+  applicantName: string;
+  idNumberMasked: string;
+  createdAt: string;
+  deadline: string;
+  decidedAt: string | null;
+  overdue: boolean;
+  workingDaysLeft: number;
+}
+
+/**
+ * Extension points for modules that add figures later — e.g. the handoff module's ratings:
+ *   ctx.workLedger.addSection('ratings', (rows) => averageRatingFor(rows.map((r) => r.id)));
+ *   ctx.workLedger.addCsvColumn({ header: '评价 Rating', value: (row) => ratingOf(row.id) });
+ */
+export type LedgerSection = (rows: readonly LedgerCaseRow[]) => unknown;
+export interface LedgerCsvColumn {
+  header: string;
+  value(row: LedgerCaseRow): string | number | null;
+}
+
+interface Row {
+  id: string;
+  case_no: string;
+  item_code: string;
+  intake_office_id: string;
+  handling_office_id: string;
+  state: CaseState;
+  applicant_name: string;
+  applicant_id_number: string;
+  created_at: string;
+  deadline: string;
+  decided_at: string | null;
+}
+
+const BASE_COLUMNS: LedgerCsvColumn[] = [
+  { header: '办件编号 Case no.', value: (r) => r.caseNo },
+  { header: '事项编码 Item code', value: (r) => r.itemCode },
+  { header: '事项名称 Item', value: (r) => r.itemName },
+  { header: '收件窗口 Intake office', value: (r) => r.intakeOfficeId },
+  { header: '实施机关 Handling office', value: (r) => r.handlingOfficeId },
+  { header: '状态 State', value: (r) => CASE_STATE_LABELS[r.state].zh },
+  { header: '申请人 Applicant', value: (r) => r.applicantName },
+  { header: '证件号码 ID number', value: (r) => r.idNumberMasked },
+  { header: '收件时间 Received', value: (r) => r.createdAt },
+  { header: '办理时限 Deadline', value: (r) => r.deadline },
+  { header: '剩余工作日 Working days left', value: (r) => r.workingDaysLeft },
+  { header: '是否超期 Overdue', value: (r) => (r.overdue ? '是' : '否') },
+  { header: '受理决定时间 Decided', value: (r) => r.decidedAt },
+];
+
+/** 工作台账 for supervisors (their office's cases, both sides) and admins (all cases). */
+export class WorkLedgerService {
+  private readonly sections = new Map<string, LedgerSection>();
+  private readonly extraColumns: LedgerCsvColumn[] = [];
+
+  constructor(private readonly deps: { db: Db; clock: Clock; catalog: CatalogService }) {}
+
+  addSection(name: string, section: LedgerSection): void {
+    this.sections.set(name, section);
+  }
+
+  addCsvColumn(column: LedgerCsvColumn): void {
+    this.extraColumns.push(column);
+  }
+
+  rows(user: OfficeUser): LedgerCaseRow[] {
+    const { db, clock, catalog } = this.deps;
+    const now = clock.now();
+    const names = new Map(catalog.listItems().map((i) => [i.code, i.name]));
+    const sql =
+      'SELECT * FROM cases' +
+      (user.role === 'admin' ? '' : ' WHERE intake_office_id = ? OR handling_office_id = ?') +
+      ' ORDER BY created_at';
+    const raw = (user.role === 'admin' ? db.prepare(sql).all() : db.prepare(sql).all(user.officeId, user.officeId)) as Row[];
+    return raw
+      .filter((r) => canViewCase(user, { intakeOfficeId: r.intake_office_id, handlingOfficeId: r.handling_office_id }))
+      .map((r) => ({
+        id: r.id,
+        caseNo: r.case_no,
+        itemCode: r.item_code,
+        itemName: names.get(r.item_code) ?? r.item_code,
+        intakeOfficeId: r.intake_office_id,
+        handlingOfficeId: r.handling_office_id,
+        state: r.state,
+        applicantName: r.applicant_name,
+        idNumberMasked: maskIdNumber(r.applicant_id_number),
+        createdAt: r.created_at,
+        deadline: r.deadline,
+        decidedAt: r.decided_at,
+        ...deadlineStatus(r.state, r.deadline, now),
+      }));
+  }
+
+  summary(user: OfficeUser): WorkLedgerSummary {
+    const rows = this.rows(user);
+    const offices = this.deps.catalog.listOffices();
+    const byItem = new Map<string, { itemCode: string; itemName: string; count: number }>();
+    for (const r of rows) {
+      const e = byItem.get(r.itemCode) ?? { itemCode: r.itemCode, itemName: r.itemName, count: 0 };
+      e.count++;
+      byItem.set(r.itemCode, e);
+    }
+    const decisionHours = rows.filter((r) => r.decidedAt).map((r) => (Date.parse(r.decidedAt!) - Date.parse(r.createdAt)) / 3600_000);
+    const scopeOfficeIds = user.role === 'admin' ? offices.map((o) => o.id) : [user.officeId];
+    return {
+      generatedAt: this.deps.clock.now().toISOString(),
+      scopeOfficeIds,
+      total: rows.length,
+      byItem: [...byItem.values()].sort((a, b) => b.count - a.count || a.itemCode.localeCompare(b.itemCode)),
+      byOffice: offices
+        .filter((o) => scopeOfficeIds.includes(o.id))
+        .map((o) => ({
+          officeId: o.id,
+          officeName: o.name,
+          intake: rows.filter((r) => r.intakeOfficeId === o.id).length,
+          handling: rows.filter((r) => r.handlingOfficeId === o.id).length,
+        })),
+      byState: CASE_STATES.map((state) => ({
+        state,
+        label: CASE_STATE_LABELS[state].zh,
+        count: rows.filter((r) => r.state === state).length,
+      })),
+      overdue: rows
+        .filter((r) => r.overdue)
+        .sort((a, b) => a.deadline.localeCompare(b.deadline))
+        .map((r) => ({
+          id: r.id,
+          caseNo: r.caseNo,
+          itemName: r.itemName,
+          state: r.state,
+          deadline: r.deadline,
+          workingDaysOverdue: -r.workingDaysLeft,
+        })),
+      decisions: { count: decisionHours.length, medianHoursToDecision: median(decisionHours) },
+      sections: Object.fromEntries([...this.sections].map(([name, section]) => [name, section(rows)])),
+    };
+  }
+
+  /** One line per case, UTF-8 with BOM so Excel shows the Chinese headers and names. */
+  csv(user: OfficeUser): string {
+    const columns = [...BASE_COLUMNS, ...this.extraColumns];
+    return toCsv([columns.map((c) => c.header), ...this.rows(user).map((r) => columns.map((c) => c.value(r)))]);
+  }
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const m = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return Math.round(m * 100) / 100;
+}

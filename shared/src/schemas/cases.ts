@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '../cases/stateMachine';
+import type { ServiceItem } from '../catalog/types';
+import { isValidIdNumber } from '../validators/idNumber';
+import { isValidUscc } from '../validators/uscc';
+
+/** REST contract for cases, shared by the server's validation and the client's forms. */
+
+export const ID_TYPES = ['resident-id'] as const;
+
+export const ApplicantInputSchema = z.object({
+  name: z.string().trim().min(1).max(64),
+  idType: z.enum(ID_TYPES).default('resident-id'),
+  idNumber: z
+    .string()
+    .trim()
+    .transform((s) => s.toUpperCase())
+    .refine(isValidIdNumber, { message: 'ID_NUMBER_INVALID' }),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'phone: 11-digit mobile or area code + number'),
+});
+
+export const CompanyInputSchema = z.object({
+  name: z.string().trim().min(1).max(128),
+  uscc: z
+    .string()
+    .trim()
+    .transform((s) => s.toUpperCase())
+    .refine(isValidUscc, { message: 'USCC_INVALID' }),
+});
+
+export const CreateCaseRequestSchema = z.object({
+  itemCode: z.string().trim().min(1).max(64),
+  applicant: ApplicantInputSchema,
+  company: CompanyInputSchema.optional(),
+});
+export type CreateCaseRequest = z.infer<typeof CreateCaseRequestSchema>;
+
+export const TransitionRequestSchema = z.object({
+  action: z.enum(CASE_ACTIONS),
+  note: z.string().trim().max(2000).optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type TransitionRequest = z.infer<typeof TransitionRequestSchema>;
+
+export const CaseListQuerySchema = z.object({
+  scope: z.enum(['mine', 'queue', 'all']).default('mine'),
+  state: z.enum(CASE_STATES).optional(),
+});
+
+export interface CaseView {
+  id: string;
+  caseNo: string;
+  itemCode: string;
+  itemName: string;
+  state: (typeof CASE_STATES)[number];
+  intakeOfficeId: string;
+  handlingOfficeId: string;
+  applicant: { name: string; idType: string; idNumberMasked: string; phoneMasked: string; idNumber?: string; phone?: string };
+  company?: { name: string; uscc: string };
+  createdAt: string;
+  updatedAt: string;
+  /** When the reviewer first decided (accept, 补正 or 不予受理). */
+  decidedAt?: string;
+  /** YYYY-MM-DD, from 办理时限 in working days. */
+  deadline: string;
+  workingDaysLeft: number;
+  overdue: boolean;
+}
+
+export interface MaterialView {
+  id: string;
+  caseId: string;
+  slotCode: string;
+  fileName: string;
+  sha256: string;
+  mediaType: 'image/jpeg' | 'image/png' | 'application/pdf';
+  size: number;
+  source: string;
+  uploadedAt: string;
+}
+
+/**
+ * Schema refinements whose message is an error code: the server answers with that code (e.g. 400
+ * ID_NUMBER_INVALID) instead of the generic VALIDATION_FAILED, so forms can point at the field.
+ */
+export const CODED_VALIDATION_MESSAGES = ['ID_NUMBER_INVALID', 'USCC_INVALID'] as const;
+
+// Response shapes of /api/cases…, /api/catalog… and /api/ledger.
+
+export interface CaseListResponse {
+  cases: CaseView[];
+}
+
+/** GET /api/cases/:id (full ID number and phone for the case's own participants). */
+export interface CaseDetailResponse {
+  case: CaseView;
+  materials: MaterialView[];
+  /** The transitions this user may fire now. */
+  allowedActions: CaseAction[];
+  item: ServiceItem;
+}
+
+/** POST /api/cases (201) and POST /api/cases/:id/transitions. */
+export interface CaseMutationResponse {
+  case: CaseView;
+  allowedActions: CaseAction[];
+}
+
+/** POST /api/cases/:id/materials/:slotCode: 201 when stored, 200 with `deduplicated` when the same bytes were already in the slot. */
+export interface UploadMaterialResponse {
+  material: MaterialView;
+  deduplicated: boolean;
+}
+
+/** One hash-chained audit event, as listed per case (details are already masked). */
+export interface AuditEventView {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string;
+  office_id: string | null;
+  case_id: string | null;
+  action: string;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** GET /api/ledger: 工作台账 over the cases the supervisor's office takes part in (admin: all). */
+export interface WorkLedgerSummary {
+  generatedAt: string;
+  /** Office ids the figures cover (all offices for admin). */
+  scopeOfficeIds: string[];
+  total: number;
+  byItem: Array<{ itemCode: string; itemName: string; count: number }>;
+  byOffice: Array<{ officeId: string; officeName: string; intake: number; handling: number }>;
+  byState: Array<{ state: CaseState; label: string; count: number }>;
+  overdue: Array<{ id: string; caseNo: string; itemName: string; state: CaseState; deadline: string; workingDaysOverdue: number }>;
+  decisions: { count: number; medianHoursToDecision: number | null };
+  /** Extra sections contributed by other modules (e.g. `ratings` from the handoff module). */
+  sections: Record<string, unknown>;
+}

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addWorkingDays } from '@tongban/shared';
+import { caseNumberPrefix } from '@tongban/shared/cases/caseNumber';
+import { SYSTEM_ACTOR } from '@tongban/server/audit/AuditLedger';
+import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
+import { APPLICANT, createCase, ITEM_HN, ITEM_SC, transition } from '../support/caseFixtures';
+
+let srv: TestServer;
+let clerk: ApiClient;
+let reviewer: ApiClient;
+beforeAll(async () => {
+  srv = await startTestServer();
+  clerk = await ApiClient.login(srv.url, 'clerk');
+  reviewer = await ApiClient.login(srv.url, 'reviewer');
+});
+afterAll(async () => {
+  await srv.stop();
+});
+
+describe('catalog', () => {
+  it('lists at least 8 items over two handling offices, with full specs', async () => {
+    const r = await clerk.get('/api/catalog/items');
+    expect(r.status).toBe(200);
+    const items = r.body.items as any[];
+    expect(items.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(items.map((i) => i.handlingOfficeId))).toEqual(new Set(['hn-cs-office', 'sc-cd-office']));
+    for (const i of items) {
+      expect(i).toMatchObject({
+        code: expect.any(String),
+        name: expect.any(String),
+        legalBasis: expect.stringContaining('《'),
+        timeLimitDays: expect.any(Number),
+      });
+      expect(i.materials.length).toBeGreaterThan(1);
+      for (const m of i.materials) if (m.kind === 'application-form') expect(m.requiredFields.length).toBeGreaterThan(0);
+    }
+    const one = await clerk.get(`/api/catalog/items/${ITEM_HN}`);
+    expect(one.body.item.name).toBe('社会保障卡申领');
+    expect(one.body.handlingOffice).toMatchObject({ id: 'hn-cs-office', province: '湖南省' });
+    expect((await clerk.get('/api/catalog/items/NOPE')).body.error.code).toBe('ITEM_UNKNOWN');
+    const offices = (await clerk.get('/api/offices')).body.offices as any[];
+    expect(
+      offices
+        .filter((o) => o.kind === 'intake')
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual(['gd-sg-window', 'gd-sz-window']);
+  });
+
+  it('seeded the catalog under audit', () => {
+    const seeded = [...srv.ctx.ledger.all()].filter((e) => e.action === 'seed.item');
+    expect(seeded.length).toBe(srv.ctx.catalog.listItems().length);
+  });
+});
+
+describe('creating cases', () => {
+  it('numbers cases per window per China day and computes the working-day deadline', async () => {
+    const a = await createCase(clerk);
+    const b = await createCase(clerk, ITEM_SC);
+    const prefix = caseNumberPrefix('GD-SG', new Date(a.body.case.createdAt));
+    expect(a.caseNo).toMatch(new RegExp(`^${prefix}-\\d{4}$`));
+    expect(Number(b.caseNo.slice(-4))).toBe(Number(a.caseNo.slice(-4)) + 1);
+    const clerk2 = await ApiClient.login(srv.url, 'clerk2');
+    expect((await createCase(clerk2)).caseNo).toMatch(/^GD-SZ-\d{8}-0001$/);
+
+    const c = a.body.case;
+    expect(c).toMatchObject({
+      state: 'draft',
+      intakeOfficeId: 'gd-sg-window',
+      handlingOfficeId: 'hn-cs-office',
+      itemName: '社会保障卡申领',
+    });
+    expect(c.deadline).toBe(addWorkingDays(new Date(c.createdAt), 10));
+    expect(c.applicant).toMatchObject({ idNumber: APPLICANT.idNumber, idNumberMasked: '1101**********002X', phoneMasked: '138****8000' });
+    expect(a.body.allowedActions).toEqual(['precheck', 'withdraw']);
+  });
+
+  it('refuses a bad ID checksum, a bad USCC, an unknown item and malformed bodies with specific codes', async () => {
+    const bad = await clerk.post('/api/cases', { itemCode: ITEM_HN, applicant: { ...APPLICANT, idNumber: '110105194912310021' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'ID_NUMBER_INVALID', details: { path: 'applicant.idNumber' } });
+    expect(bad.body.error.message_zh).toContain('身份证');
+    const badDate = await clerk.post('/api/cases', { itemCode: ITEM_HN, applicant: { ...APPLICANT, idNumber: '110105194902300026' } });
+    expect(badDate.body.error.code).toBe('ID_NUMBER_INVALID');
+    const uscc = await clerk.post('/api/cases', {
+      itemCode: 'TB-YYZZ-BG',
+      applicant: APPLICANT,
+      company: { name: '某公司', uscc: '91350100M000100Y44' },
+    });
+    expect(uscc.status).toBe(400);
+    expect(uscc.body.error.code).toBe('USCC_INVALID');
+    const unknown = await clerk.post('/api/cases', { itemCode: 'NO-SUCH-ITEM', applicant: APPLICANT });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('ITEM_UNKNOWN');
+    const malformed = await clerk.request('POST', '/api/cases', '{"itemCode":', { 'content-type': 'application/json' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('MALFORMED_JSON');
+    const missing = await clerk.post('/api/cases', {
+      itemCode: ITEM_HN,
+      applicant: { name: '张三', idNumber: APPLICANT.idNumber, phone: '12' },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('keeps the full ID number out of lists and the audit ledger', async () => {
+    const { id } = await createCase(clerk);
+    const list = await clerk.get('/api/cases?scope=all');
+    const mine = list.body.cases.find((c: any) => c.id === id);
+    expect(mine.applicant.idNumberMasked).toBe('1101**********002X');
+    expect(mine.applicant.idNumber).toBeUndefined();
+    expect(mine.applicant.phone).toBeUndefined();
+    expect(JSON.stringify(list.body)).not.toContain(APPLICANT.idNumber);
+    const audit = await clerk.get(`/api/cases/${id}/audit`);
+    expect(audit.body.events[0]).toMatchObject({ action: 'case.created', details: { applicant: { idNumber: '1101**********002X' } } });
+    const everything = srv.ctx.db.prepare('SELECT group_concat(details_json) FROM audit_events').pluck().get() as string;
+    expect(everything).not.toContain(APPLICANT.idNumber);
+  });
+});
+
+describe('transitions', () => {
+  it('runs a case to acceptance with one audit event per change and records the decision time', async () => {
+    const { id } = await createCase(clerk);
+    expect((await transition(clerk, id, 'precheck')).body.case.state).toBe('prechecked');
+    const r = await transition(clerk, id, 'request_review');
+    expect(r.body.case.state).toBe('in_review');
+    expect(r.body.allowedActions).toEqual(['withdraw']);
+    const accepted = await reviewer.post(`/api/cases/${id}/transitions`, {
+      action: 'accept',
+      note: `核验通过 ${APPLICANT.idNumber}`,
+      details: { to: 'rated', checkedFields: ['姓名', '公民身份号码'] },
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.case.state).toBe('accepted');
+    expect(accepted.body.case.decidedAt).toBeTruthy();
+    const events = (await reviewer.get(`/api/cases/${id}/audit`)).body.events as any[];
+    expect(events.map((e) => e.action)).toEqual(['case.created', 'case.precheck', 'case.request_review', 'case.accept']);
+    expect(events[3]).toMatchObject({
+      actor_name: 'reviewer',
+      actor_role: 'reviewer',
+      office_id: 'hn-cs-office',
+      details: { from: 'in_review', to: 'accepted' },
+    });
+    // A note with an ID number in it is masked before it is hashed in.
+    expect(events[3].details.note).toBe('核验通过 1101**********002X');
+    expect(srv.ctx.ledger.verify().ok).toBe(true);
+  });
+
+  it('refuses illegal transitions with 409 and wrong roles with 403, changing nothing', async () => {
+    const { id } = await createCase(clerk);
+    const illegal = await transition(reviewer, id, 'accept');
+    expect(illegal.status).toBe(409);
+    expect(illegal.body.error.code).toBe('CASE_ILLEGAL_TRANSITION');
+    await transition(clerk, id, 'precheck');
+    await transition(clerk, id, 'request_review');
+    const wrongRole = await transition(clerk, id, 'accept');
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.body.error.code).toBe('CASE_TRANSITION_FORBIDDEN');
+    const bad = await clerk.post(`/api/cases/${id}/transitions`, { action: 'teleport' });
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const detail = await clerk.get(`/api/cases/${id}`);
+    expect(detail.body.case.state).toBe('in_review');
+    expect((await clerk.get(`/api/cases/${id}/audit`)).body.events).toHaveLength(3);
+  });
+
+  it('applyTransition joins the caller’s transaction: a failure rolls back the state and its event', async () => {
+    const { id } = await createCase(clerk);
+    const { ctx } = srv;
+    expect(() => ctx.cases.applyTransition(id, 'precheck', SYSTEM_ACTOR)).toThrow(/inside a db.transaction/);
+    const before = ctx.db.prepare('SELECT COUNT(*) FROM audit_events').pluck().get();
+    expect(() =>
+      ctx.db.transaction(() => {
+        ctx.cases.applyTransition(id, 'precheck', SYSTEM_ACTOR, { details: { engine: 'test' } });
+        throw new Error('the caller’s own insert failed');
+      })(),
+    ).toThrow(/own insert/);
+    expect(ctx.cases.get(id).state).toBe('draft');
+    expect(ctx.db.prepare('SELECT COUNT(*) FROM audit_events').pluck().get()).toBe(before);
+    const done = ctx.db.transaction(() => ctx.cases.applyTransition(id, 'precheck', SYSTEM_ACTOR, { details: { engine: 'test' } }))();
+    expect(done).toMatchObject({
+      from: 'draft',
+      to: 'prechecked',
+      case: { state: 'prechecked' },
+      event: { action: 'case.precheck', details: { engine: 'test' } },
+    });
+  });
+});
+
+describe('lists', () => {
+  it('filters by scope and state', async () => {
+    const { id } = await createCase(clerk);
+    await transition(clerk, id, 'withdraw');
+    const mine = (await clerk.get('/api/cases?scope=mine')).body.cases as any[];
+    expect(mine.some((c) => c.id === id)).toBe(true);
+    const queue = (await clerk.get('/api/cases?scope=queue')).body.cases as any[];
+    expect(queue.some((c) => c.id === id)).toBe(false);
+    expect(queue.every((c, i) => i === 0 || queue[i - 1].deadline <= c.deadline)).toBe(true);
+    const withdrawn = (await clerk.get('/api/cases?scope=all&state=withdrawn')).body.cases as any[];
+    expect(withdrawn.map((c) => c.id)).toContain(id);
+    expect(withdrawn.every((c) => c.state === 'withdrawn')).toBe(true);
+    const reviewerQueue = (await reviewer.get('/api/cases?scope=queue')).body.cases as any[];
+    expect(reviewerQueue.length).toBeGreaterThan(0);
+    expect(reviewerQueue.every((c) => c.handlingOfficeId === 'hn-cs-office')).toBe(true);
+    expect((await clerk.get('/api/cases?scope=everything')).body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
