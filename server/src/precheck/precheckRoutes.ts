@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { CorrectionRequestSchema, OverrideRequestSchema, RunPrecheckRequestSchema } from '@tongban/shared/precheck/api';
+import type { AppContext } from '../context';
+import { currentUser, parse, requireRole, route } from '../api/http';
+
+const CompleteSchema = z.object({ note: z.string().trim().max(2000).optional() }).default({});
+const PageParams = z.object({ id: z.string().min(1), mid: z.string().min(1), n: z.coerce.number().int().min(1).max(10_000) });
+
+/** /api/cases/:id/precheck… and the page images the pre-check boxes refer to. */
+export function createPrecheckRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const clerkRoles = ['clerk', 'supervisor'] as const;
+
+  r.get(
+    '/cases/:id/precheck',
+    route((req, res) => {
+      res.json(ctx.precheck.forUser(String(req.params.id), currentUser(req)));
+    }),
+  );
+  r.post(
+    '/cases/:id/precheck',
+    route((req, res) => {
+      const user = requireRole(req, ...clerkRoles);
+      const body = parse(RunPrecheckRequestSchema, req.body ?? {});
+      res.status(202).json(ctx.precheck.run(String(req.params.id), user, body.materialId));
+    }),
+  );
+  r.post(
+    '/cases/:id/precheck/corrections',
+    route((req, res) => {
+      const user = requireRole(req, ...clerkRoles);
+      res.json(ctx.precheck.correct(String(req.params.id), user, parse(CorrectionRequestSchema, req.body)));
+    }),
+  );
+  r.post(
+    '/cases/:id/precheck/overrides',
+    route((req, res) => {
+      const user = requireRole(req, ...clerkRoles);
+      res.json(ctx.precheck.override(String(req.params.id), user, parse(OverrideRequestSchema, req.body)));
+    }),
+  );
+  r.post(
+    '/cases/:id/precheck/complete',
+    route((req, res) => {
+      const user = requireRole(req, ...clerkRoles);
+      res.json(ctx.precheck.complete(String(req.params.id), user, parse(CompleteSchema, req.body ?? {}).note));
+    }),
+  );
+  r.get(
+    /^\/cases\/([^/]+)\/materials\/([^/]+)\/pages\/(\d+)\.png$/,
+    route(async (req, res) => {
+      const p = parse(PageParams, { id: req.params[0], mid: req.params[1], n: req.params[2] });
+      const png = await ctx.precheck.pageImage(p.id, p.mid, p.n, currentUser(req));
+      res.setHeader('Cache-Control', 'private, max-age=60');
+      res.type('image/png').send(png);
+    }),
+  );
+  return r;
+}

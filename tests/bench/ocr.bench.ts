@@ -1,0 +1,224 @@
+/**
+ * `npm run bench:ocr`: OCR pre-check benchmark. Generates labelled scans (ID-card-like images and an
+ * A4 300-dpi form, clean and degraded), then per sample: tesseract.js (our pool) vs the native
+ * `tesseract` CLI (OMP_THREAD_LIMIT=1) on the same normalised image with the same psm, the time
+ * ratio, character error rate, and whether the ID number and the name were read exactly. Then pages
+ * per minute with the whole pool vs native one-process-per-core, and peak RSS over 100 pages.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { loadConfig } from '@tongban/server/config/config';
+import { createLogger } from '@tongban/server/logger';
+import { OcrPool } from '@tongban/server/precheck/OcrPool';
+import { normalise, DEFAULT_LIMITS } from '@tongban/server/precheck/preprocess';
+import { recognizeMaterial, psmFor } from '@tongban/server/precheck/recognizeMaterial';
+import { degrade, renderFormPage, renderIdCardFront, type IdCardFront } from '@tongban/server/demo/scanRenderer';
+import { SLOT_PRESETS } from '@tongban/shared/precheck/slots';
+import { extractFields } from '@tongban/shared/precheck/rules';
+import { findIdNumber } from '@tongban/shared/precheck/text';
+import type { MaterialSlotRules, OcrLine } from '@tongban/shared/precheck/types';
+import { idNumber } from '../support/precheckFixtures';
+
+const run = promisify(execFile);
+const cores = os.availableParallelism();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-bench-'));
+const config = loadConfig({}, { LOG_LEVEL: 'silent' });
+const cardSlot: MaterialSlotRules = { ...SLOT_PRESETS['id-card-front'], rules: [...SLOT_PRESETS['id-card-front'].rules] };
+const formSlot: MaterialSlotRules = { kind: 'application-form', rules: ['required-fields'], requiredFields: ['姓名'] };
+
+const PEOPLE: Array<Omit<IdCardFront, 'idNumber'> & { id17: string }> = [
+  { name: '张晓明', sex: '男', ethnicity: '汉', birth: '1990-03-07', address: '广东省广州市天河区天河路123号华景花园5栋1203房', id17: '11010519900307123' },
+  { name: '李秀英', sex: '女', ethnicity: '汉', birth: '1968-11-21', address: '湖南省长沙市岳麓区麓山南路88号', id17: '43010419681121002' },
+  { name: '王建国', sex: '男', ethnicity: '回', birth: '1955-01-30', address: '四川省成都市武侯区人民南路四段12号', id17: '51010719550130003' },
+  { name: '欧阳静', sex: '女', ethnicity: '汉', birth: '2001-07-15', address: '广东省深圳市南山区科技园南区深南大道9988号', id17: '44030520010715004' },
+  { name: '陈志强', sex: '男', ethnicity: '壮', birth: '1979-09-09', address: '广西壮族自治区南宁市青秀区民族大道100号', id17: '45010319790909005' },
+  { name: '赵丽', sex: '女', ethnicity: '满', birth: '1985-12-01', address: '辽宁省沈阳市和平区南京北街5号', id17: '21010219851201006' },
+];
+const DEGRADE = { rotateDeg: 3, noise: 22, blur: 1.1, jpegQuality: 60 };
+
+interface Sample {
+  label: string;
+  image: Buffer;
+  slot: MaterialSlotRules;
+  truth: string;
+  name?: string;
+  idNumber?: string;
+}
+
+function cardTruth(p: IdCardFront): string {
+  const [y, m, d] = p.birth.split('-').map(Number);
+  return `姓名${p.name}性别${p.sex}民族${p.ethnicity}出生${y}年${m}月${d}日住址${p.address}公民身份号码${p.idNumber}`;
+}
+
+async function samples(): Promise<Sample[]> {
+  const out: Sample[] = [];
+  for (const p of PEOPLE) {
+    const person: IdCardFront = { ...p, idNumber: idNumber(p.id17) };
+    const clean = await renderIdCardFront(person);
+    const base = { slot: cardSlot, truth: cardTruth(person), name: person.name, idNumber: person.idNumber };
+    out.push({ label: `card ${person.name} clean`, image: clean, ...base });
+    out.push({ label: `card ${person.name} degraded`, image: await degrade(clean, DEGRADE), ...base });
+  }
+  const fields: Array<[string, string]> = [
+    ['姓名', '张晓明'],
+    ['公民身份号码', idNumber('11010519900307123')],
+    ['联系电话', '13800138000'],
+    ['参保地', '湖南省长沙市'],
+    ['通讯地址', '广东省广州市天河区天河路123号华景花园5栋1203房'],
+    ['申请事由', '工作调动，需要将社会保障卡关系转移到新的工作地，特此申请。'],
+  ];
+  const form = await renderFormPage({ title: '社会保障卡申领登记表', fields });
+  const truth = '社会保障卡申领登记表' + fields.map(([l, v]) => l + v).join('') + '申请人（签字）：年月日';
+  out.push({ label: 'A4 form clean', image: form, slot: formSlot, truth, idNumber: fields[1]![1] });
+  out.push({ label: 'A4 form degraded', image: await degrade(form, { ...DEGRADE, rotateDeg: 2 }), slot: formSlot, truth, idNumber: fields[1]![1] });
+  return out;
+}
+
+function cer(got: string, want: string): number {
+  const a = [...got.replace(/\s/g, '')];
+  const b = [...want.replace(/\s/g, '')];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]! / b.length;
+}
+
+/** Native tesseract TSV → the same line/word structure the pool returns, so one extractor judges both. */
+function tsvLines(tsv: string): OcrLine[] {
+  const lines = new Map<string, OcrLine>();
+  for (const row of tsv.split('\n').slice(1)) {
+    const c = row.split('\t');
+    if (c.length < 12 || c[0] !== '5' || !c[11]!.trim()) continue;
+    const key = c.slice(2, 5).join('.');
+    const [x, y, w, h] = [Number(c[6]), Number(c[7]), Number(c[8]), Number(c[9])];
+    const word = { text: c[11]!.trim(), confidence: Number(c[10]), bbox: { x0: x, y0: y, x1: x + w, y1: y + h } };
+    const line = lines.get(key) ?? { text: '', confidence: 0, bbox: word.bbox, words: [] };
+    line.words.push(word);
+    line.text = line.words.map((x) => x.text).join(' ');
+    lines.set(key, line);
+  }
+  return [...lines.values()];
+}
+
+async function native(file: string, psm: number): Promise<{ ms: number; lines: OcrLine[] }> {
+  const t0 = performance.now();
+  const { stdout } = await run('tesseract', [file, 'stdout', '-l', 'chi_sim+eng', '--psm', String(psm), 'tsv'], {
+    env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { ms: performance.now() - t0, lines: tsvLines(stdout) };
+}
+
+const textOf = (lines: OcrLine[]) => lines.map((l) => l.text).join('');
+const yes = (b: boolean | undefined) => (b === undefined ? '–' : b ? 'yes' : 'NO');
+
+async function main(): Promise<void> {
+  const pool = new OcrPool({ size: cores, langPath: config.ocrDataDir, timeoutMs: 120_000, log: createLogger('silent') });
+  await pool.start();
+  const list = await samples();
+  console.log(`\nOCR benchmark — tesseract.js 7 (chi_sim+eng best_int, ${cores} workers) vs native ${(await run('tesseract', ['--version'])).stdout.split('\n')[0]} (OMP_THREAD_LIMIT=1), ${cores} cores\n`);
+  const rows: string[][] = [];
+  const totals = { cardId: [0, 0], cardIdDeg: [0, 0], name: [0, 0], nativeName: [0, 0], ratio: [] as number[] };
+  for (const s of list) {
+    const prepared = await normalise(s.image, { limits: DEFAULT_LIMITS });
+    const file = path.join(tmp, `${rows.length}.png`);
+    fs.writeFileSync(file, prepared.png);
+    const psm = psmFor(s.slot);
+    // Like for like: one whole-page recognition of the same normalised image with the same psm.
+    const t0 = performance.now();
+    const page = await pool.recognize(prepared.png, { psm, rotateAuto: true });
+    const jsMs = performance.now() - t0;
+    const nat = await native(file, psm);
+    // The full pre-check (deskew, field crops read as lines) — what the clerk waits for.
+    const t1 = performance.now();
+    const full = await recognizeMaterial(pool, s.image, s.slot, { limits: DEFAULT_LIMITS });
+    const fullMs = performance.now() - t1;
+    const fields = Object.fromEntries(full.fields.map((f) => [f.key, f.value]));
+    const natFields = Object.fromEntries(
+      extractFields(s.slot, [{ index: 0, width: prepared.width, height: prepared.height, lines: nat.lines, hash: '', inkRatio: 0.1, rotationDeg: 0 }]).map((f) => [f.key, f.value]),
+    );
+    const idOk = s.idNumber ? (fields.idNumber ?? findIdNumber(textOf(full.pages[0]!.lines))) === s.idNumber : undefined;
+    const natIdOk = s.idNumber ? (natFields.idNumber ?? findIdNumber(textOf(nat.lines))) === s.idNumber : undefined;
+    const nameOk = s.name ? fields.name === s.name : undefined;
+    const natNameOk = s.name ? natFields.name === s.name : undefined;
+    if (s.slot === cardSlot) {
+      const bucket = s.label.endsWith('clean') ? totals.cardId : totals.cardIdDeg;
+      bucket[0]! += idOk ? 1 : 0;
+      bucket[1]! += 1;
+      totals.name[0]! += nameOk ? 1 : 0;
+      totals.name[1]! += 1;
+      totals.nativeName[0]! += natNameOk ? 1 : 0;
+      totals.nativeName[1]! += 1;
+    }
+    totals.ratio.push(jsMs / nat.ms);
+    rows.push([
+      s.label,
+      String(psm),
+      (jsMs / 1000).toFixed(2),
+      (nat.ms / 1000).toFixed(2),
+      (jsMs / nat.ms).toFixed(2),
+      cer(textOf(page.lines), s.truth).toFixed(3),
+      cer(textOf(nat.lines), s.truth).toFixed(3),
+      `${yes(idOk)}/${yes(natIdOk)}`,
+      `${yes(nameOk)}/${yes(natNameOk)}`,
+      (fullMs / 1000).toFixed(2),
+    ]);
+  }
+  table(['sample', 'psm', 'js s', 'native s', 'ratio', 'CER js', 'CER native', 'ID exact js/nat', 'name exact js/nat', 'full pre-check s'], rows);
+  const median = [...totals.ratio].sort((a, b) => a - b)[Math.floor(totals.ratio.length / 2)]!;
+  console.log(
+    `\nID number exact (pre-check): clean ${totals.cardId[0]}/${totals.cardId[1]}, degraded ${totals.cardIdDeg[0]}/${totals.cardIdDeg[1]}; ` +
+      `name exact: pre-check ${totals.name[0]}/${totals.name[1]}, native whole page ${totals.nativeName[0]}/${totals.nativeName[1]}; median time ratio js/native ${median.toFixed(2)}`,
+  );
+
+  // Throughput and memory over 100 pages: the card samples (clean and degraded) cycled.
+  const cards = list.filter((s) => s.slot === cardSlot);
+  const pages = await Promise.all(Array.from({ length: 100 }, (_, i) => normalise(cards[i % cards.length]!.image, { limits: DEFAULT_LIMITS })));
+  const files = pages.map((p, i) => {
+    const f = path.join(tmp, `tp${i}.png`);
+    fs.writeFileSync(f, p.png);
+    return f;
+  });
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const t0 = performance.now();
+  await Promise.all(pages.map((p) => pool.recognize(p.png, { psm: 6, rotateAuto: true })));
+  const poolMin = (performance.now() - t0) / 60_000;
+  clearInterval(sampler);
+  const t1 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: cores }, async () => {
+      while (next < files.length) await native(files[next++]!, 6);
+    }),
+  );
+  const nativeMin = (performance.now() - t1) / 60_000;
+  console.log('');
+  table(
+    ['throughput, 100 card pages', 'pages/min', 'vs native'],
+    [
+      [`tesseract.js pool (${cores} workers)`, (100 / poolMin).toFixed(1), (nativeMin / poolMin).toFixed(2)],
+      [`native CLI, ${cores} processes`, (100 / nativeMin).toFixed(1), '1.00'],
+    ],
+  );
+  console.log(`\nPeak RSS of this process (pool of ${cores} workers) over 100 pages: ${Math.round(peak / 1048576)} MB\n`);
+  await pool.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+function table(head: string[], rows: string[][]): void {
+  const width = (s: string) => [...s].reduce((n, c) => n + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+  const w = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c + ' '.repeat(w[i]! - width(c))).join(' | ') + ' |';
+  console.log(line(head));
+  console.log('|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+}
+
+await main();
