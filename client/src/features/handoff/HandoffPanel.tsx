@@ -1,0 +1,344 @@
+import { useEffect, useState } from 'react';
+import QRCode from 'qrcode';
+import type { HandoffStatusView } from '@tongban/shared/handoff/schemas';
+import { RATING_LEVELS } from '@tongban/shared/handoff/schemas';
+import type { CasePanelProps } from '../panelProps';
+import { useApiData } from '../../api/useApiData';
+import { getSocket } from '../../api/socket';
+import { useI18n } from '../../i18n';
+import { Alert, Button, Card, ProgressBar, Select, TextField } from '../../ui';
+import { handoffApi } from './handoffApi';
+import { RatingPad } from './RatingPad';
+import './handoff.css';
+
+const COURIERS = ['中国邮政EMS', '顺丰速运', '京东物流', '中通快递', '圆通速递'];
+
+interface Progress {
+  caseId: string;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+/**
+ * 转递 · 办结 · 评价 on the case detail page. Intake window: hand off online or by courier
+ * (with the printable 交接单); handling office: record the result; window again: how the result
+ * reaches the applicant, and the applicant's rating on this screen or their phone.
+ */
+export default function HandoffPanel({ caseView, allowedActions, onChanged }: CasePanelProps) {
+  const { t, errorText } = useI18n();
+  const status = useApiData<HandoffStatusView>(handoffApi.statusPath(caseView.id));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+
+  useEffect(() => {
+    const socket = getSocket();
+    const on = (p: Progress) => p.caseId === caseView.id && setProgress(p);
+    socket.on('handoff:progress', on);
+    return () => {
+      socket.off('handoff:progress', on);
+    };
+  }, [caseView.id]);
+
+  const run = (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    fn()
+      .then(() => {
+        status.reload();
+        onChanged();
+      })
+      .catch((e: unknown) => setError(errorText(e)))
+      .finally(() => {
+        setBusy(false);
+        setProgress(null);
+      });
+  };
+  const s = status.data;
+
+  return (
+    <Card title={t('转递与办结', 'Handoff and result')}>
+      {status.error !== undefined && <Alert tone="block">{errorText(status.error)}</Alert>}
+      {error && <Alert tone="block">{error}</Alert>}
+      {progress && busy && (
+        <ProgressBar
+          value={progress.bytesTotal ? progress.bytesDone / progress.bytesTotal : 0}
+          label={t('正在生成转递包', 'Building the handoff bag')}
+        />
+      )}
+      {allowedActions.includes('hand_off') && <HandOffForms caseId={caseView.id} busy={busy} run={run} />}
+      {s?.handoff && <HandoffFacts caseId={caseView.id} s={s} />}
+      {allowedActions.includes('complete') && <ResultForm caseId={caseView.id} busy={busy} run={run} />}
+      {s?.result && (
+        <ResultFacts
+          caseId={caseView.id}
+          s={s}
+          canResend={allowedActions.includes('complete') || (s.result.origin === 'local' && !s.result.sentAt)}
+          busy={busy}
+          run={run}
+        />
+      )}
+      {allowedActions.includes('rate') && !s?.rating && <RatingChoice caseId={caseView.id} run={run} />}
+      {s?.rating && (
+        <Alert tone={s.rating.level >= 3 ? 'ok' : 'warn'}>
+          {t('申请人评价', 'Applicant rating')}: {t(...levelLabel(s.rating.level))}
+          {s.rating.comment ? ` — ${s.rating.comment}` : ''}
+        </Alert>
+      )}
+    </Card>
+  );
+}
+
+function levelLabel(level: number): [string, string] {
+  const l = RATING_LEVELS.find((x) => x.level === level);
+  return l ? [l.zh, l.en] : [String(level), String(level)];
+}
+
+type Run = (fn: () => Promise<unknown>) => void;
+
+function HandOffForms({ caseId, busy, run }: { caseId: string; busy: boolean; run: Run }) {
+  const { t } = useI18n();
+  const [courierCompany, setCourier] = useState(COURIERS[0]!);
+  const [waybillNo, setWaybill] = useState('');
+  return (
+    <>
+      <p>{t('办件已受理，请选择转递方式：', 'The case is accepted; choose how to hand it off:')}</p>
+      <div className="handoff-actions">
+        <Button variant="primary" busy={busy} onClick={() => run(() => handoffApi.transfer(caseId))}>
+          {t('网上转递到办理地', 'Transfer online to the handling office')}
+        </Button>
+      </div>
+      <form
+        className="handoff-actions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(() => handoffApi.courier(caseId, { courierCompany, waybillNo: waybillNo.trim() }));
+        }}
+      >
+        <Select
+          label={t('快递公司', 'Courier')}
+          value={courierCompany}
+          onChange={(e) => setCourier(e.target.value)}
+          options={COURIERS.map((c) => ({ value: c, label: c }))}
+        />
+        <TextField
+          label={t('运单号', 'Waybill number')}
+          value={waybillNo}
+          onChange={(e) => setWaybill(e.target.value)}
+          required
+          pattern="[A-Za-z0-9-]{6,32}"
+        />
+        <Button type="submit" busy={busy} disabled={!waybillNo.trim()}>
+          {t('邮寄原件并转递', 'Send originals by courier')}
+        </Button>
+      </form>
+    </>
+  );
+}
+
+function HandoffFacts({ caseId, s }: { caseId: string; s: HandoffStatusView }) {
+  const { t } = useI18n();
+  const h = s.handoff!;
+  return (
+    <>
+      <dl className="handoff-facts">
+        <dt>{t('转递方式', 'Mode')}</dt>
+        <dd>
+          {h.mode === 'courier'
+            ? t(`邮寄：${h.courierCompany} ${h.waybillNo}`, `Courier: ${h.courierCompany} ${h.waybillNo}`)
+            : t('网上转递', 'Online transfer')}
+        </dd>
+        <dt>{t('转递包校验值', 'Bag checksum')}</dt>
+        <dd>
+          <code>{h.tagmanifestSha256}</code>
+        </dd>
+        {s.transfer && (
+          <>
+            <dt>{t('对方回执', 'Receipt')}</dt>
+            <dd>
+              {s.transfer.receipt
+                ? t(
+                    `${s.transfer.peerSite} 站点已签收，${s.transfer.receipt.receivedAt}`,
+                    `Received by site ${s.transfer.peerSite} at ${s.transfer.receipt.receivedAt}`,
+                  )
+                : (s.transfer.error ?? t('等待回执', 'Waiting for the receipt'))}
+            </dd>
+          </>
+        )}
+      </dl>
+      <div className="handoff-actions">
+        <a className="btn btn-secondary" href={handoffApi.coverUrl(caseId)} target="_blank" rel="noreferrer">
+          {t('打印交接单', 'Print cover sheet')}
+        </a>
+        <a className="btn btn-ghost" href={handoffApi.bagUrl(caseId)}>
+          {t('下载转递包', 'Download bag')}
+        </a>
+      </div>
+    </>
+  );
+}
+
+function ResultForm({ caseId, busy, run }: { caseId: string; busy: boolean; run: Run }) {
+  const { t } = useI18n();
+  const [outcome, setOutcome] = useState<'approved' | 'denied'>('approved');
+  const [delivery, setDelivery] = useState<'document' | 'mail'>('document');
+  const [summary, setSummary] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [courierCompany, setCourier] = useState(COURIERS[0]!);
+  const [waybillNo, setWaybill] = useState('');
+  const [uploaded, setUploaded] = useState(0);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        run(async () => {
+          const documentSha256 =
+            delivery === 'document' && file ? (await handoffApi.uploadResult(caseId, file, setUploaded)).sha256 : undefined;
+          await handoffApi.recordResult(caseId, {
+            outcome,
+            summary,
+            delivery,
+            ...(documentSha256 ? { documentSha256 } : {}),
+            ...(delivery === 'mail' ? { courierCompany, waybillNo: waybillNo.trim() } : {}),
+          });
+        });
+      }}
+    >
+      <h3>{t('办结', 'Record the result')}</h3>
+      <div className="handoff-actions">
+        <Select
+          label={t('办理结果', 'Outcome')}
+          value={outcome}
+          onChange={(e) => setOutcome(e.target.value as 'approved' | 'denied')}
+          options={[
+            { value: 'approved', label: t('准予办理', 'Approved') },
+            { value: 'denied', label: t('不予办理', 'Denied') },
+          ]}
+        />
+        <Select
+          label={t('结果送达', 'Result delivery')}
+          value={delivery}
+          onChange={(e) => setDelivery(e.target.value as 'document' | 'mail')}
+          options={[
+            { value: 'document', label: t('上传电子结果文书', 'Upload the result document') },
+            { value: 'mail', label: t('纸质结果邮寄', 'Mail the paper result') },
+          ]}
+        />
+      </div>
+      <TextField label={t('结果说明', 'Summary')} value={summary} maxLength={500} onChange={(e) => setSummary(e.target.value)} />
+      {delivery === 'document' ? (
+        <label>
+          {t('结果文书（PDF/JPG/PNG）', 'Result document (PDF/JPG/PNG)')}
+          <input
+            type="file"
+            accept="application/pdf,image/jpeg,image/png"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            required
+          />
+        </label>
+      ) : (
+        <div className="handoff-actions">
+          <Select
+            label={t('快递公司', 'Courier')}
+            value={courierCompany}
+            onChange={(e) => setCourier(e.target.value)}
+            options={COURIERS.map((c) => ({ value: c, label: c }))}
+          />
+          <TextField
+            label={t('运单号', 'Waybill number')}
+            value={waybillNo}
+            onChange={(e) => setWaybill(e.target.value)}
+            required
+            pattern="[A-Za-z0-9-]{6,32}"
+          />
+        </div>
+      )}
+      {busy && uploaded > 0 && uploaded < 1 && <ProgressBar value={uploaded} label={t('正在上传', 'Uploading')} />}
+      <div className="handoff-actions">
+        <Button variant="primary" type="submit" busy={busy}>
+          {t('办结并送回收件地', 'Complete and send back')}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ResultFacts({
+  caseId,
+  s,
+  canResend,
+  busy,
+  run,
+}: {
+  caseId: string;
+  s: HandoffStatusView;
+  canResend: boolean;
+  busy: boolean;
+  run: Run;
+}) {
+  const { t } = useI18n();
+  const r = s.result!;
+  return (
+    <>
+      <Alert
+        tone={r.outcome === 'approved' ? 'ok' : 'warn'}
+        title={r.outcome === 'approved' ? t('已办结：准予办理', 'Completed: approved') : t('已办结：不予办理', 'Completed: denied')}
+      >
+        {r.summary && <p>{r.summary}</p>}
+        <p>
+          {r.delivery === 'document'
+            ? t('电子结果文书已送达本窗口，可打印交给申请人。', 'The result document has arrived here; print it for the applicant.')
+            : t(
+                `纸质结果已由 ${r.courierCompany} 寄出，运单号 ${r.waybillNo}。`,
+                `The paper result was mailed by ${r.courierCompany}, waybill ${r.waybillNo}.`,
+              )}
+        </p>
+        {s.resultDeliveryOptions.length > 0 && (
+          <p>
+            {t('本事项结果送达方式：', 'Ways this item’s result reaches the applicant: ')}
+            {s.resultDeliveryOptions.join('、')}
+          </p>
+        )}
+      </Alert>
+      <div className="handoff-actions">
+        {r.documentSha256 && (
+          <a className="btn btn-secondary" href={handoffApi.resultDocumentUrl(caseId)} target="_blank" rel="noreferrer">
+            {t('查看结果文书', 'Open the result document')}
+          </a>
+        )}
+        {canResend && r.origin === 'local' && !r.sentAt && (
+          <Button busy={busy} onClick={() => run(() => handoffApi.resendResult(caseId))}>
+            {t('重新送回收件地', 'Send the result again')}
+          </Button>
+        )}
+      </div>
+    </>
+  );
+}
+
+/** The clerk turns the screen to the applicant, or shows a QR for their phone. */
+function RatingChoice({ caseId, run }: { caseId: string; run: Run }) {
+  const { t, errorText } = useI18n();
+  const [qr, setQr] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section aria-label={t('好差评', 'Rating')}>
+      <h3>{t('好差评', 'Rating')}</h3>
+      <RatingPad onSubmit={async (r) => run(() => handoffApi.rateAtWindow(caseId, r))} />
+      <div className="handoff-actions">
+        <Button
+          onClick={() => {
+            handoffApi
+              .ratingLink(caseId)
+              .then(async (l) => setQr(await QRCode.toDataURL(`${window.location.origin}${l.path}`, { margin: 1, width: 200 })))
+              .catch((e: unknown) => setError(errorText(e)));
+          }}
+        >
+          {t('用手机评价（显示二维码）', 'Rate on a phone (show QR code)')}
+        </Button>
+      </div>
+      {error && <Alert tone="block">{error}</Alert>}
+      {qr && <img className="handoff-qr" src={qr} alt={t('评价二维码，请申请人用手机扫描', 'Rating QR code for the applicant’s phone')} />}
+    </section>
+  );
+}

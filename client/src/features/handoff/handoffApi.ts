@@ -1,0 +1,24 @@
+import type { HandoffStatusView, ResultRequest, RatingRequest } from '@tongban/shared/handoff/schemas';
+import { api, upload } from '../../api/client';
+
+/** REST calls of the handoff panel, the rating pad and the phone rating page. */
+const base = (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}`;
+
+export const handoffApi = {
+  statusPath: (caseId: string) => `${base(caseId)}/handoff`,
+  coverUrl: (caseId: string) => `${base(caseId)}/handoff/cover.pdf`,
+  bagUrl: (caseId: string) => `${base(caseId)}/handoff/bag.zip`,
+  resultDocumentUrl: (caseId: string) => `${base(caseId)}/handoff/result/document`,
+  courier: (caseId: string, body: { courierCompany: string; waybillNo: string }) =>
+    api.post<HandoffStatusView>(`${base(caseId)}/handoff/courier`, body),
+  transfer: (caseId: string) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/transfer`),
+  uploadResult: (caseId: string, file: File, onProgress: (f: number) => void) =>
+    upload<{ sha256: string }>(`${base(caseId)}/handoff/result/document`, file, file.name, onProgress),
+  recordResult: (caseId: string, body: ResultRequest) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/result`, body),
+  resendResult: (caseId: string) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/result/resend`),
+  rateAtWindow: (caseId: string, body: RatingRequest) => api.post(`${base(caseId)}/rating`, body),
+  ratingLink: (caseId: string) => api.post<{ token: string; path: string; expiresAt: string }>(`${base(caseId)}/rating-link`),
+  linkInfo: (token: string) =>
+    api.get<{ caseNo: string; itemName: string; intakeOffice: string }>(`/api/ratings/${encodeURIComponent(token)}`),
+  rateByToken: (token: string, body: RatingRequest) => api.post(`/api/ratings/${encodeURIComponent(token)}`, body),
+};

@@ -1,0 +1,284 @@
+import { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError, maskIdNumber } from '@tongban/shared';
+import { canActOnSide } from '@tongban/shared/cases/access';
+import { formatOxum } from '@tongban/shared/handoff/bagit';
+import '@tongban/shared/handoff/errors';
+import type { CourierHandoffRequest, HandoffStatusView, TransferMode, TransferReceipt } from '@tongban/shared/handoff/schemas';
+import type { Db } from '../storage/database';
+import type { Clock, IdSource } from '../clock';
+import type { BlobStore } from '../storage/BlobStore';
+import type { AuditLedger } from '../audit/AuditLedger';
+import { actorOf, type SessionUser } from '../auth/AuthService';
+import type { CaseRecord, CaseService } from '../cases/CaseService';
+import type { CatalogService } from '../catalog/CatalogService';
+import { listCaseMaterials } from '../materials/materialRows';
+import type { BagProgress, BagSummary } from './bag/bagWriter';
+import { createCaseBagStream } from './caseBag';
+import { renderCoverSheet } from './coverSheet';
+import type { HandoffEvidence } from './evidence';
+import type { SiteKeyring } from './siteKeys';
+
+export interface HandoffDeps {
+  db: Db;
+  clock: Clock;
+  ids: IdSource;
+  blobs: BlobStore;
+  ledger: AuditLedger;
+  cases: CaseService;
+  catalog: CatalogService;
+  keys: SiteKeyring;
+  evidence: HandoffEvidence;
+  siteId: string;
+  software: string;
+  maxBagBytes: number;
+}
+
+export interface HandoffBagRow {
+  id: string;
+  case_id: string;
+  mode: TransferMode;
+  bag_sha256: string;
+  bag_size: number;
+  tagmanifest_sha256: string;
+  payload_oxum: string;
+  signer_fingerprint: string;
+  courier_company: string | null;
+  waybill_no: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface HandoffProgressEvent extends BagProgress {
+  caseId: string;
+  userId: string | null;
+}
+
+/**
+ * Builds and keeps the case's signed bag, hands a case off by courier, renders the cover sheet,
+ * and answers what happened to the case after the window (status for the panel, QR look-up).
+ * Progress of a build is emitted as `progress` (socket `handoff:progress`, CLI stderr).
+ */
+export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEvent] }> {
+  constructor(private readonly deps: HandoffDeps) {
+    super();
+  }
+
+  /** Streams the bag of a case into `out` (the CLI's --out FILE); nothing is recorded. */
+  async writeBag(caseId: string, mode: TransferMode, out: Writable, onProgress?: (p: BagProgress) => void): Promise<BagSummary> {
+    const { stream, summary } = await this.bagStream(this.deps.cases.get(caseId), mode, onProgress);
+    await Promise.all([pipeline(stream, out), summary]);
+    return summary;
+  }
+
+  /** Builds the bag into the blob store and records it as the case's current handoff bag. */
+  async buildBag(c: CaseRecord, mode: TransferMode, user: SessionUser | null, courier?: CourierHandoffRequest): Promise<HandoffBagRow> {
+    const { db, blobs, clock, ids, keys, maxBagBytes } = this.deps;
+    const { stream, summary } = await this.bagStream(c, mode, (p) =>
+      this.emit('progress', { ...p, caseId: c.id, userId: user?.id ?? null }),
+    );
+    const [stored, s] = await Promise.all([blobs.put(stream, { maxBytes: maxBagBytes }), summary]);
+    const row: HandoffBagRow = {
+      id: ids.uuid(),
+      case_id: c.id,
+      mode,
+      bag_sha256: stored.sha256,
+      bag_size: stored.size,
+      tagmanifest_sha256: s.tagmanifestSha256,
+      payload_oxum: formatOxum(s.oxum),
+      signer_fingerprint: keys.signingKey().fingerprint,
+      courier_company: courier?.courierCompany ?? null,
+      waybill_no: courier?.waybillNo ?? null,
+      created_by: user?.id ?? 'system',
+      created_at: clock.now().toISOString(),
+    };
+    db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
+      row.bag_sha256,
+      row.bag_size,
+      'application/zip',
+      row.created_at,
+    );
+    db.prepare(
+      `INSERT INTO handoff_bags (id, case_id, mode, bag_sha256, bag_size, tagmanifest_sha256, payload_oxum, signer_fingerprint, courier_company, waybill_no, created_by, created_at)
+       VALUES (@id, @case_id, @mode, @bag_sha256, @bag_size, @tagmanifest_sha256, @payload_oxum, @signer_fingerprint, @courier_company, @waybill_no, @created_by, @created_at)`,
+    ).run(row);
+    return row;
+  }
+
+  /** 邮寄转递: the bag is built and kept, the courier and waybill recorded, the case → handed_off. */
+  async handOffByCourier(caseId: string, user: SessionUser, courier: CourierHandoffRequest): Promise<HandoffStatusView> {
+    const c = this.readyCase(caseId, user);
+    const bag = await this.buildBag(c, 'courier', user, courier);
+    this.deps.db.transaction(() => {
+      this.deps.cases.applyTransition(c.id, 'hand_off', actorOf(user), {
+        details: {
+          mode: 'courier',
+          courierCompany: courier.courierCompany,
+          waybillNo: courier.waybillNo,
+          bagSha256: bag.bag_sha256,
+          tagmanifestSha256: bag.tagmanifest_sha256,
+        },
+      });
+    })();
+    return this.status(caseId, user);
+  }
+
+  /** The accepted case this user may hand off, or the precise reason why not. */
+  readyCase(caseId: string, user: SessionUser): CaseRecord {
+    const c = this.deps.cases.getForUser(caseId, user);
+    if (!canActOnSide(user, c, 'hand_off') || (user.role !== 'clerk' && user.role !== 'supervisor')) {
+      throw new AppError('FORBIDDEN_OFFICE', {
+        details: { caseId },
+        zh: '只有收件窗口可以转递办件',
+        en: 'Only the intake window hands a case off',
+      });
+    }
+    if (c.state !== 'accepted') throw new AppError('HANDOFF_CASE_NOT_READY', { details: { caseId, state: c.state } });
+    return c;
+  }
+
+  latestBag(caseId: string): HandoffBagRow | undefined {
+    return this.deps.db.prepare('SELECT * FROM handoff_bags WHERE case_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(caseId) as
+      HandoffBagRow | undefined;
+  }
+
+  requireBag(caseId: string, user: SessionUser): { c: CaseRecord; bag: HandoffBagRow } {
+    const c = this.deps.cases.getForUser(caseId, user);
+    const bag = this.latestBag(c.id);
+    if (!bag) throw new AppError('HANDOFF_NOT_FOUND', { details: { caseId } });
+    return { c, bag };
+  }
+
+  /** 交接单 PDF of the case's current bag. */
+  async coverSheet(caseId: string, user: SessionUser): Promise<{ caseNo: string; pdf: Uint8Array }> {
+    const { catalog } = this.deps;
+    const { c, bag } = this.requireBag(caseId, user);
+    const item = catalog.getItem(c.itemCode);
+    const intake = catalog.getOffice(c.intakeOfficeId);
+    const handling = catalog.getOffice(c.handlingOfficeId);
+    const pdf = await renderCoverSheet({
+      caseNo: c.caseNo,
+      itemCode: item.code,
+      itemName: item.name,
+      intakeOffice: intake.name,
+      handlingOffice: handling.name,
+      applicantName: c.applicant.name,
+      applicantIdMasked: maskIdNumber(c.applicant.idNumber),
+      originals: item.materials.filter((m) => m.originalByCourier).map((m) => ({ name: m.name, copies: m.copies, pages: m.pages })),
+      courierCompany: bag.courier_company,
+      waybillNo: bag.waybill_no,
+      tagmanifestSha256: bag.tagmanifest_sha256,
+      payloadOxum: bag.payload_oxum,
+      bagBuiltAt: bag.created_at,
+    });
+    return { caseNo: c.caseNo, pdf };
+  }
+
+  /** The receiving clerk scanned a cover sheet: does this site hold that case with that very bag? */
+  lookup(
+    caseNo: string,
+    tagmanifestSha256: string,
+    user: SessionUser,
+  ): { found: boolean; matches: boolean; caseId: string | null; state: string | null } {
+    const c = this.deps.cases.findByCaseNo(caseNo);
+    if (!c) return { found: false, matches: false, caseId: null, state: null };
+    this.deps.cases.getForUser(c.id, user);
+    const known = this.deps.db
+      .prepare(
+        `SELECT 1 FROM handoff_bags WHERE case_id = @id AND tagmanifest_sha256 = @tm
+         UNION SELECT 1 FROM transfers WHERE case_id = @id AND tagmanifest_sha256 = @tm`,
+      )
+      .get({ id: c.id, tm: tagmanifestSha256 });
+    return { found: true, matches: Boolean(known), caseId: c.id, state: c.state };
+  }
+
+  status(caseId: string, user: SessionUser): HandoffStatusView {
+    const { db, catalog } = this.deps;
+    const c = this.deps.cases.getForUser(caseId, user);
+    const bag = this.latestBag(c.id);
+    const transfer = db.prepare('SELECT * FROM transfers WHERE case_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(c.id) as
+      | {
+          direction: 'in' | 'out';
+          status: string;
+          peer_site: string;
+          receipt_json: string | null;
+          error: string | null;
+          updated_at: string;
+        }
+      | undefined;
+    const result = db.prepare('SELECT * FROM case_results WHERE case_id = ?').get(c.id) as
+      | {
+          origin: 'local' | 'peer';
+          outcome: 'approved' | 'denied';
+          summary: string;
+          delivery: 'document' | 'mail';
+          document_sha256: string | null;
+          courier_company: string | null;
+          waybill_no: string | null;
+          decided_at: string;
+          sent_at: string | null;
+        }
+      | undefined;
+    const rating = db.prepare('SELECT level, comment, channel, rated_at FROM ratings WHERE case_id = ?').get(c.id) as
+      { level: number; comment: string | null; channel: 'window' | 'phone'; rated_at: string } | undefined;
+    return {
+      handoff: bag
+        ? {
+            mode: bag.mode,
+            bagSha256: bag.bag_sha256,
+            bagSize: bag.bag_size,
+            tagmanifestSha256: bag.tagmanifest_sha256,
+            courierCompany: bag.courier_company,
+            waybillNo: bag.waybill_no,
+            createdAt: bag.created_at,
+          }
+        : null,
+      transfer: transfer
+        ? {
+            status: transfer.status === 'failed' ? 'failed' : 'sent',
+            peerSite: transfer.peer_site,
+            receipt: transfer.receipt_json ? (JSON.parse(transfer.receipt_json) as TransferReceipt) : null,
+            error: transfer.error,
+            updatedAt: transfer.updated_at,
+          }
+        : null,
+      result: result
+        ? {
+            outcome: result.outcome,
+            summary: result.summary,
+            delivery: result.delivery,
+            documentSha256: result.document_sha256,
+            courierCompany: result.courier_company,
+            waybillNo: result.waybill_no,
+            decidedAt: result.decided_at,
+            sentAt: result.sent_at,
+            origin: result.origin,
+          }
+        : null,
+      rating: rating ? { level: rating.level, comment: rating.comment, channel: rating.channel, ratedAt: rating.rated_at } : null,
+      resultDeliveryOptions: catalog.findItem(c.itemCode)?.resultDelivery ?? [],
+    };
+  }
+
+  private async bagStream(c: CaseRecord, mode: TransferMode, onProgress?: (p: BagProgress) => void) {
+    const { catalog, ledger, blobs, keys, evidence, db, clock, siteId, software } = this.deps;
+    return createCaseBagStream(
+      {
+        case: c,
+        item: catalog.getItem(c.itemCode),
+        offices: { intake: catalog.getOffice(c.intakeOfficeId), handling: catalog.getOffice(c.handlingOfficeId) },
+        materials: listCaseMaterials(db, c.id),
+        events: ledger.forCase(c.id),
+        evidence: await evidence.collect(c.id),
+        mode,
+        siteId,
+        software,
+        now: clock.now(),
+      },
+      blobs,
+      keys.signingKey(),
+      onProgress,
+    );
+  }
+}

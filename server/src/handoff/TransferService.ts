@@ -1,0 +1,311 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { AppError } from '@tongban/shared';
+import '@tongban/shared/handoff/errors';
+import { TransferReceiptSchema, type HandoffStatusView, type TransferReceipt } from '@tongban/shared/handoff/schemas';
+import { actorOf, type SessionUser } from '../auth/AuthService';
+import type { CaseRecord } from '../cases/CaseService';
+import { assertBagValid, verifyBag } from './bag/bagVerifier';
+import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
+import { CASE_JSON_SCHEMA, type CaseJson } from './caseBag';
+import type { HandoffDeps, HandoffService } from './HandoffService';
+import { PeerSites, describeError } from './peers';
+import { signEnvelope, verifyEnvelope, type SignedEnvelope } from './siteSigning';
+
+export const TRANSFERS_PATH = '/api/transfers';
+
+interface TransferRow {
+  id: string;
+  case_id: string;
+  peer_site: string;
+  idempotency_key: string;
+  body_sha256: string;
+  status: 'sending' | 'sent' | 'failed' | 'imported';
+  receipt_json: string | null;
+  receipt_signature: string | null;
+  receipt_key: string | null;
+}
+
+/**
+ * 网上转递: the intake site pushes the case's signed bag to the handling office's site; that
+ * site checks the request signature, streams the bag to disk, verifies it in full, imports the
+ * case into the handling office's queue and answers with a signed receipt (回执), which the
+ * intake site checks and keeps as it moves its case on. The idempotency key is derived from
+ * case and bag, so a retry after a lost answer returns the first receipt and never a second case.
+ */
+export class TransferService {
+  private readonly inFlight = new Map<string, Promise<SignedEnvelope<TransferReceipt>>>();
+
+  constructor(
+    private readonly deps: HandoffDeps & { tmpDir: string },
+    private readonly handoff: HandoffService,
+    private readonly peers: PeerSites,
+  ) {}
+
+  /* ---------- intake site ---------- */
+
+  async push(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
+    const { db, clock, ids, blobs, keys, cases } = this.deps;
+    const c = cases.getForUser(caseId, user);
+    // An accepted case goes online; one already sent by courier may also carry its record online.
+    const existing = this.handoff.latestBag(c.id);
+    const courierBag = c.state === 'handed_off' && existing?.mode === 'courier' ? existing : undefined;
+    if (!courierBag) this.handoff.readyCase(caseId, user);
+    const peer = this.peers.forOffice(c.handlingOfficeId);
+    if (!peer) throw new AppError('PEER_SITE_UNKNOWN', { details: { handlingOfficeId: c.handlingOfficeId } });
+    const bag = courierBag ?? (existing?.mode === 'online' ? existing : await this.handoff.buildBag(c, 'online', user));
+    const idempotencyKey = `${keys.siteId}:${c.id}:${bag.bag_sha256}`;
+    const now = clock.now().toISOString();
+    db.prepare(
+      `INSERT INTO transfers (id, direction, case_id, peer_site, idempotency_key, body_sha256, tagmanifest_sha256, status, created_at, updated_at)
+       VALUES (?, 'out', ?, ?, ?, ?, ?, 'sending', ?, ?)
+       ON CONFLICT (direction, peer_site, idempotency_key) DO UPDATE SET status = 'sending', error = NULL, updated_at = excluded.updated_at`,
+    ).run(ids.uuid(), c.id, peer.id, idempotencyKey, bag.bag_sha256, bag.tagmanifest_sha256, now, now);
+
+    let envelope: SignedEnvelope<TransferReceipt>;
+    try {
+      const answer = await this.peers.post(
+        peer,
+        TRANSFERS_PATH,
+        { sha256: bag.bag_sha256, contentType: 'application/zip', open: () => blobs.open(bag.bag_sha256) },
+        idempotencyKey,
+      );
+      envelope = this.checkReceipt(answer, peer.id, c, bag.tagmanifest_sha256, bag.bag_sha256);
+    } catch (e) {
+      db.prepare(
+        `UPDATE transfers SET status = 'failed', error = ?, updated_at = ? WHERE direction = 'out' AND peer_site = ? AND idempotency_key = ?`,
+      ).run(describeError(e), clock.now().toISOString(), peer.id, idempotencyKey);
+      throw e;
+    }
+    const receipt = envelope.payload;
+    db.transaction(() => {
+      db.prepare(
+        `UPDATE transfers SET status = 'sent', receipt_json = ?, receipt_signature = ?, receipt_key = ?, error = NULL, updated_at = ?
+         WHERE direction = 'out' AND peer_site = ? AND idempotency_key = ?`,
+      ).run(JSON.stringify(receipt), envelope.signature, envelope.keyFingerprint, clock.now().toISOString(), peer.id, idempotencyKey);
+      const details = {
+        mode: 'online',
+        peerSite: peer.id,
+        transferId: receipt.transferId,
+        receivedAt: receipt.receivedAt,
+        tagmanifestSha256: receipt.tagmanifestSha256,
+      };
+      if (cases.get(c.id).state === 'accepted') cases.applyTransition(c.id, 'hand_off', actorOf(user), { details });
+      // The receipt says the handling office has the case in its queue: 办理中 on both sides.
+      if (cases.get(c.id).state === 'handed_off' && receipt.state === 'in_handling') {
+        cases.applyTransition(c.id, 'start_handling', PeerSites.actor(peer.id), { details: { receipt: receipt.transferId } });
+      }
+    })();
+    return this.handoff.status(caseId, user);
+  }
+
+  private checkReceipt(
+    answer: unknown,
+    site: string,
+    c: CaseRecord,
+    tagmanifestSha256: string,
+    bagSha256: string,
+  ): SignedEnvelope<TransferReceipt> {
+    const env = answer as SignedEnvelope<unknown>;
+    const parsed = TransferReceiptSchema.safeParse(env?.payload);
+    if (
+      !parsed.success ||
+      !verifyEnvelope(env, this.deps.keys.trustedKeys(), site) ||
+      parsed.data.caseId !== c.id ||
+      parsed.data.tagmanifestSha256 !== tagmanifestSha256 ||
+      parsed.data.bagSha256 !== bagSha256
+    ) {
+      throw new AppError('RECEIPT_INVALID', { details: { site } });
+    }
+    return { payload: parsed.data, keyFingerprint: env.keyFingerprint, signature: env.signature };
+  }
+
+  /* ---------- handling site ---------- */
+
+  /** POST /api/transfers from a peer: signed headers, the bag zip as the body. */
+  async receive(headers: Record<string, string | string[] | undefined>, body: Readable): Promise<SignedEnvelope<TransferReceipt>> {
+    const req = this.peers.verifyIncoming(headers, 'POST', TRANSFERS_PATH);
+    const previous = this.inboundRow(req.site, req.idempotencyKey);
+    if (previous) {
+      body.resume();
+      if (previous.body_sha256 !== req.bodySha256)
+        throw new AppError('TRANSFER_IDEMPOTENCY_CONFLICT', { details: { idempotencyKey: req.idempotencyKey } });
+      return this.storedReceipt(previous);
+    }
+    const key = `${req.site}\n${req.idempotencyKey}`;
+    const running = this.inFlight.get(key);
+    if (running) {
+      body.resume();
+      return running;
+    }
+    const job = this.importBag(req.site, req.idempotencyKey, req.bodySha256, body).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, job);
+    return job;
+  }
+
+  private async importBag(
+    site: string,
+    idempotencyKey: string,
+    bodySha256: string,
+    body: Readable,
+  ): Promise<SignedEnvelope<TransferReceipt>> {
+    const { db, clock, ids, blobs, keys, cases, catalog, tmpDir, maxBagBytes } = this.deps;
+    const tmp = path.join(tmpDir, `transfer-${ids.uuid()}.zip`);
+    try {
+      const actualSha = await saveBody(body, tmp, maxBagBytes);
+      if (actualSha !== bodySha256) throw new AppError('TRANSFER_BODY_MISMATCH', { details: { signed: bodySha256, received: actualSha } });
+      const trusted = keys.trustedKeys().filter((k) => k.site === site);
+      const report = await verifyBag(tmp, { trusted, limits: { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: maxBagBytes } });
+      assertBagValid(report);
+      const caseJson = report.caseJson as CaseJson;
+      if (caseJson?.schema !== CASE_JSON_SCHEMA || caseJson.sourceSite !== site) {
+        throw new AppError('BAG_LAYOUT_INVALID', { details: { file: 'data/case.json', reason: 'not a case bag from this site' } });
+      }
+      const incoming = caseJson.case;
+      catalog.getItem(incoming.itemCode);
+      catalog.getOffice(incoming.handlingOfficeId);
+      if (cases.findByCaseNo(incoming.caseNo) || db.prepare('SELECT 1 FROM cases WHERE id = ?').get(incoming.id)) {
+        throw new AppError('TRANSFER_CASE_EXISTS', { details: { caseNo: incoming.caseNo } });
+      }
+      // Second pass: the verified scans go into the blob store, byte for byte.
+      const wanted = new Map(caseJson.materials.map((m) => [`${report.root}/${m.path}`, m]));
+      await forEachZipEntry(tmp, { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: maxBagBytes }, async (entry, open) => {
+        const m = wanted.get(entry.name);
+        if (!m) return;
+        const stored = await blobs.put(await open());
+        if (stored.sha256 !== m.sha256)
+          throw new AppError('BAG_CHECKSUM_MISMATCH', { details: { file: m.path, expected: m.sha256, found: stored.sha256 } });
+      });
+      const bag = await blobs.put(fs.createReadStream(tmp));
+      const at = clock.now().toISOString();
+      const transferId = ids.uuid();
+      const receipt = db.transaction((): TransferReceipt => {
+        const creator = this.peerAccount(site, incoming.intakeOfficeId);
+        const blob = db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)');
+        blob.run(bag.sha256, bag.size, 'application/zip', at);
+        db.prepare(
+          `INSERT INTO cases (id, case_no, item_code, intake_office_id, handling_office_id, state, applicant_name, applicant_id_type,
+             applicant_id_number, applicant_phone, company_name, company_uscc, created_by, created_at, updated_at, deadline, decided_at, source_site)
+           VALUES (@id, @caseNo, @itemCode, @intake, @handling, 'handed_off', @name, @idType, @idNumber, @phone, @companyName, @uscc, @by, @createdAt, @at, @deadline, @decidedAt, @site)`,
+        ).run({
+          id: incoming.id,
+          caseNo: incoming.caseNo,
+          itemCode: incoming.itemCode,
+          intake: incoming.intakeOfficeId,
+          handling: incoming.handlingOfficeId,
+          name: incoming.applicant.name,
+          idType: incoming.applicant.idType,
+          idNumber: incoming.applicant.idNumber,
+          phone: incoming.applicant.phone,
+          companyName: incoming.company?.name ?? null,
+          uscc: incoming.company?.uscc ?? null,
+          by: creator,
+          createdAt: incoming.createdAt,
+          at,
+          deadline: incoming.deadline,
+          decidedAt: incoming.decidedAt ?? null,
+          site,
+        });
+        const material = db.prepare(
+          `INSERT INTO case_materials (id, case_id, slot_code, file_name, sha256, media_type, size, source, uploaded_by, uploaded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'transfer', ?, ?)`,
+        );
+        for (const m of caseJson.materials) {
+          blob.run(m.sha256, m.size, m.mediaType, at);
+          material.run(m.id, incoming.id, m.slotCode, m.fileName, m.sha256, m.mediaType, m.size, creator, m.uploadedAt);
+        }
+        db.prepare(
+          `INSERT INTO transfers (id, direction, case_id, peer_site, idempotency_key, body_sha256, tagmanifest_sha256, status, created_at, updated_at)
+           VALUES (?, 'in', ?, ?, ?, ?, ?, 'imported', ?, ?)`,
+        ).run(transferId, incoming.id, site, idempotencyKey, bodySha256, report.tagmanifestSha256, at, at);
+        this.deps.ledger.append(PeerSites.actor(site), 'handoff.received', {
+          caseId: incoming.id,
+          details: {
+            caseNo: incoming.caseNo,
+            fromSite: site,
+            transferId,
+            bagSha256: bag.sha256,
+            tagmanifestSha256: report.tagmanifestSha256,
+            materials: caseJson.materials.length,
+          },
+        });
+        const moved = cases.applyTransition(incoming.id, 'start_handling', PeerSites.actor(site), { details: { transferId } });
+        const r: TransferReceipt = {
+          kind: 'tongban.receipt.v1',
+          transferId,
+          idempotencyKey,
+          fromSite: site,
+          toSite: keys.siteId,
+          caseId: incoming.id,
+          caseNo: incoming.caseNo,
+          tagmanifestSha256: report.tagmanifestSha256!,
+          bagSha256: bag.sha256,
+          receivedAt: at,
+          state: moved.to,
+        };
+        const env = signEnvelope(keys.signingKey(), r);
+        db.prepare('UPDATE transfers SET receipt_json = ?, receipt_signature = ?, receipt_key = ? WHERE id = ?').run(
+          JSON.stringify(r),
+          env.signature,
+          env.keyFingerprint,
+          transferId,
+        );
+        return r;
+      })();
+      return signEnvelope(keys.signingKey(), receipt);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  private inboundRow(site: string, idempotencyKey: string): TransferRow | undefined {
+    return this.deps.db
+      .prepare("SELECT * FROM transfers WHERE direction = 'in' AND peer_site = ? AND idempotency_key = ?")
+      .get(site, idempotencyKey) as TransferRow | undefined;
+  }
+
+  private storedReceipt(row: TransferRow): SignedEnvelope<TransferReceipt> {
+    return {
+      payload: JSON.parse(row.receipt_json!) as TransferReceipt,
+      keyFingerprint: row.receipt_key!,
+      signature: row.receipt_signature!,
+    };
+  }
+
+  /** A disabled account standing for the peer site's intake window, so imported rows keep their foreign keys. */
+  private peerAccount(site: string, officeId: string): string {
+    const { db, ids, clock } = this.deps;
+    const username = `peer-${site}-${officeId}`;
+    const existing = db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(username) as string | undefined;
+    if (existing) return existing;
+    const id = ids.uuid();
+    db.prepare(
+      `INSERT INTO users (id, username, display_name, role, office_id, password_hash, created_at, disabled) VALUES (?, ?, ?, 'clerk', ?, '!', ?, 1)`,
+    ).run(id, username, `${site} 站点收件窗口（跨站转递）`, officeId, clock.now().toISOString());
+    return id;
+  }
+}
+
+/** Streams the request body to `file`, hashing it; refuses past `maxBytes`. */
+async function saveBody(body: Readable, file: string, maxBytes: number): Promise<string> {
+  const hash = createHash('sha256');
+  const out = fs.createWriteStream(file, { flags: 'wx' });
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > maxBytes) throw new AppError('BAG_ZIP_TOO_LARGE', { details: { file: 'request body', limit: maxBytes } });
+      hash.update(buf);
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+  } catch (e) {
+    body.resume();
+    throw e;
+  } finally {
+    await new Promise<void>((r) => out.end(() => r()));
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import QRCode from 'qrcode';
+import { formatHandoffQr } from '@tongban/shared/handoff/schemas';
+
+/**
+ * 交接单: the A4 sheet that travels in the courier envelope with the paper originals. The QR
+ * carries the case number and the SHA-256 of the bag's tagmanifest-sha256.txt, so the receiving
+ * clerk can pull up the online record and check it is the same bag.
+ */
+
+export interface CoverSheetData {
+  caseNo: string;
+  itemCode: string;
+  itemName: string;
+  intakeOffice: string;
+  handlingOffice: string;
+  applicantName: string;
+  applicantIdMasked: string;
+  originals: Array<{ name: string; copies: number; pages: number }>;
+  courierCompany: string | null;
+  waybillNo: string | null;
+  tagmanifestSha256: string;
+  payloadOxum: string;
+  bagBuiltAt: string;
+}
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 48;
+let fontBytes: Buffer | undefined;
+
+function cjkFont(): Buffer {
+  if (!fontBytes) {
+    const require = createRequire(import.meta.url);
+    fontBytes = fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'));
+  }
+  return fontBytes;
+}
+
+/**
+ * @pdf-lib/fontkit 1.1.1 writes a TrueType subset with the short `loca` format (offsets halved)
+ * without padding odd-length glyph records, so every glyph after an odd one is read from the
+ * wrong byte and prints blank (pdf-lib issue #1232; fixed upstream in fontkit 1.8). Padding each
+ * glyph record to an even length, as upstream does, keeps the halved offsets exact.
+ */
+let patchedFontkit = false;
+function evenGlyphFontkit(): typeof fontkit {
+  if (patchedFontkit) return fontkit;
+  type SubsetProto = { _addGlyph(this: SubsetState, gid: number): number };
+  type GlyphRecord = { length: number; copy(target: GlyphRecord, at: number): void; constructor: { alloc(n: number): GlyphRecord } };
+  type SubsetState = { glyf: GlyphRecord[]; offset: number };
+  const proto = Object.getPrototypeOf(fontkit.create(cjkFont()).createSubset()) as SubsetProto;
+  const addGlyph = proto._addGlyph;
+  proto._addGlyph = function (gid) {
+    const index = addGlyph.call(this, gid);
+    if (this.offset % 2 === 1) {
+      // Same Buffer class as the record (the UMD build bundles its own Buffer polyfill).
+      const record = this.glyf[index]!;
+      const padded = record.constructor.alloc(record.length + 1);
+      record.copy(padded, 0);
+      this.glyf[index] = padded;
+      this.offset += 1;
+    }
+    return index;
+  };
+  patchedFontkit = true;
+  return fontkit;
+}
+
+export async function renderCoverSheet(d: CoverSheetData): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(evenGlyphFontkit());
+  pdf.setTitle(`交接单 ${d.caseNo}`);
+  pdf.setCreator('Tongban Desk');
+  const font = await pdf.embedFont(cjkFont(), { subset: true });
+  const page = pdf.addPage(A4);
+  const [width, height] = A4;
+  let y = height - MARGIN;
+
+  const text = (s: string, x: number, size = 11, f: PDFFont = font) => page.drawText(s, { x, y, size, font: f, color: rgb(0, 0, 0) });
+  const line = (x1: number, y1: number, x2: number, y2: number) =>
+    page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.8, color: rgb(0, 0, 0) });
+
+  text('跨省通办材料转递交接单', MARGIN, 20);
+  y -= 18;
+  text('Cross-province handoff cover sheet', MARGIN, 10);
+
+  const qrPng = await QRCode.toBuffer(formatHandoffQr(d.caseNo, d.tagmanifestSha256), {
+    type: 'png',
+    errorCorrectionLevel: 'M',
+    margin: 2,
+    scale: 6,
+  });
+  const qr = await pdf.embedPng(qrPng);
+  const qrSize = 130;
+  page.drawImage(qr, { x: width - MARGIN - qrSize, y: height - MARGIN - qrSize + 10, width: qrSize, height: qrSize });
+
+  y -= 34;
+  const rows: Array<[string, string]> = [
+    ['办件编号', d.caseNo],
+    ['事项', `${d.itemName}（${d.itemCode}）`],
+    ['收件单位', d.intakeOffice],
+    ['办理单位', d.handlingOffice],
+    ['申请人', `${d.applicantName}  身份证号 ${d.applicantIdMasked}`],
+  ];
+  for (const [k, v] of rows) {
+    text(`${k}：`, MARGIN, 12);
+    drawWrapped(page, font, v, MARGIN + 70, y, width - MARGIN * 2 - 70 - (y > height - MARGIN - qrSize ? qrSize : 0), 12);
+    y -= 22;
+  }
+
+  y -= 8;
+  text('封内纸质原件 Paper originals in this envelope', MARGIN, 13);
+  y -= 8;
+  const cols = [MARGIN, MARGIN + 30, MARGIN + 330, MARGIN + 400];
+  const tableTop = y;
+  y -= 18;
+  ['序号', '材料名称', '份数', '页数'].forEach((h, i) => text(h, cols[i]! + 4, 11));
+  const list = d.originals.length ? d.originals : [{ name: '（无需邮寄原件）', copies: 0, pages: 0 }];
+  list.forEach((o, i) => {
+    y -= 20;
+    text(String(i + 1), cols[0]! + 4, 11);
+    text(o.name, cols[1]! + 4, 11);
+    text(o.copies ? String(o.copies) : '—', cols[2]! + 4, 11);
+    text(o.pages ? String(o.pages) : '—', cols[3]! + 4, 11);
+  });
+  const total = d.originals.reduce((n, o) => n + o.copies * o.pages, 0);
+  y -= 20;
+  text(`合计页数 Total pages: ${total}`, cols[1]! + 4, 11);
+  const tableBottom = y - 8;
+  for (let ry = tableTop; ry >= tableBottom - 1; ry -= 20) line(MARGIN, ry, width - MARGIN, ry);
+  line(MARGIN, tableBottom, width - MARGIN, tableBottom);
+  for (const x of [...cols, width - MARGIN]) line(x, tableTop, x, tableBottom);
+  y = tableBottom - 28;
+
+  text('寄递信息 Courier', MARGIN, 13);
+  y -= 24;
+  text(`快递公司：${d.courierCompany ?? '________________'}`, MARGIN, 12);
+  text(`运单号：${d.waybillNo ?? '______________________'}`, MARGIN + 250, 12);
+  y -= 30;
+
+  text('交接签字 Handover signatures', MARGIN, 13);
+  y -= 12;
+  const boxW = (width - MARGIN * 2 - 20) / 2;
+  const boxH = 90;
+  for (const [i, label] of ['移交人（收件窗口）签字 / 日期', '接收人（办理单位）签字 / 日期'].entries()) {
+    const x = MARGIN + i * (boxW + 20);
+    page.drawRectangle({ x, y: y - boxH, width: boxW, height: boxH, borderColor: rgb(0, 0, 0), borderWidth: 0.8 });
+    page.drawText(label, { x: x + 8, y: y - 18, size: 10, font });
+  }
+  y -= boxH + 28;
+
+  const foot = [
+    `电子转递包校验：tagmanifest-sha256.txt SHA-256 = ${d.tagmanifestSha256}`,
+    `Payload-Oxum ${d.payloadOxum}；生成时间 ${d.bagBuiltAt}`,
+    '接收方扫描右上角二维码，核对线上记录与本交接单一致后签收。',
+  ];
+  for (const s of foot) {
+    drawWrapped(page, font, s, MARGIN, y, width - MARGIN * 2, 9);
+    y -= 24;
+  }
+  return pdf.save();
+}
+
+/** Draws text, breaking lines by width (CJK text has no spaces to break at). */
+function drawWrapped(page: PDFPage, font: PDFFont, s: string, x: number, y: number, maxWidth: number, size: number): void {
+  let lineText = '';
+  let lineY = y;
+  for (const ch of s) {
+    if (font.widthOfTextAtSize(lineText + ch, size) > maxWidth && lineText) {
+      page.drawText(lineText, { x, y: lineY, size, font });
+      lineText = '';
+      lineY -= size + 3;
+    }
+    lineText += ch;
+  }
+  if (lineText) page.drawText(lineText, { x, y: lineY, size, font });
+}

@@ -1,0 +1,159 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { AppError } from '@tongban/shared';
+import {
+  CourierHandoffRequestSchema,
+  FollowUpCloseSchema,
+  RatingRequestSchema,
+  ResultRequestSchema,
+  parseHandoffQr,
+} from '@tongban/shared/handoff/schemas';
+import '@tongban/shared/handoff/errors';
+import type { AppContext } from '../context';
+import { currentUser, parse, requireRole, route } from '../api/http';
+import { receiveSingleFile } from '../materials/multipart';
+
+const id = (req: Request) => String(req.params.id);
+const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
+
+/** REST routes of the handoff feature; /transfers are site-to-site (signed, no session). */
+export function createHandoffRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const h = ctx.handoff;
+
+  r.get(
+    '/cases/:id/handoff',
+    route((req, res) => res.json(h.bags.status(id(req), currentUser(req)))),
+  );
+  r.post(
+    '/cases/:id/handoff/courier',
+    route(async (req, res) => {
+      const user = requireRole(req, 'clerk', 'supervisor');
+      res.json(await h.bags.handOffByCourier(id(req), user, parse(CourierHandoffRequestSchema, req.body)));
+    }),
+  );
+  r.post(
+    '/cases/:id/handoff/transfer',
+    route(async (req, res) => {
+      const user = requireRole(req, 'clerk', 'supervisor');
+      res.json(await h.transfers.push(id(req), user));
+    }),
+  );
+  r.get(
+    '/cases/:id/handoff/bag.zip',
+    route((req, res) => {
+      const { c, bag } = h.bags.requireBag(id(req), currentUser(req));
+      res.setHeader('Content-Type', 'application/zip');
+      res.setHeader('Content-Length', String(bag.bag_size));
+      res.setHeader('Content-Disposition', `attachment; filename="${c.caseNo}.zip"`);
+      const stream = ctx.blobs.open(bag.bag_sha256);
+      stream.on('error', (e) => res.destroy(e));
+      stream.pipe(res);
+    }),
+  );
+  r.get(
+    '/cases/:id/handoff/cover.pdf',
+    route(async (req, res) => {
+      const { caseNo, pdf } = await h.bags.coverSheet(id(req), currentUser(req));
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `inline; filename="cover-${caseNo}.pdf"`);
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.end(Buffer.from(pdf));
+    }),
+  );
+  r.get(
+    '/handoff/lookup',
+    route((req, res) => {
+      const user = currentUser(req);
+      const qr = parseHandoffQr(parse(LookupQuerySchema, req.query).qr);
+      if (!qr)
+        throw new AppError('VALIDATION_FAILED', {
+          details: { qr: 'not a handoff cover sheet QR code' },
+          zh: '这不是交接单二维码',
+          en: 'This is not a cover sheet QR code',
+        });
+      res.json({ ...qr, ...h.bags.lookup(qr.caseNo, qr.tagmanifestSha256, user) });
+    }),
+  );
+  r.get(
+    '/handoff/site-key',
+    route((_req, res) => res.json({ site: h.keys.siteId, line: h.keys.exportLine() })),
+  );
+
+  // 办结 at the handling office.
+  r.post(
+    '/cases/:id/handoff/result/document',
+    route(async (req, res) => {
+      const user = requireRole(req, 'reviewer', 'supervisor');
+      res.status(201).json(await receiveSingleFile(req, 'file', (file) => h.results.storeDocument(id(req), user, file)));
+    }),
+  );
+  r.post(
+    '/cases/:id/handoff/result',
+    route(async (req, res) => {
+      const user = requireRole(req, 'reviewer', 'supervisor');
+      const body = ResultRequestSchema.safeParse(req.body);
+      if (!body.success)
+        throw new AppError('RESULT_INVALID', { details: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      res.json(await h.results.record(id(req), user, body.data));
+    }),
+  );
+  r.post(
+    '/cases/:id/handoff/result/resend',
+    route(async (req, res) => {
+      res.json(await h.results.resend(id(req), requireRole(req, 'reviewer', 'supervisor')));
+    }),
+  );
+  r.get(
+    '/cases/:id/handoff/result/document',
+    route((req, res) => {
+      const doc = h.results.openDocument(id(req), currentUser(req));
+      res.setHeader('Content-Type', doc.mediaType);
+      res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`);
+      doc.stream.on('error', (e) => res.destroy(e));
+      doc.stream.pipe(res);
+    }),
+  );
+
+  // 好差评.
+  r.post(
+    '/cases/:id/rating',
+    route((req, res) =>
+      res.json(h.ratings.rateAtWindow(id(req), requireRole(req, 'clerk', 'supervisor'), parse(RatingRequestSchema, req.body))),
+    ),
+  );
+  r.post(
+    '/cases/:id/rating-link',
+    route((req, res) => res.json(h.ratings.createLink(id(req), requireRole(req, 'clerk', 'supervisor')))),
+  );
+  r.get(
+    '/ratings/:token',
+    route((req, res) => res.json(h.ratings.linkInfo(String(req.params.token)))),
+  );
+  r.post(
+    '/ratings/:token',
+    route((req, res) => res.json(h.ratings.rateByToken(String(req.params.token), parse(RatingRequestSchema, req.body)))),
+  );
+  r.get(
+    '/ledger/ratings',
+    route((req, res) => res.json(h.ratings.ledger(currentUser(req)))),
+  );
+  r.post(
+    '/follow-ups/:id/close',
+    route((req, res) => {
+      h.ratings.closeFollowUp(id(req), requireRole(req, 'supervisor'), parse(FollowUpCloseSchema, req.body).note);
+      res.json({ ok: true });
+    }),
+  );
+
+  // Site to site: signed requests from a peer deployment.
+  r.post(
+    '/transfers',
+    route(async (req, res) => res.json(await h.transfers.receive(req.headers, req))),
+  );
+  r.post(
+    '/transfers/results',
+    route(async (req, res) => res.json(await h.results.receive(req.headers, req))),
+  );
+  return r;
+}

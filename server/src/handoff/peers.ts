@@ -1,0 +1,94 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+import { AppError, isAppError } from '@tongban/shared';
+import '@tongban/shared/handoff/errors';
+import type { PeerSite } from '../config/config';
+import type { Actor } from '../audit/AuditLedger';
+import { signRequestHeaders, verifyRequestHeaders, type VerifiedRequest } from './siteSigning';
+import type { SiteKeyring } from './siteKeys';
+
+/**
+ * The other deployments this site talks to. A handling office belongs to the peer site whose id
+ * is the office id's first segment (`hn-cs-office` → site `hn`), the convention of the office
+ * registry; a case received from a peer goes back to its `source_site`.
+ */
+export class PeerSites {
+  constructor(
+    private readonly peers: PeerSite[],
+    private readonly keys: SiteKeyring,
+    private readonly now: () => Date,
+  ) {}
+
+  forOffice(officeId: string): PeerSite | undefined {
+    return this.peers.find((p) => officeId.startsWith(`${p.id}-`));
+  }
+
+  byId(site: string): PeerSite {
+    const peer = this.peers.find((p) => p.id === site);
+    if (!peer) throw new AppError('PEER_SITE_UNKNOWN', { details: { site } });
+    return peer;
+  }
+
+  /** The actor recorded for what a peer site did here (its own staff are not accounts here). */
+  static actor(site: string): Actor {
+    return { id: null, name: `site:${site}`, role: 'peer-site', officeId: null };
+  }
+
+  verifyIncoming(headers: IncomingHttpHeaders, method: string, path: string): VerifiedRequest {
+    return verifyRequestHeaders(headers, method, path, this.keys.trustedKeys(), this.now());
+  }
+
+  /**
+   * POSTs a signed body to a peer and returns its JSON answer. Network failures become
+   * PEER_SITE_UNREACHABLE; a refusal keeps the peer's own code in `details.peerError`.
+   */
+  async post(
+    peer: PeerSite,
+    path: string,
+    body: { sha256: string; contentType: string; open: () => Readable },
+    idempotencyKey: string,
+  ): Promise<unknown> {
+    const headers = {
+      'content-type': body.contentType,
+      ...signRequestHeaders(this.keys.signingKey(), this.keys.siteId, {
+        method: 'POST',
+        path,
+        bodySha256: body.sha256,
+        idempotencyKey,
+        now: this.now(),
+      }),
+    };
+    let res: Response;
+    try {
+      res = await fetch(`${peer.url}${path}`, {
+        method: 'POST',
+        headers,
+        body: Readable.toWeb(body.open()) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit);
+    } catch (e) {
+      throw new AppError('PEER_SITE_UNREACHABLE', { details: { site: peer.id, reason: (e as Error).message } });
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!res.ok) {
+      const peerError = (parsed as { error?: { code?: string; message_zh?: string; message_en?: string; details?: unknown } } | undefined)
+        ?.error;
+      throw new AppError('PEER_SITE_REFUSED', {
+        details: { site: peer.id, status: res.status, peerError: peerError ?? text.slice(0, 500) },
+        zh: `对方站点拒收：${peerError?.message_zh ?? res.status}`,
+        en: `The peer site refused: ${peerError?.message_en ?? res.status}`,
+      });
+    }
+    return parsed;
+  }
+}
+
+export function describeError(e: unknown): string {
+  return isAppError(e) ? `${e.code}: ${e.message_zh}` : (e as Error).message;
+}

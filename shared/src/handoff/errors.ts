@@ -1,0 +1,127 @@
+import { registerErrors } from '../errors';
+
+/**
+ * Codes of the handoff feature (bags, transfers between sites, results, ratings). A bag problem
+ * names the file at fault in `details.file`.
+ */
+export const HANDOFF_ERRORS = {
+  BAG_ZIP_UNREADABLE: {
+    status: 422,
+    zh: '转递包不是有效的 ZIP 文件，请重新生成',
+    en: 'The handoff bag is not a readable ZIP file; build it again',
+  },
+  BAG_ZIP_UNSAFE_PATH: {
+    status: 422,
+    zh: '转递包含有越出包目录的路径（可能被篡改），已拒收',
+    en: 'The bag has an entry path that escapes the bag (possibly tampered); refused',
+  },
+  BAG_ZIP_SYMLINK: { status: 422, zh: '转递包含有符号链接，已拒收', en: 'The bag contains a symbolic link; refused' },
+  BAG_ZIP_TOO_LARGE: {
+    status: 413,
+    zh: '转递包解压后过大或压缩比异常（疑似压缩炸弹），已拒收',
+    en: 'The bag expands too much (zip bomb suspected); refused',
+  },
+  BAG_ZIP_CORRUPT: {
+    status: 422,
+    zh: '转递包中的文件已损坏（CRC 校验失败），请重新传输',
+    en: 'A file in the bag is corrupt (CRC mismatch); transfer it again',
+  },
+  BAG_LAYOUT_INVALID: { status: 422, zh: '转递包结构不符合 BagIt 规范', en: 'The bag layout does not follow BagIt' },
+  BAG_TAG_FILE_INVALID: { status: 422, zh: '转递包的标签文件格式有误', en: 'A tag file of the bag is malformed' },
+  BAG_FILE_MISSING: {
+    status: 422,
+    zh: '转递包缺少清单中列出的文件（材料可能丢失）',
+    en: 'A file listed in a manifest is missing from the bag',
+  },
+  BAG_FILE_UNEXPECTED: {
+    status: 422,
+    zh: '转递包含有清单之外的文件（可能被夹带）',
+    en: 'The bag holds a payload file that no manifest lists',
+  },
+  BAG_CHECKSUM_MISMATCH: {
+    status: 422,
+    zh: '转递包中的文件校验值不符（内容被改动）',
+    en: 'A file in the bag does not match its checksum (content altered)',
+  },
+  BAG_OXUM_MISMATCH: {
+    status: 422,
+    zh: '转递包的文件数量或总字节数与 Payload-Oxum 不符',
+    en: 'The payload file count or byte total does not match Payload-Oxum',
+  },
+  BAG_SIGNATURE_MISSING: { status: 422, zh: '转递包没有受理单位签名，已拒收', en: 'The bag is not signed by the intake office; refused' },
+  BAG_SIGNATURE_INVALID: {
+    status: 422,
+    zh: '转递包签名验证失败（内容或签名被改动）',
+    en: 'The bag signature does not verify (content or signature altered)',
+  },
+  BAG_SIGNER_UNTRUSTED: {
+    status: 422,
+    zh: '转递包的签名密钥不在信任列表中，请核对对方单位公钥',
+    en: 'The bag is signed by a key that is not trusted; check the peer office key',
+  },
+  BAG_AUDIT_CHAIN_BROKEN: {
+    status: 422,
+    zh: '转递包内的审计记录哈希不符（记录被改动）',
+    en: 'An audit event inside the bag fails its hash (record altered)',
+  },
+  HANDOFF_CASE_NOT_READY: {
+    status: 409,
+    zh: '办件尚未受理，不能转递；请先完成视频审查并受理',
+    en: 'The case is not accepted yet; finish the review and accept it before handing it off',
+  },
+  HANDOFF_NOT_FOUND: {
+    status: 404,
+    zh: '该办件还没有生成转递包，请先转递',
+    en: 'No handoff bag exists for this case yet; hand it off first',
+  },
+  PEER_SITE_UNKNOWN: {
+    status: 400,
+    zh: '未配置对方站点，请联系管理员配置 PEER_SITES 与对方公钥',
+    en: 'No peer site is configured for this office; ask the administrator to set PEER_SITES and the peer key',
+  },
+  PEER_SITE_UNREACHABLE: {
+    status: 502,
+    zh: '无法连接对方站点，请稍后重试（重试不会重复建件）',
+    en: 'The peer site cannot be reached; try again later (a retry never creates a second case)',
+  },
+  PEER_SITE_REFUSED: { status: 502, zh: '对方站点拒收，请查看原因后处理', en: 'The peer site refused the request; see the reason' },
+  TRANSFER_UNSIGNED: { status: 401, zh: '请求没有站点签名，已拒收', en: 'The request is not signed by a site; refused' },
+  TRANSFER_SIGNATURE_INVALID: { status: 401, zh: '请求签名验证失败，已拒收', en: 'The request signature does not verify; refused' },
+  TRANSFER_KEY_UNTRUSTED: { status: 403, zh: '请求方站点或密钥不在信任列表中', en: 'The sending site or its key is not trusted here' },
+  TRANSFER_EXPIRED: {
+    status: 401,
+    zh: '请求时间戳超出允许范围（可能是重放），请核对两端时钟后重试',
+    en: 'The request timestamp is outside the allowed window (replay?); check both clocks and retry',
+  },
+  TRANSFER_BODY_MISMATCH: {
+    status: 400,
+    zh: '请求内容与签名中的摘要不符（传输中被改动）',
+    en: 'The request body does not match its signed digest (altered in transit)',
+  },
+  TRANSFER_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    zh: '同一幂等键已用于不同内容，已拒收',
+    en: 'This idempotency key was already used for different content',
+  },
+  TRANSFER_CASE_EXISTS: { status: 409, zh: '该办件已由其他转递导入本站', en: 'This case was already imported here by another transfer' },
+  RECEIPT_INVALID: {
+    status: 502,
+    zh: '对方回执签名无效，转递未确认',
+    en: 'The peer receipt does not verify; the transfer is not confirmed',
+  },
+  RESULT_INVALID: {
+    status: 400,
+    zh: '办结结果信息不完整：请上传结果文书或填写邮寄快递单号',
+    en: 'The result is incomplete: upload the result document or give the mail waybill number',
+  },
+  RESULT_CASE_UNKNOWN: { status: 404, zh: '本站没有与该结果对应的办件', en: 'No case here matches this result' },
+  RATING_TOKEN_INVALID: {
+    status: 404,
+    zh: '评价链接无效或已使用，请向窗口工作人员索取新链接',
+    en: 'This rating link is invalid or already used; ask the window for a new one',
+  },
+} as const;
+
+registerErrors(HANDOFF_ERRORS);
+
+export type HandoffErrorCode = keyof typeof HANDOFF_ERRORS;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/** REST and site-to-site contracts of the handoff feature, shared by server, client and tests. */
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits');
+const courierCompany = z.string().trim().min(2).max(32);
+const waybillNo = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{6,32}$/, 'waybill: 6–32 letters, digits or dashes');
+
+export const TRANSFER_MODES = ['courier', 'online'] as const;
+export type TransferMode = (typeof TRANSFER_MODES)[number];
+
+export const CourierHandoffRequestSchema = z.object({ courierCompany, waybillNo });
+export type CourierHandoffRequest = z.infer<typeof CourierHandoffRequestSchema>;
+
+export const RESULT_OUTCOMES = ['approved', 'denied'] as const;
+export const RESULT_DELIVERIES = ['document', 'mail'] as const;
+export type ResultDelivery = (typeof RESULT_DELIVERIES)[number];
+
+/** 办结: an uploaded result document, or a paper result mailed with a waybill number (or both). */
+export const ResultRequestSchema = z
+  .object({
+    outcome: z.enum(RESULT_OUTCOMES),
+    summary: z.string().trim().max(500).default(''),
+    delivery: z.enum(RESULT_DELIVERIES),
+    documentSha256: sha256Hex.optional(),
+    courierCompany: courierCompany.optional(),
+    waybillNo: waybillNo.optional(),
+  })
+  .refine((r) => (r.delivery === 'document' ? Boolean(r.documentSha256) : Boolean(r.courierCompany && r.waybillNo)), {
+    message: 'RESULT_INVALID',
+    path: ['delivery'],
+  });
+export type ResultRequest = z.infer<typeof ResultRequestSchema>;
+
+/** 好差评 five-level scale, best first. The bottom two open a supervisor follow-up. */
+export const RATING_LEVELS = [
+  { level: 5, zh: '非常满意', en: 'Very satisfied' },
+  { level: 4, zh: '满意', en: 'Satisfied' },
+  { level: 3, zh: '基本满意', en: 'Fairly satisfied' },
+  { level: 2, zh: '不满意', en: 'Dissatisfied' },
+  { level: 1, zh: '非常不满意', en: 'Very dissatisfied' },
+] as const;
+export const FOLLOW_UP_BELOW = 3;
+
+export const RatingRequestSchema = z.object({
+  level: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(500).optional(),
+});
+export type RatingRequest = z.infer<typeof RatingRequestSchema>;
+
+export const FollowUpCloseSchema = z.object({ note: z.string().trim().min(1).max(1000) });
+
+/** Signed by the handling site and stored by the intake site (回执). */
+export const TransferReceiptSchema = z.object({
+  kind: z.literal('tongban.receipt.v1'),
+  transferId: z.string().min(1),
+  idempotencyKey: z.string().min(1),
+  fromSite: z.string().min(1),
+  toSite: z.string().min(1),
+  caseId: z.string().min(1),
+  caseNo: z.string().min(1),
+  tagmanifestSha256: sha256Hex,
+  bagSha256: sha256Hex,
+  receivedAt: z.string().min(1),
+  state: z.string().min(1),
+});
+export type TransferReceipt = z.infer<typeof TransferReceiptSchema>;
+
+export const SignedEnvelopeSchema = z.object({ payload: z.unknown(), keyFingerprint: sha256Hex, signature: z.string().min(1) });
+
+/** Sent by the handling site to the intake site when the case is decided (办结送达). */
+export const ResultMessageSchema = z.object({
+  kind: z.literal('tongban.result.v1'),
+  caseId: z.string().min(1),
+  caseNo: z.string().min(1),
+  fromSite: z.string().min(1),
+  outcome: z.enum(RESULT_OUTCOMES),
+  summary: z.string().max(500),
+  delivery: z.enum(RESULT_DELIVERIES),
+  courierCompany: z.string().optional(),
+  waybillNo: z.string().optional(),
+  document: z
+    .object({ fileName: z.string().min(1).max(200), mediaType: z.string().min(1), sha256: sha256Hex, base64: z.string() })
+    .optional(),
+  decidedAt: z.string().min(1),
+});
+export type ResultMessage = z.infer<typeof ResultMessageSchema>;
+
+export interface HandoffStatusView {
+  handoff: null | {
+    mode: TransferMode;
+    bagSha256: string;
+    bagSize: number;
+    tagmanifestSha256: string;
+    courierCompany: string | null;
+    waybillNo: string | null;
+    createdAt: string;
+  };
+  transfer: null | {
+    status: 'sent' | 'failed';
+    peerSite: string;
+    receipt: TransferReceipt | null;
+    error: string | null;
+    updatedAt: string;
+  };
+  result: null | {
+    outcome: (typeof RESULT_OUTCOMES)[number];
+    summary: string;
+    delivery: ResultDelivery;
+    documentSha256: string | null;
+    courierCompany: string | null;
+    waybillNo: string | null;
+    decidedAt: string;
+    sentAt: string | null;
+    /** Where the result went: `local` decided here, `peer` received from the handling site. */
+    origin: 'local' | 'peer';
+  };
+  rating: null | { level: number; comment: string | null; channel: 'window' | 'phone'; ratedAt: string };
+  /** The catalog's 结果送达方式 for this item, so the clerk can tell the applicant. */
+  resultDeliveryOptions: string[];
+}
+
+/** The cover sheet QR payload: case number + SHA-256 of tagmanifest-sha256.txt. */
+const QR_PREFIX = 'TONGBAN-HANDOFF:1';
+
+export function formatHandoffQr(caseNo: string, tagmanifestSha256: string): string {
+  return `${QR_PREFIX}:${caseNo}:${tagmanifestSha256}`;
+}
+
+export function parseHandoffQr(text: string): { caseNo: string; tagmanifestSha256: string } | undefined {
+  const m = /^TONGBAN-HANDOFF:1:(.+):([0-9a-f]{64})$/.exec(text.trim());
+  return m ? { caseNo: m[1]!, tagmanifestSha256: m[2]! } : undefined;
+}

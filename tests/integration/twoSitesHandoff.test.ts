@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequestHeaders } from '@tongban/server/handoff/siteSigning';
+import { SiteKeyring } from '@tongban/server/handoff/siteKeys';
+import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
+import { freePort } from '../support/freePort';
+import { acceptedCase, FAKE_PDF, uploadTo } from '../support/handoffCase';
+import { rewriteZip } from '../support/handoffZip';
+
+/**
+ * Two real deployments — Guangdong intake site (gd) and Hunan handling site (hn) — each with its
+ * own server, database and signing key, carrying one case: intake → signed transfer → receipt →
+ * result back → completed → rated on the applicant's phone.
+ */
+let gd: TestServer;
+let hn: TestServer;
+let tmp: string;
+let caseId: string;
+let caseNo: string;
+let gdClerk: ApiClient;
+
+async function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey: string; now?: Date; site?: string; signedSha?: string }) {
+  const key = opts.key ?? gd.ctx.handoff.keys;
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const headers = signRequestHeaders(key.signingKey(), opts.site ?? 'gd', {
+    method: 'POST',
+    path: '/api/transfers',
+    bodySha256: opts.signedSha ?? sha,
+    idempotencyKey: opts.idempotencyKey,
+    now: opts.now ?? new Date(),
+  });
+  return new ApiClient(hn.url).request('POST', '/api/transfers', new Uint8Array(bytes), { ...headers, 'content-type': 'application/zip' });
+}
+
+beforeAll(async () => {
+  const [pg, ph] = [await freePort(), await freePort()];
+  gd = await startTestServer({ SITE_ID: 'gd', PORT: pg, PEER_SITES: [{ id: 'hn', url: `http://127.0.0.1:${ph}` }] });
+  hn = await startTestServer({ SITE_ID: 'hn', PORT: ph, PEER_SITES: [{ id: 'gd', url: `http://127.0.0.1:${pg}` }] });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'two-sites-'));
+  // Key exchange as administrators do it: export a line on one site, trust it on the other.
+  const gdKey = (await new ApiClient(gd.url).get('/api/handoff/site-key')).body.line as string;
+  const hnKey = (await new ApiClient(hn.url).get('/api/handoff/site-key')).body.line as string;
+  expect(gdKey).toMatch(/^[0-9a-f]{64} \S+ gd$/);
+  hn.ctx.handoff.keys.trust(gdKey);
+  gd.ctx.handoff.keys.trust(hnKey);
+  ({ caseId, caseNo, clerk: gdClerk } = await acceptedCase(gd));
+});
+
+afterAll(async () => {
+  await gd?.stop();
+  await hn?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('two sites: intake gd → handling hn', () => {
+  it('refuses unsigned, expired, forged and tampered pushes with precise codes, importing nothing', async () => {
+    const bagFile = path.join(tmp, 'bag.zip');
+    await gd.ctx.handoff.bags.writeBag(caseId, 'online', fs.createWriteStream(bagFile));
+    const bytes = fs.readFileSync(bagFile);
+
+    const unsigned = await new ApiClient(hn.url).request('POST', '/api/transfers', new Uint8Array(bytes), {
+      'content-type': 'application/zip',
+    });
+    expect([unsigned.status, unsigned.body.error.code]).toEqual([401, 'TRANSFER_UNSIGNED']);
+
+    const expired = await postBag(bytes, { idempotencyKey: 'k-expired', now: new Date(Date.now() - 3600_000) });
+    expect([expired.status, expired.body.error.code]).toEqual([401, 'TRANSFER_EXPIRED']);
+
+    const stranger = new SiteKeyring(path.join(tmp, 'stranger'), 'gd', undefined);
+    const forged = await postBag(bytes, { key: stranger, idempotencyKey: 'k-forged' });
+    expect([forged.status, forged.body.error.code]).toEqual([403, 'TRANSFER_KEY_UNTRUSTED']);
+
+    const altered = await postBag(Buffer.concat([bytes, Buffer.from('x')]), {
+      idempotencyKey: 'k-altered',
+      signedSha: createHash('sha256').update(bytes).digest('hex'),
+    });
+    expect([altered.status, altered.body.error.code]).toEqual([400, 'TRANSFER_BODY_MISMATCH']);
+
+    const tamperedFile = path.join(tmp, 'tampered.zip');
+    await rewriteZip(bagFile, tamperedFile, (e) => {
+      const k = [...e.keys()].find((n) => n.includes('/data/materials/') && n.endsWith('.png'))!;
+      const b = Buffer.from(e.get(k)!);
+      b[b.length - 20] = b[b.length - 20]! ^ 0xff;
+      e.set(k, b);
+    });
+    const tampered = await postBag(fs.readFileSync(tamperedFile), { idempotencyKey: 'k-tampered' });
+    expect(tampered.status).toBe(422);
+    expect(tampered.body.error.code).toBe('BAG_CHECKSUM_MISMATCH');
+    expect(tampered.body.error.details.file).toMatch(/^data\/materials\/.*\.png$/);
+    expect(hn.ctx.cases.findByCaseNo(caseNo)).toBeUndefined();
+  });
+
+  it('pushes the signed bag; hn verifies, imports into the handling queue and returns a signed receipt', async () => {
+    const r = await gdClerk.post(`/api/cases/${caseId}/handoff/transfer`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.transfer).toMatchObject({
+      status: 'sent',
+      peerSite: 'hn',
+      receipt: { kind: 'tongban.receipt.v1', fromSite: 'gd', toSite: 'hn', caseNo, state: 'in_handling' },
+    });
+    expect(r.body.handoff.tagmanifestSha256).toBe(r.body.transfer.receipt.tagmanifestSha256);
+    expect(gd.ctx.cases.get(caseId).state).toBe('in_handling');
+
+    const imported = hn.ctx.cases.findByCaseNo(caseNo)!;
+    expect(imported).toMatchObject({ id: caseId, state: 'in_handling', sourceSite: 'gd', handlingOfficeId: 'hn-cs-office' });
+    const here = gd.ctx.materials
+      .list(caseId)
+      .map((m) => m.sha256)
+      .sort();
+    expect(
+      hn.ctx.materials
+        .list(caseId)
+        .map((m) => m.sha256)
+        .sort(),
+    ).toEqual(here);
+    for (const sha of here) expect(await hn.ctx.blobs.has(sha)).toBe(true);
+    // The reviewer at hn sees it in the office queue.
+    const reviewer = await ApiClient.login(hn.url, 'reviewer');
+    const queue = await reviewer.get('/api/cases?scope=queue');
+    expect(queue.body.cases.map((c: { caseNo: string }) => c.caseNo)).toContain(caseNo);
+    expect(hn.ctx.ledger.forCase(caseId).map((e) => e.action)).toEqual(['handoff.received', 'case.start_handling']);
+  });
+
+  it('a repeated push with the same idempotency key returns the same receipt and never a second case', async () => {
+    const bag = gd.ctx.handoff.bags.latestBag(caseId)!;
+    const chunks: Buffer[] = [];
+    for await (const c of gd.ctx.blobs.open(bag.bag_sha256)) chunks.push(c as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const key = `gd:${caseId}:${bag.bag_sha256}`;
+    const [a, b] = await Promise.all([postBag(bytes, { idempotencyKey: key }), postBag(bytes, { idempotencyKey: key })]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    const first = JSON.parse(gd.ctx.db.prepare("SELECT receipt_json FROM transfers WHERE direction = 'out'").pluck().get() as string);
+    expect(a.body.payload.transferId).toBe(first.transferId);
+    expect(b.body.payload.transferId).toBe(first.transferId);
+    expect(hn.ctx.db.prepare('SELECT COUNT(*) FROM cases WHERE case_no = ?').pluck().get(caseNo)).toBe(1);
+
+    const conflict = await postBag(Buffer.concat([bytes, Buffer.alloc(1)]), { idempotencyKey: key });
+    expect([conflict.status, conflict.body.error.code]).toEqual([409, 'TRANSFER_IDEMPOTENCY_CONFLICT']);
+    const again = await postBag(bytes, { idempotencyKey: 'a-new-key' });
+    expect([again.status, again.body.error.code]).toEqual([409, 'TRANSFER_CASE_EXISTS']);
+  });
+
+  it('hn completes with a result document; it comes back signed and gd completes', async () => {
+    const reviewer = await ApiClient.login(hn.url, 'reviewer');
+    const doc = Buffer.concat([FAKE_PDF, Buffer.from('% 准予办理 result document\n')]);
+    const up = await uploadTo(reviewer, `/api/cases/${caseId}/handoff/result/document`, doc, '办结文书.pdf', 'application/pdf');
+    expect(up.sha256).toBe(createHash('sha256').update(doc).digest('hex'));
+    const bad = await reviewer.post(`/api/cases/${caseId}/handoff/result`, { outcome: 'approved', delivery: 'mail' });
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'RESULT_INVALID']);
+    const r = await reviewer.post(`/api/cases/${caseId}/handoff/result`, {
+      outcome: 'approved',
+      summary: '准予转移',
+      delivery: 'document',
+      documentSha256: up.sha256,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.result).toMatchObject({ origin: 'local', outcome: 'approved', documentSha256: up.sha256 });
+    expect(r.body.result.sentAt).toBeTruthy();
+    expect(hn.ctx.cases.get(caseId).state).toBe('completed');
+
+    expect(gd.ctx.cases.get(caseId).state).toBe('completed');
+    const status = await gdClerk.get(`/api/cases/${caseId}/handoff`);
+    expect(status.body.result).toMatchObject({ origin: 'peer', outcome: 'approved', delivery: 'document', documentSha256: up.sha256 });
+    expect(status.body.resultDeliveryOptions).toContain('邮政EMS寄递');
+    const fetched = await gdClerk.get(`/api/cases/${caseId}/handoff/result/document`);
+    expect(Buffer.from(fetched.body as ArrayBuffer).equals(doc)).toBe(true);
+  });
+
+  it('the applicant rates on the phone link; a low rating opens a supervisor follow-up in the ledger', async () => {
+    const link = await gdClerk.post(`/api/cases/${caseId}/rating-link`);
+    expect(link.status).toBe(200);
+    const phone = new ApiClient(gd.url);
+    const info = await phone.get(`/api/ratings/${link.body.token}`);
+    expect(info.body).toMatchObject({ caseNo, itemName: '企业职工基本养老保险关系转移接续' });
+    expect(JSON.stringify(info.body)).not.toContain('13800138000');
+    const rated = await phone.post(`/api/ratings/${link.body.token}`, { level: 2, comment: '等待时间较长' });
+    expect(rated.status, JSON.stringify(rated.body)).toBe(200);
+    expect(rated.body).toMatchObject({ level: 2, label: '不满意', channel: 'phone', followUp: { status: 'open' } });
+    expect(gd.ctx.cases.get(caseId).state).toBe('rated');
+    const reuse = await phone.post(`/api/ratings/${link.body.token}`, { level: 5 });
+    expect([reuse.status, reuse.body.error.code]).toEqual([404, 'RATING_TOKEN_INVALID']);
+
+    const supervisor = await ApiClient.login(gd.url, 'supervisor');
+    const ledger = await supervisor.get('/api/ledger/ratings');
+    expect(ledger.body).toMatchObject({ total: 1, openFollowUps: 1, byLevel: { '2': 1 } });
+    const followUp = ledger.body.ratings[0].followUp.id as string;
+    expect((await supervisor.post(`/api/follow-ups/${followUp}/close`, { note: '已电话回访，致歉并说明原因' })).status).toBe(200);
+    expect((await supervisor.get('/api/ledger/ratings')).body.openFollowUps).toBe(0);
+  });
+
+  it('both audit ledgers stay intact', () => {
+    expect(gd.ctx.ledger.verify().ok).toBe(true);
+    expect(hn.ctx.ledger.verify().ok).toBe(true);
+    expect(gd.ctx.ledger.forCase(caseId).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['case.hand_off', 'case.start_handling', 'case.complete', 'rating.link_created', 'case.rate']),
+    );
+  });
+});
