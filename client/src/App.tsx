@@ -17,6 +17,7 @@ import { Alert } from './ui';
 const CheckPage = lazy(() => import('./features/check/CheckPage'));
 const CallPage = lazy(() => import('./features/call/CallPage'));
 const ApplicantJoinPage = lazy(() => import('./features/call/ApplicantJoinPage'));
+const RatingPhonePage = lazy(() => import('./features/handoff/RatingPhonePage'));
 
 function Loading() {
   const { t } = useI18n();
@@ -52,6 +53,7 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/join/:token" element={<ApplicantJoinPage />} />
+        <Route path="/rate/:token" element={<RatingPhonePage />} />
         <Route
           element={
             <RequireUser>
