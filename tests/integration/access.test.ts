@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { APPLICANT, createCase, jpegBytes, upload, transition } from '../support/caseFixtures';
+import { APPLICANT, createCase, jpegBytes, precheckCase, upload, transition } from '../support/caseFixtures';
 
 /**
  * Role × endpoint matrix over one case received at gd-sg-window (clerk, supervisor, admin) and
@@ -18,7 +18,8 @@ let caseId: string;
 let materialId: string;
 
 beforeAll(async () => {
-  srv = await startTestServer();
+  // One OCR worker: a case reaches review only through a real pre-check.
+  srv = await startTestServer({ OCR_WORKERS: 1 });
   for (const u of USERS) as[u] = u === 'anon' ? new ApiClient(srv.url) : await ApiClient.login(srv.url, u);
   caseId = (await createCase(as.clerk)).id;
   materialId = (await upload(as.clerk, caseId, 'ID_CARD_FRONT', jpegBytes())).body.material.id;
@@ -191,7 +192,7 @@ describe('role × endpoint access matrix', () => {
 
   it('keeps decisions with the handling office, even for the intake supervisor', async () => {
     const { id } = await createCase(as.clerk);
-    await transition(as.clerk, id, 'precheck');
+    await precheckCase(as.clerk, id);
     await transition(as.clerk, id, 'request_review');
     expectOutcome(await transition(as.supervisor, id, 'accept'), 'FORBIDDEN_OFFICE', 'intake supervisor accepts');
     expectOutcome(await transition(as.reviewer2, id, 'accept'), 'FORBIDDEN_OFFICE', 'other reviewer accepts');

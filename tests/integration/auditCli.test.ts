@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@tongban/server/storage/database';
 import { REPO_ROOT } from '@tongban/server/config/config';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { createCase, jpegBytes, transition, upload } from '../support/caseFixtures';
+import { createCase, precheckCase } from '../support/caseFixtures';
 
 const run = promisify(execFile);
 const CLI = path.join(REPO_ROOT, 'server', 'bin', 'tongban.mjs');
@@ -23,11 +23,10 @@ async function auditVerify(dataDir: string): Promise<{ code: number; stdout: str
 let srv: TestServer;
 let caseId: string;
 beforeAll(async () => {
-  srv = await startTestServer({}, { keepData: true });
+  srv = await startTestServer({ OCR_WORKERS: 1 }, { keepData: true });
   const clerk = await ApiClient.login(srv.url, 'clerk');
   caseId = (await createCase(clerk)).id;
-  await upload(clerk, caseId, 'ID_CARD_FRONT', jpegBytes());
-  await transition(clerk, caseId, 'precheck');
+  await precheckCase(clerk, caseId);
   await srv.stop();
 });
 afterAll(async () => {

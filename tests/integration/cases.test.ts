@@ -2,14 +2,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '@tongban/shared';
 import { caseNumberPrefix } from '@tongban/shared/cases/caseNumber';
 import { SYSTEM_ACTOR } from '@tongban/server/audit/AuditLedger';
+import { renderIdCardFront } from '@tongban/server/demo/scanRenderer';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { APPLICANT, createCase, ITEM_HN, ITEM_SC, transition } from '../support/caseFixtures';
+import {
+  APPLICANT,
+  createCase,
+  ITEM_HN,
+  ITEM_SC,
+  makePrecheckReady,
+  precheckCase,
+  transition,
+  upload,
+  uploadMissingScans,
+  waitForPrecheck,
+} from '../support/caseFixtures';
+import { wrongCheck } from '../support/precheckFixtures';
 
 let srv: TestServer;
 let clerk: ApiClient;
 let reviewer: ApiClient;
 beforeAll(async () => {
-  srv = await startTestServer();
+  // One OCR worker: `precheck` needs a genuinely pre-checked case.
+  srv = await startTestServer({ OCR_WORKERS: 1 });
   clerk = await ApiClient.login(srv.url, 'clerk');
   reviewer = await ApiClient.login(srv.url, 'reviewer');
 });
@@ -121,6 +135,7 @@ describe('creating cases', () => {
 describe('transitions', () => {
   it('runs a case to acceptance with one audit event per change and records the decision time', async () => {
     const { id } = await createCase(clerk);
+    await makePrecheckReady(clerk, id);
     expect((await transition(clerk, id, 'precheck')).body.case.state).toBe('prechecked');
     const r = await transition(clerk, id, 'request_review');
     expect(r.body.case.state).toBe('in_review');
@@ -133,7 +148,7 @@ describe('transitions', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body.case.state).toBe('accepted');
     expect(accepted.body.case.decidedAt).toBeTruthy();
-    const events = (await reviewer.get(`/api/cases/${id}/audit`)).body.events as any[];
+    const events = ((await reviewer.get(`/api/cases/${id}/audit`)).body.events as any[]).filter((e) => e.action.startsWith('case.'));
     expect(events.map((e) => e.action)).toEqual(['case.created', 'case.precheck', 'case.request_review', 'case.accept']);
     expect(events[3]).toMatchObject({
       actor_name: 'reviewer',
@@ -151,7 +166,7 @@ describe('transitions', () => {
     const illegal = await transition(reviewer, id, 'accept');
     expect(illegal.status).toBe(409);
     expect(illegal.body.error.code).toBe('CASE_ILLEGAL_TRANSITION');
-    await transition(clerk, id, 'precheck');
+    await precheckCase(clerk, id);
     await transition(clerk, id, 'request_review');
     const wrongRole = await transition(clerk, id, 'accept');
     expect(wrongRole.status).toBe(403);
@@ -160,11 +175,55 @@ describe('transitions', () => {
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     const detail = await clerk.get(`/api/cases/${id}`);
     expect(detail.body.case.state).toBe('in_review');
-    expect((await clerk.get(`/api/cases/${id}/audit`)).body.events).toHaveLength(3);
+    const caseEvents = ((await clerk.get(`/api/cases/${id}/audit`)).body.events as any[]).filter((e) => e.action.startsWith('case.'));
+    expect(caseEvents).toHaveLength(3);
+  });
+
+  it('fires `precheck` only through the pre-check gate: missing, pending and blocking scans are refused', async () => {
+    const { id } = await createCase(clerk);
+    const state = async () => (await clerk.get(`/api/cases/${id}`)).body.case.state;
+    const empty = await transition(clerk, id, 'precheck');
+    expect(empty.status).toBe(409);
+    expect(empty.body.error.code).toBe('PRECHECK_INCOMPLETE');
+    expect(empty.body.error.details.missingSlots).toEqual(['ID_CARD_FRONT', 'ID_CARD_BACK', 'SBK_FORM', 'PHOTO']);
+
+    // The applicant's card, but with a wrong check digit; the other scans are fine.
+    const card = { name: APPLICANT.name, sex: '女' as const, ethnicity: '汉', birth: '1949-12-31', address: '湖南省长沙市岳麓区麓山南路12号', idNumber: wrongCheck(APPLICANT.idNumber) };
+    expect((await upload(clerk, id, 'ID_CARD_FRONT', await renderIdCardFront(card), 'front.png')).status).toBe(201);
+    await uploadMissingScans(clerk, id);
+    const pending = await transition(clerk, id, 'precheck');
+    expect(pending.status).toBe(409);
+    expect(pending.body.error.code).toBe('PRECHECK_PENDING');
+    expect(pending.body.error.details.pending).toBeGreaterThan(0);
+
+    const checked = await waitForPrecheck(clerk, id);
+    const front = checked.materials.find((m) => m.slotCode === 'ID_CARD_FRONT')!;
+    const blocks = front.findings.filter((f) => f.severity === 'block').map((f) => f.key);
+    expect(blocks).toContain('ID_NUMBER_CHECKSUM:idNumber');
+    const blocked = await transition(clerk, id, 'precheck', '跳过预审');
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.code).toBe('PRECHECK_INCOMPLETE');
+    expect(blocked.body.error.details.blocking).toEqual(expect.arrayContaining([{ materialId: front.materialId, key: 'ID_NUMBER_CHECKSUM:idNumber' }]));
+    // Trusted server code cannot skip the gate either.
+    expect(() => srv.ctx.db.transaction(() => srv.ctx.cases.applyTransition(id, 'precheck', SYSTEM_ACTOR))()).toThrow(
+      expect.objectContaining({ code: 'PRECHECK_INCOMPLETE' }),
+    );
+    expect(await state()).toBe('draft');
+    expect(srv.ctx.ledger.forCase(id).map((e) => e.action)).not.toContain('case.precheck');
+
+    for (const key of blocks) {
+      const o = await clerk.post(`/api/cases/${id}/precheck/overrides`, { materialId: front.materialId, findingCode: key, reason: '已核对原件，号码以原件为准' });
+      expect(o.status).toBe(200);
+    }
+    const passed = await transition(clerk, id, 'precheck');
+    expect(passed.status, JSON.stringify(passed.body)).toBe(200);
+    expect(passed.body.case.state).toBe('prechecked');
+    expect(srv.ctx.ledger.forCase(id).filter((e) => e.action === 'case.precheck')).toHaveLength(1);
   });
 
   it('applyTransition joins the caller’s transaction: a failure rolls back the state and its event', async () => {
     const { id } = await createCase(clerk);
+    await makePrecheckReady(clerk, id);
     const { ctx } = srv;
     expect(() => ctx.cases.applyTransition(id, 'precheck', SYSTEM_ACTOR)).toThrow(/inside a db.transaction/);
     const before = ctx.db.prepare('SELECT COUNT(*) FROM audit_events').pluck().get();

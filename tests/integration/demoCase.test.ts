@@ -9,16 +9,19 @@ import { CASE_NUMBER_PATTERN } from '@tongban/shared/cases/caseNumber';
 import { loadConfig, REPO_ROOT } from '@tongban/server/config/config';
 import { createLogger } from '@tongban/server/logger';
 import { createContext } from '@tongban/server/context';
+import { DEMO_CASE_STEPS, type DemoCaseRun, type DemoCaseStep } from '@tongban/server/cli/commands/demoCase';
 import { TEST_PASSWORD } from '../support/testServer';
 
 const run = promisify(execFile);
 const CLI = path.join(REPO_ROOT, 'server', 'bin', 'tongban.mjs');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongban-demo-'));
 
+const stderrs: string[] = [];
 async function demoCase(...args: string[]): Promise<string[]> {
   const r = await run(process.execPath, [CLI, 'demo-case', '--data', dataDir, ...args], {
-    env: { ...process.env, DEMO_PASSWORD: TEST_PASSWORD, LOG_LEVEL: 'silent', OCR_WORKERS: '0' },
+    env: { ...process.env, DEMO_PASSWORD: TEST_PASSWORD, LOG_LEVEL: 'silent', OCR_WORKERS: '1' },
   });
+  stderrs.push(r.stderr);
   return r.stdout.trimEnd().split('\n');
 }
 
@@ -27,7 +30,7 @@ afterAll(() => {
 });
 
 describe('npx tongban demo-case', () => {
-  it('seeds an empty directory and prints the number of a complete case last', async () => {
+  it('seeds an empty directory and prints the number of a complete, pre-checked case last', async () => {
     const first = (await demoCase()).at(-1)!;
     const second = (await demoCase('--item', 'TB-YYZZ-BG')).at(-1)!;
     expect(first).toMatch(CASE_NUMBER_PATTERN);
@@ -53,13 +56,57 @@ describe('npx tongban demo-case', () => {
           expect(m.mediaType).toBe('image/png');
           expect(m.size).toBeGreaterThan(10_000);
         }
+        // The real OCR pre-check ran on every scan and closed the case's pre-check.
+        expect(c.state, caseNo).toBe('prechecked');
+        const clerk = ctx.auth.userByName('clerk')!;
+        const precheck = ctx.precheck.forUser(c.id, clerk);
+        expect(precheck.ready).toBe(true);
+        expect(precheck.materials).toHaveLength(materials.length);
+        for (const m of precheck.materials) {
+          expect(m.status, m.slotCode).toBe('done');
+          expect(['pass', 'warn'], m.slotCode).toContain(m.verdict);
+          expect(m.pages.length, m.slotCode).toBeGreaterThan(0);
+        }
+        const front = precheck.materials.find((m) => m.slotCode === 'ID_CARD_FRONT')!;
+        expect(front.fields.find((f) => f.key === 'idNumber')?.value).toBe(c.applicant.idNumber);
+        expect(ctx.ledger.forCase(c.id).map((e) => e.action)).toContain('case.precheck');
       }
+      // Progress goes to stderr, so stdout's last line stays the case number.
+      expect(stderrs[0]).toMatch(/recognising \d+%/);
       const company = ctx.cases.findByCaseNo(second)!.company!;
       expect(isValidUscc(company.uscc)).toBe(true);
       expect(ctx.ledger.verify().ok).toBe(true);
       expect(ctx.db.prepare('SELECT COUNT(*) FROM users').pluck().get()).toBeGreaterThan(0);
     } finally {
       await ctx.close();
+    }
+  });
+
+  it('corrects a name OCR got wrong, as a clerk would, under audit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongban-demo-misread-'));
+    const ctx = createContext(loadConfig({}, { DATA_DIR: dir, OCR_WORKERS: 1, DEMO_PASSWORD: TEST_PASSWORD }), createLogger('silent'));
+    try {
+      const out: string[] = [];
+      const run: DemoCaseRun = { ctx, itemCode: 'TB-SBK-SL', say: (l) => out.push(l), progress: () => undefined };
+      // Stand-in for a misread: the card carries a name that is not the case's.
+      const misprint: DemoCaseStep = {
+        title: 'misprint the card',
+        run: async (r) => {
+          r.applicant = { ...r.applicant!, name: r.applicant!.name === '欧阳娜' ? '欧阳丽' : '欧阳娜' };
+        },
+      };
+      const steps = [...DEMO_CASE_STEPS];
+      steps.splice(steps.findIndex((st) => st.title.includes('扫描并上传')), 0, misprint);
+      for (const step of steps) await step.run(run);
+      const c = ctx.cases.get(run.caseId!);
+      expect(c.state).toBe('prechecked');
+      expect(out.some((l) => l.includes('corrected name'))).toBe(true);
+      const front = ctx.precheck.forUser(c.id, ctx.auth.userByName('clerk')!).materials.find((m) => m.slotCode === 'ID_CARD_FRONT')!;
+      expect(front.fields.find((f) => f.key === 'name')).toMatchObject({ value: c.applicant.name, corrected: true });
+      expect(ctx.ledger.forCase(c.id).map((e) => e.action)).toEqual(expect.arrayContaining(['precheck.field_corrected', 'case.precheck']));
+    } finally {
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { APPLICANT, createCase, ITEM_HN, ITEM_SC, transition } from '../support/caseFixtures';
+import { APPLICANT, createCase, ITEM_HN, ITEM_SC, precheckCase, transition } from '../support/caseFixtures';
 
 let srv: TestServer;
 let clerk: ApiClient;
@@ -19,12 +19,13 @@ function decidedAfter(caseId: string, hours: number) {
 }
 
 async function toReview(id: string) {
-  await transition(clerk, id, 'precheck');
+  await precheckCase(clerk, id);
   await transition(clerk, id, 'request_review');
 }
 
 beforeAll(async () => {
-  srv = await startTestServer();
+  // One OCR worker: decided cases go through a real pre-check first.
+  srv = await startTestServer({ OCR_WORKERS: 1 });
   clerk = await ApiClient.login(srv.url, 'clerk');
   clerk2 = await ApiClient.login(srv.url, 'clerk2');
   reviewer = await ApiClient.login(srv.url, 'reviewer');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaterialUploadedEvent } from '@tongban/server/materials/MaterialService';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { createCase, EXE_BYTES, filesUnder, jpegBytes, PDF_BYTES, PNG_1PX, transition, upload } from '../support/caseFixtures';
+import { createCase, EXE_BYTES, filesUnder, jpegBytes, PDF_BYTES, PNG_1PX, precheckCase, transition, upload } from '../support/caseFixtures';
 
 let srv: TestServer;
 let clerk: ApiClient;
@@ -161,10 +161,42 @@ describe('uploading scans', () => {
     expect((await upload(clerk, 'no-such-case', 'ID_CARD_FRONT', jpegBytes())).body.error.code).toBe('CASE_NOT_FOUND');
   });
 
+  it('records how a scan was captured (?source=camera|scanner|upload) and refuses any other source', async () => {
+    const { id } = await createCase(clerk);
+    const before = storeCounts(srv);
+    const fax = await upload(clerk, id, 'ID_CARD_FRONT', jpegBytes(), 'fax.jpg', 'fax');
+    expect(fax.status).toBe(400);
+    expect(fax.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ path: 'source' })] });
+    expect(storeCounts(srv)).toEqual(before);
+    const camera = await upload(clerk, id, 'ID_CARD_FRONT', jpegBytes(), 'camera.jpg', 'camera');
+    expect(camera.status).toBe(201);
+    expect(camera.body.material.source).toBe('camera');
+    expect((await upload(clerk, id, 'ID_CARD_BACK', jpegBytes(), 'scanner.jpg', 'scanner')).body.material.source).toBe('scanner');
+    expect((await upload(clerk, id, 'PHOTO', jpegBytes())).body.material.source).toBe('upload');
+    const listed = (await clerk.get(`/api/cases/${id}`)).body.materials as any[];
+    expect(listed.map((m) => m.source).sort()).toEqual(['camera', 'scanner', 'upload']);
+    const event = srv.ctx.ledger.forCase(id).find((e) => e.action === 'material.uploaded' && e.details.materialId === camera.body.material.id);
+    expect(event?.details).toMatchObject({ source: 'camera' });
+  });
+});
+
+describe('materials after the pre-check', () => {
+  // Its own server with one OCR worker: a case leaves draft only through a real pre-check, and the
+  // pre-check's page images would disturb the blob counts of the tests above.
+  let ocr: TestServer;
+  let clerk: ApiClient;
+  beforeAll(async () => {
+    ocr = await startTestServer({ OCR_WORKERS: 1 });
+    clerk = await ApiClient.login(ocr.url, 'clerk');
+  });
+  afterAll(async () => {
+    await ocr.stop();
+  });
+
   it('locks materials once the case is under review; deletes only drafts', async () => {
     const { id } = await createCase(clerk);
-    const m = (await upload(clerk, id, 'ID_CARD_FRONT', jpegBytes())).body.material;
-    await transition(clerk, id, 'precheck');
+    await precheckCase(clerk, id);
+    const m = (await clerk.get(`/api/cases/${id}`)).body.materials[0];
     expect((await upload(clerk, id, 'ID_CARD_BACK', jpegBytes())).status).toBe(201);
     const del = await clerk.request('DELETE', `/api/cases/${id}/materials/${m.id}`);
     expect(del.status).toBe(409);
@@ -178,7 +210,7 @@ describe('uploading scans', () => {
     const dm = (await upload(clerk, draft.id, 'ID_CARD_FRONT', jpegBytes())).body.material;
     expect((await clerk.request('DELETE', `/api/cases/${draft.id}/materials/${dm.id}`)).status).toBe(200);
     expect((await clerk.get(`/api/cases/${draft.id}`)).body.materials).toEqual([]);
-    expect(srv.ctx.ledger.forCase(draft.id).map((e) => e.action)).toEqual(['case.created', 'material.uploaded', 'material.deleted']);
+    expect(ocr.ctx.ledger.forCase(draft.id).map((e) => e.action)).toEqual(['case.created', 'material.uploaded', 'material.deleted']);
     expect((await clerk.get(`/api/cases/${draft.id}/materials/${dm.id}/content`)).body.error.code).toBe('MATERIAL_NOT_FOUND');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
+import sharp from 'sharp';
 import { renderIdCardBack, renderIdCardFront } from '@tongban/server/demo/scanRenderer';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
 import { createCase, ITEM_HN, jpegBytes, upload } from '../support/caseFixtures';
@@ -126,5 +127,36 @@ describe('pre-check of an ID card with real OCR', () => {
     expect(ok.material.status).toBe('done');
     expect(ok.material.fields.find((f: any) => f.key === 'validTo')?.value).toBe('2035-03-01');
     expect((await clerk.get('/api/health')).body.ocr).toMatchObject({ ready: true, workers: 1 });
+  });
+
+  it('crops a document-camera shot (source=camera) to the card before reading it', async () => {
+    // The card lying on a dark desk, as a 高拍仪 sees it: 1800×1300, the card (1060×686) off-centre,
+    // JPEG at the quality the clerk's browser captures with (CameraCapture: 0.92).
+    const card = await renderIdCardFront(CARD_PERSON);
+    const photo = await sharp({ create: { width: 1800, height: 1300, channels: 3, background: '#1c1c1c' } })
+      .composite([{ input: card, left: 380, top: 290 }])
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    const read = async (source: string) => {
+      const id = (await createCase(clerk, ITEM_HN, APPLICANT)).id;
+      const up = await upload(clerk, id, 'ID_CARD_FRONT', photo, `${source}.jpg`, source);
+      expect(up.status).toBe(201);
+      expect(up.body.material.source).toBe(source);
+      return (await waitForMaterial(clerk, id, up.body.material.id)).material;
+    };
+    const camera = await read('camera');
+    expect(camera.status).toBe('done');
+    // Cropped to the card (plus the renderer's thin scanner margin), not the whole desk.
+    expect(camera.pages[0].width).toBeLessThan(1200);
+    expect(camera.pages[0].height).toBeLessThan(800);
+    // A camera JPEG's 72 dpi tag is not a scan resolution: no dpi, so no LOW_RESOLUTION finding.
+    expect(camera.pages[0].dpi).toBeUndefined();
+    expect(camera.findings.map((f: any) => f.code)).not.toContain('LOW_RESOLUTION');
+    const fields = Object.fromEntries(camera.fields.map((f: any) => [f.key, f.value]));
+    expect(fields.name).toBe(CARD_PERSON.name);
+    expect(fields.idNumber).toBe(CARD_PERSON.idNumber);
+    // The same photo sent as a plain upload keeps the desk: the source is what asks for the crop.
+    const plain = await read('upload');
+    expect([plain.pages[0].width, plain.pages[0].height]).toEqual([1800, 1300]);
   });
 });

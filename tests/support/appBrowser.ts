@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { launchChromium, type ChromiumSession } from './chromium';
+import type { Env } from '@tongban/server/config/config';
 import { startTestServer, TEST_PASSWORD, type TestServer } from './testServer';
 
 /**
@@ -60,9 +61,10 @@ function isExpected(msg: ConsoleMessage, allow: RegExp[]): boolean {
   return allow.some((re) => re.test(`${msg.text()} @ ${where}`));
 }
 
-export async function startAppBrowser(opts: { allowConsole?: RegExp[] } = {}): Promise<AppBrowser> {
+/** `server`: settings for the test server, e.g. `{ OCR_WORKERS: 1 }` for the real pre-check. */
+export async function startAppBrowser(opts: { allowConsole?: RegExp[]; server?: Partial<Env> } = {}): Promise<AppBrowser> {
   await ensureClientBuilt();
-  const server = await startTestServer();
+  const server = await startTestServer(opts.server);
   const allow = opts.allowConsole ?? [];
   // launchChromium gives a persistent context (no browser handle for extra contexts): one browser per page.
   const browsers: ChromiumSession[] = [];

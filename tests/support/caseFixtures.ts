@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { CaseDetailResponse } from '@tongban/shared';
+import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
+import type { DemoApplicant } from '@tongban/server/cases/demo/demoApplicant';
+import { renderDemoScan } from '@tongban/server/cases/demo/demoScans';
 import type { ApiClient } from './testServer';
 
 /** Fixtures for the case-intake tests: a valid applicant, scan-like bytes, upload helpers. */
@@ -40,14 +44,86 @@ export async function createCase(
   return { id: r.body.case.id, caseNo: r.body.case.caseNo, body: r.body };
 }
 
-export function upload(client: ApiClient, caseId: string, slot: string, bytes: Buffer, fileName = 'scan.jpg') {
+/** `source` (camera, scanner, upload) goes in the query, as the client sends it. */
+export function upload(client: ApiClient, caseId: string, slot: string, bytes: Buffer, fileName = 'scan.jpg', source?: string) {
   const fd = new FormData();
   fd.append('file', new Blob([new Uint8Array(bytes)]), fileName);
-  return client.request('POST', `/api/cases/${caseId}/materials/${slot}`, fd);
+  return client.request('POST', `/api/cases/${caseId}/materials/${slot}${source ? `?source=${encodeURIComponent(source)}` : ''}`, fd);
 }
 
 export function transition(client: ApiClient, caseId: string, action: string, note?: string) {
   return client.post(`/api/cases/${caseId}/transitions`, { action, ...(note ? { note } : {}) });
+}
+
+/** A card holder consistent with the case's applicant: birth date and sex come from the ID number. */
+function cardHolder(a: { name: string; idNumber: string; phone: string }): DemoApplicant {
+  const birth = `${a.idNumber.slice(6, 10)}-${a.idNumber.slice(10, 12)}-${a.idNumber.slice(12, 14)}`;
+  return {
+    name: a.name,
+    sex: Number(a.idNumber[16]) % 2 === 1 ? '男' : '女',
+    ethnicity: '汉',
+    birth,
+    idNumber: a.idNumber,
+    phone: a.phone,
+    address: '湖南省长沙市岳麓区麓山南路12号3栋201室',
+    currentAddress: '广东省韶关市浈江区解放路18号',
+    idCard: { authority: '长沙市公安局岳麓分局', validFrom: '2016.05.20', validTo: '长期' },
+    hometown: { province: '湖南省', city: '长沙市', district: '岳麓区' },
+  };
+}
+
+/**
+ * Uploads a generated scan, matching the applicant, of every required material whose slot is
+ * still empty; each upload starts its real OCR pre-check (the server needs OCR_WORKERS ≥ 1).
+ */
+export async function uploadMissingScans(client: ApiClient, caseId: string): Promise<void> {
+  const health = (await client.get('/api/health')).body as { ocr?: { configuredWorkers?: number } };
+  if (!health.ocr?.configuredWorkers) throw new Error('uploadMissingScans: start the test server with OCR_WORKERS: 1');
+  const detail = (await client.get(`/api/cases/${caseId}`)).body as CaseDetailResponse;
+  const { applicant, company } = detail.case;
+  if (!applicant.idNumber || !applicant.phone) throw new Error('uploadMissingScans: log in as the case’s intake clerk');
+  const holder = cardHolder({ name: applicant.name, idNumber: applicant.idNumber, phone: applicant.phone });
+  const have = new Set(detail.materials.map((m) => m.slotCode));
+  const subject = {
+    item: detail.item,
+    applicant: holder,
+    company: company ? { ...company, legalRep: holder.name, address: holder.address } : undefined,
+    today: new Date().toISOString().slice(0, 10),
+  };
+  for (const slot of detail.item.materials.filter((m) => m.required && !have.has(m.code))) {
+    const scan = await renderDemoScan(slot, subject);
+    const r = await upload(client, caseId, slot.code, scan.bytes, scan.fileName);
+    if (r.status >= 300) throw new Error(`upload ${slot.code}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+/** The case's pre-check once no job is queued or running (up to 5 minutes). */
+export async function waitForPrecheck(client: ApiClient, caseId: string): Promise<CasePrecheckResponse> {
+  for (let i = 0; i < 1200; i++) {
+    const s = (await client.get(`/api/cases/${caseId}/precheck`)).body as CasePrecheckResponse;
+    if (s.materials.every((m) => m.status === 'done' || m.status === 'failed')) return s;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error('pre-check did not finish within 5 minutes');
+}
+
+/** Makes a draft case genuinely ready for `precheck`: every required scan in, OCR done, nothing blocking. */
+export async function makePrecheckReady(client: ApiClient, caseId: string): Promise<CasePrecheckResponse> {
+  await uploadMissingScans(client, caseId);
+  const s = await waitForPrecheck(client, caseId);
+  if (!s.ready) {
+    const findings = s.materials.map((m) => [m.slotCode, m.status, m.findings.filter((f) => !f.override).map((f) => f.key)]);
+    throw new Error(`pre-check not ready: ${JSON.stringify({ missing: s.missingSlots, findings })}`);
+  }
+  return s;
+}
+
+/** A draft case made ready and pre-checked through the public `precheck` transition. */
+export async function precheckCase(client: ApiClient, caseId: string) {
+  await makePrecheckReady(client, caseId);
+  const r = await transition(client, caseId, 'precheck');
+  if (r.status !== 200) throw new Error(`precheck: ${r.status} ${JSON.stringify(r.body)}`);
+  return r;
 }
 
 /** Every file under a directory, recursively (blob store and temp checks). */

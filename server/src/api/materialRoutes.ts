@@ -1,18 +1,20 @@
 import { Router } from 'express';
+import { UploadMaterialQuerySchema } from '@tongban/shared';
 import type { AppContext } from '../context';
 import { receiveSingleFile } from '../materials/multipart';
-import { currentUser, requireRole, route } from './http';
+import { currentUser, parse, requireRole, route } from './http';
 
 export function createMaterialRoutes(ctx: AppContext): Router {
   const r = Router();
 
-  /** multipart/form-data with the scan in field `file`; streamed to the blob store. */
+  /** multipart/form-data with the scan in field `file`, streamed to the blob store; `?source=camera|scanner|upload`. */
   r.post(
     '/cases/:id/materials/:slotCode',
     route(async (req, res) => {
       const user = requireRole(req, 'clerk', 'supervisor');
+      const { source } = parse(UploadMaterialQuerySchema, req.query);
       const result = await receiveSingleFile(req, 'file', (file) =>
-        ctx.materials.upload(String(req.params.id), String(req.params.slotCode), user, file),
+        ctx.materials.upload(String(req.params.id), String(req.params.slotCode), user, { ...file, source }),
       );
       res.status(result.deduplicated ? 200 : 201).json(result);
     }),

@@ -58,6 +58,9 @@ export interface TransitionResult {
 
 export type CaseListScope = 'mine' | 'queue' | 'all';
 
+/** A module's precondition for an action (e.g. the pre-check gate of `precheck`); throws to refuse. */
+export type TransitionGuard = (c: CaseRecord, actor: Actor) => void;
+
 /** The reviewer's decision ends the 受理 stage; the work ledger measures time to it. */
 const DECISION_ACTIONS: readonly CaseAction[] = ['accept', 'request_correction', 'reject'];
 /** Roles bound to an office, whose case actions are checked against the case's offices. */
@@ -98,7 +101,18 @@ export interface CaseServiceDeps {
  * change through the shared state machine with one audit event in the same transaction.
  */
 export class CaseService {
+  private readonly guards = new Map<CaseAction, TransitionGuard[]>();
+
   constructor(private readonly deps: CaseServiceDeps) {}
+
+  /**
+   * Adds a precondition that every firing of `action` must pass, whichever route or module fires
+   * it (so no endpoint can skip, say, the pre-check gate). Guards run inside the transition's
+   * transaction, after the state machine and office checks.
+   */
+  guardTransition(action: CaseAction, guard: TransitionGuard): void {
+    this.guards.set(action, [...(this.guards.get(action) ?? []), guard]);
+  }
 
   /** A clerk (or supervisor) at an intake window receives a new application. */
   create(input: CreateCaseRequest, user: SessionUser): CaseRecord {
@@ -274,9 +288,9 @@ export class CaseService {
    * handoff) can change the state atomically with its own rows. Checks, in order: the case
    * exists (404), the actor's office takes part (403 FORBIDDEN_OFFICE), the state machine
    * (409 CASE_ILLEGAL_TRANSITION / 403 CASE_TRANSITION_FORBIDDEN), the actor's side of the case
-   * may fire it (403 FORBIDDEN_OFFICE). Writes the state and ONE audit event `case.<action>`.
-   * Actors without an office (system, peer-site, applicant) are trusted server code and only
-   * pass the state machine's role check.
+   * may fire it (403 FORBIDDEN_OFFICE), then the action's guards (e.g. 409 PRECHECK_INCOMPLETE).
+   * Writes the state and ONE audit event `case.<action>`. Actors without an office (system,
+   * peer-site, applicant) are trusted server code: they skip the office checks, not the guards.
    */
   applyTransition(caseId: string, action: CaseAction, actor: Actor, opts: TransitionOptions = {}): TransitionResult {
     const { db, ledger, clock } = this.deps;
@@ -294,6 +308,7 @@ export class CaseService {
         en: 'This action belongs to the other office of the case',
       });
     }
+    for (const guard of this.guards.get(action) ?? []) guard(c, actor);
     const at = clock.now().toISOString();
     const decided = DECISION_ACTIONS.includes(action);
     db.prepare(

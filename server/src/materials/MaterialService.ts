@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { AppError, type MaterialSpec, type MaterialView, type UploadMaterialResponse } from '@tongban/shared';
+import { AppError, type MaterialSpec, type MaterialView, type UploadMaterialResponse, type UploadSource } from '@tongban/shared';
 import { canEditMaterials, caseSides, MATERIAL_DELETE_STATES, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
 import '@tongban/shared/cases/errors';
 import type { Db } from '../storage/database';
@@ -57,12 +57,15 @@ export class MaterialService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stores one scan in a slot of the case. 201/200-deduplicated; 403, 409, 400, 413, 415 otherwise. */
+  /**
+   * Stores one scan in a slot of the case. 201/200-deduplicated; 403, 409, 400, 413, 415 otherwise.
+   * `source` says how it was captured (a camera shot gets cropped to the page by the pre-check).
+   */
   async upload(
     caseId: string,
     slotCode: string,
     user: SessionUser,
-    file: { stream: Readable; fileName: string },
+    file: { stream: Readable; fileName: string; source?: UploadSource },
   ): Promise<UploadMaterialResponse> {
     const { db, ledger, clock, ids, blobs, cases, maxBytes } = this.deps;
     let slot: MaterialSpec;
@@ -103,7 +106,7 @@ export class MaterialService {
         sha256: stored.sha256,
         media_type: mediaType,
         size: stored.size,
-        source: 'upload',
+        source: file.source ?? 'upload',
         uploaded_by: user.id,
         uploaded_at: at,
       };
@@ -114,7 +117,7 @@ export class MaterialService {
       cases.touch(c.id);
       ledger.append(actor, 'material.uploaded', {
         caseId: c.id,
-        details: { materialId: row.id, slotCode: slot.code, fileName, sha256: stored.sha256, size: stored.size, mediaType },
+        details: { materialId: row.id, slotCode: slot.code, fileName, sha256: stored.sha256, size: stored.size, mediaType, source: row.source },
       });
       return { c, material: toMaterialView(row), deduplicated: false };
     })();

@@ -10,7 +10,7 @@ export interface MaterialRow {
   sha256: string;
   media_type: MaterialView['mediaType'];
   size: number;
-  source: string;
+  source: MaterialView['source'];
   uploaded_by: string;
   uploaded_at: string;
 }

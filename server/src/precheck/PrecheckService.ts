@@ -74,6 +74,8 @@ export class PrecheckService {
     const { config, log } = deps;
     this.pool = new OcrPool({ size: config.OCR_WORKERS, langPath: config.ocrDataDir, timeoutMs: config.OCR_JOB_TIMEOUT_MS, log });
     deps.materials.onUploaded((e) => this.onUploaded(e));
+    // The one gate of draft → prechecked, whichever endpoint or module fires it.
+    deps.cases.guardTransition('precheck', (c) => this.assertReady(c.id));
     // A job that was running when the process stopped runs again (or fails, if it keeps dying).
     deps.db.prepare(`UPDATE precheck_jobs SET status = 'failed', error_code = 'PRECHECK_OCR_FAILED', finished_at = ? WHERE status = 'running' AND attempts >= ?`).run(deps.clock.now().toISOString(), MAX_ATTEMPTS);
     deps.db.prepare(`UPDATE precheck_jobs SET status = 'queued' WHERE status = 'running'`).run();
@@ -390,12 +392,14 @@ export class PrecheckService {
     }
   }
 
-  /** POST /api/cases/:id/precheck/complete: the clerk closes the pre-check (draft → prechecked). */
+  /**
+   * POST /api/cases/:id/precheck/complete: the clerk closes the pre-check (draft → prechecked),
+   * recording what was overridden and corrected. The transition's guard is `assertReady`.
+   */
   complete(caseId: string, user: SessionUser, note?: string) {
     const { db, cases } = this.deps;
     return db.transaction(() => {
       const c = this.editableCase(caseId, user);
-      this.assertReady(c.id);
       const s = this.summary(c);
       const overridden = s.materials.reduce((n, m) => n + m.findings.filter((f) => f.override).length, 0);
       const t = cases.applyTransition(c.id, 'precheck', actorOf(user), {

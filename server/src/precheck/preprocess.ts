@@ -116,7 +116,8 @@ export async function normalise(input: Buffer, opts: { limits: PreprocessLimits;
     }
     const denoised = (await noiseLevel(img, width, height)) > NOISE_THRESHOLD;
     if (denoised) img = img.median(3);
-    const dpi = opts.dpi ?? (meta.density && meta.density > 1 ? Math.round(meta.density) : undefined);
+    // A camera's JPEG says 72 dpi whatever it saw: only a scanner's density is a page resolution.
+    const dpi = opts.dpi ?? (!opts.camera && meta.density && meta.density > 1 ? Math.round(meta.density) : undefined);
     // Tesseract sizes its text model from the PNG's resolution; without one it guesses badly.
     const png = await img.toColourspace('b-w').withMetadata({ density: dpi ?? 300 }).png({ compressionLevel: 1 }).toBuffer();
     return { png, width, height, denoised, ...(dpi ? { dpi } : {}) };

@@ -45,6 +45,15 @@ export const TransitionRequestSchema = z.object({
 });
 export type TransitionRequest = z.infer<typeof TransitionRequestSchema>;
 
+/** How a scan reached the window; a camera shot is cropped to the page and deskewed before OCR. */
+export const UPLOAD_SOURCES = ['upload', 'camera', 'scanner'] as const;
+export type UploadSource = (typeof UPLOAD_SOURCES)[number];
+
+/** Query of POST /api/cases/:id/materials/:slotCode (known before any byte of the file is read). */
+export const UploadMaterialQuerySchema = z.object({
+  source: z.enum(UPLOAD_SOURCES).default('upload'),
+});
+
 export const CaseListQuerySchema = z.object({
   scope: z.enum(['mine', 'queue', 'all']).default('mine'),
   state: z.enum(CASE_STATES).optional(),
@@ -78,7 +87,8 @@ export interface MaterialView {
   sha256: string;
   mediaType: 'image/jpeg' | 'image/png' | 'application/pdf';
   size: number;
-  source: string;
+  /** `transfer`: arrived in a handoff bag from a peer site. */
+  source: UploadSource | 'transfer';
   uploadedAt: string;
 }
 

@@ -105,7 +105,8 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
             <CameraCapture
               busy={busy}
               onCapture={(photo) =>
-                void act(() => upload(`${base}/materials/${encodeURIComponent(cameraSlot)}`, photo, `camera-${Date.now()}.jpg`, () => undefined), t('已上传，正在预审', 'Uploaded; pre-check started'))
+                // source=camera: the server crops the desk around the page and deskews it before OCR.
+                void act(() => upload(`${base}/materials/${encodeURIComponent(cameraSlot)}?source=camera`, photo, `camera-${Date.now()}.jpg`, () => undefined), t('已上传，正在预审', 'Uploaded; pre-check started'))
               }
             />
           ) : (
