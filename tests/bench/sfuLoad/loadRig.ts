@@ -1,0 +1,224 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ROUTER_MEDIA_CODECS, WorkerPool, type MediasoupTypes as types, type PortRange } from '@tongban/sfu';
+import { RtpSink, type StreamCount } from './rtpSink';
+import { SyntheticSource } from './syntheticSource';
+import { createTwoPartySession, type ForwardedStream, type SessionEnv } from './twoPartySession';
+
+export interface LoadRigOptions {
+  /** SRTP suite of the session transports; null = plain RTP. */
+  srtpCryptoSuite: types.SrtpCryptoSuite | null;
+  /** mediasoup's io_uring send path (falls back to libuv by itself where the kernel refuses it). */
+  ioUring: boolean;
+  portRange: PortRange;
+  videoBitrateKbps: number;
+  /** Hard stop for the streaming ffmpeg. */
+  maxSeconds: number;
+}
+
+export interface StreamWindow extends StreamCount {
+  ssrc: number;
+  kind: types.MediaKind;
+}
+
+/** What happened during one measurement window. */
+export interface WindowMeasurement {
+  sessions: number;
+  seconds: number;
+  /** CPU time the measured worker used in the window, ms. */
+  workerCpuMs: { user: number; system: number };
+  /** Packets the sessions' producers were sent in the window: what full forwarding would deliver. */
+  offeredPackets: number;
+  /** Per consumer, as counted at the sink. */
+  streams: StreamWindow[];
+  /** Datagrams the sink's kernel buffer dropped in the window. */
+  sinkDrops: number;
+}
+
+const MEASURED = 0; // pool slot of the worker under measurement; slot 1 plays the browsers
+const PORTS_PER_SESSION = 6; // 4 transports on the measured worker, 2 on the feeder
+const CREATE_CONCURRENCY = 10;
+const GROW_TIMEOUT_MS = 60_000;
+const FLOWING_TIMEOUT_MS = 20_000;
+const POLL_MS = 200;
+const DRAIN_MS = 300;
+
+/**
+ * The load harness: one worker under measurement holding every session, one
+ * feeder worker playing all the browsers, one FFmpeg, one sink socket.
+ * Grow it session by session, measure windows, close it.
+ */
+export class LoadRig {
+  private readonly streams: ForwardedStream[] = [];
+  private sessions = 0;
+
+  static async start(opts: LoadRigOptions): Promise<LoadRig> {
+    const workDir = await mkdtemp(join(tmpdir(), 'tongban-sfu-load-'));
+    const cleanup: (() => void | Promise<void>)[] = [() => rm(workDir, { recursive: true, force: true })];
+    try {
+      const pool = await WorkerPool.create({
+        numWorkers: 2,
+        rtcMinPort: opts.portRange.min,
+        rtcMaxPort: opts.portRange.max,
+        disableLiburing: !opts.ioUring,
+        cpuSampleIntervalMs: 0,
+      });
+      cleanup.push(() => pool.close());
+      const [measured, feeder] = pool.workers();
+      const listenInfo: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1', portRange: { ...opts.portRange } };
+      const sourceRouter = await feeder!.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
+      const sink = await RtpSink.open();
+      cleanup.push(() => sink.close());
+      const source = await SyntheticSource.start({
+        router: sourceRouter,
+        listenInfo,
+        workDir,
+        videoBitrateKbps: opts.videoBitrateKbps,
+        maxSeconds: opts.maxSeconds,
+      });
+      cleanup.push(() => source.close());
+      const env: SessionEnv = {
+        worker: measured!,
+        sourceRouter,
+        source,
+        listenInfo,
+        sinkPort: sink.port,
+        srtpCryptoSuite: opts.srtpCryptoSuite,
+      };
+      return new LoadRig(pool, sink, env, opts.portRange, cleanup);
+    } catch (err) {
+      await runCleanup(cleanup);
+      throw err;
+    }
+  }
+
+  private constructor(
+    private readonly pool: WorkerPool,
+    private readonly sink: RtpSink,
+    private readonly env: SessionEnv,
+    private readonly portRange: PortRange,
+    private readonly cleanup: (() => void | Promise<void>)[],
+  ) {}
+
+  get sessionCount(): number {
+    return this.sessions;
+  }
+
+  /** Add sessions up to `target` (a few at a time), then wait until the sink hears every consumer. */
+  async growTo(target: number): Promise<void> {
+    const capacity = Math.floor((this.portRange.max - this.portRange.min + 1 - 4) / PORTS_PER_SESSION);
+    if (target > capacity) {
+      throw new RangeError(`${target} sessions need more ports than ${this.portRange.min}-${this.portRange.max} (max ${capacity})`);
+    }
+    const deadline = Date.now() + GROW_TIMEOUT_MS;
+    while (this.sessions < target) {
+      if (Date.now() > deadline) {
+        throw new Error(`only ${this.sessions}/${target} sessions set up in ${GROW_TIMEOUT_MS} ms: is the host CPU saturated?`);
+      }
+      const batch = Math.min(CREATE_CONCURRENCY, target - this.sessions);
+      const ids = Array.from({ length: batch }, (_, i) => `load-${this.sessions + i}`);
+      const created = await Promise.all(ids.map((id) => createTwoPartySession(this.env, id)));
+      this.streams.push(...created.flat());
+      this.sessions += batch;
+    }
+    await this.waitUntilAllFlowing();
+  }
+
+  /** Measure one window; throws if any consumer delivered nothing to the sink in it. */
+  async measure(seconds: number): Promise<WindowMeasurement> {
+    const start = await this.sample();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const end = await this.sample();
+
+    const streams = this.streams.map(({ ssrc, kind }) => {
+      const before = start.counts.get(ssrc) ?? { packets: 0, bytes: 0 };
+      const after = end.counts.get(ssrc) ?? { packets: 0, bytes: 0 };
+      return { ssrc, kind, packets: after.packets - before.packets, bytes: after.bytes - before.bytes };
+    });
+    const silent = streams.filter((s) => s.packets === 0);
+    if (silent.length > 0) {
+      throw new Error(
+        `${silent.length}/${streams.length} consumers forwarded nothing to the sink in the window (ssrc ${silent.map((s) => s.ssrc).join(', ')})`,
+      );
+    }
+    return {
+      sessions: this.sessions,
+      seconds: (end.at - start.at) / 1000,
+      workerCpuMs: { user: end.cpu.user - start.cpu.user, system: end.cpu.system - start.cpu.system },
+      // Every session has two parties, each sending one copy of the source's two streams.
+      offeredPackets: 2 * this.sessions * (end.sourcePackets - start.sourcePackets),
+      streams,
+      sinkDrops: end.drops - start.drops,
+    };
+  }
+
+  /**
+   * Stop forwarding, let the last packets land, then compare what each consumer
+   * says it sent with what the sink counted: they must match exactly.
+   */
+  async verifyExactDelivery(): Promise<void> {
+    await Promise.all(this.streams.map(({ consumer }) => consumer.pause()));
+    await new Promise((r) => setTimeout(r, DRAIN_MS));
+    const received = this.sink.snapshot();
+    const mismatches: string[] = [];
+    for (const { ssrc, kind, consumer } of this.streams) {
+      const sent = (await consumer.getStats()).find((s) => s.type === 'outbound-rtp' && s.ssrc === ssrc)?.packetCount ?? 0;
+      const got = received.get(ssrc)?.packets ?? 0;
+      if (sent === 0 || got !== sent) mismatches.push(`${kind} ssrc ${ssrc}: worker sent ${sent}, sink got ${got}`);
+    }
+    if (mismatches.length > 0) throw new Error(`delivery mismatch:\n  ${mismatches.join('\n  ')}`);
+  }
+
+  async close(): Promise<void> {
+    await runCleanup(this.cleanup);
+  }
+
+  private async waitUntilAllFlowing(): Promise<void> {
+    const deadline = Date.now() + FLOWING_TIMEOUT_MS;
+    let silent = this.streams;
+    while (Date.now() < deadline) {
+      const counts = this.sink.snapshot();
+      silent = this.streams.filter((s) => !counts.get(s.ssrc)?.packets);
+      if (silent.length === 0) return;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    throw new Error(`${silent.length}/${this.streams.length} consumers still silent at the sink after ${FLOWING_TIMEOUT_MS} ms`);
+  }
+
+  /**
+   * Everything a window is computed from. The source count and the sink count
+   * are taken back to back (worker replies lag under load, so they are not
+   * awaited together with the CPU figure).
+   */
+  private async sample(): Promise<Sample> {
+    const measured = (await this.pool.stats()).find((w) => w.index === MEASURED);
+    if (!measured?.alive) throw new Error('the measured mediasoup worker is not alive');
+    const [video, audio] = await Promise.all([this.env.source.video.getStats(), this.env.source.audio.getStats()]);
+    const counts = this.sink.snapshot();
+    const at = performance.now();
+    const sourcePackets = [...video, ...audio].reduce((sum, s) => sum + s.packetCount, 0);
+    return { at, counts, cpu: measured.cpu, sourcePackets, drops: await this.sink.kernelDrops() };
+  }
+}
+
+interface Sample {
+  at: number;
+  counts: Map<number, StreamCount>;
+  cpu: { user: number; system: number };
+  /** RTP packets the source producers have received from ffmpeg so far. */
+  sourcePackets: number;
+  drops: number;
+}
+
+/** Run (and forget) cleanups last-in first-out; every one runs even if an earlier one fails. */
+async function runCleanup(steps: (() => void | Promise<void>)[]): Promise<void> {
+  for (const step of steps.splice(0).reverse()) {
+    try {
+      await step();
+    } catch {
+      // best effort: the remaining resources must still be released
+    }
+  }
+}
