@@ -6,3 +6,4 @@ export * from './cases/stateMachine';
 export * from './cases/workdays';
 export * from './catalog/types';
 export * from './schemas/auth';
+export * from './schemas/cases';

@@ -23,7 +23,7 @@ let caseNo: string;
 let clerk: ApiClient;
 
 beforeAll(async () => {
-  srv = await startTestServer();
+  srv = await startTestServer({ OCR_WORKERS: 1 });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'courier-'));
   ({ caseId, caseNo, clerk } = await acceptedCase(srv));
 });

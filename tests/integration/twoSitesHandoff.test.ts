@@ -7,7 +7,8 @@ import { signRequestHeaders } from '@tongban/server/handoff/siteSigning';
 import { SiteKeyring } from '@tongban/server/handoff/siteKeys';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
 import { freePort } from '../support/freePort';
-import { acceptedCase, FAKE_PDF, uploadTo } from '../support/handoffCase';
+import { acceptedCase, uploadTo } from '../support/handoffCase';
+import { PDF_BYTES } from '../support/caseFixtures';
 import { rewriteZip } from '../support/handoffZip';
 
 /**
@@ -37,7 +38,7 @@ async function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey:
 
 beforeAll(async () => {
   const [pg, ph] = [await freePort(), await freePort()];
-  gd = await startTestServer({ SITE_ID: 'gd', PORT: pg, PEER_SITES: [{ id: 'hn', url: `http://127.0.0.1:${ph}` }] });
+  gd = await startTestServer({ SITE_ID: 'gd', PORT: pg, OCR_WORKERS: 1, PEER_SITES: [{ id: 'hn', url: `http://127.0.0.1:${ph}` }] });
   hn = await startTestServer({ SITE_ID: 'hn', PORT: ph, PEER_SITES: [{ id: 'gd', url: `http://127.0.0.1:${pg}` }] });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'two-sites-'));
   // Key exchange as administrators do it: export a line on one site, trust it on the other.
@@ -146,7 +147,7 @@ describe('two sites: intake gd → handling hn', () => {
 
   it('hn completes with a result document; it comes back signed and gd completes', async () => {
     const reviewer = await ApiClient.login(hn.url, 'reviewer');
-    const doc = Buffer.concat([FAKE_PDF, Buffer.from('% 准予办理 result document\n')]);
+    const doc = Buffer.concat([PDF_BYTES, Buffer.from('% 准予办理 result document\n')]);
     const up = await uploadTo(reviewer, `/api/cases/${caseId}/handoff/result/document`, doc, '办结文书.pdf', 'application/pdf');
     expect(up.sha256).toBe(createHash('sha256').update(doc).digest('hex'));
     const bad = await reviewer.post(`/api/cases/${caseId}/handoff/result`, { outcome: 'approved', delivery: 'mail' });

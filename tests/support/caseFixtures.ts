@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { CaseDetailResponse } from '@tongban/shared';
+import { parseIdNumber, type CaseDetailResponse } from '@tongban/shared';
 import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
 import type { DemoApplicant } from '@tongban/server/cases/demo/demoApplicant';
 import { renderDemoScan } from '@tongban/server/cases/demo/demoScans';
@@ -57,12 +57,13 @@ export function transition(client: ApiClient, caseId: string, action: string, no
 
 /** A card holder consistent with the case's applicant: birth date and sex come from the ID number. */
 function cardHolder(a: { name: string; idNumber: string; phone: string }): DemoApplicant {
-  const birth = `${a.idNumber.slice(6, 10)}-${a.idNumber.slice(10, 12)}-${a.idNumber.slice(12, 14)}`;
+  const { birthDate, sex } = parseIdNumber(a.idNumber);
+  if (!birthDate) throw new Error(`cardHolder: ${a.idNumber} has no valid birth date`);
   return {
     name: a.name,
-    sex: Number(a.idNumber[16]) % 2 === 1 ? '男' : '女',
+    sex: sex === 'M' ? '男' : '女',
     ethnicity: '汉',
-    birth,
+    birth: birthDate,
     idNumber: a.idNumber,
     phone: a.phone,
     address: '湖南省长沙市岳麓区麓山南路12号3栋201室',

@@ -7,6 +7,7 @@ export { DisplayPrefsProvider, useDisplayPrefs } from './DisplayPrefs';
 export { PageHeader } from './PageHeader';
 export { ProgressBar } from './ProgressBar';
 export { Select, type SelectOption } from './Select';
+export { Stat } from './Stat';
 export { StateBadge } from './StateBadge';
 export { TextField } from './TextField';
 export { ToastProvider, useToast } from './Toast';

@@ -9,7 +9,7 @@ import {
 } from '@tongban/shared';
 import type { AppContext } from '../context';
 import { actorOf } from '../auth/AuthService';
-import { currentUser, parse, requireRole, route } from './http';
+import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from './http';
 
 export function createCaseRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -34,9 +34,7 @@ export function createCaseRoutes(ctx: AppContext): Router {
 
   r.get(
     '/cases/:id',
-    route((req, res) => {
-      res.json(ctx.cases.detail(String(req.params.id), currentUser(req)));
-    }),
+    caseReadRoute((id, user) => ctx.cases.detail(id, user)),
   );
 
   r.post(
@@ -44,7 +42,7 @@ export function createCaseRoutes(ctx: AppContext): Router {
     route((req, res) => {
       const user = currentUser(req);
       const body = parse(TransitionRequestSchema, req.body);
-      const result = ctx.cases.transition(String(req.params.id), body.action, actorOf(user), { note: body.note, details: body.details });
+      const result = ctx.cases.transition(idParam(req), body.action, actorOf(user), { note: body.note, details: body.details });
       res.json(ctx.cases.mutationResponse(result.case, user));
     }),
   );

@@ -36,6 +36,11 @@ export function requireRole(req: Request, ...roles: Role[]): SessionUser {
   return user;
 }
 
+/** The `:id` path parameter (a case, a follow-up…). */
+export function idParam(req: Request): string {
+  return String(req.params.id);
+}
+
 /** Wraps an async handler so a thrown AppError reaches the error middleware. */
 export function route(fn: (req: Request, res: Response) => unknown | Promise<unknown>): RequestHandler {
   return (req, res, next) => {
@@ -43,6 +48,11 @@ export function route(fn: (req: Request, res: Response) => unknown | Promise<unk
       .then(() => fn(req, res))
       .catch(next);
   };
+}
+
+/** GET /cases/:id/…: what `read` shows the signed-in user of that case, as JSON (office access is `read`'s job). */
+export function caseReadRoute(read: (caseId: string, user: SessionUser) => unknown): RequestHandler {
+  return route((req, res) => res.json(read(idParam(req), currentUser(req))));
 }
 
 export function errorMiddleware(log: Logger) {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { UploadMaterialQuerySchema } from '@tongban/shared';
 import type { AppContext } from '../context';
 import { receiveSingleFile } from '../materials/multipart';
-import { currentUser, parse, requireRole, route } from './http';
+import { currentUser, idParam, parse, requireRole, route } from './http';
 
 export function createMaterialRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -14,7 +14,7 @@ export function createMaterialRoutes(ctx: AppContext): Router {
       const user = requireRole(req, 'clerk', 'supervisor');
       const { source } = parse(UploadMaterialQuerySchema, req.query);
       const result = await receiveSingleFile(req, 'file', (file) =>
-        ctx.materials.upload(String(req.params.id), String(req.params.slotCode), user, { ...file, source }),
+        ctx.materials.upload(idParam(req), String(req.params.slotCode), user, { ...file, source }),
       );
       res.status(result.deduplicated ? 200 : 201).json(result);
     }),
@@ -23,7 +23,7 @@ export function createMaterialRoutes(ctx: AppContext): Router {
   r.get(
     '/cases/:id/materials/:mid/content',
     route((req, res) => {
-      const { material, stream } = ctx.materials.openContent(String(req.params.id), String(req.params.mid), currentUser(req));
+      const { material, stream } = ctx.materials.openContent(idParam(req), String(req.params.mid), currentUser(req));
       res.setHeader('Content-Type', material.mediaType);
       res.setHeader('Content-Length', String(material.size));
       res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(material.fileName)}`);
@@ -39,7 +39,7 @@ export function createMaterialRoutes(ctx: AppContext): Router {
     '/cases/:id/materials/:mid',
     route((req, res) => {
       const user = requireRole(req, 'clerk', 'supervisor');
-      ctx.materials.delete(String(req.params.id), String(req.params.mid), user);
+      ctx.materials.delete(idParam(req), String(req.params.mid), user);
       res.json({ ok: true });
     }),
   );

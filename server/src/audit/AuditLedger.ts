@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ActorRole } from '@tongban/shared';
+import type { AuditEvent } from '@tongban/shared/schemas/cases';
 import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
 import { canonicalJson } from './canonicalJson';
@@ -15,19 +16,7 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { id: null, name: 'system', role: 'system', officeId: null };
 
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  actor_role: string;
-  office_id: string | null;
-  case_id: string | null;
-  action: string;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
+export type { AuditEvent };
 
 interface Row extends Omit<AuditEvent, 'details'> {
   details_json: string;

@@ -22,6 +22,7 @@ import type { SessionUser } from '../auth/AuthService';
 import { actorOf } from '../auth/AuthService';
 import type { CatalogService } from '../catalog/CatalogService';
 import { listCaseMaterials } from '../materials/materialRows';
+import { insertCaseRow, toCaseRecord, type CaseRow } from './caseRows';
 import { maskDetails } from './maskDetails';
 
 /** A case as services see it: full identity, no access rules applied. */
@@ -61,32 +62,24 @@ export type CaseListScope = 'mine' | 'queue' | 'all';
 /** A module's precondition for an action (e.g. the pre-check gate of `precheck`); throws to refuse. */
 export type TransitionGuard = (c: CaseRecord, actor: Actor) => void;
 
+/**
+ * What a module's piece of work on a case (upload a scan, hand off, record the result, rate…)
+ * asks of the user and of the case, beyond the office taking part in it.
+ */
+export interface CaseWorkRule {
+  /** This user's role and side of the case may do the work; otherwise 403 FORBIDDEN_OFFICE with `refusal`. */
+  allowed(c: CaseRecord, user: SessionUser): boolean;
+  refusal?: { zh: string; en: string };
+  /** The states the work applies to; in any other the case answers with `wrongState(c)`. */
+  states: readonly CaseState[];
+  wrongState(c: CaseRecord): AppError;
+}
+
 /** The reviewer's decision ends the 受理 stage; the work ledger measures time to it. */
 const DECISION_ACTIONS: readonly CaseAction[] = ['accept', 'request_correction', 'reject'];
 /** Roles bound to an office, whose case actions are checked against the case's offices. */
 const OFFICE_ROLES = new Set(['clerk', 'reviewer', 'supervisor', 'admin']);
 const LIST_LIMIT = 500;
-
-interface CaseRow {
-  id: string;
-  case_no: string;
-  item_code: string;
-  intake_office_id: string;
-  handling_office_id: string;
-  state: CaseState;
-  applicant_name: string;
-  applicant_id_type: string;
-  applicant_id_number: string;
-  applicant_phone: string;
-  company_name: string | null;
-  company_uscc: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  deadline: string;
-  decided_at: string | null;
-  source_site: string | null;
-}
 
 export interface CaseServiceDeps {
   db: Db;
@@ -138,24 +131,18 @@ export class CaseService {
         .pluck()
         .get(caseNumberPrefix(office.code, now)) as number;
       const caseNo = formatCaseNumber(office.code, now, seq);
-      db.prepare(
-        `INSERT INTO cases (id, case_no, item_code, intake_office_id, handling_office_id, state, applicant_name, applicant_id_type,
-           applicant_id_number, applicant_phone, company_name, company_uscc, created_by, created_at, updated_at, deadline)
-         VALUES (@id, @caseNo, @itemCode, @intake, @handling, 'draft', @name, @idType, @idNumber, @phone, @companyName, @uscc, @by, @at, @at, @deadline)`,
-      ).run({
+      insertCaseRow(db, {
         id,
         caseNo,
         itemCode: item.code,
-        intake: office.id,
-        handling: item.handlingOfficeId,
-        name: input.applicant.name,
-        idType: input.applicant.idType,
-        idNumber: input.applicant.idNumber,
-        phone: input.applicant.phone,
-        companyName: input.company?.name ?? null,
-        uscc: input.company?.uscc ?? null,
-        by: user.id,
-        at,
+        intakeOfficeId: office.id,
+        handlingOfficeId: item.handlingOfficeId,
+        state: 'draft',
+        applicant: input.applicant,
+        ...(input.company ? { company: input.company } : {}),
+        createdBy: user.id,
+        createdAt: at,
+        updatedAt: at,
         deadline: addWorkingDays(now, item.timeLimitDays),
       });
       ledger.append(actorOf(user), 'case.created', {
@@ -180,18 +167,26 @@ export class CaseService {
   get(caseId: string): CaseRecord {
     const row = this.deps.db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
     if (!row) throw new AppError('CASE_NOT_FOUND', { details: { caseId } });
-    return toRecord(row);
+    return toCaseRecord(row);
   }
 
   findByCaseNo(caseNo: string): CaseRecord | undefined {
     const row = this.deps.db.prepare('SELECT * FROM cases WHERE case_no = ?').get(caseNo) as CaseRow | undefined;
-    return row ? toRecord(row) : undefined;
+    return row ? toCaseRecord(row) : undefined;
   }
 
   /** The case, if this user's office takes part in it; otherwise 403 FORBIDDEN_OFFICE. */
   getForUser(caseId: string, user: OfficeUser): CaseRecord {
     const c = this.get(caseId);
     if (!canViewCase(user, c)) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
+    return c;
+  }
+
+  /** The case for a piece of work by this user (see CaseWorkRule), or the precise reason it can't be done now. */
+  getForWork(caseId: string, user: SessionUser, rule: CaseWorkRule): CaseRecord {
+    const c = this.getForUser(caseId, user);
+    if (!rule.allowed(c, user)) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId }, ...rule.refusal });
+    if (!rule.states.includes(c.state)) throw rule.wrongState(c);
     return c;
   }
 
@@ -225,7 +220,7 @@ export class CaseService {
       .all(...params) as CaseRow[];
     const items = new Map(this.deps.catalog.listItems().map((i) => [i.code, i]));
     return rows
-      .map(toRecord)
+      .map(toCaseRecord)
       .filter((c) => canViewCase(user, c))
       .map((c) => this.view(c, user, { full: false, item: items.get(c.itemCode) }));
   }
@@ -331,23 +326,4 @@ export class CaseService {
   touch(caseId: string): void {
     this.deps.db.prepare('UPDATE cases SET updated_at = ? WHERE id = ?').run(this.deps.clock.now().toISOString(), caseId);
   }
-}
-
-function toRecord(r: CaseRow): CaseRecord {
-  return {
-    id: r.id,
-    caseNo: r.case_no,
-    itemCode: r.item_code,
-    intakeOfficeId: r.intake_office_id,
-    handlingOfficeId: r.handling_office_id,
-    state: r.state,
-    applicant: { name: r.applicant_name, idType: r.applicant_id_type, idNumber: r.applicant_id_number, phone: r.applicant_phone },
-    ...(r.company_name && r.company_uscc ? { company: { name: r.company_name, uscc: r.company_uscc } } : {}),
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    deadline: r.deadline,
-    ...(r.decided_at ? { decidedAt: r.decided_at } : {}),
-    ...(r.source_site ? { sourceSite: r.source_site } : {}),
-  };
 }

@@ -2,9 +2,12 @@ import { isAppError } from '@tongban/shared';
 import { openContext, parseCommandArgs, type CliCommand } from './command';
 import { seedCommand } from './commands/seed';
 import { auditVerifyCommand } from './commands/auditVerify';
+import { demoCaseCommand } from './commands/demoCase';
+import { precheckCommand } from './commands/precheck';
+import { handoffCommands } from './commands/handoff';
 
 /** Every command of `npx tongban`. Each feature module adds its own command file. */
-const COMMANDS: CliCommand[] = [seedCommand, auditVerifyCommand];
+const COMMANDS: CliCommand[] = [seedCommand, auditVerifyCommand, precheckCommand, demoCaseCommand, ...handoffCommands];
 
 function usage(): string {
   return ['Usage: tongban <command> [options]   (every command takes --data DIR)', '', ...COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`)].join('\n');

@@ -172,7 +172,21 @@ async function toPng(canvas: Canvas): Promise<Buffer> {
 const LABEL_COLOUR = '#2a5d8f';
 const VALUE_COLOUR = '#111111';
 
-export async function renderIdCardFront(p: IdCardFront): Promise<Buffer> {
+/** A printed card label: small blue characters, the two-character ones spread over the label column. */
+function cardLabel(ctx: Ctx, text: string, x: number, y: number): void {
+  ctx.font = font(28);
+  ctx.fillStyle = LABEL_COLOUR;
+  spaced(ctx, text, x, y, text.length === 2 ? 26 : 4);
+}
+
+function cardValue(ctx: Ctx, text: string, x: number, y: number, px = 34, bold = false): void {
+  ctx.font = font(px, bold);
+  ctx.fillStyle = VALUE_COLOUR;
+  ctx.fillText(text, x, y);
+}
+
+/** An ID card on a scanner bed, its background drawn; the caller draws one face, then `finish`. */
+function idCardScan(): { ctx: Ctx; finish: () => Promise<Buffer> } {
   ensureFonts();
   const margin = 24;
   const W = ID_CARD_SIZE.width + 2 * margin;
@@ -182,66 +196,50 @@ export async function renderIdCardFront(p: IdCardFront): Promise<Buffer> {
   scannerMargin(ctx, W, H, margin);
   ctx.translate(margin, margin);
   cardBackground(ctx, ID_CARD_SIZE.width, ID_CARD_SIZE.height);
+  return {
+    ctx,
+    finish: () => {
+      ctx.restore();
+      return toPng(canvas);
+    },
+  };
+}
+
+export async function renderIdCardFront(p: IdCardFront): Promise<Buffer> {
+  const { ctx, finish } = idCardScan();
   ctx.textBaseline = 'alphabetic';
-
-  const label = (text: string, x: number, y: number) => {
-    ctx.font = font(28);
-    ctx.fillStyle = LABEL_COLOUR;
-    spaced(ctx, text, x, y, text.length === 2 ? 26 : 4);
-  };
-  const value = (text: string, x: number, y: number, px = 34, bold = false) => {
-    ctx.font = font(px, bold);
-    ctx.fillStyle = VALUE_COLOUR;
-    ctx.fillText(text, x, y);
-  };
-
-  label('姓名', 70, 110);
-  value(p.name, 190, 112, 38, true);
-  label('性别', 70, 190);
-  value(p.sex, 190, 190);
-  label('民族', 330, 190);
-  value(p.ethnicity, 450, 190);
-  label('出生', 70, 270);
+  cardLabel(ctx, '姓名', 70, 110);
+  cardValue(ctx, p.name, 190, 112, 38, true);
+  cardLabel(ctx, '性别', 70, 190);
+  cardValue(ctx, p.sex, 190, 190);
+  cardLabel(ctx, '民族', 330, 190);
+  cardValue(ctx, p.ethnicity, 450, 190);
+  cardLabel(ctx, '出生', 70, 270);
   const [by, bm, bd] = p.birth.split('-').map(Number);
-  ctx.font = font(34);
-  ctx.fillStyle = VALUE_COLOUR;
   let x = 190;
   for (const [v, unit] of [
     [String(by), '年'],
     [String(bm), '月'],
     [String(bd), '日'],
   ] as const) {
-    ctx.font = font(34);
-    ctx.fillStyle = VALUE_COLOUR;
-    ctx.fillText(v, x, 270);
+    cardValue(ctx, v, x, 270);
     x += ctx.measureText(v).width + 10;
-    ctx.font = font(28);
-    ctx.fillStyle = LABEL_COLOUR;
-    ctx.fillText(unit, x, 270);
+    cardLabel(ctx, unit, x, 270);
     x += ctx.measureText(unit).width + 22;
   }
-  label('住址', 70, 350);
+  cardLabel(ctx, '住址', 70, 350);
   ctx.font = font(32);
-  wrap(ctx, p.address, 430).forEach((line, i) => value(line, 190, 350 + i * 48, 32));
-  label('公民身份号码', 70, 560);
+  wrap(ctx, p.address, 430).forEach((line, i) => cardValue(ctx, line, 190, 350 + i * 48, 32));
+  cardLabel(ctx, '公民身份号码', 70, 560);
   ctx.font = font(40);
   ctx.fillStyle = VALUE_COLOUR;
   spaced(ctx, p.idNumber, 345, 562, 5);
   silhouette(ctx, 700, 80, 250, 310);
-  ctx.restore();
-  return toPng(canvas);
+  return finish();
 }
 
 export async function renderIdCardBack(p: IdCardBack): Promise<Buffer> {
-  ensureFonts();
-  const margin = 24;
-  const W = ID_CARD_SIZE.width + 2 * margin;
-  const H = ID_CARD_SIZE.height + 2 * margin;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  scannerMargin(ctx, W, H, margin);
-  ctx.translate(margin, margin);
-  cardBackground(ctx, ID_CARD_SIZE.width, ID_CARD_SIZE.height);
+  const { ctx, finish } = idCardScan();
   // A neutral mark where the emblem sits (not the emblem itself).
   ctx.strokeStyle = '#c0392b';
   ctx.lineWidth = 6;
@@ -262,31 +260,28 @@ export async function renderIdCardBack(p: IdCardBack): Promise<Buffer> {
   ctx.font = font(64, true);
   spaced(ctx, '居民身份证', 330, 250, 22);
 
-  ctx.font = font(28);
-  ctx.fillStyle = LABEL_COLOUR;
-  spaced(ctx, '签发机关', 200, 470, 4);
-  ctx.font = font(32);
-  ctx.fillStyle = VALUE_COLOUR;
-  ctx.fillText(p.authority, 370, 472);
-  ctx.font = font(28);
-  ctx.fillStyle = LABEL_COLOUR;
-  spaced(ctx, '有效期限', 200, 550, 4);
-  ctx.font = font(32);
-  ctx.fillStyle = VALUE_COLOUR;
-  ctx.fillText(`${dotted(p.validFrom)}-${dotted(p.validTo)}`, 370, 552);
-  ctx.restore();
-  return toPng(canvas);
+  cardLabel(ctx, '签发机关', 200, 470);
+  cardValue(ctx, p.authority, 370, 472, 32);
+  cardLabel(ctx, '有效期限', 200, 550);
+  cardValue(ctx, `${dotted(p.validFrom)}-${dotted(p.validTo)}`, 370, 552, 32);
+  return finish();
+}
+
+/** A sheet of paper of this colour filling the whole scan (documents are scanned edge to edge). */
+function paperScan(W: number, H: number, colour: string): { canvas: Canvas; ctx: Ctx } {
+  ensureFonts();
+  const canvas = createCanvas(W, H);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, W, H);
+  return { canvas, ctx };
 }
 
 export async function renderBusinessLicence(p: BusinessLicence): Promise<Buffer> {
-  ensureFonts();
   // A4 landscape at 300 dpi (the 副本 copy size most applicants bring).
   const W = A4_300DPI.height;
   const H = A4_300DPI.width;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fbfaf6';
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = paperScan(W, H, '#fbfaf6');
   ctx.strokeStyle = '#b8860b';
   ctx.lineWidth = 14;
   ctx.strokeRect(90, 90, W - 180, H - 180);
@@ -335,12 +330,8 @@ export async function renderBusinessLicence(p: BusinessLicence): Promise<Buffer>
 }
 
 export async function renderFormPage(p: FormPage): Promise<Buffer> {
-  ensureFonts();
   const { width: W, height: H } = A4_300DPI;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = paperScan(W, H, '#ffffff');
   ctx.fillStyle = VALUE_COLOUR;
   ctx.font = font(84, true);
   const tw = ctx.measureText(p.title).width;
@@ -371,14 +362,10 @@ export async function renderFormPage(p: FormPage): Promise<Buffer> {
 }
 
 export async function renderHouseholdRegisterPage(p: HouseholdRegisterPage): Promise<Buffer> {
-  ensureFonts();
   // 常住人口登记卡: 143 × 105 mm at 300 dpi.
   const W = 1690;
   const H = 1240;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#f6f3ea';
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = paperScan(W, H, '#f6f3ea');
   ctx.fillStyle = VALUE_COLOUR;
   ctx.font = font(58, true);
   spaced(ctx, '常住人口登记卡', W / 2 - 260, 110, 10);

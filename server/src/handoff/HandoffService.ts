@@ -11,7 +11,7 @@ import type { Clock, IdSource } from '../clock';
 import type { BlobStore } from '../storage/BlobStore';
 import type { AuditLedger } from '../audit/AuditLedger';
 import { actorOf, type SessionUser } from '../auth/AuthService';
-import type { CaseRecord, CaseService } from '../cases/CaseService';
+import type { CaseRecord, CaseService, CaseWorkRule } from '../cases/CaseService';
 import type { CatalogService } from '../catalog/CatalogService';
 import { listCaseMaterials } from '../materials/materialRows';
 import type { BagProgress, BagSummary } from './bag/bagWriter';
@@ -19,6 +19,14 @@ import { createCaseBagStream } from './caseBag';
 import { renderCoverSheet } from './coverSheet';
 import type { HandoffEvidence } from './evidence';
 import type { SiteKeyring } from './siteKeys';
+
+/** 转递: the intake window's clerk or supervisor, once the case is accepted. */
+const HANDING_OFF: CaseWorkRule = {
+  allowed: (c, user) => canActOnSide(user, c, 'hand_off') && (user.role === 'clerk' || user.role === 'supervisor'),
+  refusal: { zh: '只有收件窗口可以转递办件', en: 'Only the intake window hands a case off' },
+  states: ['accepted'],
+  wrongState: (c) => new AppError('HANDOFF_CASE_NOT_READY', { details: { caseId: c.id, state: c.state } }),
+};
 
 export interface HandoffDeps {
   db: Db;
@@ -126,16 +134,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
 
   /** The accepted case this user may hand off, or the precise reason why not. */
   readyCase(caseId: string, user: SessionUser): CaseRecord {
-    const c = this.deps.cases.getForUser(caseId, user);
-    if (!canActOnSide(user, c, 'hand_off') || (user.role !== 'clerk' && user.role !== 'supervisor')) {
-      throw new AppError('FORBIDDEN_OFFICE', {
-        details: { caseId },
-        zh: '只有收件窗口可以转递办件',
-        en: 'Only the intake window hands a case off',
-      });
-    }
-    if (c.state !== 'accepted') throw new AppError('HANDOFF_CASE_NOT_READY', { details: { caseId, state: c.state } });
-    return c;
+    return this.deps.cases.getForWork(caseId, user, HANDING_OFF);
   }
 
   latestBag(caseId: string): HandoffBagRow | undefined {

@@ -2,45 +2,48 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@tongban/shared';
 import { canActOnSide } from '@tongban/shared/cases/access';
 import '@tongban/shared/handoff/errors';
-import { FOLLOW_UP_BELOW, RATING_LEVELS, type RatingRequest } from '@tongban/shared/handoff/schemas';
+import {
+  FOLLOW_UP_BELOW,
+  RATING_LEVELS,
+  ratingLevel,
+  type RatingLedgerRow,
+  type RatingRequest,
+  type RatingsLedgerView,
+} from '@tongban/shared/handoff/schemas';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { Actor } from '../audit/AuditLedger';
-import type { CaseRecord } from '../cases/CaseService';
+import type { CaseRecord, CaseWorkRule } from '../cases/CaseService';
 import type { HandoffDeps } from './HandoffService';
 
 const LINK_TTL_MS = 7 * 24 * 3600_000;
 const APPLICANT: Actor = { id: null, name: 'applicant', role: 'applicant', officeId: null };
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export interface RatingLedgerRow {
-  caseId: string;
-  caseNo: string;
-  itemName: string;
-  level: number;
-  label: string;
-  comment: string | null;
-  channel: 'window' | 'phone';
-  ratedAt: string;
-  followUp: { id: string; status: 'open' | 'closed'; note: string | null } | null;
-}
+/** The intake window offers the rating (on its screen or as a phone link) once the case is completed. */
+const RATED_AT_WINDOW: CaseWorkRule = {
+  allowed: (c, user) => canActOnSide(user, c, 'rate'),
+  states: ['completed'],
+  wrongState: (c) => new AppError('CASE_ILLEGAL_TRANSITION', { details: { state: c.state, action: 'rate' } }),
+};
 
 /**
  * 好差评: once the case is completed the applicant rates it on the five-level scale, on the
  * window's screen (the clerk hands it over) or through a one-time phone link. 不满意 and
- * 非常不满意 open a follow-up for the intake office's supervisor; the ratings form a section of
- * the work ledger.
+ * 非常不满意 open a follow-up for the intake office's supervisor. The supervisor's ledger page
+ * shows them from GET /api/ledger/ratings (not a work-ledger section: ratings belong to the
+ * intake office alone, and follow-ups are closed from that list).
  */
 export class RatingService {
   constructor(private readonly deps: HandoffDeps) {}
 
   rateAtWindow(caseId: string, user: SessionUser, body: RatingRequest): RatingLedgerRow {
-    const c = this.windowCase(caseId, user);
+    const c = this.deps.cases.getForWork(caseId, user, RATED_AT_WINDOW);
     return this.deps.db.transaction(() => this.record(c, body, 'window', actorOf(user)))();
   }
 
   /** A one-time link for the applicant's phone (shown as a QR on the window screen). */
   createLink(caseId: string, user: SessionUser): { token: string; path: string; expiresAt: string } {
-    const c = this.windowCase(caseId, user);
+    const c = this.deps.cases.getForWork(caseId, user, RATED_AT_WINDOW);
     const { db, ids, clock, ledger } = this.deps;
     const token = ids.token(24);
     const now = clock.now();
@@ -81,14 +84,8 @@ export class RatingService {
     })();
   }
 
-  /** The ratings section of the work ledger: the user's office (all offices for an admin). */
-  ledger(user: SessionUser): {
-    total: number;
-    byLevel: Record<string, number>;
-    satisfiedRate: number | null;
-    openFollowUps: number;
-    ratings: RatingLedgerRow[];
-  } {
+  /** GET /api/ledger/ratings: the user's intake office (all offices for an admin). */
+  ledger(user: SessionUser): RatingsLedgerView {
     if (user.role !== 'supervisor' && user.role !== 'admin' && user.role !== 'clerk')
       throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
     const rows = this.deps.db
@@ -114,7 +111,7 @@ export class RatingService {
       caseNo: r.case_no,
       itemName: this.deps.catalog.findItem(r.item_code)?.name ?? r.item_code,
       level: r.level,
-      label: RATING_LEVELS.find((l) => l.level === r.level)!.zh,
+      label: ratingLevel(r.level)!.zh,
       comment: r.comment,
       channel: r.channel,
       ratedAt: r.rated_at,
@@ -177,19 +174,12 @@ export class RatingService {
       caseNo: c.caseNo,
       itemName: this.deps.catalog.findItem(c.itemCode)?.name ?? c.itemCode,
       level: body.level,
-      label: RATING_LEVELS.find((l) => l.level === body.level)!.zh,
+      label: ratingLevel(body.level)!.zh,
       comment: body.comment ?? null,
       channel,
       ratedAt: at,
       followUp: followUpId ? { id: followUpId, status: 'open', note: null } : null,
     };
-  }
-
-  private windowCase(caseId: string, user: SessionUser): CaseRecord {
-    const c = this.deps.cases.getForUser(caseId, user);
-    if (!canActOnSide(user, c, 'rate')) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
-    if (c.state !== 'completed') throw new AppError('CASE_ILLEGAL_TRANSITION', { details: { state: c.state, action: 'rate' } });
-    return c;
   }
 
   private caseForToken(token: string): CaseRecord {

@@ -7,7 +7,7 @@ import '@tongban/shared/handoff/errors';
 import { ResultMessageSchema, type HandoffStatusView, type ResultMessage, type ResultRequest } from '@tongban/shared/handoff/schemas';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { Actor } from '../audit/AuditLedger';
-import type { CaseRecord } from '../cases/CaseService';
+import type { CaseRecord, CaseWorkRule } from '../cases/CaseService';
 import { MediaTypeGate } from '../materials/mediaType';
 import type { IncomingFile } from '../materials/multipart';
 import type { HandoffDeps, HandoffService } from './HandoffService';
@@ -16,6 +16,14 @@ import { signEnvelope, type SignedEnvelope } from './siteSigning';
 
 export const RESULTS_PATH = '/api/transfers/results';
 const RESULT_MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** 办结: the handling office's reviewer or supervisor, once the case has been handed off to it. */
+const DECIDING: CaseWorkRule = {
+  allowed: (c, user) => (user.role === 'reviewer' || user.role === 'supervisor') && canActOnSide(user, c, 'complete'),
+  refusal: { zh: '只有办理单位可以办结', en: 'Only the handling office completes a case' },
+  states: ['in_handling', 'handed_off'],
+  wrongState: (c) => new AppError('CASE_ILLEGAL_TRANSITION', { details: { state: c.state, action: 'complete' } }),
+};
 
 interface ResultRow {
   case_id: string;
@@ -47,7 +55,7 @@ export class ResultService {
   /** Stores the result document (PDF/JPEG/PNG, sniffed) before the result is recorded. */
   async storeDocument(caseId: string, user: SessionUser, file: IncomingFile): Promise<{ sha256: string; size: number; mediaType: string }> {
     try {
-      this.decidingCase(caseId, user);
+      this.deps.cases.getForWork(caseId, user, DECIDING);
     } catch (e) {
       file.stream.resume();
       throw e;
@@ -64,7 +72,7 @@ export class ResultService {
   /** The handling office decides: result row + `complete` in one transaction, then sent back. */
   async record(caseId: string, user: SessionUser, req: ResultRequest): Promise<HandoffStatusView> {
     const { db, clock } = this.deps;
-    const c = this.decidingCase(caseId, user);
+    const c = this.deps.cases.getForWork(caseId, user, DECIDING);
     const doc = req.documentSha256 ? this.documentBlob(req.documentSha256) : undefined;
     const row: ResultRow = {
       case_id: c.id,
@@ -235,21 +243,6 @@ export class ResultService {
         origin: row.origin,
       },
     });
-  }
-
-  private decidingCase(caseId: string, user: SessionUser): CaseRecord {
-    const c = this.deps.cases.getForUser(caseId, user);
-    if ((user.role !== 'reviewer' && user.role !== 'supervisor') || !canActOnSide(user, c, 'complete')) {
-      throw new AppError('FORBIDDEN_OFFICE', {
-        details: { caseId },
-        zh: '只有办理单位可以办结',
-        en: 'Only the handling office completes a case',
-      });
-    }
-    if (c.state !== 'in_handling' && c.state !== 'handed_off') {
-      throw new AppError('CASE_ILLEGAL_TRANSITION', { details: { state: c.state, action: 'complete' } });
-    }
-    return c;
   }
 
   private documentBlob(sha256: string): { sha256: string; mediaType: string; ext: string } {

@@ -7,6 +7,7 @@ import '@tongban/shared/handoff/errors';
 import { TransferReceiptSchema, type HandoffStatusView, type TransferReceipt } from '@tongban/shared/handoff/schemas';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { CaseRecord } from '../cases/CaseService';
+import { insertCaseRow } from '../cases/caseRows';
 import { assertBagValid, verifyBag } from './bag/bagVerifier';
 import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
 import { CASE_JSON_SCHEMA, type CaseJson } from './caseBag';
@@ -185,29 +186,7 @@ export class TransferService {
         const creator = this.peerAccount(site, incoming.intakeOfficeId);
         const blob = db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)');
         blob.run(bag.sha256, bag.size, 'application/zip', at);
-        db.prepare(
-          `INSERT INTO cases (id, case_no, item_code, intake_office_id, handling_office_id, state, applicant_name, applicant_id_type,
-             applicant_id_number, applicant_phone, company_name, company_uscc, created_by, created_at, updated_at, deadline, decided_at, source_site)
-           VALUES (@id, @caseNo, @itemCode, @intake, @handling, 'handed_off', @name, @idType, @idNumber, @phone, @companyName, @uscc, @by, @createdAt, @at, @deadline, @decidedAt, @site)`,
-        ).run({
-          id: incoming.id,
-          caseNo: incoming.caseNo,
-          itemCode: incoming.itemCode,
-          intake: incoming.intakeOfficeId,
-          handling: incoming.handlingOfficeId,
-          name: incoming.applicant.name,
-          idType: incoming.applicant.idType,
-          idNumber: incoming.applicant.idNumber,
-          phone: incoming.applicant.phone,
-          companyName: incoming.company?.name ?? null,
-          uscc: incoming.company?.uscc ?? null,
-          by: creator,
-          createdAt: incoming.createdAt,
-          at,
-          deadline: incoming.deadline,
-          decidedAt: incoming.decidedAt ?? null,
-          site,
-        });
+        insertCaseRow(db, { ...incoming, state: 'handed_off', createdBy: creator, updatedAt: at, sourceSite: site });
         const material = db.prepare(
           `INSERT INTO case_materials (id, case_id, slot_code, file_name, sha256, media_type, size, source, uploaded_by, uploaded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'transfer', ?, ?)`,

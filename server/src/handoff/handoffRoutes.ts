@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '@tongban/shared';
 import {
@@ -10,10 +10,9 @@ import {
 } from '@tongban/shared/handoff/schemas';
 import '@tongban/shared/handoff/errors';
 import type { AppContext } from '../context';
-import { currentUser, parse, requireRole, route } from '../api/http';
+import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
 import { receiveSingleFile } from '../materials/multipart';
 
-const id = (req: Request) => String(req.params.id);
 const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
 
 /** REST routes of the handoff feature; /transfers are site-to-site (signed, no session). */
@@ -23,26 +22,26 @@ export function createHandoffRoutes(ctx: AppContext): Router {
 
   r.get(
     '/cases/:id/handoff',
-    route((req, res) => res.json(h.bags.status(id(req), currentUser(req)))),
+    caseReadRoute((id, user) => h.bags.status(id, user)),
   );
   r.post(
     '/cases/:id/handoff/courier',
     route(async (req, res) => {
       const user = requireRole(req, 'clerk', 'supervisor');
-      res.json(await h.bags.handOffByCourier(id(req), user, parse(CourierHandoffRequestSchema, req.body)));
+      res.json(await h.bags.handOffByCourier(idParam(req), user, parse(CourierHandoffRequestSchema, req.body)));
     }),
   );
   r.post(
     '/cases/:id/handoff/transfer',
     route(async (req, res) => {
       const user = requireRole(req, 'clerk', 'supervisor');
-      res.json(await h.transfers.push(id(req), user));
+      res.json(await h.transfers.push(idParam(req), user));
     }),
   );
   r.get(
     '/cases/:id/handoff/bag.zip',
     route((req, res) => {
-      const { c, bag } = h.bags.requireBag(id(req), currentUser(req));
+      const { c, bag } = h.bags.requireBag(idParam(req), currentUser(req));
       res.setHeader('Content-Type', 'application/zip');
       res.setHeader('Content-Length', String(bag.bag_size));
       res.setHeader('Content-Disposition', `attachment; filename="${c.caseNo}.zip"`);
@@ -54,7 +53,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.get(
     '/cases/:id/handoff/cover.pdf',
     route(async (req, res) => {
-      const { caseNo, pdf } = await h.bags.coverSheet(id(req), currentUser(req));
+      const { caseNo, pdf } = await h.bags.coverSheet(idParam(req), currentUser(req));
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="cover-${caseNo}.pdf"`);
       res.setHeader('Cache-Control', 'private, no-store');
@@ -85,7 +84,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
     '/cases/:id/handoff/result/document',
     route(async (req, res) => {
       const user = requireRole(req, 'reviewer', 'supervisor');
-      res.status(201).json(await receiveSingleFile(req, 'file', (file) => h.results.storeDocument(id(req), user, file)));
+      res.status(201).json(await receiveSingleFile(req, 'file', (file) => h.results.storeDocument(idParam(req), user, file)));
     }),
   );
   r.post(
@@ -95,19 +94,19 @@ export function createHandoffRoutes(ctx: AppContext): Router {
       const body = ResultRequestSchema.safeParse(req.body);
       if (!body.success)
         throw new AppError('RESULT_INVALID', { details: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-      res.json(await h.results.record(id(req), user, body.data));
+      res.json(await h.results.record(idParam(req), user, body.data));
     }),
   );
   r.post(
     '/cases/:id/handoff/result/resend',
     route(async (req, res) => {
-      res.json(await h.results.resend(id(req), requireRole(req, 'reviewer', 'supervisor')));
+      res.json(await h.results.resend(idParam(req), requireRole(req, 'reviewer', 'supervisor')));
     }),
   );
   r.get(
     '/cases/:id/handoff/result/document',
     route((req, res) => {
-      const doc = h.results.openDocument(id(req), currentUser(req));
+      const doc = h.results.openDocument(idParam(req), currentUser(req));
       res.setHeader('Content-Type', doc.mediaType);
       res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`);
       doc.stream.on('error', (e) => res.destroy(e));
@@ -119,12 +118,12 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/rating',
     route((req, res) =>
-      res.json(h.ratings.rateAtWindow(id(req), requireRole(req, 'clerk', 'supervisor'), parse(RatingRequestSchema, req.body))),
+      res.json(h.ratings.rateAtWindow(idParam(req), requireRole(req, 'clerk', 'supervisor'), parse(RatingRequestSchema, req.body))),
     ),
   );
   r.post(
     '/cases/:id/rating-link',
-    route((req, res) => res.json(h.ratings.createLink(id(req), requireRole(req, 'clerk', 'supervisor')))),
+    route((req, res) => res.json(h.ratings.createLink(idParam(req), requireRole(req, 'clerk', 'supervisor')))),
   );
   r.get(
     '/ratings/:token',
@@ -141,7 +140,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.post(
     '/follow-ups/:id/close',
     route((req, res) => {
-      h.ratings.closeFollowUp(id(req), requireRole(req, 'supervisor'), parse(FollowUpCloseSchema, req.body).note);
+      h.ratings.closeFollowUp(idParam(req), requireRole(req, 'supervisor'), parse(FollowUpCloseSchema, req.body).note);
       res.json({ ok: true });
     }),
   );

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { AppError, type MaterialSpec, type MaterialView, type UploadMaterialResponse, type UploadSource } from '@tongban/shared';
+import { AppError, type CaseState, type MaterialSpec, type MaterialView, type UploadMaterialResponse, type UploadSource } from '@tongban/shared';
 import { canEditMaterials, caseSides, MATERIAL_DELETE_STATES, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
 import '@tongban/shared/cases/errors';
 import type { Db } from '../storage/database';
@@ -170,18 +170,13 @@ export class MaterialService {
     })();
   }
 
-  private editableCase(caseId: string, user: SessionUser, states: readonly CaseRecord['state'][]): CaseRecord {
-    const c = this.deps.cases.getForUser(caseId, user);
-    if (!canEditMaterials(user, c)) {
-      throw new AppError('FORBIDDEN_OFFICE', {
-        details: { caseId },
-        zh: '只有收件窗口可以上传或删除申请材料',
-        en: 'Only the intake window can add or remove materials',
-      });
-    }
-    if (!states.includes(c.state))
-      throw new AppError('CASE_MATERIALS_LOCKED', { details: { caseId, state: c.state, allowedStates: states } });
-    return c;
+  private editableCase(caseId: string, user: SessionUser, states: readonly CaseState[]): CaseRecord {
+    return this.deps.cases.getForWork(caseId, user, {
+      allowed: (c, u) => canEditMaterials(u, c),
+      refusal: { zh: '只有收件窗口可以上传或删除申请材料', en: 'Only the intake window can add or remove materials' },
+      states,
+      wrongState: (c) => new AppError('CASE_MATERIALS_LOCKED', { details: { caseId, state: c.state, allowedStates: states } }),
+    });
   }
 
   private slotOf(c: CaseRecord, slotCode: string): MaterialSpec {

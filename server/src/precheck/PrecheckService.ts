@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { AppError, isAppError, maskIdNumber, type MaterialSpec, type MaterialView } from '@tongban/shared';
+import { AppError, isAppError, type MaterialSpec, type MaterialView } from '@tongban/shared';
 import { canEditMaterials, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import '@tongban/shared/precheck/errors';
@@ -20,7 +20,8 @@ import {
 } from '@tongban/shared/precheck/api';
 import type { AppContext } from '../context';
 import { actorOf, type SessionUser } from '../auth/AuthService';
-import type { CaseRecord } from '../cases/CaseService';
+import type { CaseRecord, CaseWorkRule } from '../cases/CaseService';
+import { maskDetails } from '../cases/maskDetails';
 import type { MaterialUploadedEvent } from '../materials/MaterialService';
 import { OcrPool } from './OcrPool';
 import { recognizeMaterial, type PrecheckStage } from './recognizeMaterial';
@@ -33,6 +34,14 @@ import { limitsFromConfig } from './limits';
  * Findings are recomputed from stored OCR on every read, so a correction or override takes effect
  * at once and the rules stay the single source of truth.
  */
+
+/** Running, correcting and overriding the pre-check: the intake window, while materials may change. */
+const PRECHECK_EDIT: CaseWorkRule = {
+  allowed: (c, user) => canEditMaterials(user, c),
+  refusal: { zh: '只有收件窗口可以修改预审结果', en: 'Only the intake window can change the pre-check' },
+  states: MATERIAL_UPLOAD_STATES,
+  wrongState: (c) => new AppError('CASE_ILLEGAL_TRANSITION', { details: { caseId: c.id, state: c.state } }),
+};
 
 interface JobRow {
   id: string;
@@ -119,7 +128,7 @@ export class PrecheckService {
 
   /** POST /api/cases/:id/precheck: (re)runs the pre-check of one material or of all of them. */
   run(caseId: string, user: SessionUser, materialId?: string): { jobs: Array<{ jobId: string; materialId: string }> } {
-    const c = this.editableCase(caseId, user);
+    const c = this.deps.cases.getForWork(caseId, user, PRECHECK_EDIT);
     if (this.deps.config.OCR_WORKERS === 0) throw new AppError('PRECHECK_OCR_DISABLED');
     const item = this.deps.catalog.getItem(c.itemCode);
     const materials = this.deps.materials.list(c.id).filter((m) => !materialId || m.id === materialId);
@@ -326,9 +335,7 @@ export class PrecheckService {
   correct(caseId: string, user: SessionUser, req: CorrectionRequest): CasePrecheckResponse {
     const { db, ids, clock, ledger } = this.deps;
     return db.transaction(() => {
-      const c = this.editableCase(caseId, user);
-      const view = this.materialViews(c.id, c).find((m) => m.materialId === req.materialId);
-      if (!view) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId: req.materialId } });
+      const { c, view } = this.editableMaterial(caseId, user, req.materialId);
       if (view.verdict === undefined) throw new AppError('PRECHECK_RESULT_NOT_FOUND', { details: { materialId: req.materialId } });
       const item = this.deps.catalog.getItem(c.itemCode);
       const spec = item.materials.find((s) => s.code === view.slotCode);
@@ -338,11 +345,9 @@ export class PrecheckService {
       db.prepare(
         `INSERT INTO precheck_corrections (id, case_id, material_id, field_key, value, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(ids.uuid(), c.id, req.materialId, req.fieldKey, req.value, req.reason, user.id, clock.now().toISOString());
-      // Audit details: an ID number is masked (never a full number in the ledger).
-      const mask = (v: string | undefined) => (v === undefined ? null : /^\d{17}[\dX]$/i.test(v) ? maskIdNumber(v) : v);
       ledger.append(actorOf(user), 'precheck.field_corrected', {
         caseId: c.id,
-        details: { materialId: req.materialId, fieldKey: req.fieldKey, from: mask(before), to: mask(req.value), reason: req.reason },
+        details: maskDetails({ materialId: req.materialId, fieldKey: req.fieldKey, from: before ?? null, to: req.value, reason: req.reason }),
       });
       return this.summary(c);
     })();
@@ -351,9 +356,7 @@ export class PrecheckService {
   override(caseId: string, user: SessionUser, req: OverrideRequest): CasePrecheckResponse {
     const { db, ids, clock, ledger } = this.deps;
     return db.transaction(() => {
-      const c = this.editableCase(caseId, user);
-      const view = this.materialViews(c.id, c).find((m) => m.materialId === req.materialId);
-      if (!view) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId: req.materialId } });
+      const { c, view } = this.editableMaterial(caseId, user, req.materialId);
       const targets = view.findings.filter((f) => f.key === req.findingCode || f.code === req.findingCode);
       if (targets.length === 0) throw new AppError('PRECHECK_FINDING_NOT_FOUND', { details: { findingCode: req.findingCode, findings: view.findings.map((f) => f.key) } });
       db.prepare(`INSERT INTO precheck_overrides (id, case_id, material_id, finding_key, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
@@ -392,6 +395,14 @@ export class PrecheckService {
     }
   }
 
+  /** A material's pre-check the clerk is about to correct or override, in the caller's transaction. */
+  private editableMaterial(caseId: string, user: SessionUser, materialId: string): { c: CaseRecord; view: MaterialPrecheckView } {
+    const c = this.deps.cases.getForWork(caseId, user, PRECHECK_EDIT);
+    const view = this.materialViews(c.id, c).find((m) => m.materialId === materialId);
+    if (!view) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
+    return { c, view };
+  }
+
   /**
    * POST /api/cases/:id/precheck/complete: the clerk closes the pre-check (draft → prechecked),
    * recording what was overridden and corrected. The transition's guard is `assertReady`.
@@ -399,7 +410,7 @@ export class PrecheckService {
   complete(caseId: string, user: SessionUser, note?: string) {
     const { db, cases } = this.deps;
     return db.transaction(() => {
-      const c = this.editableCase(caseId, user);
+      const c = this.deps.cases.getForWork(caseId, user, PRECHECK_EDIT);
       const s = this.summary(c);
       const overridden = s.materials.reduce((n, m) => n + m.findings.filter((f) => f.override).length, 0);
       const t = cases.applyTransition(c.id, 'precheck', actorOf(user), {
@@ -435,15 +446,6 @@ export class PrecheckService {
         overrides: m.overrides,
       })),
     };
-  }
-
-  private editableCase(caseId: string, user: SessionUser): CaseRecord {
-    const c = this.deps.cases.getForUser(caseId, user);
-    if (!canEditMaterials(user, c)) {
-      throw new AppError('FORBIDDEN_OFFICE', { details: { caseId }, zh: '只有收件窗口可以修改预审结果', en: 'Only the intake window can change the pre-check' });
-    }
-    if (!MATERIAL_UPLOAD_STATES.includes(c.state)) throw new AppError('CASE_ILLEGAL_TRANSITION', { details: { caseId, state: c.state } });
-    return c;
   }
 }
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CorrectionRequestSchema, OverrideRequestSchema, RunPrecheckRequestSchema } from '@tongban/shared/precheck/api';
 import type { AppContext } from '../context';
-import { currentUser, parse, requireRole, route } from '../api/http';
+import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
 
 const CompleteSchema = z.object({ note: z.string().trim().max(2000).optional() }).default({});
 const PageParams = z.object({ id: z.string().min(1), mid: z.string().min(1), n: z.coerce.number().int().min(1).max(10_000) });
@@ -14,37 +14,35 @@ export function createPrecheckRoutes(ctx: AppContext): Router {
 
   r.get(
     '/cases/:id/precheck',
-    route((req, res) => {
-      res.json(ctx.precheck.forUser(String(req.params.id), currentUser(req)));
-    }),
+    caseReadRoute((id, user) => ctx.precheck.forUser(id, user)),
   );
   r.post(
     '/cases/:id/precheck',
     route((req, res) => {
       const user = requireRole(req, ...clerkRoles);
       const body = parse(RunPrecheckRequestSchema, req.body ?? {});
-      res.status(202).json(ctx.precheck.run(String(req.params.id), user, body.materialId));
+      res.status(202).json(ctx.precheck.run(idParam(req), user, body.materialId));
     }),
   );
   r.post(
     '/cases/:id/precheck/corrections',
     route((req, res) => {
       const user = requireRole(req, ...clerkRoles);
-      res.json(ctx.precheck.correct(String(req.params.id), user, parse(CorrectionRequestSchema, req.body)));
+      res.json(ctx.precheck.correct(idParam(req), user, parse(CorrectionRequestSchema, req.body)));
     }),
   );
   r.post(
     '/cases/:id/precheck/overrides',
     route((req, res) => {
       const user = requireRole(req, ...clerkRoles);
-      res.json(ctx.precheck.override(String(req.params.id), user, parse(OverrideRequestSchema, req.body)));
+      res.json(ctx.precheck.override(idParam(req), user, parse(OverrideRequestSchema, req.body)));
     }),
   );
   r.post(
     '/cases/:id/precheck/complete',
     route((req, res) => {
       const user = requireRole(req, ...clerkRoles);
-      res.json(ctx.precheck.complete(String(req.params.id), user, parse(CompleteSchema, req.body ?? {}).note));
+      res.json(ctx.precheck.complete(idParam(req), user, parse(CompleteSchema, req.body ?? {}).note));
     }),
   );
   r.get(

@@ -4,6 +4,7 @@ import { deadlineStatus } from '@tongban/shared/cases/deadline';
 import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
 import type { CatalogService } from '../catalog/CatalogService';
+import { toCaseRecord, type CaseRow } from '../cases/caseRows';
 import { toCsv } from './csv';
 
 /** One case as the work ledger counts it (identity masked: the ledger is exported to files). */
@@ -25,28 +26,15 @@ export interface LedgerCaseRow {
 }
 
 /**
- * Extension points for modules that add figures later — e.g. the handoff module's ratings:
- *   ctx.workLedger.addSection('ratings', (rows) => averageRatingFor(rows.map((r) => r.id)));
- *   ctx.workLedger.addCsvColumn({ header: '评价 Rating', value: (row) => ratingOf(row.id) });
+ * Extension points for a module that adds figures over the ledger's own cases (none registers one
+ * yet; the 好差评 figures have their own endpoint, GET /api/ledger/ratings):
+ *   ctx.workLedger.addSection('name', (rows) => figuresFor(rows.map((r) => r.id)));
+ *   ctx.workLedger.addCsvColumn({ header: '列 Column', value: (row) => valueFor(row.id) });
  */
 export type LedgerSection = (rows: readonly LedgerCaseRow[]) => unknown;
 export interface LedgerCsvColumn {
   header: string;
   value(row: LedgerCaseRow): string | number | null;
-}
-
-interface Row {
-  id: string;
-  case_no: string;
-  item_code: string;
-  intake_office_id: string;
-  handling_office_id: string;
-  state: CaseState;
-  applicant_name: string;
-  applicant_id_number: string;
-  created_at: string;
-  deadline: string;
-  decided_at: string | null;
 }
 
 const BASE_COLUMNS: LedgerCsvColumn[] = [
@@ -88,23 +76,24 @@ export class WorkLedgerService {
       'SELECT * FROM cases' +
       (user.role === 'admin' ? '' : ' WHERE intake_office_id = ? OR handling_office_id = ?') +
       ' ORDER BY created_at';
-    const raw = (user.role === 'admin' ? db.prepare(sql).all() : db.prepare(sql).all(user.officeId, user.officeId)) as Row[];
+    const raw = (user.role === 'admin' ? db.prepare(sql).all() : db.prepare(sql).all(user.officeId, user.officeId)) as CaseRow[];
     return raw
-      .filter((r) => canViewCase(user, { intakeOfficeId: r.intake_office_id, handlingOfficeId: r.handling_office_id }))
-      .map((r) => ({
-        id: r.id,
-        caseNo: r.case_no,
-        itemCode: r.item_code,
-        itemName: names.get(r.item_code) ?? r.item_code,
-        intakeOfficeId: r.intake_office_id,
-        handlingOfficeId: r.handling_office_id,
-        state: r.state,
-        applicantName: r.applicant_name,
-        idNumberMasked: maskIdNumber(r.applicant_id_number),
-        createdAt: r.created_at,
-        deadline: r.deadline,
-        decidedAt: r.decided_at,
-        ...deadlineStatus(r.state, r.deadline, now),
+      .map(toCaseRecord)
+      .filter((c) => canViewCase(user, c))
+      .map((c) => ({
+        id: c.id,
+        caseNo: c.caseNo,
+        itemCode: c.itemCode,
+        itemName: names.get(c.itemCode) ?? c.itemCode,
+        intakeOfficeId: c.intakeOfficeId,
+        handlingOfficeId: c.handlingOfficeId,
+        state: c.state,
+        applicantName: c.applicant.name,
+        idNumberMasked: maskIdNumber(c.applicant.idNumber),
+        createdAt: c.createdAt,
+        deadline: c.deadline,
+        decidedAt: c.decidedAt ?? null,
+        ...deadlineStatus(c.state, c.deadline, now),
       }));
   }
 

@@ -44,6 +44,12 @@ export const RATING_LEVELS = [
   { level: 1, zh: '非常不满意', en: 'Very dissatisfied' },
 ] as const;
 export const FOLLOW_UP_BELOW = 3;
+export type RatingLevel = (typeof RATING_LEVELS)[number];
+
+/** The scale's entry for a stored level (1–5); undefined for anything else. */
+export function ratingLevel(level: number): RatingLevel | undefined {
+  return RATING_LEVELS.find((l) => l.level === level);
+}
 
 export const RatingRequestSchema = z.object({
   level: z.number().int().min(1).max(5),
@@ -52,6 +58,33 @@ export const RatingRequestSchema = z.object({
 export type RatingRequest = z.infer<typeof RatingRequestSchema>;
 
 export const FollowUpCloseSchema = z.object({ note: z.string().trim().min(1).max(1000) });
+export type FollowUpCloseRequest = z.infer<typeof FollowUpCloseSchema>;
+
+/** One rating as the supervisor's ledger lists it (and as POST …/rating answers). */
+export interface RatingLedgerRow {
+  caseId: string;
+  caseNo: string;
+  itemName: string;
+  level: number;
+  /** The level's Chinese label (非常满意 … 非常不满意). */
+  label: string;
+  comment: string | null;
+  channel: 'window' | 'phone';
+  ratedAt: string;
+  /** Opened for a rating below FOLLOW_UP_BELOW; the supervisor closes it with a note. */
+  followUp: { id: string; status: 'open' | 'closed'; note: string | null } | null;
+}
+
+/** GET /api/ledger/ratings: 好差评 of the user's intake office (all offices for an admin), newest first. */
+export interface RatingsLedgerView {
+  total: number;
+  /** Count per level, keyed "1"…"5". */
+  byLevel: Record<string, number>;
+  /** Share of ratings at 基本满意 or better; null before the first rating. */
+  satisfiedRate: number | null;
+  openFollowUps: number;
+  ratings: RatingLedgerRow[];
+}
 
 /** Signed by the handling site and stored by the intake site (回执). */
 export const TransferReceiptSchema = z.object({

@@ -125,8 +125,11 @@ export interface UploadMaterialResponse {
   deduplicated: boolean;
 }
 
-/** One hash-chained audit event, as listed per case (details are already masked). */
-export interface AuditEventView {
+/**
+ * One hash-chained audit event (责任追溯), as the ledger stores it and as it is listed per case;
+ * details were masked when it was written.
+ */
+export interface AuditEvent {
   seq: number;
   at: string;
   actor_id: string | null;
@@ -151,6 +154,6 @@ export interface WorkLedgerSummary {
   byState: Array<{ state: CaseState; label: string; count: number }>;
   overdue: Array<{ id: string; caseNo: string; itemName: string; state: CaseState; deadline: string; workingDaysOverdue: number }>;
   decisions: { count: number; medianHoursToDecision: number | null };
-  /** Extra sections contributed by other modules (e.g. `ratings` from the handoff module). */
+  /** Extra sections contributed by other modules through WorkLedgerService.addSection (none yet). */
   sections: Record<string, unknown>;
 }

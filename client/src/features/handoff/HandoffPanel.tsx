@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import type { HandoffStatusView } from '@tongban/shared/handoff/schemas';
-import { RATING_LEVELS } from '@tongban/shared/handoff/schemas';
+import { ratingLevel } from '@tongban/shared/handoff/schemas';
 import type { CasePanelProps } from '../panelProps';
 import { useApiData } from '../../api/useApiData';
 import { getSocket } from '../../api/socket';
@@ -90,11 +90,33 @@ export default function HandoffPanel({ caseView, allowedActions, onChanged }: Ca
 }
 
 function levelLabel(level: number): [string, string] {
-  const l = RATING_LEVELS.find((x) => x.level === level);
+  const l = ratingLevel(level);
   return l ? [l.zh, l.en] : [String(level), String(level)];
 }
 
 type Run = (fn: () => Promise<unknown>) => void;
+
+/** Courier company and waybill number: handing originals off, and mailing a paper result back. */
+function CourierFields(p: { courierCompany: string; onCourier: (v: string) => void; waybillNo: string; onWaybill: (v: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Select
+        label={t('快递公司', 'Courier')}
+        value={p.courierCompany}
+        onChange={(e) => p.onCourier(e.target.value)}
+        options={COURIERS.map((c) => ({ value: c, label: c }))}
+      />
+      <TextField
+        label={t('运单号', 'Waybill number')}
+        value={p.waybillNo}
+        onChange={(e) => p.onWaybill(e.target.value)}
+        required
+        pattern="[A-Za-z0-9-]{6,32}"
+      />
+    </>
+  );
+}
 
 function HandOffForms({ caseId, busy, run }: { caseId: string; busy: boolean; run: Run }) {
   const { t } = useI18n();
@@ -115,19 +137,7 @@ function HandOffForms({ caseId, busy, run }: { caseId: string; busy: boolean; ru
           run(() => handoffApi.courier(caseId, { courierCompany, waybillNo: waybillNo.trim() }));
         }}
       >
-        <Select
-          label={t('快递公司', 'Courier')}
-          value={courierCompany}
-          onChange={(e) => setCourier(e.target.value)}
-          options={COURIERS.map((c) => ({ value: c, label: c }))}
-        />
-        <TextField
-          label={t('运单号', 'Waybill number')}
-          value={waybillNo}
-          onChange={(e) => setWaybill(e.target.value)}
-          required
-          pattern="[A-Za-z0-9-]{6,32}"
-        />
+        <CourierFields courierCompany={courierCompany} onCourier={setCourier} waybillNo={waybillNo} onWaybill={setWaybill} />
         <Button type="submit" busy={busy} disabled={!waybillNo.trim()}>
           {t('邮寄原件并转递', 'Send originals by courier')}
         </Button>
@@ -238,19 +248,7 @@ function ResultForm({ caseId, busy, run }: { caseId: string; busy: boolean; run:
         </label>
       ) : (
         <div className="handoff-actions">
-          <Select
-            label={t('快递公司', 'Courier')}
-            value={courierCompany}
-            onChange={(e) => setCourier(e.target.value)}
-            options={COURIERS.map((c) => ({ value: c, label: c }))}
-          />
-          <TextField
-            label={t('运单号', 'Waybill number')}
-            value={waybillNo}
-            onChange={(e) => setWaybill(e.target.value)}
-            required
-            pattern="[A-Za-z0-9-]{6,32}"
-          />
+          <CourierFields courierCompany={courierCompany} onCourier={setCourier} waybillNo={waybillNo} onWaybill={setWaybill} />
         </div>
       )}
       {busy && uploaded > 0 && uploaded < 1 && <ProgressBar value={uploaded} label={t('正在上传', 'Uploading')} />}

@@ -1,7 +1,12 @@
-import type { HandoffStatusView, ResultRequest, RatingRequest } from '@tongban/shared/handoff/schemas';
+import type {
+  FollowUpCloseRequest,
+  HandoffStatusView,
+  RatingRequest,
+  ResultRequest,
+} from '@tongban/shared/handoff/schemas';
 import { api, upload } from '../../api/client';
 
-/** REST calls of the handoff panel, the rating pad and the phone rating page. */
+/** REST calls of the handoff panel, the rating pad, the phone rating page and the ratings ledger. */
 const base = (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}`;
 
 export const handoffApi = {
@@ -21,4 +26,6 @@ export const handoffApi = {
   linkInfo: (token: string) =>
     api.get<{ caseNo: string; itemName: string; intakeOffice: string }>(`/api/ratings/${encodeURIComponent(token)}`),
   rateByToken: (token: string, body: RatingRequest) => api.post(`/api/ratings/${encodeURIComponent(token)}`, body),
+  ratingsLedgerPath: '/api/ledger/ratings',
+  closeFollowUp: (id: string, body: FollowUpCloseRequest) => api.post<{ ok: true }>(`/api/follow-ups/${encodeURIComponent(id)}/close`, body),
 };

@@ -1,4 +1,4 @@
-import { CASE_ACTIONS, type AuditEventView, type CaseAction } from '@tongban/shared';
+import { CASE_ACTIONS, type AuditEvent, type CaseAction } from '@tongban/shared';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../format';
 import { ACTION_SPECS } from './actionSpecs';
@@ -26,7 +26,7 @@ function summarize(details: Record<string, unknown>): string {
 }
 
 /** 责任追溯: who did what when on this case, oldest first, with each event's chain hash. */
-export function AuditTrail({ events, officeName }: { events: AuditEventView[]; officeName: (id: string) => string }) {
+export function AuditTrail({ events, officeName }: { events: AuditEvent[]; officeName: (id: string) => string }) {
   const { t, lang } = useI18n();
   if (events.length === 0) return <p className="empty">{t('暂无记录', 'No events yet')}</p>;
   return (

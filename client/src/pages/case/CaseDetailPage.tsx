@@ -1,6 +1,6 @@
 import { Component, lazy, Suspense, useCallback, type ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
-import type { AuditEventView, CaseDetailResponse, CaseView } from '@tongban/shared';
+import type { AuditEvent, CaseDetailResponse, CaseView } from '@tongban/shared';
 import { useApiData } from '../../api/useApiData';
 import { useOffices } from '../../api/reference';
 import { useAuth } from '../../auth/AuthContext';
@@ -28,7 +28,7 @@ export function CaseDetailPage() {
   const { user } = useAuth();
   const { officeName } = useOffices();
   const detail = useApiData<CaseDetailResponse>(`/api/cases/${encodeURIComponent(id)}`);
-  const audit = useApiData<{ events: AuditEventView[] }>(`/api/cases/${encodeURIComponent(id)}/audit`);
+  const audit = useApiData<{ events: AuditEvent[] }>(`/api/cases/${encodeURIComponent(id)}/audit`);
   const reloadDetail = detail.reload;
   const reloadAudit = audit.reload;
   const onChanged = useCallback(() => {

@@ -1,9 +1,13 @@
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import { CASE_STATE_LABELS, type WorkLedgerSummary } from '@tongban/shared';
 import { useApiData } from '../../api/useApiData';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
-import { Alert, Button, Card, PageHeader, StateBadge } from '../../ui';
+import { CountTable } from '../../components/CountTable';
+import { Alert, Button, Card, PageHeader, Stat, StateBadge } from '../../ui';
+
+const RatingsLedger = lazy(() => import('../../features/handoff/RatingsLedger'));
 
 /** 工作台账: counts per item, office and state; overdue cases; median time to a decision; CSV export. */
 export function LedgerPage() {
@@ -40,24 +44,13 @@ function LedgerBody({ data }: { data: WorkLedgerSummary }) {
   return (
     <>
       <div className="stat-grid">
-        <div className="stat">
-          <div className="stat-value">{data.total}</div>
-          <div className="stat-label">{t('办件总数', 'Cases')}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-value" style={data.overdue.length ? { color: 'var(--block-fg)' } : undefined}>
-            {data.overdue.length}
-          </div>
-          <div className="stat-label">{t('超期办件', 'Overdue')}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-value">{data.decisions.count}</div>
-          <div className="stat-label">{t('已作出受理决定', 'Decided')}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-value">{median === null ? '—' : t(`${median} 小时`, `${median} h`)}</div>
-          <div className="stat-label">{t('收件至受理决定（中位数）', 'Intake to decision (median)')}</div>
-        </div>
+        <Stat value={data.total} label={t('办件总数', 'Cases')} />
+        <Stat value={data.overdue.length} label={t('超期办件', 'Overdue')} alarm={data.overdue.length > 0} />
+        <Stat value={data.decisions.count} label={t('已作出受理决定', 'Decided')} />
+        <Stat
+          value={median === null ? '—' : t(`${median} 小时`, `${median} h`)}
+          label={t('收件至受理决定（中位数）', 'Intake to decision (median)')}
+        />
       </div>
 
       <Card title={t('超期办件', 'Overdue cases')}>
@@ -120,32 +113,9 @@ function LedgerBody({ data }: { data: WorkLedgerSummary }) {
           rows={data.byOffice.map((o) => ({ key: o.officeId, cells: [o.officeName, o.intake, o.handling] }))}
         />
       </Card>
+      <Suspense fallback={<p className="muted">{t('正在加载…', 'Loading…')}</p>}>
+        <RatingsLedger />
+      </Suspense>
     </>
-  );
-}
-
-function CountTable({ caption, head, rows }: { caption: string; head: string[]; rows: Array<{ key: string; cells: Array<string | number> }> }) {
-  const { t } = useI18n();
-  if (rows.length === 0) return <p className="empty">{t('暂无数据', 'No data')}</p>;
-  return (
-    <table className="data">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          {head.map((h) => (
-            <th key={h} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.key}>
-            {r.cells.map((c, i) => (i === 0 ? <th key={i} scope="row" className="row-head">{c}</th> : <td key={i}>{c}</td>))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -6,7 +6,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { CaseTable } from '../../components/CaseTable';
 import { StateFilter } from '../../components/StateFilter';
 import { useI18n } from '../../i18n';
-import { Alert, Button, Card, PageHeader } from '../../ui';
+import { Alert, Button, Card, PageHeader, Stat } from '../../ui';
 
 const REFRESH_MS = 30_000;
 
@@ -38,20 +38,9 @@ export function QueuePage() {
         subtitle={user ? t(`转至 ${officeName(user.officeId)} 的办件`, `Cases routed to ${officeName(user.officeId)}`) : undefined}
       />
       <div className="stat-grid">
-        <div className="stat">
-          <div className="stat-value">{cases.length}</div>
-          <div className="stat-label">{t('队列中的办件', 'Cases in queue')}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-value">{waitingReview}</div>
-          <div className="stat-label">{t('待视频审查', 'Awaiting review')}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-value" style={{ color: 'var(--block-fg)' }}>
-            {cases.filter((c) => c.overdue).length}
-          </div>
-          <div className="stat-label">{t('已超期', 'Overdue')}</div>
-        </div>
+        <Stat value={cases.length} label={t('队列中的办件', 'Cases in queue')} />
+        <Stat value={waitingReview} label={t('待视频审查', 'Awaiting review')} />
+        <Stat value={cases.filter((c) => c.overdue).length} label={t('已超期', 'Overdue')} alarm />
       </div>
       <Card
         title={t('办件（等待最久的在前）', 'Cases (longest waiting first)')}

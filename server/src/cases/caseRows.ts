@@ -1,0 +1,72 @@
+import type { CaseState } from '@tongban/shared';
+import type { Db } from '../storage/database';
+import type { CaseRecord } from './CaseService';
+
+/** The cases table: one row per 办件, identity in full (masking is the readers' job). */
+export interface CaseRow {
+  id: string;
+  case_no: string;
+  item_code: string;
+  intake_office_id: string;
+  handling_office_id: string;
+  state: CaseState;
+  applicant_name: string;
+  applicant_id_type: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  company_name: string | null;
+  company_uscc: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  deadline: string;
+  decided_at: string | null;
+  source_site: string | null;
+}
+
+export function toCaseRecord(r: CaseRow): CaseRecord {
+  return {
+    id: r.id,
+    caseNo: r.case_no,
+    itemCode: r.item_code,
+    intakeOfficeId: r.intake_office_id,
+    handlingOfficeId: r.handling_office_id,
+    state: r.state,
+    applicant: { name: r.applicant_name, idType: r.applicant_id_type, idNumber: r.applicant_id_number, phone: r.applicant_phone },
+    ...(r.company_name && r.company_uscc ? { company: { name: r.company_name, uscc: r.company_uscc } } : {}),
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deadline: r.deadline,
+    ...(r.decided_at ? { decidedAt: r.decided_at } : {}),
+    ...(r.source_site ? { sourceSite: r.source_site } : {}),
+  };
+}
+
+/** Writes a new case row: opened at this window, or imported from the intake site (`sourceSite`). */
+export function insertCaseRow(db: Db, c: CaseRecord): void {
+  db.prepare(
+    `INSERT INTO cases (id, case_no, item_code, intake_office_id, handling_office_id, state, applicant_name, applicant_id_type,
+       applicant_id_number, applicant_phone, company_name, company_uscc, created_by, created_at, updated_at, deadline, decided_at, source_site)
+     VALUES (@id, @caseNo, @itemCode, @intake, @handling, @state, @name, @idType, @idNumber, @phone, @companyName, @uscc, @by, @createdAt, @updatedAt, @deadline, @decidedAt, @sourceSite)`,
+  ).run({
+    id: c.id,
+    caseNo: c.caseNo,
+    itemCode: c.itemCode,
+    intake: c.intakeOfficeId,
+    handling: c.handlingOfficeId,
+    state: c.state,
+    name: c.applicant.name,
+    idType: c.applicant.idType,
+    idNumber: c.applicant.idNumber,
+    phone: c.applicant.phone,
+    companyName: c.company?.name ?? null,
+    uscc: c.company?.uscc ?? null,
+    by: c.createdBy,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    deadline: c.deadline,
+    decidedAt: c.decidedAt ?? null,
+    sourceSite: c.sourceSite ?? null,
+  });
+}
