@@ -179,6 +179,25 @@ describe('transitions', () => {
     expect(caseEvents).toHaveLength(3);
   });
 
+  it('refuses handoff, result and rating transitions on the generic route: they need their own records', async () => {
+    const { id } = await createCase(clerk);
+    await precheckCase(clerk, id);
+    await transition(clerk, id, 'request_review');
+    await transition(reviewer, id, 'accept');
+    for (const [who, action] of [
+      [clerk, 'hand_off'],
+      [reviewer, 'start_handling'],
+      [reviewer, 'complete'],
+      [clerk, 'rate'],
+    ] as const) {
+      const r = await transition(who, id, action);
+      expect(r.status, action).toBe(409);
+      expect(r.body.error.code).toBe('CASE_ACTION_NEEDS_ENDPOINT');
+      expect(r.body.error.details.action).toBe(action);
+    }
+    expect((await clerk.get(`/api/cases/${id}`)).body.case.state).toBe('accepted');
+  });
+
   it('fires `precheck` only through the pre-check gate: missing, pending and blocking scans are refused', async () => {
     const { id } = await createCase(clerk);
     const state = async () => (await clerk.get(`/api/cases/${id}`)).body.case.state;

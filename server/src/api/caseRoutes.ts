@@ -4,9 +4,12 @@ import {
   CaseListQuerySchema,
   CODED_VALIDATION_MESSAGES,
   CreateCaseRequestSchema,
+  DEDICATED_ACTIONS,
+  isDedicatedAction,
   TransitionRequestSchema,
   type CreateCaseRequest,
 } from '@tongban/shared';
+import '@tongban/shared/cases/errors';
 import type { AppContext } from '../context';
 import { actorOf } from '../auth/AuthService';
 import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from './http';
@@ -42,6 +45,9 @@ export function createCaseRoutes(ctx: AppContext): Router {
     route((req, res) => {
       const user = currentUser(req);
       const body = parse(TransitionRequestSchema, req.body);
+      if (isDedicatedAction(body.action)) {
+        throw new AppError('CASE_ACTION_NEEDS_ENDPOINT', { details: { action: body.action, endpoint: DEDICATED_ACTIONS[body.action] } });
+      }
       const result = ctx.cases.transition(idParam(req), body.action, actorOf(user), { note: body.note, details: body.details });
       res.json(ctx.cases.mutationResponse(result.case, user));
     }),

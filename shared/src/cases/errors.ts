@@ -2,6 +2,11 @@ import { registerErrors } from '../errors';
 
 /** Codes of the case intake core beyond the shared ERRORS table. */
 registerErrors({
+  CASE_ACTION_NEEDS_ENDPOINT: {
+    status: 409,
+    zh: '此操作需在对应的办理面板中完成（转递、办结或评价），以便同时留存交接单、回执或评价记录',
+    en: 'Do this from its own panel (handoff, result or rating) so its records are kept with it',
+  },
   CASE_MATERIALS_LOCKED: {
     status: 409,
     zh: '办件当前状态不能再修改申请材料；如需补正，请由审核人员发起补正',

@@ -97,3 +97,18 @@ export function nextState(state: CaseState, action: CaseAction, role: ActorRole)
   }
   return t.to;
 }
+
+/**
+ * Transitions that carry records of their own (a bag and receipt, a result, a rating) and so are
+ * fired only by their feature's endpoint, never by the generic transition route.
+ */
+export const DEDICATED_ACTIONS: Partial<Record<CaseAction, string>> = {
+  hand_off: 'POST /api/cases/:id/handoff/courier | /handoff/transfer',
+  start_handling: 'POST /api/transfers',
+  complete: 'POST /api/cases/:id/handoff/result',
+  rate: 'POST /api/cases/:id/rating',
+};
+
+export function isDedicatedAction(action: CaseAction): boolean {
+  return action in DEDICATED_ACTIONS;
+}

@@ -1,15 +1,17 @@
 import { useState } from 'react';
-import type { CaseAction } from '@tongban/shared';
+import { isDedicatedAction, type CaseAction } from '@tongban/shared';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Dialog, useToast } from '../../ui';
 import { ACTION_SPECS } from './actionSpecs';
 
 /**
- * One button per transition the server says this user may fire now. Every action asks for
+ * One button per transition the server says this user may fire now, except those fired from
+ * their own panel (handoff, result, rating). Every action asks for
  * confirmation (they are audited and most cannot be undone), with a reason where one is needed.
  */
-export function CaseActions({ caseId, allowedActions, onChanged }: { caseId: string; allowedActions: CaseAction[]; onChanged: () => void }) {
+export function CaseActions({ caseId, allowedActions: allowed, onChanged }: { caseId: string; allowedActions: CaseAction[]; onChanged: () => void }) {
+  const allowedActions = allowed.filter((a) => !isDedicatedAction(a));
   const { t, errorText } = useI18n();
   const toast = useToast();
   const [pending, setPending] = useState<CaseAction | null>(null);
