@@ -76,7 +76,7 @@ const MAX_ATTEMPTS = 2;
 export class PrecheckService {
   readonly pool: OcrPool;
   private notify: PrecheckNotifier = () => undefined;
-  private running = 0;
+  private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly deps: Deps) {
@@ -97,9 +97,14 @@ export class PrecheckService {
     this.pump();
   }
 
+  /**
+   * Stops taking jobs, ends the workers and waits for the jobs they were running to settle. An
+   * interrupted job stays `running` in the database and is queued again at the next start.
+   */
   async close(): Promise<void> {
     this.closed = true;
     await this.pool.close();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   setNotifier(fn: PrecheckNotifier): void {
@@ -143,15 +148,15 @@ export class PrecheckService {
 
   private pump(): void {
     if (this.closed || this.deps.config.OCR_WORKERS === 0) return;
-    while (this.running < this.pool.size) {
+    while (this.inFlight.size < this.pool.size) {
       const job = this.deps.db.prepare(`SELECT * FROM precheck_jobs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1`).get() as JobRow | undefined;
       if (!job) return;
       this.deps.db.prepare(`UPDATE precheck_jobs SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?`).run(this.deps.clock.now().toISOString(), job.id);
-      this.running++;
-      void this.runJob(job).finally(() => {
-        this.running--;
+      const run = this.runJob(job).finally(() => {
+        this.inFlight.delete(run);
         this.pump();
       });
+      this.inFlight.add(run);
     }
   }
 
@@ -181,6 +186,7 @@ export class PrecheckService {
       const view = this.materialViews(job.case_id).find((m) => m.materialId === job.material_id);
       this.emitDone(job, { status: 'done', ...(view?.verdict ? { verdict: view.verdict } : {}) });
     } catch (e) {
+      if (this.closed) return; // shutting down: leave the job to be re-queued at the next start
       const err = isAppError(e) ? e : new AppError('PRECHECK_OCR_FAILED', { details: { reason: String(e) } });
       if (!isAppError(e)) log.error({ err: e, jobId: job.id }, 'pre-check job failed');
       db.prepare(`UPDATE precheck_jobs SET status = 'failed', error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`).run(
