@@ -8,6 +8,7 @@ import type { CasePrecheckResponse, MaterialPrecheckView, PrecheckFindingView } 
 import { usePrecheck } from './usePrecheck';
 import { PageView } from './PageView';
 import { CameraCapture } from './CameraCapture';
+import './precheck.css';
 
 /**
  * 智能预审 on the case detail page: a thumbnail per received scan with its pass/warn/block badge
