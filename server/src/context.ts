@@ -7,6 +7,15 @@ import { FsBlobStore } from './storage/FsBlobStore';
 import type { BlobStore } from './storage/BlobStore';
 import { AuditLedger } from './audit/AuditLedger';
 import { AuthService } from './auth/AuthService';
+import { CatalogService } from './catalog/CatalogService';
+import { CaseService } from './cases/CaseService';
+import { MaterialService } from './materials/MaterialService';
+import { PrecheckService } from './precheck/PrecheckService';
+import { WorkLedgerService } from './workLedger/WorkLedgerService';
+import { ReviewSessionService } from './review/ReviewSessionService';
+import { SfuService } from './sfu/sfuService';
+import { createHandoffModule, type HandoffModule } from './handoff/handoffModule';
+import { precheckEvidence, reviewEvidence } from './handoff/evidence';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
 /** What /api/health asks the SFU and the OCR engine; both answer from live checks. */
@@ -30,6 +39,17 @@ export interface AppContext {
   blobs: BlobStore;
   ledger: AuditLedger;
   auth: AuthService;
+  catalog: CatalogService;
+  cases: CaseService;
+  /** Scans; `materials.onUploaded(listener)` tells the OCR pre-check when a page arrives. */
+  materials: MaterialService;
+  /** OCR pre-check: job queue, worker pool (also `ocr` for /api/health), results, corrections, overrides. */
+  precheck: PrecheckService;
+  workLedger: WorkLedgerService;
+  /** Live co-review sessions; `review.media` is the SFU (worker pool + rooms). */
+  review: ReviewSessionService;
+  /** Handoff bags, site-to-site transfers, results back, ratings (好差评). */
+  handoff: HandoffModule;
   version: string;
   sfu?: SfuHealthSource;
   ocr?: OcrHealthSource;
@@ -47,11 +67,22 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
   blobs.sweepTemp();
   const ledger = new AuditLedger(db, clock);
   const auth = new AuthService(db, ledger, clock, ids, config.SESSION_TTL_HOURS * 3600_000);
+  const catalog = new CatalogService(db, ledger);
+  const cases = new CaseService({ db, ledger, clock, ids, catalog });
+  const materials = new MaterialService({ db, ledger, clock, ids, blobs, catalog, cases, log, maxBytes: config.UPLOAD_MAX_BYTES });
+  const workLedger = new WorkLedgerService({ db, clock, catalog });
   const closers: Array<() => Promise<void> | void> = [
     () => {
       db.close();
     },
   ];
+  const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, new SfuService(config, log));
+  closers.push(() => review.media.close());
+  const precheck = new PrecheckService({ db, config, log, clock, ids, blobs, ledger, cases, materials, catalog });
+  closers.push(() => precheck.close());
+  const handoff = createHandoffModule({ config, db, clock, ids, blobs, ledger, cases, catalog, version: readVersion(config.repoRoot) });
+  handoff.evidence.provide('precheck', precheckEvidence((caseId) => precheck.precheckExport(caseId)));
+  handoff.evidence.provide('review', reviewEvidence((caseId) => review.reviewExport(caseId), blobs));
   return {
     config,
     log,
@@ -61,6 +92,15 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
     blobs,
     ledger,
     auth,
+    catalog,
+    cases,
+    materials,
+    workLedger,
+    review,
+    sfu: review.media,
+    precheck,
+    ocr: precheck.pool,
+    handoff,
     version: readVersion(config.repoRoot),
     onClose: (fn) => closers.push(fn),
     close: async () => {

@@ -5,6 +5,7 @@ import { createContext } from './context';
 import { listen } from './app';
 import { seedDemo } from './seed/demoSeed';
 import { isAppError } from '@tongban/shared';
+import { selfSignedTls } from './tls/selfSigned';
 
 /** `npm start`: one process serving the client, the API, socket.io, the SFU and the OCR pool. */
 async function main(): Promise<void> {
@@ -27,8 +28,17 @@ async function main(): Promise<void> {
       if (seed.generatedPassword) console.log(`\n演示账号 Demo logins: clerk / reviewer / supervisor / admin — password: ${seed.password}\n(set DEMO_PASSWORD to choose it)\n`);
     }
   }
-  const tls = config.TLS_CERT && config.TLS_KEY ? { cert: fs.readFileSync(config.TLS_CERT), key: fs.readFileSync(config.TLS_KEY) } : undefined;
+  const tls =
+    config.TLS_CERT && config.TLS_KEY
+      ? { cert: fs.readFileSync(config.TLS_CERT), key: fs.readFileSync(config.TLS_KEY) }
+      : config.TLS_SELF_SIGNED
+        ? selfSignedTls(config)
+        : undefined;
+  // Start the mediasoup workers now so a missing worker binary shows at boot (and in /api/health).
+  ctx.review.media.start().catch((e: unknown) => log.error({ err: e }, 'SFU failed to start: video review is unavailable'));
   const app = await listen(ctx, tls);
+  // Warm the OCR workers in the background; /api/health shows ocr.ready once they have loaded.
+  void ctx.precheck.start().catch((e: unknown) => log.error({ err: e }, 'OCR pre-check could not start'));
   log.info({ url: app.url }, 'Tongban Desk is running');
   console.log(`\n通办视审台 Tongban Desk: ${app.url}\n`);
 

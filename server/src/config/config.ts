@@ -9,6 +9,27 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const PeerSiteSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{2,32}$/, 'peer site id: as SITE_ID'),
+  url: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
+});
+export type PeerSite = z.infer<typeof PeerSiteSchema>;
+
+/** `id=url` pairs separated by commas, or a JSON array of {id, url}. */
+export function parsePeerSites(raw: string): PeerSite[] {
+  const text = raw.trim();
+  if (!text) return [];
+  const list: unknown = text.startsWith('[')
+    ? JSON.parse(text)
+    : text.split(',').map((pair) => {
+        const i = pair.indexOf('=');
+        return { id: pair.slice(0, i).trim(), url: pair.slice(i + 1).trim() };
+      });
+  const peers = z.array(PeerSiteSchema).safeParse(list);
+  if (!peers.success) throw new Error('PEER_SITES: expected "id=http(s)://host:port,…" or a JSON array of {id, url}');
+  return peers.data;
+}
+
 export const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
@@ -36,6 +57,25 @@ export const ConfigSchema = z
     OCR_WORKERS: int(0, 32).default(os.availableParallelism()),
     OCR_DATA_DIR: z.string().min(1).optional(),
     OCR_JOB_TIMEOUT_MS: int(1000, 3_600_000).default(120_000),
+    /** Largest decoded scan in pixels (decompression-bomb guard) and most pages per PDF for the pre-check. */
+    OCR_MAX_PIXELS: int(1_000_000, 1_000_000_000).default(100_000_000),
+    OCR_MAX_PDF_PAGES: int(1, 1000).default(50),
+    /** Peer sites for handoff transfers: `hn=https://hn.example:8443,sc=https://…` or a JSON array of {id,url}. */
+    PEER_SITES: z
+      .union([z.array(PeerSiteSchema), z.string()])
+      .default('')
+      .transform((v, ctx) => {
+        if (typeof v !== 'string') return v;
+        try {
+          return parsePeerSites(v);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** `fingerprint base64-public-key site` lines of trusted peer keys; defaults to DATA_DIR/keys/trusted-peers.txt. */
+    PEER_KEYS_FILE: z.string().min(1).optional(),
+    HANDOFF_MAX_BYTES: int(1024 * 1024, 64 * 1024 ** 3).default(4 * 1024 ** 3),
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
   .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {

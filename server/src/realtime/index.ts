@@ -2,6 +2,9 @@ import type { Server as SocketServer, Socket } from 'socket.io';
 import type { AppContext } from '../context';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 import type { SessionUser } from '../auth/AuthService';
+import { attachSignalling } from './signalling';
+import { attachPrecheckRealtime } from '../precheck/realtime';
+import { attachHandoffRealtime } from '../handoff/handoffRealtime';
 
 export interface SocketData {
   user?: SessionUser;
@@ -25,4 +28,7 @@ export function attachRealtime(ctx: AppContext, io: SocketServer): void {
     // Rooms per office and per user let services push queue and progress updates.
     void socket.join([`office:${user.officeId}`, `user:${user.id}`]);
   });
+  attachSignalling(ctx, io);
+  attachPrecheckRealtime(ctx, io);
+  attachHandoffRealtime(ctx, io);
 }

@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import type { CaseDetailResponse } from '@tongban/shared';
+import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
+import { DECISION_LABELS, type ReviewSessionView } from '@tongban/shared/review/session';
+import { api } from '../../api/client';
+import { useAuth } from '../../auth/AuthContext';
+import { useI18n } from '../../i18n';
+import { Alert, PageHeader } from '../../ui';
+import { CallView } from './CallView';
+import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
+import { MaterialsViewer } from './MaterialsViewer';
+import { ReviewerTools } from './ReviewerTools';
+import { reviewApi } from './reviewApi';
+import { useCall } from './useCall';
+import { useStopOnUnmount } from './useStopOnUnmount';
+
+/** /call/:sessionId — the clerk's and the reviewer's desk for one co-review session. */
+export default function CallPage() {
+  const { sessionId = '' } = useParams();
+  const { t, errorText } = useI18n();
+  const { user } = useAuth();
+  const [session, setSession] = useState<ReviewSessionView | null>(null);
+  const [detail, setDetail] = useState<CaseDetailResponse | null>(null);
+  const [precheck, setPrecheck] = useState<CasePrecheckResponse | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [media, setMedia] = useState<DeviceSetupResult | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const s = await reviewApi.get(sessionId);
+        const d = await api.get<CaseDetailResponse>(`/api/cases/${encodeURIComponent(s.caseId)}`);
+        if (!live) return;
+        setSession(s);
+        setDetail(d);
+        // Highlights are a help, not a must: the call works without the pre-check view.
+        setPrecheck(await api.get<CasePrecheckResponse>(`/api/cases/${encodeURIComponent(s.caseId)}/precheck`).catch(() => null));
+      } catch (e) {
+        if (live) setError(e);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [sessionId]);
+
+  if (error) return <Alert tone="block">{errorText(error)}</Alert>;
+  if (!session || !detail || !user) return <p className="muted">{t('正在加载…', 'Loading…')}</p>;
+  const isReviewer = user.officeId === detail.case.handlingOfficeId && (user.role === 'reviewer' || user.role === 'supervisor');
+  return (
+    <>
+      <PageHeader
+        title={t(`视频会审 · ${session.caseNo}`, `Video review · ${session.caseNo}`)}
+        subtitle={`${detail.item.name} · ${detail.case.applicant.name}`}
+      />
+      {media ? (
+        <InCall sessionId={sessionId} media={media} isReviewer={isReviewer} detail={detail} precheck={precheck} initial={session} />
+      ) : (
+        <DeviceSetup onJoin={setMedia} allowDocumentCamera={!isReviewer} joinLabel={t('进入会审', 'Join')} />
+      )}
+    </>
+  );
+}
+
+function InCall({
+  sessionId,
+  media,
+  isReviewer,
+  detail,
+  precheck,
+  initial,
+}: {
+  sessionId: string;
+  media: DeviceSetupResult;
+  isReviewer: boolean;
+  detail: CaseDetailResponse;
+  precheck: CasePrecheckResponse | null;
+  initial: ReviewSessionView;
+}) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const call = useCall({ sessionId, local: media.stream, documentTrack: media.documentTrack });
+  const session = call.session ?? initial;
+  const videos = useRef(new Map<string, HTMLVideoElement>());
+  const onVideoElement = useCallback((key: string, el: HTMLVideoElement | null) => {
+    if (el) videos.current.set(key, el);
+    else videos.current.delete(key);
+  }, []);
+
+  const ownTracks = useMemo(() => [...media.stream.getTracks(), ...(media.documentTrack ? [media.documentTrack] : [])], [media]);
+  useStopOnUnmount(ownTracks);
+
+  const name = (peerId: string) => call.peers.find((p) => p.peerId === peerId)?.displayName ?? t('参会人', 'Participant');
+  const sources = call.tracks
+    .filter((x) => x.kind === 'video')
+    .map((x) => ({
+      key: `${x.peerId}:${x.source}`,
+      label: `${name(x.peerId)} · ${x.source === 'document' ? t('高拍仪', 'document camera') : t('摄像头', 'camera')}`,
+    }));
+  const idFront = precheck?.materials.find((m) => m.slotCode.startsWith('ID_CARD_FRONT'))?.pages[0]?.imageUrl ?? null;
+
+  const side = (
+    <>
+      {session.decision && (
+        <Alert tone={session.decision.outcome === 'accept' ? 'ok' : 'warn'} title={t('审查结论已作出', 'Decision made')}>
+          <span data-testid="call-decision">
+            {t(DECISION_LABELS[session.decision.outcome].zh, DECISION_LABELS[session.decision.outcome].en)}
+            {session.decision.outcome === 'reject' && `：${session.decision.reason}`}
+            {session.decision.outcome === 'request_correction' &&
+              `：${session.decision.items.map((i) => `${i.slotCode}（${i.reason}）`).join('；')}`}
+          </span>
+        </Alert>
+      )}
+      {isReviewer && (
+        <ReviewerTools
+          session={session}
+          sources={sources}
+          frameOf={(k) => videos.current.get(k)}
+          idPhotoUrl={idFront}
+          materials={detail.item.materials}
+        />
+      )}
+      <MaterialsViewer
+        caseId={detail.case.id}
+        materials={detail.materials}
+        precheck={precheck}
+        remote={call.viewer}
+        onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
+      />
+    </>
+  );
+  return (
+    <CallView
+      call={call}
+      local={media.stream}
+      localDocument={media.documentTrack}
+      side={side}
+      onVideoElement={onVideoElement}
+      onLeave={() => void navigate(`/cases/${detail.case.id}`)}
+    />
+  );
+}

@@ -1,0 +1,142 @@
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import type { MaterialView } from '@tongban/shared';
+import type { CasePrecheckResponse, MaterialPrecheckView } from '@tongban/shared/precheck/api';
+import type { ViewerState } from '@tongban/shared/signalling/events';
+import { useI18n } from '../../i18n';
+import { Button, Card, Select } from '../../ui';
+
+interface Page {
+  url: string;
+  width?: number;
+  height?: number;
+  boxes: Array<{ x0: number; y0: number; x1: number; y1: number; severity: string; text: string }>;
+}
+
+/** A material's pages: the pre-check's normalised page images (with finding boxes) when it has them. */
+function pagesOf(caseId: string, m: MaterialView, pre: MaterialPrecheckView | undefined, lang: 'zh' | 'en'): Page[] {
+  if (pre && pre.pages.length > 0) {
+    return pre.pages.map((p) => ({
+      url: p.imageUrl,
+      width: p.width,
+      height: p.height,
+      boxes: pre.findings
+        .filter((f) => f.bbox && (f.page ?? 0) === p.index)
+        .map((f) => ({ ...f.bbox!, severity: f.severity, text: lang === 'zh' ? f.message_zh : f.message_en })),
+    }));
+  }
+  if (m.mediaType === 'application/pdf') return [];
+  return [{ url: `/api/cases/${encodeURIComponent(caseId)}/materials/${encodeURIComponent(m.id)}/content`, boxes: [] }];
+}
+
+/**
+ * 共享材料查看: the clerk and the reviewer see the same material, page and zoom, and each other's
+ * pointer; pre-check findings are outlined on the page. Applicants do not get this view.
+ */
+export function MaterialsViewer({
+  caseId,
+  materials,
+  precheck,
+  remote,
+  onChange,
+}: {
+  caseId: string;
+  materials: MaterialView[];
+  precheck: CasePrecheckResponse | null;
+  remote: (ViewerState & { by: string }) | null;
+  onChange(state: ViewerState): void;
+}) {
+  const { t, lang } = useI18n();
+  const [state, setState] = useState<ViewerState>({ materialId: materials[0]?.id ?? null, page: 1, zoom: 1, pointer: null });
+  const [remotePointer, setRemotePointer] = useState<ViewerState['pointer']>(null);
+  const lastSent = useRef(0);
+
+  // Follow the other side.
+  useEffect(() => {
+    if (!remote) return;
+    setState((s) => ({ ...s, materialId: remote.materialId, page: remote.page, zoom: remote.zoom }));
+    setRemotePointer(remote.pointer);
+  }, [remote]);
+
+  const change = (next: ViewerState) => {
+    setState(next);
+    onChange(next);
+  };
+  const material = materials.find((m) => m.id === state.materialId);
+  const pages = material
+    ? pagesOf(
+        caseId,
+        material,
+        precheck?.materials.find((p) => p.materialId === material.id),
+        lang,
+      )
+    : [];
+  const page = pages[Math.min(state.page, pages.length) - 1];
+
+  const movePointer = (e: MouseEvent<HTMLDivElement>) => {
+    const now = performance.now();
+    if (now - lastSent.current < 50) return; // ~20 updates a second is smooth enough
+    lastSent.current = now;
+    const r = e.currentTarget.getBoundingClientRect();
+    onChange({ ...state, pointer: { x: clamp((e.clientX - r.left) / r.width), y: clamp((e.clientY - r.top) / r.height) } });
+  };
+
+  return (
+    <Card title={t('共享材料', 'Shared materials')}>
+      <div className="viewer-toolbar">
+        <Select
+          label={t('材料', 'Material')}
+          value={state.materialId ?? ''}
+          onChange={(e) => change({ ...state, materialId: e.target.value, page: 1 })}
+          options={materials.map((m) => ({ value: m.id, label: m.fileName }))}
+        />
+        <Button disabled={state.page <= 1} onClick={() => change({ ...state, page: state.page - 1 })}>
+          {t('上一页', 'Previous')}
+        </Button>
+        <span data-testid="viewer-page">
+          {t(`第 ${state.page} / ${pages.length || 1} 页`, `Page ${state.page} of ${pages.length || 1}`)}
+        </span>
+        <Button disabled={state.page >= pages.length} onClick={() => change({ ...state, page: state.page + 1 })}>
+          {t('下一页', 'Next')}
+        </Button>
+        <Button onClick={() => change({ ...state, zoom: Math.max(0.25, state.zoom / 1.25) })}>{t('缩小', 'Zoom out')}</Button>
+        <span>{Math.round(state.zoom * 100)}%</span>
+        <Button onClick={() => change({ ...state, zoom: Math.min(8, state.zoom * 1.25) })}>{t('放大', 'Zoom in')}</Button>
+      </div>
+      <div className="viewer-scroll">
+        {page ? (
+          <div
+            className="viewer-page"
+            style={{ width: `${state.zoom * 100}%` }}
+            onMouseMove={movePointer}
+            onMouseLeave={() => onChange({ ...state, pointer: null })}
+          >
+            <img src={page.url} alt={material?.fileName ?? ''} />
+            {page.width &&
+              page.height &&
+              page.boxes.map((b, i) => (
+                <div
+                  key={i}
+                  className={`viewer-box viewer-box-${b.severity}`}
+                  title={b.text}
+                  style={{
+                    left: pct(b.x0 / page.width!),
+                    top: pct(b.y0 / page.height!),
+                    width: pct((b.x1 - b.x0) / page.width!),
+                    height: pct((b.y1 - b.y0) / page.height!),
+                  }}
+                />
+              ))}
+            {remotePointer && (
+              <div className="viewer-pointer" style={{ left: pct(remotePointer.x), top: pct(remotePointer.y) }} aria-hidden="true" />
+            )}
+          </div>
+        ) : (
+          <p className="muted">{t('该材料暂无可显示的页面', 'No pages to show for this material')}</p>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+const clamp = (v: number) => Math.min(1, Math.max(0, v));
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;

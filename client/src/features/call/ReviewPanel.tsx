@@ -1,0 +1,150 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import QRCode from 'qrcode';
+import type { ApplicantLink, ReviewSessionView } from '@tongban/shared/review/session';
+import { DECISION_LABELS, REVIEW_STATUS_LABELS } from '@tongban/shared/review/session';
+import type { CasePanelProps } from '../panelProps';
+import { useAuth } from '../../auth/AuthContext';
+import { useI18n } from '../../i18n';
+import { Alert, Badge, Button, Card } from '../../ui';
+import { reviewApi } from './reviewApi';
+import { formatWait } from './format';
+
+const POLL_MS = 4000;
+
+/**
+ * 视频会审 panel on the case detail page: the clerk requests a co-review and shows the applicant's
+ * one-time QR link; a reviewer of the handling office accepts it; both join the call from here.
+ */
+export default function ReviewPanel({ caseView, allowedActions, onChanged }: CasePanelProps) {
+  const { t, errorText, lang } = useI18n();
+  const { user } = useAuth();
+  const navigate = useNavigate();
+  const [session, setSession] = useState<ReviewSessionView | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [link, setLink] = useState<(ApplicantLink & { qr: string }) | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const r = await reviewApi.forCase(caseView.id);
+      setSession(r.session);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoaded(true);
+    }
+  }, [caseView.id]);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  const act = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      await load();
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const open = session && (session.status === 'waiting' || session.status === 'active') ? session : null;
+  const isIntake = user?.officeId === caseView.intakeOfficeId;
+  const isHandling = user?.officeId === caseView.handlingOfficeId;
+  const canRequest =
+    !open &&
+    isIntake &&
+    (allowedActions.includes('request_review') ||
+      (caseView.state === 'in_review' && (user?.role === 'clerk' || user?.role === 'supervisor')));
+  const canAccept = open?.status === 'waiting' && isHandling && (user?.role === 'reviewer' || user?.role === 'supervisor');
+  const canJoin = open?.status === 'active' && (isIntake || isHandling);
+
+  const showLink = (sessionId: string) =>
+    act(async () => {
+      const l = await reviewApi.applicantLink(sessionId);
+      const qr = await QRCode.toDataURL(l.url, { margin: 1, width: 240 });
+      setLink({ ...l, qr });
+    });
+
+  return (
+    <Card title={t('视频会审', 'Live video review')}>
+      {!loaded && <p className="muted">{t('正在加载…', 'Loading…')}</p>}
+      {error !== null && <Alert tone="block">{errorText(error)}</Alert>}
+      {session && (
+        <p data-testid="review-status">
+          <Badge tone={session.status === 'active' ? 'ok' : session.status === 'waiting' ? 'warn' : 'info'}>
+            {lang === 'zh' ? REVIEW_STATUS_LABELS[session.status].zh : REVIEW_STATUS_LABELS[session.status].en}
+          </Badge>{' '}
+          {session.status === 'waiting' &&
+            t(`已等待 ${formatWait(session.waitingSeconds, 'zh')}`, `waiting ${formatWait(session.waitingSeconds, 'en')}`)}
+          {session.decision && (
+            <strong data-testid="review-decision">
+              {' '}
+              {t('审查结论：', 'Decision: ')}
+              {lang === 'zh' ? DECISION_LABELS[session.decision.outcome].zh : DECISION_LABELS[session.decision.outcome].en}
+            </strong>
+          )}
+        </p>
+      )}
+      <div className="card-actions">
+        {canRequest && (
+          <Button variant="primary" busy={busy} onClick={() => void act(() => reviewApi.request(caseView.id))}>
+            {t('申请视频会审', 'Request video review')}
+          </Button>
+        )}
+        {canAccept && open && (
+          <Button
+            variant="primary"
+            busy={busy}
+            onClick={() =>
+              void act(async () => {
+                await reviewApi.accept(open.id);
+                void navigate(`/call/${open.id}`);
+              })
+            }
+          >
+            {t('接入会审', 'Accept and join')}
+          </Button>
+        )}
+        {canJoin && open && (
+          <Link className="btn btn-primary" to={`/call/${open.id}`}>
+            {t('进入视频会审', 'Join the video review')}
+          </Link>
+        )}
+        {open && isIntake && (
+          <Button busy={busy} onClick={() => void showLink(open.id)}>
+            {t('申请人手机入会二维码', 'QR code for the applicant’s phone')}
+          </Button>
+        )}
+        {open?.status === 'waiting' && isIntake && (
+          <Button variant="ghost" busy={busy} onClick={() => void act(() => reviewApi.cancel(open.id))}>
+            {t('取消申请', 'Cancel request')}
+          </Button>
+        )}
+      </div>
+      {link && (
+        <div className="review-qr" data-testid="applicant-link">
+          <img src={link.qr} alt={t('申请人入会二维码', 'QR code for the applicant to join')} width={240} height={240} />
+          <p>
+            {t(
+              '请申请人用手机扫码加入（15 分钟内有效，仅可使用一次）：',
+              'Ask the applicant to scan this with a phone (valid 15 minutes, once):',
+            )}
+            <br />
+            <code>{link.url}</code>
+          </p>
+        </div>
+      )}
+    </Card>
+  );
+}

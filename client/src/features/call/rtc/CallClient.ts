@@ -1,0 +1,519 @@
+import { Device, type types } from 'mediasoup-client';
+import type {
+  ConsumerOptions,
+  JoinResponse,
+  MediaSource,
+  PeerView,
+  RemoteProducer,
+  ServerEvents,
+  ViewerState,
+} from '@tongban/shared/signalling/events';
+import type { ReviewSessionView } from '@tongban/shared/review/session';
+import { openRtcSocket, RtcError, rtcRequest, type RtcSocket } from './signalling';
+
+export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface RemoteTrack {
+  consumerId: string;
+  peerId: string;
+  source: MediaSource;
+  kind: 'audio' | 'video';
+  track: MediaStreamTrack;
+  paused: boolean;
+}
+
+export interface CallEvents {
+  state: CallState;
+  /** The remote tracks changed (added, removed, paused). */
+  tracks: RemoteTrack[];
+  peers: PeerView[];
+  session: ReviewSessionView;
+  viewer: ServerEvents['viewer:state'];
+  error: RtcError;
+}
+
+type Target = { sessionId: string } | { selfTest: true };
+
+export interface CallClientOptions {
+  target: Target;
+  /** Applicant session key (users authenticate with the login cookie). */
+  token?: string;
+  /** Whether this participant sends media (false: watch only). */
+  produce?: boolean;
+  /** Loopback self-test: consume our own producers back through the SFU. */
+  consumeOwn?: boolean;
+}
+
+const ROUTER_CAPS_KEY = 'tongban.rtc.routerCaps';
+/** Refusals that retrying cannot fix: stop and tell the user. */
+const FATAL_CODES = new Set([
+  'FORBIDDEN_OFFICE',
+  'FORBIDDEN_ROLE',
+  'REVIEW_STATE',
+  'REVIEW_NOT_FOUND',
+  'AUTH_REQUIRED',
+  'VALIDATION_FAILED',
+  'REVIEW_TOKEN_INVALID',
+  'REVIEW_TOKEN_EXPIRED',
+  'REVIEW_TOKEN_USED',
+]);
+const ICE_GRACE_MS = 1500;
+const MAX_BACKOFF_MS = 4000;
+
+/**
+ * One participant's side of a call, without UI: joins the room over /rtc, sends the local tracks,
+ * consumes everyone else's, and repairs itself after network loss (ICE restart, else rejoin with
+ * new transports) and after an SFU worker crash (rejoin on a new router).
+ *
+ * Fast join: the join request creates both server transports in the same round trip; the
+ * mediasoup Device loads (from the router capabilities cached by an earlier join) while it is in
+ * flight; consumers are created already resumed, so media starts as soon as DTLS connects and
+ * mediasoup asks the sender for a key frame then.
+ */
+export class CallClient {
+  readonly socket: RtcSocket;
+  readonly clientId = randomId();
+  state: CallState = 'connecting';
+  peerId = '';
+  joinedAt = 0;
+  private device: Device | undefined;
+  private sendTransport: types.Transport | undefined;
+  private recvTransport: types.Transport | undefined;
+  private readonly local = new Map<MediaSource, MediaStreamTrack>();
+  private readonly producers = new Map<MediaSource, types.Producer>();
+  /** Sources being produced now (a track set during the join must not be produced twice). */
+  private readonly producing = new Set<MediaSource>();
+  private readonly consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: MediaSource }>();
+  private peerList: PeerView[] = [];
+  private readonly listeners = new Map<keyof CallEvents, Set<(v: never) => void>>();
+  private joining: Promise<JoinResponse> | undefined;
+  private everJoined = false;
+  private closed = false;
+  private iceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly opts: CallClientOptions) {
+    this.socket = openRtcSocket(opts.token ? { token: opts.token } : {});
+    this.socket.on('disconnect', () => {
+      if (!this.closed) this.setState('reconnecting');
+    });
+    this.socket.on('connect', () => {
+      // A reconnect: the server dropped our peer with the old socket; join again with new transports.
+      if (this.everJoined && !this.closed) void this.rejoin();
+    });
+    this.socket.on('connect_error', (err) => {
+      const data = (err as { data?: { code: string; message_zh: string; message_en: string } }).data;
+      // A refused handshake (bad or expired key) will not get better by retrying.
+      if (data && !this.socket.active) {
+        this.emit('error', new RtcError(data));
+        this.setState('failed');
+      }
+    });
+    this.socket.on('rtc:newProducer', (p) => void this.consume(p).catch((e: unknown) => this.report(e)));
+    this.socket.on('rtc:consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
+    this.socket.on('rtc:producerPaused', ({ producerId }) => this.markPaused(producerId, true));
+    this.socket.on('rtc:producerResumed', ({ producerId }) => this.markPaused(producerId, false));
+    this.socket.on('rtc:peerJoined', (p) => this.setPeers([...this.peerList.filter((x) => x.peerId !== p.peerId), p]));
+    this.socket.on('rtc:peerLeft', ({ peerId }) => this.setPeers(this.peerList.filter((x) => x.peerId !== peerId)));
+    this.socket.on('rtc:roomReset', () => void this.rejoin());
+    this.socket.on('rtc:transportClosed', () => void this.rejoin());
+    this.socket.on('review:updated', (v) => this.emit('session', v));
+    this.socket.on('viewer:state', (v) => this.emit('viewer', v));
+  }
+
+  on<K extends keyof CallEvents>(event: K, fn: (v: CallEvents[K]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    const registered = set;
+    registered.add(fn as (v: never) => void);
+    return () => registered.delete(fn as (v: never) => void);
+  }
+
+  /** Sets the track sent for `source` (replacing the one sent now), or stops sending it with null. */
+  async setLocalTrack(source: MediaSource, track: MediaStreamTrack | null): Promise<void> {
+    if (track) this.local.set(source, track);
+    else this.local.delete(source);
+    const producer = this.producers.get(source);
+    if (producer && track) return producer.replaceTrack({ track });
+    if (producer && !track) {
+      this.producers.delete(source);
+      producer.close();
+      await rtcRequest(this.socket, 'rtc:closeProducer', { producerId: producer.id }).catch(() => undefined);
+      return;
+    }
+    if (track && this.sendTransport) await this.produce(source, track);
+  }
+
+  /** Mute / camera off: pause the producer so the SFU stops forwarding it (and tells the others). */
+  async setPaused(source: MediaSource, paused: boolean): Promise<void> {
+    const producer = this.producers.get(source);
+    if (!producer || producer.paused === paused) return;
+    if (paused) producer.pause();
+    else producer.resume();
+    await rtcRequest(this.socket, paused ? 'rtc:pauseProducer' : 'rtc:resumeProducer', { producerId: producer.id });
+  }
+
+  /** Joins (first time) and resolves when transports are set up; media then flows by itself. */
+  join(): Promise<JoinResponse> {
+    this.joinedAt = performance.now();
+    return this.rejoin();
+  }
+
+  async leave(): Promise<void> {
+    this.closed = true;
+    this.setState('closed');
+    await rtcRequest(this.socket, 'rtc:leave', {}, 2000).catch(() => undefined);
+    this.teardown();
+    this.socket.close();
+  }
+
+  remoteTracks(): RemoteTrack[] {
+    return [...this.consumers.values()].map(({ consumer, peerId, source }) => ({
+      consumerId: consumer.id,
+      peerId,
+      source,
+      kind: consumer.kind,
+      track: consumer.track,
+      paused: consumer.paused,
+    }));
+  }
+
+  peers(): PeerView[] {
+    return this.peerList;
+  }
+
+  async updateViewer(state: ViewerState): Promise<void> {
+    await rtcRequest(this.socket, 'viewer:update', state);
+  }
+
+  /** Receive-side statistics for indicators and tests. */
+  async recvStats(): Promise<RTCStatsReport | undefined> {
+    return this.recvTransport?.getStats();
+  }
+
+  /** Send-side statistics of what we publish from `source`. */
+  async sendStats(source: MediaSource): Promise<RTCStatsReport | undefined> {
+    return this.producers.get(source)?.getStats();
+  }
+
+  /** Asks for the high simulcast layer for a main view, the low one for thumbnails. */
+  async setPreferredLayer(consumerId: string, spatialLayer: 0 | 1 | 2): Promise<void> {
+    await rtcRequest(this.socket, 'rtc:setPreferredLayers', { consumerId, spatialLayer });
+  }
+
+  /* ---------- joining ---------- */
+
+  private rejoin(): Promise<JoinResponse> {
+    this.joining ??= this.joinWithRetry().finally(() => {
+      this.joining = undefined;
+    });
+    return this.joining;
+  }
+
+  private async joinWithRetry(): Promise<JoinResponse> {
+    let delay = 250;
+    for (;;) {
+      if (this.closed) throw new RtcError({ code: 'RTC_CLOSED', message_zh: '已离开', message_en: 'Left the call' });
+      try {
+        return await this.joinOnce();
+      } catch (e) {
+        const err = toRtcError(e);
+        if (this.closed) throw err;
+        // Decisions about access do not change by retrying.
+        if (FATAL_CODES.has(err.code)) {
+          this.emit('error', err);
+          this.setState('failed');
+          throw err;
+        }
+        console.warn(`rtc join failed (${err.code}): ${err.message}; retrying in ${delay} ms`);
+        this.setState('reconnecting');
+        await sleep(delay);
+        delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+        if (!this.socket.connected) await this.waitForSocket();
+      }
+    }
+  }
+
+  private async joinOnce(): Promise<JoinResponse> {
+    this.teardown();
+    if (!this.socket.connected) await this.waitForSocket();
+    const produce = this.opts.produce ?? true;
+    const request =
+      'sessionId' in this.opts.target
+        ? { sessionId: this.opts.target.sessionId, clientId: this.clientId, produce }
+        : { selfTest: true as const, clientId: this.clientId };
+    // Load the Device from cached router capabilities while the join is in flight.
+    const cached = readCachedCaps();
+    const early = cached ? loadDevice(cached) : undefined;
+    const res = await rtcRequest(this.socket, 'rtc:join', request);
+    const capsJson = JSON.stringify(res.routerRtpCapabilities);
+    let device = early ? await early.catch(() => undefined) : undefined;
+    if (!device || cached !== capsJson) device = await loadDevice(capsJson);
+    writeCachedCaps(capsJson);
+    this.device = device;
+    this.peerId = res.peerId;
+    this.setPeers(res.peers);
+    if (res.session) this.emit('session', res.session);
+    if (res.viewer) this.emit('viewer', res.viewer);
+
+    this.recvTransport = device.createRecvTransport(res.recvTransport as unknown as types.TransportOptions);
+    this.wireTransport(this.recvTransport);
+    if (res.sendTransport) {
+      this.sendTransport = device.createSendTransport(res.sendTransport as unknown as types.TransportOptions);
+      this.wireTransport(this.sendTransport);
+    }
+    // Sent before the consumes on the same socket, so the server has them first.
+    void rtcRequest(this.socket, 'rtc:setRtpCapabilities', {
+      rtpCapabilities: device.recvRtpCapabilities as unknown as Record<string, unknown>,
+    });
+    const work: Array<Promise<unknown>> = res.producers.map((p) => this.consume(p));
+    for (const [source, track] of this.local) work.push(this.produce(source, track));
+    await Promise.all(work);
+    this.everJoined = true;
+    this.setState('connected');
+    return res;
+  }
+
+  private async produce(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    const transport = this.sendTransport;
+    if (!transport || this.producers.has(source) || this.producing.has(source)) return;
+    this.producing.add(source);
+    try {
+      await this.produceOn(transport, source, track);
+    } finally {
+      this.producing.delete(source);
+    }
+  }
+
+  private async produceOn(transport: types.Transport, source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    const video = track.kind === 'video';
+    const producer = await transport.produce({
+      track,
+      appData: { source },
+      stopTracks: false,
+      // The document camera is for reading paper: one high-resolution layer, detail over motion.
+      ...(video && source === 'camera'
+        ? {
+            encodings: [
+              { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+              { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+              { maxBitrate: 1_200_000 },
+            ],
+          }
+        : {}),
+      ...(video && source === 'document' ? { encodings: [{ maxBitrate: 1_500_000 }] } : {}),
+      ...(video ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+    });
+    if (video && source === 'document' && 'contentHint' in track) track.contentHint = 'detail';
+    if (transport !== this.sendTransport) {
+      producer.close();
+      return;
+    }
+    this.producers.set(source, producer);
+    if (this.opts.consumeOwn) {
+      await this.consume({ producerId: producer.id, peerId: this.peerId, kind: producer.kind as 'audio' | 'video', source, paused: false });
+    }
+  }
+
+  private async consume(p: RemoteProducer): Promise<void> {
+    const transport = this.recvTransport;
+    const device = this.device;
+    if (!transport || !device) return;
+    if (p.kind === 'video' || p.kind === 'audio') {
+      const info: ConsumerOptions = await rtcRequest(this.socket, 'rtc:consume', {
+        transportId: transport.id,
+        producerId: p.producerId,
+        resume: true,
+      });
+      if (transport !== this.recvTransport) return;
+      const consumer = await transport.consume({
+        id: info.id,
+        producerId: info.producerId,
+        kind: info.kind,
+        rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
+      });
+      this.consumers.set(consumer.id, { consumer, peerId: info.peerId, source: info.source });
+      if (info.producerPaused) consumer.pause();
+      consumer.on('trackended', () => this.dropConsumer(consumer.id));
+      this.emitTracks();
+      // Resumed by the server already; this asks again for a key frame once our side is ready.
+      void rtcRequest(this.socket, 'rtc:resumeConsumer', { consumerId: consumer.id }).catch(() => undefined);
+    }
+  }
+
+  /* ---------- repair ---------- */
+
+  private wireTransport(transport: types.Transport): void {
+    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+      rtcRequest(this.socket, 'rtc:connectTransport', {
+        transportId: transport.id,
+        dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+      }).then(() => ok(), fail);
+    });
+    if (transport.direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
+        rtcRequest(this.socket, 'rtc:produce', {
+          transportId: transport.id,
+          kind,
+          rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+          source: (appData['source'] as MediaSource | undefined) ?? 'camera',
+        }).then(({ producerId }) => ok({ id: producerId }), fail);
+      });
+    }
+    transport.on('connectionstatechange', (state) => {
+      if (transport.closed || this.closed) return;
+      const timer = this.iceTimers.get(transport.id);
+      if (timer) clearTimeout(timer);
+      this.iceTimers.delete(transport.id);
+      if (state === 'connected') {
+        if (this.state === 'reconnecting' && this.socket.connected && !this.joining) this.setState('connected');
+      } else if (state === 'disconnected') {
+        // Often a blip; give ICE a moment before asking for new credentials.
+        this.iceTimers.set(
+          transport.id,
+          setTimeout(() => void this.restartIce(transport), ICE_GRACE_MS),
+        );
+      } else if (state === 'failed') {
+        void this.restartIce(transport);
+      }
+    });
+  }
+
+  private async restartIce(transport: types.Transport): Promise<void> {
+    if (transport.closed || this.closed || transport.connectionState === 'connected') return;
+    this.setState('reconnecting');
+    try {
+      const { iceParameters } = await rtcRequest(this.socket, 'rtc:restartIce', { transportId: transport.id }, 3000);
+      await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
+      // Still not through after a while: start over with new transports.
+      this.iceTimers.set(
+        transport.id,
+        setTimeout(() => {
+          if (!transport.closed && transport.connectionState !== 'connected') void this.rejoin();
+        }, 5000),
+      );
+    } catch (e) {
+      if (toRtcError(e).code === 'RTC_TIMEOUT') {
+        // The signalling socket is dead without knowing it: reconnect it, which rejoins.
+        this.socket.disconnect();
+        this.socket.connect();
+      } else {
+        void this.rejoin();
+      }
+    }
+  }
+
+  /** Resolves once connected; rejects if the server refuses the handshake (retrying will not help). */
+  private waitForSocket(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    if (!this.socket.active) this.socket.connect();
+    return new Promise((resolve, reject) => {
+      const onConnect = () => {
+        this.socket.off('connect_error', onError);
+        resolve();
+      };
+      const onError = (err: Error) => {
+        const data = (err as { data?: { code: string; message_zh: string; message_en: string } }).data;
+        if (!data || this.socket.active) return; // a network error: socket.io keeps retrying
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+        reject(new RtcError(data));
+      };
+      this.socket.once('connect', onConnect);
+      this.socket.on('connect_error', onError);
+    });
+  }
+
+  /** Local cleanup before a rejoin (the server side went with the old peer). Local tracks stay. */
+  private teardown(): void {
+    for (const t of this.iceTimers.values()) clearTimeout(t);
+    this.iceTimers.clear();
+    for (const { consumer } of this.consumers.values()) consumer.close();
+    this.consumers.clear();
+    for (const p of this.producers.values()) p.close();
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = undefined;
+    this.recvTransport = undefined;
+    this.emitTracks();
+  }
+
+  private dropConsumer(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    entry.consumer.close();
+    this.consumers.delete(consumerId);
+    this.emitTracks();
+  }
+
+  private markPaused(producerId: string, paused: boolean): void {
+    for (const { consumer } of this.consumers.values()) {
+      if (consumer.producerId !== producerId) continue;
+      if (paused) consumer.pause();
+      else consumer.resume();
+    }
+    this.emitTracks();
+  }
+
+  private setPeers(peers: PeerView[]): void {
+    this.peerList = peers;
+    this.emit('peers', peers);
+  }
+
+  private emitTracks(): void {
+    this.emit('tracks', this.remoteTracks());
+  }
+
+  private setState(s: CallState): void {
+    if (this.state === s || this.state === 'closed') return;
+    this.state = s;
+    this.emit('state', s);
+  }
+
+  private report(e: unknown): void {
+    this.emit('error', toRtcError(e));
+  }
+
+  private emit<K extends keyof CallEvents>(event: K, value: CallEvents[K]): void {
+    for (const fn of this.listeners.get(event) ?? []) (fn as (v: CallEvents[K]) => void)(value);
+  }
+}
+
+async function loadDevice(capsJson: string): Promise<Device> {
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: JSON.parse(capsJson) as types.RtpCapabilities });
+  return device;
+}
+
+function readCachedCaps(): string | undefined {
+  try {
+    return sessionStorage.getItem(ROUTER_CAPS_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCachedCaps(json: string): void {
+  try {
+    sessionStorage.setItem(ROUTER_CAPS_KEY, json);
+  } catch {
+    // Private mode: no cache, the Device loads after the join answer.
+  }
+}
+
+function toRtcError(e: unknown): RtcError {
+  if (e instanceof RtcError) return e;
+  return new RtcError({
+    code: 'RTC_CLIENT_ERROR',
+    message_zh: `视频连接出错：${String((e as Error)?.message ?? e)}`,
+    message_en: String((e as Error)?.message ?? e),
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function randomId(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,70 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  RTC_NAMESPACE,
+  type AckError,
+  type Ack,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type RequestOf,
+  type ResponseOf,
+  type ServerToClientEvents,
+} from '@tongban/shared/signalling/events';
+
+/** A refused or failed signalling request, with the server's stable code and bilingual message. */
+export class RtcError extends Error {
+  readonly code: string;
+  readonly message_zh: string;
+  readonly message_en: string;
+  constructor(e: AckError) {
+    super(e.message_en);
+    this.name = 'RtcError';
+    this.code = e.code;
+    this.message_zh = e.message_zh;
+    this.message_en = e.message_en;
+  }
+}
+
+export type RtcSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * The /rtc namespace over its own socket.io connection (separate from the app's default socket,
+ * so an applicant with only a session key can use it). WebSocket first: no polling upgrade delay.
+ */
+export function openRtcSocket(opts: { token?: string } = {}): RtcSocket {
+  return io(RTC_NAMESPACE, {
+    path: '/socket.io',
+    transports: ['websocket', 'polling'],
+    withCredentials: true,
+    reconnection: true,
+    reconnectionDelay: 300,
+    reconnectionDelayMax: 2000,
+    randomizationFactor: 0.2,
+    timeout: 5000,
+    ...(opts.token ? { auth: { token: opts.token } } : {}),
+  });
+}
+
+const TIMEOUT = new RtcError({
+  code: 'RTC_TIMEOUT',
+  message_zh: '视频服务器无响应，正在重新连接',
+  message_en: 'The video server did not answer; reconnecting',
+});
+
+/** One typed request/ack round trip; rejects with RtcError (code RTC_TIMEOUT when no answer). */
+export function rtcRequest<E extends ClientEventName>(
+  socket: RtcSocket,
+  event: E,
+  req: RequestOf<E>,
+  timeoutMs = 6000,
+): Promise<ResponseOf<E>> {
+  return new Promise((resolve, reject) => {
+    const timed = socket.timeout(timeoutMs) as unknown as {
+      emit(e: string, r: unknown, cb: (err: Error | null, ack: Ack<ResponseOf<E>>) => void): void;
+    };
+    timed.emit(event, req, (err, ack) => {
+      if (err) reject(TIMEOUT);
+      else if (ack.ok) resolve(ack.data);
+      else reject(new RtcError(ack.error));
+    });
+  });
+}

@@ -1,0 +1,144 @@
+import { useEffect, useRef, useState } from 'react';
+import type { PeerView, ServerEvents } from '@tongban/shared/signalling/events';
+import type { ReviewSessionView } from '@tongban/shared/review/session';
+import { CallClient, type CallState, type RemoteTrack } from './rtc/CallClient';
+import { qualityBetween, selectedPath, summarizeInbound, type InboundSummary, type Quality } from './rtc/stats';
+import type { RtcError } from './rtc/signalling';
+
+export interface CallDiagnostics {
+  state: CallState;
+  videoFramesDecoded: number;
+  audioPacketsReceived: number;
+  iceTransport: string;
+  remoteTracks: number;
+  /** Video frames encoded per published source. */
+  framesSent: Record<string, number>;
+  /** Local ports of the ICE candidate pairs in use (support: which flows belong to this desk). */
+  icePorts: number[];
+}
+
+declare global {
+  interface Window {
+    /** Live figures of the current call, for support staff and automated checks. */
+    tongbanCall?: { diagnostics(): Promise<CallDiagnostics>; peerId(): string };
+  }
+}
+
+export interface CallView {
+  client: CallClient | null;
+  state: CallState;
+  tracks: RemoteTrack[];
+  peers: PeerView[];
+  session: ReviewSessionView | null;
+  viewer: ServerEvents['viewer:state'] | null;
+  error: RtcError | null;
+  quality: { score: number; quality: Quality };
+  /** Peer id of whoever speaks loudest now. */
+  activeSpeaker: string | null;
+}
+
+const SAMPLE_MS = 1000;
+
+/** Runs a CallClient for the lifetime of the component once `local` media is ready. */
+export function useCall(opts: {
+  sessionId: string;
+  token?: string;
+  local: MediaStream | null;
+  documentTrack?: MediaStreamTrack | null;
+}): CallView {
+  const [client, setClient] = useState<CallClient | null>(null);
+  const [state, setState] = useState<CallState>('connecting');
+  const [tracks, setTracks] = useState<RemoteTrack[]>([]);
+  const [peers, setPeers] = useState<PeerView[]>([]);
+  const [session, setSession] = useState<ReviewSessionView | null>(null);
+  const [viewer, setViewer] = useState<CallView['viewer']>(null);
+  const [error, setError] = useState<RtcError | null>(null);
+  const [quality, setQuality] = useState<CallView['quality']>({ score: 0, quality: 'none' });
+  const [activeSpeaker, setActiveSpeaker] = useState<string | null>(null);
+  const prev = useRef<InboundSummary | undefined>(undefined);
+  const { sessionId, token, local } = opts;
+
+  useEffect(() => {
+    if (!local) return;
+    const c = new CallClient({ target: { sessionId }, ...(token ? { token } : {}) });
+    const offs = [
+      c.on('state', setState),
+      c.on('tracks', setTracks),
+      c.on('peers', setPeers),
+      c.on('session', setSession),
+      c.on('viewer', setViewer),
+      c.on('error', setError),
+    ];
+    for (const track of local.getTracks()) void c.setLocalTrack(track.kind === 'video' ? 'camera' : 'microphone', track);
+    void c.join().catch(() => undefined); // failures arrive through 'error' / 'state'
+    setClient(c);
+    window.tongbanCall = {
+      peerId: () => c.peerId,
+      async diagnostics() {
+        const report = await c.recvStats();
+        const s = report ? summarizeInbound(report) : undefined;
+        return {
+          state: c.state,
+          videoFramesDecoded: s?.videoFramesDecoded ?? 0,
+          audioPacketsReceived: s?.audioPacketsReceived ?? 0,
+          iceTransport: report ? selectedPath(report).iceTransport : 'unknown',
+          remoteTracks: c.remoteTracks().length,
+          icePorts: [
+            ...new Set([
+              ...(report ? [selectedPath(report).localPort] : []),
+              selectedPath((await c.sendStats('camera')) ?? new Map()).localPort,
+            ]),
+          ].filter((p): p is number => p !== null),
+          framesSent: Object.fromEntries(
+            await Promise.all(
+              (['camera', 'document'] as const).map(async (source) => {
+                let frames = 0;
+                (await c.sendStats(source))?.forEach((r: { type: string; framesEncoded?: number }) => {
+                  if (r.type === 'outbound-rtp') frames += r.framesEncoded ?? 0;
+                });
+                return [source, frames] as const;
+              }),
+            ),
+          ),
+        };
+      },
+    };
+    const onUnload = () => void c.leave();
+    window.addEventListener('pagehide', onUnload);
+    return () => {
+      window.removeEventListener('pagehide', onUnload);
+      for (const off of offs) off();
+      delete window.tongbanCall;
+      void c.leave();
+      setClient(null);
+    };
+  }, [sessionId, token, local]);
+
+  // The document camera comes and goes during the call.
+  useEffect(() => {
+    if (!client) return;
+    void client.setLocalTrack('document', opts.documentTrack ?? null);
+  }, [client, opts.documentTrack]);
+
+  // Network quality and the active speaker, from the receive side's statistics.
+  useEffect(() => {
+    if (!client) return;
+    const timer = setInterval(() => {
+      void client.recvStats().then((report) => {
+        if (!report) return;
+        const now = summarizeInbound(report);
+        setQuality(qualityBetween(prev.current, now, selectedPath(report).rttMs));
+        prev.current = now;
+        let loudest: { peerId: string; level: number } | null = null;
+        for (const t of client.remoteTracks()) {
+          const level = t.kind === 'audio' ? (now.audioLevels.get(t.track.id) ?? 0) : 0;
+          if (level > 0.02 && (!loudest || level > loudest.level)) loudest = { peerId: t.peerId, level };
+        }
+        setActiveSpeaker(loudest?.peerId ?? null);
+      });
+    }, SAMPLE_MS);
+    return () => clearInterval(timer);
+  }, [client]);
+
+  return { client, state, tracks, peers, session, viewer, error, quality, activeSpeaker };
+}

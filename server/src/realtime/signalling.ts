@@ -1,0 +1,337 @@
+import type { Namespace, Server as SocketServer, Socket } from 'socket.io';
+import { AppError, isAppError } from '@tongban/shared';
+import '@tongban/shared/review/errors';
+import {
+  CLIENT_EVENTS,
+  RTC_NAMESPACE,
+  type Ack,
+  type AckError,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type ConsumerOptions,
+  type JoinResponse,
+  type MediaSource,
+  type ParsedRequestOf,
+  type PeerRole,
+  type PeerView,
+  type RemoteProducer,
+  type ResponseOf,
+  type ServerToClientEvents,
+  type TransportOptions,
+  type ViewerState,
+} from '@tongban/shared/signalling/events';
+import { isSfuError, type MediasoupTypes, type ProducerInfo, type Room, type WebRtcTransportInfo } from '@tongban/sfu';
+import type { AppContext } from '../context';
+import { parseCookies, SESSION_COOKIE } from '../api/http';
+import type { ReviewPrincipal } from '../review/ReviewSessionService';
+
+/** Where a socket is: one room at a time. The peer id in the SFU room is the socket id. */
+interface Membership {
+  roomKey: string;
+  room: Room;
+  sessionId: string | null;
+  clientId: string;
+  view: PeerView;
+}
+
+interface RtcSocketData {
+  principal: ReviewPrincipal;
+  membership?: Membership;
+}
+
+type RtcNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
+type RtcSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
+
+const sessionRoomKey = (sessionId: string) => `review:${sessionId}`;
+
+/**
+ * socket.io namespace `/rtc`: signalling around sfu Rooms for co-review calls and the /check
+ * self-test. Authenticated by the login cookie, or by an applicant session key in
+ * `handshake.auth.token`. Every payload is parsed with its schema from the shared event map;
+ * who may join a session's room is decided by ReviewSessionService.authorizeJoin.
+ */
+export function attachSignalling(ctx: AppContext, io: SocketServer): void {
+  const nsp = io.of(RTC_NAMESPACE) as unknown as RtcNamespace;
+  const sfu = ctx.review.media;
+  const viewers = new Map<string, ViewerState & { by: string }>();
+  const wiredRooms = new WeakSet<Room>();
+
+  nsp.use((socket, next) => {
+    try {
+      const user = ctx.auth.userForToken(parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      if (user) socket.data.principal = { kind: 'user', user };
+      else if (typeof token === 'string' && token.length > 0 && token.length < 200)
+        socket.data.principal = ctx.review.applicantForKey(token);
+      else throw new AppError('AUTH_REQUIRED');
+      next();
+    } catch (e) {
+      const err = new Error(isAppError(e) ? e.code : 'AUTH_REQUIRED') as Error & { data: AckError };
+      err.data = ackError(e);
+      next(err);
+    }
+  });
+
+  ctx.review.on('session', (view) => nsp.to(sessionRoomKey(view.id)).emit('review:updated', view));
+  ctx.review.on('queue', (officeId) => nsp.to(`queue:${officeId}`).emit('queue:changed', ctx.review.queueFor(officeId)));
+  sfu.onRoomReset((roomKey, reason) => {
+    // Everyone in the dead room rejoins; a new room is made on a live worker.
+    viewers.delete(roomKey);
+    for (const s of nsp.sockets.values()) {
+      if (s.data.membership?.roomKey !== roomKey) continue;
+      s.data.membership = undefined;
+      void s.leave(roomKey);
+      s.emit('rtc:roomReset', { reason });
+    }
+  });
+
+  /** Room events → the sockets concerned. Once per Room (peer ids are socket ids). */
+  const wire = (roomKey: string, room: Room) => {
+    if (wiredRooms.has(room)) return;
+    wiredRooms.add(room);
+    room.on('newproducer', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:newProducer', remoteProducer(p)));
+    room.on('producerclosed', (p) => nsp.to(roomKey).emit('rtc:producerClosed', p));
+    room.on('producerpaused', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:producerPaused', p));
+    room.on('producerresumed', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:producerResumed', p));
+    room.on('consumerclosed', (c) => nsp.to(c.peerId).emit('rtc:consumerClosed', { consumerId: c.consumerId, producerId: c.producerId }));
+    room.on('transportclosed', (t) => nsp.to(t.peerId).emit('rtc:transportClosed', { transportId: t.transportId }));
+    room.on('peerremoved', (p) => nsp.to(roomKey).emit('rtc:peerLeft', p));
+  };
+
+  const leave = (socket: RtcSocket) => {
+    const m = socket.data.membership;
+    if (!m) return;
+    socket.data.membership = undefined;
+    void socket.leave(m.roomKey);
+    if (!m.room.closed) m.room.removePeer(socket.id);
+    if (!m.room.closed && m.room.peerIds().length === 0) {
+      viewers.delete(m.roomKey);
+      void sfu.closeRoomIfEmpty(m.roomKey);
+    }
+  };
+
+  nsp.on('connection', (socket) => {
+    const handle = <E extends ClientEventName>(event: E, fn: (req: ParsedRequestOf<E>) => Promise<ResponseOf<E>> | ResponseOf<E>) => {
+      socket.on(
+        event as never,
+        ((raw: unknown, ack: unknown) => {
+          if (typeof ack !== 'function') return; // every request is answered; one without a callback is a client bug
+          const reply = ack as (r: Ack<ResponseOf<E>>) => void;
+          // The handler starts synchronously, so requests sent back to back (setRtpCapabilities,
+          // then consume) are applied in order.
+          Promise.resolve()
+            .then(() => {
+              const parsed = CLIENT_EVENTS[event].request.safeParse(raw);
+              if (!parsed.success) {
+                throw new AppError('VALIDATION_FAILED', {
+                  details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+                });
+              }
+              return fn(parsed.data as ParsedRequestOf<E>);
+            })
+            .then(
+              (data) => reply({ ok: true, data }),
+              (e: unknown) => {
+                if (!isAppError(e) && !isSfuError(e)) ctx.log.error({ err: e, event }, 'signalling handler failed');
+                reply({ ok: false, error: ackError(e) });
+              },
+            );
+        }) as never,
+      );
+    };
+    const joined = (): Membership => {
+      const m = socket.data.membership;
+      if (!m || m.room.closed) throw new AppError('RTC_NOT_JOINED');
+      return m;
+    };
+    const user = () => {
+      const p = socket.data.principal;
+      if (p.kind !== 'user') throw new AppError('FORBIDDEN_ROLE', { details: { role: 'applicant' } });
+      return p.user;
+    };
+
+    handle('rtc:join', async (req) => {
+      leave(socket);
+      const principal = socket.data.principal;
+      let roomKey: string;
+      let sessionId: string | null = null;
+      let role: PeerRole;
+      let displayName: string;
+      let session: JoinResponse['session'] = null;
+      let produce = true;
+      if ('selfTest' in req) {
+        const u = user();
+        roomKey = `check:${socket.id}`;
+        role = u.role;
+        displayName = u.displayName;
+      } else {
+        const grant = ctx.review.authorizeJoin(principal, req.sessionId);
+        roomKey = sessionRoomKey(req.sessionId);
+        sessionId = req.sessionId;
+        role = grant.role;
+        displayName = grant.displayName;
+        session = grant.session;
+        produce = req.produce;
+      }
+      // A rejoin after a network loss: the old socket may not have timed out yet. Replace it.
+      for (const other of nsp.sockets.values()) {
+        if (other.id !== socket.id && other.data.membership?.roomKey === roomKey && other.data.membership.clientId === req.clientId) {
+          leave(other);
+          other.disconnect(true);
+        }
+      }
+      const room = await sfu.room(roomKey).catch((e: unknown) => {
+        throw new AppError('RTC_UNAVAILABLE', { details: { reason: (e as Error).message } });
+      });
+      wire(roomKey, room);
+      room.addPeer(
+        socket.id,
+        req.rtpCapabilities ? { rtpCapabilities: req.rtpCapabilities as unknown as MediasoupTypes.RtpCapabilities } : {},
+      );
+      const view: PeerView = { peerId: socket.id, role, displayName };
+      socket.data.membership = { roomKey, room, sessionId, clientId: req.clientId, view };
+      try {
+        const [recv, send] = await Promise.all([
+          room.createWebRtcTransport(socket.id, 'recv'),
+          produce ? room.createWebRtcTransport(socket.id, 'send') : Promise.resolve(null),
+        ]);
+        if (!socket.connected) throw new AppError('RTC_NOT_JOINED');
+        await socket.join(roomKey);
+        const peers = [...nsp.sockets.values()]
+          .filter((s) => s.id !== socket.id && s.data.membership?.roomKey === roomKey)
+          .map((s) => s.data.membership!.view);
+        socket.to(roomKey).emit('rtc:peerJoined', view);
+        return {
+          peerId: socket.id,
+          role,
+          routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
+          sendTransport: send ? transportOptions(send) : null,
+          recvTransport: transportOptions(recv),
+          producers: room.listProducers(socket.id).map(remoteProducer),
+          peers,
+          viewer: viewers.get(roomKey) ?? null,
+          session,
+        };
+      } catch (e) {
+        leave(socket);
+        throw e;
+      }
+    });
+
+    handle('rtc:leave', () => {
+      leave(socket);
+      return {};
+    });
+    handle('rtc:setRtpCapabilities', (req) => {
+      joined().room.setRtpCapabilities(socket.id, req.rtpCapabilities as unknown as MediasoupTypes.RtpCapabilities);
+      return {};
+    });
+    handle('rtc:createTransport', async (req) => transportOptions(await joined().room.createWebRtcTransport(socket.id, req.direction)));
+    handle('rtc:connectTransport', async (req) => {
+      await joined().room.connectTransport(socket.id, req.transportId, req.dtlsParameters as unknown as MediasoupTypes.DtlsParameters);
+      return {};
+    });
+    handle('rtc:restartIce', async (req) => ({
+      iceParameters: (await joined().room.restartIce(socket.id, req.transportId)) as unknown as Record<string, unknown>,
+    }));
+    handle('rtc:produce', async (req) => {
+      const m = joined();
+      if (req.source === 'document' && !['clerk', 'supervisor'].includes(m.view.role)) {
+        throw new AppError('FORBIDDEN_ROLE', { details: { source: req.source, role: m.view.role } });
+      }
+      const { id } = await m.room.produce(socket.id, req.transportId, {
+        kind: req.kind,
+        rtpParameters: req.rtpParameters as unknown as MediasoupTypes.RtpParameters,
+        appData: { source: req.source },
+      });
+      return { producerId: id };
+    });
+    handle('rtc:closeProducer', (req) => {
+      joined().room.closeProducer(socket.id, req.producerId);
+      return {};
+    });
+    handle('rtc:pauseProducer', async (req) => {
+      await joined().room.pauseProducer(socket.id, req.producerId);
+      return {};
+    });
+    handle('rtc:resumeProducer', async (req) => {
+      await joined().room.resumeProducer(socket.id, req.producerId);
+      return {};
+    });
+    handle('rtc:consume', async (req) => {
+      const { room } = joined();
+      const c = await room.consume(socket.id, req.transportId, req.producerId);
+      if (req.resume) await room.resumeConsumer(socket.id, c.id);
+      const options: ConsumerOptions = {
+        id: c.id,
+        producerId: c.producerId,
+        peerId: c.producerPeerId,
+        kind: c.kind,
+        source: sourceOf(c.appData),
+        rtpParameters: c.rtpParameters as unknown as Record<string, unknown>,
+        producerPaused: c.producerPaused,
+      };
+      return options;
+    });
+    handle('rtc:resumeConsumer', async (req) => {
+      await joined().room.resumeConsumer(socket.id, req.consumerId);
+      return {};
+    });
+    handle('rtc:pauseConsumer', async (req) => {
+      await joined().room.pauseConsumer(socket.id, req.consumerId);
+      return {};
+    });
+    handle('rtc:setPreferredLayers', async (req) => {
+      await joined().room.setPreferredLayers(socket.id, req.consumerId, {
+        spatialLayer: req.spatialLayer,
+        ...(req.temporalLayer === undefined ? {} : { temporalLayer: req.temporalLayer }),
+      });
+      return {};
+    });
+    handle('rtc:requestKeyFrame', async (req) => {
+      await joined().room.requestKeyFrame(socket.id, req.consumerId);
+      return {};
+    });
+    handle('viewer:update', (req) => {
+      const m = joined();
+      if (m.view.role === 'applicant') throw new AppError('FORBIDDEN_ROLE', { details: { role: 'applicant' } });
+      const state = { ...req, by: socket.id };
+      viewers.set(m.roomKey, state);
+      socket.to(m.roomKey).emit('viewer:state', state);
+      return {};
+    });
+    handle('queue:subscribe', async () => {
+      const u = user();
+      const entries = ctx.review.queue(u);
+      await socket.join(`queue:${u.officeId}`);
+      return entries;
+    });
+
+    socket.on('disconnect', () => leave(socket));
+  });
+}
+
+function transportOptions(t: WebRtcTransportInfo): TransportOptions {
+  return {
+    id: t.id,
+    iceParameters: t.iceParameters as unknown as Record<string, unknown>,
+    iceCandidates: t.iceCandidates as unknown as Array<Record<string, unknown>>,
+    dtlsParameters: t.dtlsParameters as unknown as Record<string, unknown>,
+  };
+}
+
+function sourceOf(appData: Record<string, unknown>): MediaSource {
+  const s = appData['source'];
+  return s === 'document' || s === 'microphone' ? s : 'camera';
+}
+
+function remoteProducer(p: ProducerInfo): RemoteProducer {
+  return { producerId: p.producerId, peerId: p.peerId, kind: p.kind, source: sourceOf(p.appData), paused: p.paused };
+}
+
+/** AppError codes go through as they are; SFU errors keep their SFU_* code with a generic message. */
+function ackError(e: unknown): AckError {
+  if (isAppError(e)) return { code: e.code, message_zh: e.message_zh, message_en: e.message_en };
+  const generic = new AppError('RTC_REQUEST_FAILED');
+  return { code: isSfuError(e) ? e.code : generic.code, message_zh: generic.message_zh, message_en: generic.message_en };
+}

@@ -1,0 +1,536 @@
+import { EventEmitter } from 'node:events';
+import { createHash, randomInt } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { AppError } from '@tongban/shared';
+import { caseSides } from '@tongban/shared/cases/access';
+import '@tongban/shared/review/errors';
+import {
+  checklistStatus,
+  livenessPrompt,
+  type CheckStepRequest,
+  type CheckStepResult,
+  type ConsentRequest,
+  type IdentityStep,
+  type LivenessPrompt,
+} from '@tongban/shared/review/checklist';
+import type {
+  ApplicantLink,
+  ApplicantPass,
+  DecisionRequest,
+  ReviewConsent,
+  ReviewDecision,
+  ReviewExport,
+  ReviewQueueEntry,
+  ReviewSessionView,
+  ReviewSnapshotView,
+  ReviewStatus,
+} from '@tongban/shared/review/session';
+import type { PeerRole } from '@tongban/shared/signalling/events';
+import { chinaDate } from '@tongban/shared/cases/chinaTime';
+import type { AppContext } from '../context';
+import { actorOf, type SessionUser } from '../auth/AuthService';
+import { SYSTEM_ACTOR } from '../audit/AuditLedger';
+import type { SfuService } from '../sfu/sfuService';
+import type { CaseRecord, CaseService } from '../cases/CaseService';
+import { ApplicantTokens } from './applicantTokens';
+import { watermarkSnapshot } from './watermark';
+
+/** Who is asking: a logged-in user, or an applicant holding a session key. */
+export type ReviewPrincipal = { kind: 'user'; user: SessionUser } | { kind: 'applicant'; sessionId: string };
+
+export interface JoinGrant {
+  session: ReviewSessionView;
+  role: PeerRole;
+  displayName: string;
+}
+
+interface SessionRow {
+  id: string;
+  case_id: string;
+  status: ReviewStatus;
+  requested_by: string;
+  requested_at: string;
+  accepted_by: string | null;
+  accepted_at: string | null;
+  consent_json: string | null;
+  decision_json: string | null;
+}
+
+const OPEN: readonly ReviewStatus[] = ['waiting', 'active'];
+const SNAPSHOT_MAX_BYTES = 15 * 1024 * 1024;
+
+export interface ReviewEvents {
+  /** A session changed (consent, checks, snapshot, decision, status): push to its room. */
+  session: [ReviewSessionView];
+  /** A handling office's queue changed. */
+  queue: [officeId: string];
+}
+
+/**
+ * The co-review flow: request → the handling office's live queue → a reviewer accepts → the call
+ * (consent, identity checklist, liveness, snapshots) → the decision, which drives the case state
+ * machine. Every change is one transaction with its audit event.
+ */
+export class ReviewSessionService extends EventEmitter<ReviewEvents> {
+  private readonly tokens: ApplicantTokens;
+
+  constructor(
+    private readonly ctx: Pick<AppContext, 'db' | 'clock' | 'ids' | 'ledger' | 'blobs' | 'config' | 'auth'>,
+    private readonly cases: CaseService,
+    /** The SFU the calls run on (started lazily, see SfuService). */
+    readonly media: SfuService,
+  ) {
+    super();
+    this.tokens = new ApplicantTokens(ctx.db);
+  }
+
+  /* ---------- request, queue, accept ---------- */
+
+  /** Clerk: open a co-review for a pre-checked case (or re-open one for a case still in review). */
+  request(user: SessionUser, caseId: string): ReviewSessionView {
+    const c = this.cases.get(caseId);
+    this.requireSide(user, c, 'intake');
+    const id = this.ctx.ids.uuid();
+    const now = this.ctx.clock.now().toISOString();
+    this.ctx.db.transaction(() => {
+      if (this.openRow(caseId)) throw new AppError('REVIEW_ALREADY_OPEN');
+      this.ctx.db
+        .prepare("INSERT INTO review_sessions (id, case_id, status, requested_by, requested_at) VALUES (?, ?, 'waiting', ?, ?)")
+        .run(id, caseId, user.id, now);
+      if (c.state === 'in_review') {
+        // The case is already in review (an earlier session was cancelled): no state change.
+        this.ctx.ledger.append(actorOf(user), 'review.requested', { caseId, details: { sessionId: id } });
+      } else {
+        this.cases.applyTransition(caseId, 'request_review', actorOf(user), { details: { sessionId: id } });
+      }
+    })();
+    this.emit('queue', c.handlingOfficeId);
+    return this.view(this.row(id));
+  }
+
+  cancel(user: SessionUser, sessionId: string): ReviewSessionView {
+    const { row, c } = this.load(sessionId);
+    this.requireSide(user, c, 'intake');
+    this.ctx.db.transaction(() => {
+      this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
+      this.ctx.ledger.append(actorOf(user), 'review.cancelled', { caseId: c.id, details: { sessionId } });
+    })();
+    this.emit('queue', c.handlingOfficeId);
+    return this.changed(sessionId);
+  }
+
+  /** The handling office's waiting sessions, longest waiting first. */
+  queue(user: SessionUser): ReviewQueueEntry[] {
+    if (user.role !== 'reviewer' && user.role !== 'supervisor') throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
+    return this.queueFor(user.officeId);
+  }
+
+  queueFor(officeId: string): ReviewQueueEntry[] {
+    const now = this.ctx.clock.now().getTime();
+    const rows = this.ctx.db
+      .prepare(
+        `SELECT s.id, s.case_id, s.requested_at, c.case_no, c.applicant_name, c.intake_office_id, COALESCE(i.name, c.item_code) AS item_name
+           FROM review_sessions s JOIN cases c ON c.id = s.case_id LEFT JOIN service_items i ON i.code = c.item_code
+          WHERE s.status = 'waiting' AND c.handling_office_id = ? ORDER BY s.requested_at`,
+      )
+      .all(officeId) as Array<{
+      id: string;
+      case_id: string;
+      requested_at: string;
+      case_no: string;
+      applicant_name: string;
+      intake_office_id: string;
+      item_name: string;
+    }>;
+    return rows.map((r) => ({
+      sessionId: r.id,
+      caseId: r.case_id,
+      caseNo: r.case_no,
+      itemName: r.item_name,
+      applicantName: r.applicant_name,
+      intakeOfficeId: r.intake_office_id,
+      requestedAt: r.requested_at,
+      waitingSeconds: Math.max(0, Math.round((now - Date.parse(r.requested_at)) / 1000)),
+    }));
+  }
+
+  /** Reviewer of the handling office takes the session; both sides then meet in its room. */
+  accept(user: SessionUser, sessionId: string): ReviewSessionView {
+    const { row, c } = this.load(sessionId);
+    this.requireSide(user, c, 'handling');
+    const now = this.ctx.clock.now().toISOString();
+    this.ctx.db.transaction(() => {
+      this.setStatus(row.id, 'waiting', "status = 'active', accepted_by = @user, accepted_at = @now", { user: user.id });
+      const waited = Math.round((Date.parse(now) - Date.parse(row.requested_at)) / 1000);
+      this.ctx.ledger.append(actorOf(user), 'review.accepted', { caseId: c.id, details: { sessionId, waitingSeconds: waited } });
+    })();
+    this.emit('queue', c.handlingOfficeId);
+    return this.changed(sessionId);
+  }
+
+  forCase(user: SessionUser, caseId: string): ReviewSessionView | null {
+    const c = this.cases.get(caseId);
+    if (user.role !== 'admin' && caseSides(user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE');
+    const row = this.ctx.db
+      .prepare('SELECT * FROM review_sessions WHERE case_id = ? ORDER BY requested_at DESC, rowid DESC LIMIT 1')
+      .get(caseId) as SessionRow | undefined;
+    return row ? this.view(row) : null;
+  }
+
+  get(user: SessionUser, sessionId: string): ReviewSessionView {
+    const { row, c } = this.load(sessionId);
+    if (user.role !== 'admin' && caseSides(user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE');
+    return this.view(row);
+  }
+
+  /* ---------- who may join the call ---------- */
+
+  /** Only the case's intake office, its handling office and its applicant (with a key for this session). */
+  authorizeJoin(who: ReviewPrincipal, sessionId: string): JoinGrant {
+    const { row, c } = this.load(sessionId);
+    if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+    if (who.kind === 'applicant') {
+      if (who.sessionId !== sessionId) throw new AppError('FORBIDDEN_OFFICE');
+      return { session: this.view(row), role: 'applicant', displayName: `申请人 ${c.applicant.name}` };
+    }
+    if (caseSides(who.user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE', { details: { sessionId } });
+    return { session: this.view(row), role: who.user.role, displayName: who.user.displayName };
+  }
+
+  /* ---------- applicant link ---------- */
+
+  applicantLink(user: SessionUser, sessionId: string, baseUrl: string): ApplicantLink {
+    const { row, c } = this.load(sessionId);
+    this.requireSide(user, c, 'intake');
+    if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+    const token = this.ctx.ids.token(24);
+    const now = this.ctx.clock.now();
+    const expiresAt = this.ctx.db.transaction(() => {
+      const exp = this.tokens.issue(token, 'link', sessionId, now, user.id);
+      this.ctx.ledger.append(actorOf(user), 'review.applicant_link_issued', { caseId: c.id, details: { sessionId, expiresAt: exp } });
+      return exp;
+    })();
+    const base = (this.ctx.config.PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
+    return { url: `${base}/join/${token}`, token, expiresAt };
+  }
+
+  /** The applicant's phone opens the link: the token is used up and a session key is issued. */
+  redeem(token: string): ApplicantPass {
+    const now = this.ctx.clock.now();
+    const key = `ak_${this.ctx.ids.token(32)}`;
+    const { sessionId, expiresAt, caseNo } = this.ctx.db.transaction(() => {
+      const sid = this.tokens.consumeLink(token, now);
+      const { row, c } = this.load(sid);
+      if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+      const exp = this.tokens.issue(key, 'key', sid, now, null);
+      this.ctx.ledger.append({ ...SYSTEM_ACTOR, role: 'applicant', name: 'applicant' }, 'review.applicant_link_redeemed', {
+        caseId: c.id,
+        details: { sessionId: sid },
+      });
+      return { sessionId: sid, expiresAt: exp, caseNo: c.caseNo };
+    })();
+    return { sessionId, caseNo, key, expiresAt };
+  }
+
+  /** For the signalling handshake: which session an applicant key opens (throws REVIEW_TOKEN_*). */
+  applicantForKey(key: string): ReviewPrincipal {
+    return { kind: 'applicant', sessionId: this.tokens.sessionForKey(key, this.ctx.clock.now()) };
+  }
+
+  /* ---------- identity verification ---------- */
+
+  recordConsent(user: SessionUser, sessionId: string, body: ConsentRequest): ReviewSessionView {
+    const { c } = this.activeForReviewer(user, sessionId);
+    const consent: ReviewConsent = { ...body, recordedBy: user.displayName, recordedAt: this.ctx.clock.now().toISOString() };
+    this.ctx.db.transaction(() => {
+      this.ctx.db.prepare('UPDATE review_sessions SET consent_json = ? WHERE id = ?').run(JSON.stringify(consent), sessionId);
+      this.ctx.ledger.append(actorOf(user), 'review.consent_recorded', {
+        caseId: c.id,
+        details: { sessionId, recordingAllowed: body.recordingAllowed, snapshotsAllowed: body.snapshotsAllowed },
+      });
+    })();
+    return this.changed(sessionId);
+  }
+
+  /** A fresh random liveness prompt from the server (the reviewer cannot pick an easy one). */
+  issueLivenessPrompt(user: SessionUser, sessionId: string): LivenessPrompt {
+    const { row, c } = this.activeForReviewer(user, sessionId);
+    this.requireConsent(row);
+    const prompt = livenessPrompt(() => randomInt(0, 1_000_000) / 1_000_000);
+    this.ctx.db.transaction(() => {
+      this.ctx.db
+        .prepare(
+          `INSERT INTO review_liveness_prompts (session_id, prompt_json, issued_by, issued_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(session_id) DO UPDATE SET prompt_json = excluded.prompt_json, issued_by = excluded.issued_by, issued_at = excluded.issued_at`,
+        )
+        .run(sessionId, JSON.stringify(prompt), user.id, this.ctx.clock.now().toISOString());
+      this.ctx.ledger.append(actorOf(user), 'review.liveness_prompt_issued', { caseId: c.id, details: { sessionId, kind: prompt.kind } });
+    })();
+    this.changed(sessionId);
+    return prompt;
+  }
+
+  recordCheck(user: SessionUser, sessionId: string, body: CheckStepRequest): ReviewSessionView {
+    const { row, c } = this.activeForReviewer(user, sessionId);
+    this.requireConsent(row);
+    const prompt = body.step === 'liveness' ? this.livenessOf(sessionId) : undefined;
+    if (body.step === 'liveness' && !prompt) throw new AppError('REVIEW_LIVENESS_NO_PROMPT');
+    this.ctx.db.transaction(() => {
+      this.ctx.db
+        .prepare(
+          'INSERT INTO review_identity_checks (session_id, step, passed, note, prompt_json, checked_by, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          sessionId,
+          body.step,
+          body.passed ? 1 : 0,
+          body.note,
+          prompt ? JSON.stringify(prompt) : null,
+          user.id,
+          this.ctx.clock.now().toISOString(),
+        );
+      this.ctx.ledger.append(actorOf(user), 'review.identity_check', {
+        caseId: c.id,
+        details: { sessionId, step: body.step, passed: body.passed, note: body.note },
+      });
+    })();
+    return this.changed(sessionId);
+  }
+
+  /** A full-resolution frame from the reviewer's browser, watermarked and kept as evidence. */
+  async addSnapshot(user: SessionUser, sessionId: string, image: Buffer, label: string): Promise<ReviewSnapshotView> {
+    const { row, c } = this.activeForReviewer(user, sessionId);
+    this.requireConsent(row);
+    const consent = JSON.parse(row.consent_json!) as ReviewConsent;
+    if (!consent.snapshotsAllowed) throw new AppError('REVIEW_SNAPSHOTS_NOT_CONSENTED');
+    if (image.length === 0 || image.length > SNAPSHOT_MAX_BYTES) throw new AppError('REVIEW_SNAPSHOT_INVALID');
+    const takenAt = this.ctx.clock.now();
+    const marked = await watermarkSnapshot(image, [
+      `${c.caseNo}  视频核验截图 Video review snapshot`,
+      `${chinaTimestamp(takenAt)} (UTC+8)  ${user.displayName}  ${label}`,
+    ]);
+    const originalSha = createHash('sha256').update(image).digest('hex');
+    const stored = await this.ctx.blobs.put(Readable.from([marked.jpeg]), { maxBytes: SNAPSHOT_MAX_BYTES * 2 });
+    const id = this.ctx.ids.uuid();
+    this.ctx.db.transaction(() => {
+      this.ctx.db
+        .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
+        .run(stored.sha256, stored.size, 'image/jpeg', takenAt.toISOString());
+      this.ctx.db
+        .prepare(
+          'INSERT INTO review_snapshots (id, session_id, case_id, sha256, original_sha256, label, width, height, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, sessionId, c.id, stored.sha256, originalSha, label, marked.width, marked.height, user.id, takenAt.toISOString());
+      this.ctx.ledger.append(actorOf(user), 'review.snapshot', {
+        caseId: c.id,
+        details: {
+          sessionId,
+          snapshotId: id,
+          sha256: stored.sha256,
+          originalSha256: originalSha,
+          label,
+          width: marked.width,
+          height: marked.height,
+        },
+      });
+    })();
+    this.changed(sessionId);
+    return this.snapshots(sessionId).find((s) => s.id === id)!;
+  }
+
+  /** The stored (watermarked) image of a snapshot, for case participants. */
+  snapshotBlob(user: SessionUser, sessionId: string, snapshotId: string): { sha256: string; mediaType: 'image/jpeg' } {
+    this.get(user, sessionId);
+    const sha = this.ctx.db
+      .prepare('SELECT sha256 FROM review_snapshots WHERE id = ? AND session_id = ?')
+      .pluck()
+      .get(snapshotId, sessionId) as string | undefined;
+    if (!sha) throw new AppError('NOT_FOUND', { details: { snapshotId } });
+    return { sha256: sha, mediaType: 'image/jpeg' };
+  }
+
+  /* ---------- decision ---------- */
+
+  /** 受理 / 补正 / 不予受理 from inside the call: ends the session and moves the case, one transaction. */
+  decide(user: SessionUser, sessionId: string, body: DecisionRequest): ReviewSessionView {
+    const { row, c } = this.activeForReviewer(user, sessionId);
+    if (body.outcome === 'accept') {
+      this.requireConsent(row);
+      const status = checklistStatus(this.checks(sessionId));
+      if (!status.allPassed) throw new AppError('REVIEW_CHECKLIST_INCOMPLETE', { details: status });
+    }
+    const now = this.ctx.clock.now().toISOString();
+    const decision: ReviewDecision = { ...body, decidedBy: user.id, decidedByName: user.displayName, decidedAt: now };
+    this.ctx.db.transaction(() => {
+      this.setStatus(row.id, 'active', "status = 'decided', ended_at = @now, decision_json = @decision", {
+        decision: JSON.stringify(decision),
+      });
+      const note = body.outcome === 'reject' ? body.reason : body.note;
+      this.cases.applyTransition(c.id, body.outcome, actorOf(user), {
+        ...(note ? { note } : {}),
+        details: { sessionId, decision: body, identityChecks: checklistStatus(this.checks(sessionId)) },
+      });
+    })();
+    return this.changed(sessionId);
+  }
+
+  /* ---------- handoff export ---------- */
+
+  /** The latest decided session of a case: decision, checklist, snapshot blob refs (for the handoff bag). */
+  reviewExport(caseId: string): ReviewExport | null {
+    const row = this.ctx.db
+      .prepare("SELECT * FROM review_sessions WHERE case_id = ? AND status = 'decided' ORDER BY ended_at DESC LIMIT 1")
+      .get(caseId) as SessionRow | undefined;
+    if (!row) return null;
+    const v = this.view(row);
+    return {
+      sessionId: v.id,
+      caseNo: v.caseNo,
+      ...(v.acceptedBy ? { acceptedBy: v.acceptedBy } : {}),
+      ...(v.acceptedAt ? { acceptedAt: v.acceptedAt } : {}),
+      ...(v.consent ? { consent: v.consent } : {}),
+      checks: v.checks,
+      ...(v.decision ? { decision: v.decision } : {}),
+      snapshots: v.snapshots,
+    };
+  }
+
+  /* ---------- internals ---------- */
+
+  private changed(sessionId: string): ReviewSessionView {
+    const v = this.view(this.row(sessionId));
+    this.emit('session', v);
+    return v;
+  }
+
+  private row(sessionId: string): SessionRow {
+    const row = this.ctx.db.prepare('SELECT * FROM review_sessions WHERE id = ?').get(sessionId) as SessionRow | undefined;
+    if (!row) throw new AppError('REVIEW_NOT_FOUND', { details: { sessionId } });
+    return row;
+  }
+
+  private openRow(caseId: string): SessionRow | undefined {
+    return this.ctx.db.prepare("SELECT * FROM review_sessions WHERE case_id = ? AND status IN ('waiting', 'active')").get(caseId) as
+      SessionRow | undefined;
+  }
+
+  private load(sessionId: string): { row: SessionRow; c: CaseRecord } {
+    const row = this.row(sessionId);
+    return { row, c: this.cases.get(row.case_id) };
+  }
+
+  /** Compare-and-set on status so two reviewers cannot both accept, nor decide twice. */
+  private setStatus(sessionId: string, from: ReviewStatus, set: string, params: Record<string, string> = {}): void {
+    const r = this.ctx.db
+      .prepare(`UPDATE review_sessions SET ${set} WHERE id = @id AND status = @from`)
+      .run({ id: sessionId, from, now: this.ctx.clock.now().toISOString(), ...params });
+    if (r.changes !== 1) throw new AppError('REVIEW_STATE', { details: { sessionId, expected: from } });
+  }
+
+  private requireSide(user: SessionUser, c: CaseRecord, side: 'intake' | 'handling'): void {
+    if (side === 'intake' && user.role !== 'clerk' && user.role !== 'supervisor')
+      throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
+    if (side === 'handling' && user.role !== 'reviewer' && user.role !== 'supervisor')
+      throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
+    if (!caseSides(user, c).includes(side)) throw new AppError('FORBIDDEN_OFFICE');
+  }
+
+  private activeForReviewer(user: SessionUser, sessionId: string): { row: SessionRow; c: CaseRecord } {
+    const loaded = this.load(sessionId);
+    this.requireSide(user, loaded.c, 'handling');
+    if (loaded.row.status !== 'active') throw new AppError('REVIEW_STATE', { details: { status: loaded.row.status } });
+    return loaded;
+  }
+
+  private requireConsent(row: SessionRow): void {
+    if (!row.consent_json) throw new AppError('REVIEW_CONSENT_REQUIRED');
+  }
+
+  private checks(sessionId: string): CheckStepResult[] {
+    const rows = this.ctx.db
+      .prepare(
+        `SELECT k.step, k.passed, k.note, k.prompt_json, k.checked_at, u.display_name
+           FROM review_identity_checks k JOIN users u ON u.id = k.checked_by WHERE k.session_id = ? ORDER BY k.id`,
+      )
+      .all(sessionId) as Array<{
+      step: IdentityStep;
+      passed: number;
+      note: string;
+      prompt_json: string | null;
+      checked_at: string;
+      display_name: string;
+    }>;
+    return rows.map((r) => ({
+      step: r.step,
+      passed: r.passed === 1,
+      note: r.note,
+      checkedBy: r.display_name,
+      checkedAt: r.checked_at,
+      ...(r.prompt_json ? { prompt: JSON.parse(r.prompt_json) as LivenessPrompt } : {}),
+    }));
+  }
+
+  private livenessOf(sessionId: string): LivenessPrompt | undefined {
+    const json = this.ctx.db.prepare('SELECT prompt_json FROM review_liveness_prompts WHERE session_id = ?').pluck().get(sessionId) as
+      string | undefined;
+    return json ? (JSON.parse(json) as LivenessPrompt) : undefined;
+  }
+
+  private snapshots(sessionId: string): ReviewSnapshotView[] {
+    const rows = this.ctx.db
+      .prepare(
+        `SELECT s.id, s.sha256, s.label, s.width, s.height, s.taken_at, u.display_name
+           FROM review_snapshots s JOIN users u ON u.id = s.taken_by WHERE s.session_id = ? ORDER BY s.taken_at, s.id`,
+      )
+      .all(sessionId) as Array<{
+      id: string;
+      sha256: string;
+      label: string;
+      width: number;
+      height: number;
+      taken_at: string;
+      display_name: string;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      sha256: r.sha256,
+      label: r.label,
+      width: r.width,
+      height: r.height,
+      takenBy: r.display_name,
+      takenAt: r.taken_at,
+    }));
+  }
+
+  private view(row: SessionRow): ReviewSessionView {
+    const c = this.cases.get(row.case_id);
+    const checks = this.checks(row.id);
+    const until = row.accepted_at ? Date.parse(row.accepted_at) : this.ctx.clock.now().getTime();
+    const liveness = this.livenessOf(row.id);
+    const userName = (id: string) => this.ctx.auth.userById(id)?.displayName ?? id;
+    return {
+      id: row.id,
+      caseId: row.case_id,
+      caseNo: c.caseNo,
+      intakeOfficeId: c.intakeOfficeId,
+      handlingOfficeId: c.handlingOfficeId,
+      status: row.status,
+      requestedBy: userName(row.requested_by),
+      requestedAt: row.requested_at,
+      ...(row.accepted_by ? { acceptedBy: userName(row.accepted_by) } : {}),
+      ...(row.accepted_at ? { acceptedAt: row.accepted_at } : {}),
+      waitingSeconds: Math.max(0, Math.round((until - Date.parse(row.requested_at)) / 1000)),
+      ...(row.consent_json ? { consent: JSON.parse(row.consent_json) as ReviewConsent } : {}),
+      checks,
+      checklist: checklistStatus(checks),
+      ...(liveness ? { liveness } : {}),
+      snapshots: this.snapshots(row.id),
+      ...(row.decision_json ? { decision: JSON.parse(row.decision_json) as ReviewDecision } : {}),
+    };
+  }
+}
+
+/** 2026-01-01 10:00:00 in China Standard Time. */
+function chinaTimestamp(at: Date): string {
+  return `${chinaDate(at)} ${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 19)}`;
+}

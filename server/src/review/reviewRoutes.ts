@@ -1,0 +1,121 @@
+import express, { Router, type Request } from 'express';
+import { z } from 'zod';
+import { CheckStepRequestSchema, ConsentRequestSchema } from '@tongban/shared/review/checklist';
+import { DecisionRequestSchema, RedeemTokenRequestSchema, SnapshotLabelSchema } from '@tongban/shared/review/session';
+import type { AppContext } from '../context';
+import { currentUser, parse, requireRole, route } from '../api/http';
+
+const SessionParams = z.object({ id: z.string().min(1).max(64) });
+const snapshotBody = express.raw({ type: ['image/jpeg', 'image/png'], limit: '15mb' });
+
+/** Where the applicant's link points when PUBLIC_URL is not configured: the origin the clerk used. */
+const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+
+/** Live co-review (视频会审): request, queue, accept, applicant link, identity checks, snapshots, decision. */
+export function createReviewRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const review = ctx.review;
+  const sid = (req: Request) => parse(SessionParams, req.params).id;
+
+  r.get(
+    '/cases/:id/review',
+    route((req, res) => {
+      res.json({ session: review.forCase(currentUser(req), sid(req)) });
+    }),
+  );
+  r.post(
+    '/cases/:id/review',
+    route((req, res) => {
+      res.status(201).json(review.request(requireRole(req, 'clerk', 'supervisor'), sid(req)));
+    }),
+  );
+  r.get(
+    '/review/queue',
+    route((req, res) => {
+      res.json(review.queue(currentUser(req)));
+    }),
+  );
+  r.post(
+    '/review/applicant/redeem',
+    route((req, res) => {
+      res.json(review.redeem(parse(RedeemTokenRequestSchema, req.body).token));
+    }),
+  );
+  r.get(
+    '/review/sessions/:id',
+    route((req, res) => {
+      res.json(review.get(currentUser(req), sid(req)));
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/accept',
+    route((req, res) => {
+      res.json(review.accept(requireRole(req, 'reviewer', 'supervisor'), sid(req)));
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/cancel',
+    route((req, res) => {
+      res.json(review.cancel(requireRole(req, 'clerk', 'supervisor'), sid(req)));
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/applicant-link',
+    route((req, res) => {
+      res.status(201).json(review.applicantLink(requireRole(req, 'clerk', 'supervisor'), sid(req), originOf(req)));
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/consent',
+    route((req, res) => {
+      res.json(review.recordConsent(requireRole(req, 'reviewer', 'supervisor'), sid(req), parse(ConsentRequestSchema, req.body)));
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/liveness',
+    route((req, res) => {
+      res.status(201).json(review.issueLivenessPrompt(requireRole(req, 'reviewer', 'supervisor'), sid(req)));
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/checks',
+    route((req, res) => {
+      res.json(review.recordCheck(requireRole(req, 'reviewer', 'supervisor'), sid(req), parse(CheckStepRequestSchema, req.body)));
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/snapshots',
+    snapshotBody,
+    route(async (req, res) => {
+      const user = requireRole(req, 'reviewer', 'supervisor');
+      const label = parse(SnapshotLabelSchema, req.query['label']);
+      const image = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      res.status(201).json(await review.addSnapshot(user, sid(req), image, label));
+    }),
+  );
+  r.get(
+    '/review/sessions/:id/snapshots/:snapshotId',
+    route((req, res) => {
+      const snapshotId = parse(z.string().min(1).max(64), req.params['snapshotId']);
+      const blob = review.snapshotBlob(currentUser(req), sid(req), snapshotId);
+      res.setHeader('content-type', blob.mediaType);
+      res.setHeader('cache-control', 'private, max-age=3600, immutable');
+      ctx.blobs.open(blob.sha256).pipe(res);
+    }),
+  );
+  r.post(
+    '/review/sessions/:id/decision',
+    route((req, res) => {
+      res.json(review.decide(requireRole(req, 'reviewer', 'supervisor'), sid(req), parse(DecisionRequestSchema, req.body)));
+    }),
+  );
+  /** SFU figures for supervisors: per-worker CPU/routers, per-room transports/producers/consumers. */
+  r.get(
+    '/sfu/stats',
+    route(async (req, res) => {
+      requireRole(req, 'supervisor', 'admin');
+      res.json(await review.media.stats());
+    }),
+  );
+  return r;
+}

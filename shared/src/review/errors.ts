@@ -1,0 +1,67 @@
+import { registerErrors } from '../errors';
+
+/** Error codes of the live co-review (视频会审) feature: REST, signalling and the applicant link. */
+export const REVIEW_ERRORS = {
+  REVIEW_NOT_FOUND: { status: 404, zh: '视频会审不存在或已结束', en: 'The video review session does not exist or has ended' },
+  REVIEW_ALREADY_OPEN: {
+    status: 409,
+    zh: '该办件已有进行中的视频会审，请直接进入',
+    en: 'This case already has an open video review; join it instead',
+  },
+  REVIEW_STATE: {
+    status: 409,
+    zh: '视频会审当前状态不允许此操作，请刷新页面',
+    en: 'The review session is not in a state that allows this; reload the page',
+  },
+  REVIEW_CONSENT_REQUIRED: {
+    status: 409,
+    zh: '请先征得申请人同意（录像与截图）并记录，再进行身份核验',
+    en: 'Record the applicant’s consent (recording and snapshots) before the identity checks',
+  },
+  REVIEW_SNAPSHOTS_NOT_CONSENTED: { status: 409, zh: '申请人未同意截图取证，不能截图', en: 'The applicant did not consent to snapshots' },
+  REVIEW_CHECKLIST_INCOMPLETE: {
+    status: 409,
+    zh: '身份核验尚未全部通过，不能受理；请完成核验或选择补正 / 不予受理',
+    en: 'The identity checks have not all passed; finish them or choose correction / rejection',
+  },
+  REVIEW_LIVENESS_NO_PROMPT: {
+    status: 409,
+    zh: '请先生成活体检测口令，再记录结果',
+    en: 'Generate a liveness prompt before recording its result',
+  },
+  REVIEW_SNAPSHOT_INVALID: {
+    status: 415,
+    zh: '截图不是有效的 JPEG 或 PNG 图像，请重新截图',
+    en: 'The snapshot is not a valid JPEG or PNG image; take it again',
+  },
+  REVIEW_TOKEN_INVALID: {
+    status: 401,
+    zh: '视频链接无效，请向窗口工作人员索取新的二维码',
+    en: 'This video link is not valid; ask the window clerk for a new QR code',
+  },
+  REVIEW_TOKEN_EXPIRED: {
+    status: 401,
+    zh: '视频链接已过期（有效期 15 分钟），请向窗口工作人员索取新的二维码',
+    en: 'This video link has expired (valid 15 minutes); ask the window clerk for a new QR code',
+  },
+  REVIEW_TOKEN_USED: {
+    status: 401,
+    zh: '视频链接已被使用过，请向窗口工作人员索取新的二维码',
+    en: 'This video link has already been used; ask the window clerk for a new QR code',
+  },
+  RTC_NOT_JOINED: { status: 409, zh: '尚未加入视频会审，请重新进入', en: 'Not in the video session; join again' },
+  RTC_UNAVAILABLE: {
+    status: 503,
+    zh: '视频服务暂不可用，请稍后重试或联系技术支持',
+    en: 'The video service is unavailable; try again shortly or contact support',
+  },
+  RTC_REQUEST_FAILED: {
+    status: 500,
+    zh: '视频连接出错，正在重试；如持续出现请重新进入',
+    en: 'The video connection failed; retrying — rejoin if it persists',
+  },
+} as const;
+
+registerErrors(REVIEW_ERRORS);
+
+export type ReviewErrorCode = keyof typeof REVIEW_ERRORS;

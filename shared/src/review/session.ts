@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { CheckStepResult, ChecklistStatus, LivenessPrompt } from './checklist';
+
+/**
+ * A live co-review session (视频会审) of one case: requested by the intake window, waiting in the
+ * handling office's queue, accepted by a reviewer, ended by the decision.
+ */
+export const REVIEW_STATUSES = ['waiting', 'active', 'decided', 'cancelled'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export const REVIEW_STATUS_LABELS: Record<ReviewStatus, { zh: string; en: string }> = {
+  waiting: { zh: '等待审核人员接入', en: 'Waiting for a reviewer' },
+  active: { zh: '会审进行中', en: 'In session' },
+  decided: { zh: '已出审查结论', en: 'Decided' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
+};
+
+/* ---------- decision (审查结论) ---------- */
+
+export const CorrectionItemSchema = z.object({
+  /** The material slot to correct (from the service item's materials list). */
+  slotCode: z.string().trim().min(1).max(64),
+  reason: z.string().trim().min(1, '请写明需要补正的原因').max(500),
+});
+export type CorrectionItem = z.infer<typeof CorrectionItemSchema>;
+
+/** The three outcomes are the case state machine's reviewer actions. */
+export const DecisionRequestSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('accept'), note: z.string().trim().max(2000).optional() }),
+  z.object({
+    outcome: z.literal('request_correction'),
+    items: z.array(CorrectionItemSchema).min(1, '请至少列出一项需要补正的材料').max(50),
+    note: z.string().trim().max(2000).optional(),
+  }),
+  z.object({ outcome: z.literal('reject'), reason: z.string().trim().min(1, '请写明不予受理的理由').max(2000) }),
+]);
+export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;
+export type DecisionOutcome = DecisionRequest['outcome'];
+
+export const DECISION_LABELS: Record<DecisionOutcome, { zh: string; en: string }> = {
+  accept: { zh: '受理', en: 'Accepted' },
+  request_correction: { zh: '补正', en: 'Correction needed' },
+  reject: { zh: '不予受理', en: 'Rejected' },
+};
+
+export type ReviewDecision = DecisionRequest & { decidedBy: string; decidedByName: string; decidedAt: string };
+
+/* ---------- views ---------- */
+
+export interface ReviewConsent {
+  recordingAllowed: boolean;
+  snapshotsAllowed: boolean;
+  note?: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface ReviewSnapshotView {
+  id: string;
+  sha256: string;
+  label: string;
+  width: number;
+  height: number;
+  takenBy: string;
+  takenAt: string;
+}
+
+export interface ReviewSessionView {
+  id: string;
+  caseId: string;
+  caseNo: string;
+  intakeOfficeId: string;
+  handlingOfficeId: string;
+  status: ReviewStatus;
+  requestedBy: string;
+  requestedAt: string;
+  acceptedBy?: string;
+  acceptedAt?: string;
+  /** Seconds in the queue: until accepted, or until `now` while still waiting. */
+  waitingSeconds: number;
+  consent?: ReviewConsent;
+  checks: CheckStepResult[];
+  checklist: ChecklistStatus;
+  liveness?: LivenessPrompt;
+  snapshots: ReviewSnapshotView[];
+  decision?: ReviewDecision;
+}
+
+/** One entry in the handling office's live queue. */
+export interface ReviewQueueEntry {
+  sessionId: string;
+  caseId: string;
+  caseNo: string;
+  itemName: string;
+  applicantName: string;
+  intakeOfficeId: string;
+  requestedAt: string;
+  waitingSeconds: number;
+}
+
+export const SnapshotLabelSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9_-]{1,32}$/, 'label: 1–32 lowercase letters, digits, _ or -')
+  .default('snapshot');
+
+/** What the applicant's phone gets for a one-time link. */
+export interface ApplicantLink {
+  url: string;
+  token: string;
+  expiresAt: string;
+}
+
+export const RedeemTokenRequestSchema = z.object({ token: z.string().trim().min(16).max(128) });
+
+/** The redeemed link: a key for this session only (socket.io `auth.token`), valid while it lasts. */
+export interface ApplicantPass {
+  sessionId: string;
+  caseNo: string;
+  key: string;
+  expiresAt: string;
+}
+
+/** Export for the handoff bag. */
+export interface ReviewExport {
+  sessionId: string;
+  caseNo: string;
+  acceptedBy?: string;
+  acceptedAt?: string;
+  consent?: ReviewConsent;
+  checks: CheckStepResult[];
+  decision?: ReviewDecision;
+  snapshots: ReviewSnapshotView[];
+}

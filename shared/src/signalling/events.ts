@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { ReviewQueueEntry, ReviewSessionView } from '../review/session';
+
+/**
+ * The socket.io signalling contract of namespace `/rtc`, declared once for server and client.
+ *
+ * Client → server events carry one payload validated by the zod schema below and an ack
+ * callback answered with `Ack<Response>`. Server → client events are plain notifications.
+ * mediasoup's own structures (RTP capabilities, RTP/DTLS parameters) are checked here only as
+ * JSON objects; mediasoup validates them in depth and its errors come back as RTC_REQUEST_FAILED.
+ */
+
+export const RTC_NAMESPACE = '/rtc';
+
+export interface AckError {
+  code: string;
+  message_zh: string;
+  message_en: string;
+}
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
+
+const id = z.string().min(1).max(128);
+const json = z.record(z.string(), z.unknown());
+
+export const MEDIA_SOURCES = ['camera', 'microphone', 'document'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+
+export type PeerRole = 'clerk' | 'reviewer' | 'supervisor' | 'admin' | 'applicant';
+
+export interface PeerView {
+  peerId: string;
+  role: PeerRole;
+  displayName: string;
+}
+
+export interface RemoteProducer {
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+}
+
+/** What mediasoup-client's `device.createSendTransport/createRecvTransport` take. */
+export interface TransportOptions {
+  id: string;
+  iceParameters: Record<string, unknown>;
+  iceCandidates: Array<Record<string, unknown>>;
+  dtlsParameters: Record<string, unknown>;
+}
+
+/** What mediasoup-client's `transport.consume` takes (plus who sends it). */
+export interface ConsumerOptions {
+  id: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  rtpParameters: Record<string, unknown>;
+  producerPaused: boolean;
+}
+
+/** Shared materials viewer: what the clerk and the reviewer both see. */
+export const ViewerStateSchema = z.object({
+  materialId: z.string().max(128).nullable(),
+  page: z.number().int().min(1).max(10_000),
+  zoom: z.number().min(0.25).max(8),
+  /** Pointer in page coordinates 0..1, or null when the pointer left the page. */
+  pointer: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).nullable(),
+});
+export type ViewerState = z.infer<typeof ViewerStateSchema>;
+
+export interface JoinResponse {
+  peerId: string;
+  role: PeerRole;
+  routerRtpCapabilities: Record<string, unknown>;
+  /** Created in the same round trip as the join so the client can overlap device loading with them. */
+  sendTransport: TransportOptions | null;
+  recvTransport: TransportOptions;
+  producers: RemoteProducer[];
+  peers: PeerView[];
+  viewer: (ViewerState & { by: string }) | null;
+  /** Null for the /check self-test room. */
+  session: ReviewSessionView | null;
+}
+
+/** Phantom carrier so each entry names its response type next to its request schema. */
+interface EventDef<Req extends z.ZodType, Res> {
+  request: Req;
+  response?: Res;
+}
+const def =
+  <Res>() =>
+  <Req extends z.ZodType>(request: Req): EventDef<Req, Res> => ({ request });
+
+const Empty = z.object({}).strict();
+const ConsumerRef = z.object({ consumerId: id });
+const ProducerRef = z.object({ producerId: id });
+
+export const CLIENT_EVENTS = {
+  /**
+   * Join a case session's room (or, with `selfTest`, a private loopback room for /check).
+   * `clientId` is random per tab: a rejoin after a network loss replaces the stale peer.
+   */
+  'rtc:join': def<JoinResponse>()(
+    z.union([
+      z.object({ sessionId: id, clientId: id, produce: z.boolean().default(true), rtpCapabilities: json.optional() }),
+      z.object({ selfTest: z.literal(true), clientId: id, rtpCapabilities: json.optional() }),
+    ]),
+  ),
+  'rtc:setRtpCapabilities': def<Record<string, never>>()(z.object({ rtpCapabilities: json })),
+  'rtc:createTransport': def<TransportOptions>()(z.object({ direction: z.enum(['send', 'recv']) })),
+  'rtc:connectTransport': def<Record<string, never>>()(z.object({ transportId: id, dtlsParameters: json })),
+  'rtc:restartIce': def<{ iceParameters: Record<string, unknown> }>()(z.object({ transportId: id })),
+  'rtc:produce': def<{ producerId: string }>()(
+    z.object({ transportId: id, kind: z.enum(['audio', 'video']), rtpParameters: json, source: z.enum(MEDIA_SOURCES) }),
+  ),
+  'rtc:closeProducer': def<Record<string, never>>()(ProducerRef),
+  'rtc:pauseProducer': def<Record<string, never>>()(ProducerRef),
+  'rtc:resumeProducer': def<Record<string, never>>()(ProducerRef),
+  /**
+   * Consume a producer. With `resume`, the server resumes at once: before the transport is
+   * connected nothing flows anyway, and mediasoup asks for a key frame when it connects —
+   * which saves the resume round trip on the join path.
+   */
+  'rtc:consume': def<ConsumerOptions>()(z.object({ transportId: id, producerId: id, resume: z.boolean().default(false) })),
+  'rtc:resumeConsumer': def<Record<string, never>>()(ConsumerRef),
+  'rtc:pauseConsumer': def<Record<string, never>>()(ConsumerRef),
+  'rtc:setPreferredLayers': def<Record<string, never>>()(
+    ConsumerRef.extend({ spatialLayer: z.number().int().min(0).max(2), temporalLayer: z.number().int().min(0).max(2).optional() }),
+  ),
+  'rtc:requestKeyFrame': def<Record<string, never>>()(ConsumerRef),
+  'rtc:leave': def<Record<string, never>>()(Empty),
+  'viewer:update': def<Record<string, never>>()(ViewerStateSchema),
+  /** Reviewers and supervisors of a handling office: current queue, then live 'queue:changed'. */
+  'queue:subscribe': def<ReviewQueueEntry[]>()(Empty),
+} as const;
+
+export type ClientEventName = keyof typeof CLIENT_EVENTS;
+export type RequestOf<E extends ClientEventName> = z.input<(typeof CLIENT_EVENTS)[E]['request']>;
+export type ParsedRequestOf<E extends ClientEventName> = z.output<(typeof CLIENT_EVENTS)[E]['request']>;
+export type ResponseOf<E extends ClientEventName> = NonNullable<(typeof CLIENT_EVENTS)[E]['response']>;
+
+export interface ServerEvents {
+  'rtc:newProducer': RemoteProducer;
+  'rtc:producerClosed': { producerId: string; peerId: string };
+  'rtc:producerPaused': { producerId: string; peerId: string };
+  'rtc:producerResumed': { producerId: string; peerId: string };
+  'rtc:consumerClosed': { consumerId: string; producerId: string };
+  'rtc:transportClosed': { transportId: string };
+  'rtc:peerJoined': PeerView;
+  'rtc:peerLeft': { peerId: string };
+  /** The room is gone (its SFU worker died): rejoin, a new room is made on a live worker. */
+  'rtc:roomReset': { reason: 'worker-died' | 'closed' };
+  'viewer:state': ViewerState & { by: string };
+  /** Consent, checklist, snapshots or decision changed. The decision reaches the clerk this way. */
+  'review:updated': ReviewSessionView;
+  'queue:changed': ReviewQueueEntry[];
+}
+
+/** socket.io typings derived from the map (used as Socket<ServerToClient, ClientToServer>). */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (req: RequestOf<E>, ack: (res: Ack<ResponseOf<E>>) => void) => void;
+};
+export type ServerToClientEvents = { [E in keyof ServerEvents]: (payload: ServerEvents[E]) => void };

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
+import {
+  connectRtc,
+  createPrecheckedCase,
+  nextEvent,
+  openActiveSession,
+  rtcRequest,
+  sfuTestConfig,
+  type RtcClient,
+} from '../support/reviewFixtures';
+
+let srv: TestServer;
+let clerk: ApiClient;
+let reviewer: ApiClient;
+let sessionId: string;
+const sockets: RtcClient[] = [];
+const connect = async (auth: { cookie?: string; token?: string }) => {
+  const s = await connectRtc(srv.url, auth);
+  sockets.push(s);
+  return s;
+};
+
+beforeAll(async () => {
+  srv = await startTestServer(sfuTestConfig(44200));
+  clerk = await ApiClient.login(srv.url, 'clerk');
+  reviewer = await ApiClient.login(srv.url, 'reviewer');
+  sessionId = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(srv, clerk)).id);
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await srv?.stop();
+});
+
+const joinReq = (clientId: string) => ({ sessionId, clientId });
+const sfuTotals = async () => (await srv.ctx.review.media.stats()).totals;
+const waitFor = async (fn: () => Promise<boolean>, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+};
+
+describe('/rtc signalling', () => {
+  it('refuses a handshake without a login or an applicant key', async () => {
+    await expect(connectRtc(srv.url, {})).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
+    await expect(connectRtc(srv.url, { token: 'ak_nonsense' })).rejects.toMatchObject({ code: 'REVIEW_TOKEN_INVALID' });
+  });
+
+  it('the clerk joins with transports and router capabilities in one round trip; payloads are validated', async () => {
+    const s = await connect({ cookie: clerk.cookieHeader });
+    const bad = await rtcRequest(s, 'rtc:join', { sessionId: 42 } as never);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await rtcRequest(s, 'rtc:createTransport', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'RTC_NOT_JOINED' },
+    });
+
+    const r = await rtcRequest(s, 'rtc:join', joinReq('clerk-tab'));
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.data.role).toBe('clerk');
+    expect(r.data.routerRtpCapabilities).toHaveProperty('codecs');
+    expect(r.data.recvTransport.iceCandidates.length).toBeGreaterThanOrEqual(2); // UDP + TCP
+    expect(r.data.recvTransport.iceCandidates.map((c) => c['protocol']).sort()).toEqual(['tcp', 'udp']);
+    expect(r.data.sendTransport).not.toBeNull();
+    expect(r.data.session).toMatchObject({ id: sessionId, status: 'active' });
+    expect(
+      await rtcRequest(s, 'rtc:produce', {
+        transportId: r.data.sendTransport!.id,
+        kind: 'video',
+        rtpParameters: {},
+        source: 'hologram',
+      } as never),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    s.close();
+  });
+
+  it('only the intake office, the handling office and the applicant may join', async () => {
+    for (const username of ['clerk2', 'reviewer2', 'admin']) {
+      const other = await ApiClient.login(srv.url, username);
+      const s = await connect({ cookie: other.cookieHeader });
+      const r = await rtcRequest(s, 'rtc:join', joinReq(`${username}-tab`));
+      expect(r, username).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_OFFICE' } });
+    }
+    const rev = await connect({ cookie: reviewer.cookieHeader });
+    expect((await rtcRequest(rev, 'rtc:join', joinReq('reviewer-tab'))).ok).toBe(true);
+
+    const link = await clerk.post(`/api/review/sessions/${sessionId}/applicant-link`);
+    const pass = await new ApiClient(srv.url).post('/api/review/applicant/redeem', { token: link.body.token });
+    const applicant = await connect({ token: pass.body.key });
+    const joined = await rtcRequest(applicant, 'rtc:join', { ...joinReq('phone'), produce: true });
+    expect(joined).toMatchObject({ ok: true, data: { role: 'applicant' } });
+    // An applicant may not publish the document camera, nor steer the shared viewer.
+    const sendId = joined.ok ? joined.data.sendTransport!.id : '';
+    expect(
+      await rtcRequest(applicant, 'rtc:produce', { transportId: sendId, kind: 'video', rtpParameters: {}, source: 'document' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_ROLE' },
+    });
+    expect(await rtcRequest(applicant, 'viewer:update', { materialId: null, page: 1, zoom: 1, pointer: null })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_ROLE' },
+    });
+    // The key opens this session only.
+    const otherSession = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(srv, clerk)).id);
+    expect(await rtcRequest(applicant, 'rtc:join', { sessionId: otherSession, clientId: 'phone' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_OFFICE' },
+    });
+    rev.close();
+    applicant.close();
+  });
+
+  it('refuses an expired applicant key at the handshake', async () => {
+    const link = await clerk.post(`/api/review/sessions/${sessionId}/applicant-link`);
+    const pass = await new ApiClient(srv.url).post('/api/review/applicant/redeem', { token: link.body.token });
+    srv.ctx.db.prepare("UPDATE review_applicant_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'key'").run();
+    await expect(connectRtc(srv.url, { token: pass.body.key })).rejects.toMatchObject({ code: 'REVIEW_TOKEN_EXPIRED' });
+  });
+
+  it('closing a socket frees its transports; a rejoin with the same client id replaces the stale peer', async () => {
+    expect(await waitFor(async () => (await sfuTotals()).transports === 0)).toBe(true);
+    const a = await connect({ cookie: clerk.cookieHeader });
+    const b = await connect({ cookie: reviewer.cookieHeader });
+    await rtcRequest(a, 'rtc:join', joinReq('clerk-tab'));
+    const peerJoined = nextEvent(a, 'rtc:peerJoined');
+    await rtcRequest(b, 'rtc:join', joinReq('reviewer-tab'));
+    expect((await peerJoined).role).toBe('reviewer');
+    expect((await sfuTotals()).transports).toBe(4);
+
+    // Same tab, new socket (as after a network loss): the old socket is replaced, not duplicated.
+    const a2 = await connect({ cookie: clerk.cookieHeader });
+    const joined = await rtcRequest(a2, 'rtc:join', joinReq('clerk-tab'));
+    expect(joined.ok && joined.data.peers.map((p) => p.role)).toEqual(['reviewer']);
+    expect((await sfuTotals()).transports).toBe(4);
+    expect(await waitFor(async () => !a.connected)).toBe(true);
+
+    const left = nextEvent(b, 'rtc:peerLeft');
+    a2.close();
+    expect((await left).peerId).toBe(joined.ok ? joined.data.peerId : '');
+    expect(await waitFor(async () => (await sfuTotals()).transports === 2)).toBe(true);
+    b.close();
+    expect(await waitFor(async () => (await sfuTotals()).transports === 0)).toBe(true);
+    expect((await sfuTotals()).rooms).toBe(0);
+  });
+
+  it('exposes worker stats in /api/health and, to supervisors, per-room figures', async () => {
+    const health = await new ApiClient(srv.url).get('/api/health');
+    expect(health.body.sfu.workers).toHaveLength(1);
+    expect(health.body.sfu.workers[0]).toMatchObject({ alive: true, pid: expect.any(Number), routers: expect.any(Number) });
+    expect((await clerk.get('/api/sfu/stats')).body.error.code).toBe('FORBIDDEN_ROLE');
+    const supervisor = await ApiClient.login(srv.url, 'supervisor');
+    const stats = await supervisor.get('/api/sfu/stats');
+    expect(stats.status).toBe(200);
+    expect(stats.body.totals).toMatchObject({ rooms: expect.any(Number), consumers: expect.any(Number) });
+    expect(stats.body.workers[0].cpu).toHaveProperty('user');
+  });
+
+  it('pushes the decision to the clerk, and queue changes to the handling office', async () => {
+    const rev = await connect({ cookie: reviewer.cookieHeader });
+    const queue = await rtcRequest(rev, 'queue:subscribe', {});
+    expect(queue.ok).toBe(true);
+    const c = await createPrecheckedCase(srv, clerk);
+    const changed = nextEvent(rev, 'queue:changed');
+    const req = await clerk.post(`/api/cases/${c.id}/review`);
+    expect((await changed).map((e) => e.sessionId)).toContain(req.body.id);
+    await reviewer.post(`/api/review/sessions/${req.body.id}/accept`);
+
+    const cs = await connect({ cookie: clerk.cookieHeader });
+    await rtcRequest(cs, 'rtc:join', { sessionId: req.body.id, clientId: 'clerk-x' });
+    const update = nextEvent(cs, 'review:updated');
+    await reviewer.post(`/api/review/sessions/${req.body.id}/decision`, { outcome: 'reject', reason: '不属于本事项受理范围' });
+    expect((await update).decision).toMatchObject({ outcome: 'reject', reason: '不属于本事项受理范围' });
+    const clerkCannotSubscribe = await rtcRequest(cs, 'queue:subscribe', {});
+    expect(clerkCannotSubscribe).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ROLE' } });
+  });
+});

@@ -1,0 +1,57 @@
+import type { Page } from 'playwright-core';
+import type { Env } from '@tongban/server/config/config';
+import { ensureClientBuilt } from './appBrowser';
+import { launchChromium, type ChromiumSession } from './chromium';
+import { startTestServer, TEST_PASSWORD, type TestServer } from './testServer';
+import { sfuTestConfig } from './reviewFixtures';
+
+/**
+ * The real app with its SFU on loopback (a known RTC port range, so a test can cut one page off
+ * with iptables), and one Chromium per participant (own cookies; fake cameras).
+ */
+export interface CallBrowser {
+  server: TestServer;
+  url: string;
+  rtcPorts: { min: number; max: number };
+  newPage(opts?: { args?: string[] }): Promise<Page>;
+  login(page: Page, username: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MEDIA_ARGS = [
+  // Three fake cameras: fake_device_1 is a 16-bit depth (Y16) camera that WebRTC cannot encode
+  // (its sender gets no frames), so the document camera in tests is fake_device_2 (MJPEG).
+  '--use-fake-device-for-media-stream=device-count=3',
+  // Pages of one test run side by side: keep timers and rendering running in the background.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export async function startCallBrowser(opts: { rtcMinPort: number; env?: Partial<Env> }): Promise<CallBrowser> {
+  await ensureClientBuilt();
+  const env = { ...sfuTestConfig(opts.rtcMinPort), ...opts.env };
+  const server = await startTestServer(env);
+  const browsers: ChromiumSession[] = [];
+  return {
+    server,
+    url: server.url,
+    rtcPorts: { min: Number(env.RTC_MIN_PORT), max: Number(env.RTC_MAX_PORT) },
+    async newPage(o = {}) {
+      const browser = await launchChromium({ args: [...MEDIA_ARGS, ...(o.args ?? [])] });
+      browsers.push(browser);
+      return browser.context.pages()[0] ?? (await browser.context.newPage());
+    },
+    async login(page, username) {
+      await page.goto(`${server.url}/login`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码').fill(TEST_PASSWORD);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    },
+    async close() {
+      for (const b of browsers) await b.close();
+      await server.stop();
+    },
+  };
+}

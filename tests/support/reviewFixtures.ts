@@ -1,0 +1,91 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientEventName,
+  ClientToServerEvents,
+  RequestOf,
+  ResponseOf,
+  ServerToClientEvents,
+} from '@tongban/shared/signalling/events';
+import type { Env } from '@tongban/server/config/config';
+import type { ApiClient, TestServer } from './testServer';
+
+/** Helpers for the co-review suites: a pre-checked case, and a typed /rtc signalling client. */
+
+/** SFU settings for tests: one worker, loopback only, its own port range. */
+export function sfuTestConfig(minPort: number): Partial<Env> {
+  return { SFU_WORKERS: 1, RTC_LISTEN_IP: '127.0.0.1', RTC_MIN_PORT: minPort, RTC_MAX_PORT: minPort + 199 };
+}
+
+/** A valid GB 11643 number (check digit X). */
+export const TEST_ID_NUMBER = '11010519491231002X';
+
+/**
+ * Creates a case at the clerk's window for an item handled by hn-cs-office (reviewer) and puts it
+ * in state `prechecked`.
+ */
+export async function createPrecheckedCase(
+  srv: TestServer,
+  clerk: ApiClient,
+  itemCode = 'TB-SBK-SL',
+): Promise<{ id: string; caseNo: string }> {
+  const created = await clerk.post('/api/cases', { itemCode, applicant: { name: '张三', idNumber: TEST_ID_NUMBER, phone: '13800138000' } });
+  if (created.status !== 201) throw new Error(`create case: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = (created.body.case?.id ?? created.body.id) as string;
+  const caseNo = (created.body.case?.caseNo ?? created.body.caseNo) as string;
+  // The pre-check guard wants OCR-checked scans; that is the pre-check suites' subject, so the
+  // fixture sets the state directly.
+  srv.ctx.db.prepare("UPDATE cases SET state = 'prechecked' WHERE id = ? AND state = 'draft'").run(id);
+  return { id, caseNo };
+}
+
+/** Requests a co-review as the clerk and accepts it as the reviewer; returns the session id. */
+export async function openActiveSession(clerk: ApiClient, reviewer: ApiClient, caseId: string): Promise<string> {
+  const req = await clerk.post(`/api/cases/${caseId}/review`);
+  if (req.status !== 201) throw new Error(`request review: ${req.status} ${JSON.stringify(req.body)}`);
+  const acc = await reviewer.post(`/api/review/sessions/${req.body.id}/accept`);
+  if (acc.status !== 200) throw new Error(`accept: ${acc.status} ${JSON.stringify(acc.body)}`);
+  return req.body.id as string;
+}
+
+export type RtcClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Connects to /rtc with a login cookie or an applicant key; rejects with the server's error code. */
+export function connectRtc(url: string, auth: { cookie?: string; token?: string }): Promise<RtcClient> {
+  const socket: RtcClient = io(`${url}/rtc`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(auth.cookie ? { extraHeaders: { cookie: auth.cookie } } : {}),
+    ...(auth.token ? { auth: { token: auth.token } } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(Object.assign(new Error(err.message), { code: (err as { data?: { code?: string } }).data?.code ?? err.message }));
+    });
+  });
+}
+
+/** Sends one request and resolves with its ack. */
+export function rtcRequest<E extends ClientEventName>(socket: RtcClient, event: E, req: RequestOf<E>): Promise<Ack<ResponseOf<E>>> {
+  return new Promise((resolve) => {
+    (socket.emit as unknown as (e: string, r: unknown, ack: (a: Ack<ResponseOf<E>>) => void) => void)(event, req, resolve);
+  });
+}
+
+/** Resolves with the next payload of a server event. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: RtcClient,
+  event: E,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    (socket.once as unknown as (e: string, fn: (p: unknown) => void) => void)(event, (payload) => {
+      clearTimeout(timer);
+      resolve(payload as Parameters<ServerToClientEvents[E]>[0]);
+    });
+  });
+}
