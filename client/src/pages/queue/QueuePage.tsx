@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { CaseListResponse, CaseState } from '@tongban/shared';
 import { useApiData } from '../../api/useApiData';
 import { useOffices } from '../../api/reference';
@@ -9,6 +9,8 @@ import { useI18n } from '../../i18n';
 import { Alert, Button, Card, PageHeader, Stat } from '../../ui';
 
 const REFRESH_MS = 30_000;
+// The live co-review queue comes with the call feature (socket.io + its own bundle).
+const ReviewQueue = lazy(() => import('../../features/call/ReviewQueue'));
 
 /** 待审队列: cases routed to the reviewer's handling office, the longest-waiting first. */
 export function QueuePage() {
@@ -42,6 +44,9 @@ export function QueuePage() {
         <Stat value={waitingReview} label={t('待视频审查', 'Awaiting review')} />
         <Stat value={cases.filter((c) => c.overdue).length} label={t('已超期', 'Overdue')} alarm />
       </div>
+      <Suspense fallback={null}>
+        <ReviewQueue />
+      </Suspense>
       <Card
         title={t('办件（等待最久的在前）', 'Cases (longest waiting first)')}
         actions={
