@@ -30,11 +30,11 @@ const median = (xs: number[]) => {
 };
 
 async function benchJoin(): Promise<void> {
-  const cb = await startCallBrowser({ rtcMinPort: 46000 });
+  const cb = await startCallBrowser({ rtcMinPort: 46000, env: { OCR_WORKERS: 1 } });
   try {
     const clerk = await ApiClient.login(cb.url, 'clerk');
     const reviewer = await ApiClient.login(cb.url, 'reviewer');
-    const sessionId = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(cb.server, clerk)).id);
+    const sessionId = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(clerk)).id);
     const sender = await cb.newPage();
     await cb.login(sender, 'clerk');
     await joinCall(sender, cb.url, sessionId);

@@ -17,10 +17,10 @@ let reviewerPage: Page;
 let sessionId: string;
 
 beforeAll(async () => {
-  cb = await startCallBrowser({ rtcMinPort: 45400, env: { SFU_WORKERS: 2 } });
+  cb = await startCallBrowser({ rtcMinPort: 45400, env: { SFU_WORKERS: 2, OCR_WORKERS: 1 } });
   const clerk = await ApiClient.login(cb.url, 'clerk');
   const reviewer = await ApiClient.login(cb.url, 'reviewer');
-  sessionId = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(cb.server, clerk)).id);
+  sessionId = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(clerk)).id);
   clerkPage = await cb.newPage();
   nobody = await launchChromiumAsNobody(MEDIA_ARGS);
   reviewerPage = nobody.context.pages()[0] ?? (await nobody.context.newPage());

@@ -7,7 +7,7 @@ import { joinCall, mediaFlowing } from '../support/callPage';
 
 let cb: CallBrowser;
 beforeAll(async () => {
-  cb = await startCallBrowser({ rtcMinPort: 45200 });
+  cb = await startCallBrowser({ rtcMinPort: 45200, env: { OCR_WORKERS: 1 } });
 });
 afterAll(async () => {
   await cb?.close();
@@ -22,7 +22,7 @@ describe('live co-review in two browsers through the real SFU', () => {
   it('clerk (with a document camera) and reviewer decode each other’s video and receive audio', async () => {
     const clerk = await ApiClient.login(cb.url, 'clerk');
     const reviewer = await ApiClient.login(cb.url, 'reviewer');
-    caseId = (await createPrecheckedCase(cb.server, clerk)).id;
+    caseId = (await createPrecheckedCase(clerk)).id;
     sessionId = await openActiveSession(clerk, reviewer, caseId);
 
     clerkPage = await cb.newPage();
@@ -81,7 +81,7 @@ describe('live co-review in two browsers through the real SFU', () => {
   it('an expired applicant link is refused with what to do next', async () => {
     const clerk = await ApiClient.login(cb.url, 'clerk');
     const reviewer = await ApiClient.login(cb.url, 'reviewer');
-    const sid = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(cb.server, clerk)).id);
+    const sid = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(clerk)).id);
     const link = await clerk.post(`/api/review/sessions/${sid}/applicant-link`);
     cb.server.ctx.db.prepare("UPDATE review_applicant_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'link'").run();
     const phone = await cb.newPage();

@@ -9,7 +9,7 @@ import { CASE_NUMBER_PATTERN } from '@tongban/shared/cases/caseNumber';
 import { loadConfig, REPO_ROOT } from '@tongban/server/config/config';
 import { createLogger } from '@tongban/server/logger';
 import { createContext } from '@tongban/server/context';
-import { DEMO_CASE_STEPS, type DemoCaseRun, type DemoCaseStep } from '@tongban/server/cli/commands/demoCase';
+import { DEMO_CASE_STEPS, DEMO_REVIEW_NOTE, type DemoCaseRun, type DemoCaseStep } from '@tongban/server/cli/commands/demoCase';
 import { TEST_PASSWORD } from '../support/testServer';
 
 const run = promisify(execFile);
@@ -17,20 +17,21 @@ const CLI = path.join(REPO_ROOT, 'server', 'bin', 'tongban.mjs');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongban-demo-'));
 
 const stderrs: string[] = [];
-async function demoCase(...args: string[]): Promise<string[]> {
-  const r = await run(process.execPath, [CLI, 'demo-case', '--data', dataDir, ...args], {
+async function tongban(...args: string[]): Promise<string[]> {
+  const r = await run(process.execPath, [CLI, ...args, '--data', dataDir], {
     env: { ...process.env, DEMO_PASSWORD: TEST_PASSWORD, LOG_LEVEL: 'silent', OCR_WORKERS: '1' },
   });
   stderrs.push(r.stderr);
   return r.stdout.trimEnd().split('\n');
 }
+const demoCase = (...args: string[]) => tongban('demo-case', ...args);
 
 afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('npx tongban demo-case', () => {
-  it('seeds an empty directory and prints the number of a complete, pre-checked case last', async () => {
+  it('seeds an empty directory and prints the number of a complete, pre-checked and accepted case last', async () => {
     const first = (await demoCase()).at(-1)!;
     const second = (await demoCase('--item', 'TB-YYZZ-BG')).at(-1)!;
     expect(first).toMatch(CASE_NUMBER_PATTERN);
@@ -56,8 +57,8 @@ describe('npx tongban demo-case', () => {
           expect(m.mediaType).toBe('image/png');
           expect(m.size).toBeGreaterThan(10_000);
         }
-        // The real OCR pre-check ran on every scan and closed the case's pre-check.
-        expect(c.state, caseNo).toBe('prechecked');
+        // The real OCR pre-check ran on every scan, then the handling office's reviewer accepted it.
+        expect(c.state, caseNo).toBe('accepted');
         const clerk = ctx.auth.userByName('clerk')!;
         const precheck = ctx.precheck.forUser(c.id, clerk);
         expect(precheck.ready).toBe(true);
@@ -69,7 +70,16 @@ describe('npx tongban demo-case', () => {
         }
         const front = precheck.materials.find((m) => m.slotCode === 'ID_CARD_FRONT')!;
         expect(front.fields.find((f) => f.key === 'idNumber')?.value).toBe(c.applicant.idNumber);
-        expect(ctx.ledger.forCase(c.id).map((e) => e.action)).toContain('case.precheck');
+        expect(ctx.ledger.forCase(c.id).map((e) => e.action)).toEqual(
+          expect.arrayContaining(['case.precheck', 'case.request_review', 'review.accepted', 'review.consent_recorded', 'case.accept']),
+        );
+        // The co-review on record is the demo reviewer's 受理, every step labelled as demo data.
+        const review = ctx.review.reviewExport(c.id)!;
+        expect(review.decision).toMatchObject({ outcome: 'accept', decidedByName: '王审核', note: DEMO_REVIEW_NOTE });
+        expect(review.consent).toMatchObject({ recordingAllowed: false, snapshotsAllowed: false, note: DEMO_REVIEW_NOTE });
+        expect(review.checks.map((k) => k.step).sort()).toEqual(['face_match', 'id_back', 'id_front', 'id_tilt', 'liveness']);
+        for (const k of review.checks) expect(k).toMatchObject({ passed: true, note: DEMO_REVIEW_NOTE });
+        expect(review.snapshots).toEqual([]);
       }
       // Progress goes to stderr, so stdout's last line stays the case number.
       expect(stderrs[0]).toMatch(/recognising \d+%/);
@@ -80,6 +90,16 @@ describe('npx tongban demo-case', () => {
     } finally {
       await ctx.close();
     }
+  });
+
+  it('hands the demo case off: its bag builds and verifies against the site key', async () => {
+    const caseNo = (await demoCase()).at(-1)!;
+    const bag = path.join(dataDir, `${caseNo}.zip`);
+    const trust = path.join(dataDir, 'site-key.txt');
+    await tongban('handoff', 'build', caseNo, '--out', bag);
+    fs.writeFileSync(trust, `${(await tongban('handoff', 'key', 'export')).join('\n')}\n`);
+    const report = await tongban('handoff', 'verify', bag, '--trust', trust);
+    expect(report.at(-1)).toBe('结果：有效 / VALID');
   });
 
   it('corrects a name OCR got wrong, as a clerk would, under audit', async () => {
@@ -99,7 +119,7 @@ describe('npx tongban demo-case', () => {
       steps.splice(steps.findIndex((st) => st.title.includes('扫描并上传')), 0, misprint);
       for (const step of steps) await step.run(run);
       const c = ctx.cases.get(run.caseId!);
-      expect(c.state).toBe('prechecked');
+      expect(c.state).toBe('accepted');
       expect(out.some((l) => l.includes('corrected name'))).toBe(true);
       const front = ctx.precheck.forUser(c.id, ctx.auth.userByName('clerk')!).materials.find((m) => m.slotCode === 'ID_CARD_FRONT')!;
       expect(front.fields.find((f) => f.key === 'name')).toMatchObject({ value: c.applicant.name, corrected: true });

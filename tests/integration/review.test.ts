@@ -7,7 +7,7 @@ let srv: TestServer;
 let clerk: ApiClient;
 let reviewer: ApiClient;
 beforeAll(async () => {
-  srv = await startTestServer(sfuTestConfig(44000));
+  srv = await startTestServer({ ...sfuTestConfig(44000), OCR_WORKERS: 1 });
   clerk = await ApiClient.login(srv.url, 'clerk');
   reviewer = await ApiClient.login(srv.url, 'reviewer');
 });
@@ -24,7 +24,7 @@ const postImage = (c: ApiClient, sessionId: string, body: Buffer, type = 'image/
 
 describe('co-review session flow', () => {
   it('request → the handling office queue (with waiting time) → accept; other offices are refused', async () => {
-    const c = await createPrecheckedCase(srv, clerk);
+    const c = await createPrecheckedCase(clerk);
     const req = await clerk.post(`/api/cases/${c.id}/review`);
     expect(req.status).toBe(201);
     expect(req.body).toMatchObject({ status: 'waiting', caseNo: c.caseNo });
@@ -51,7 +51,7 @@ describe('co-review session flow', () => {
   });
 
   it('identity checklist: consent first, server liveness prompt, 受理 only when every step passed', async () => {
-    const c = await createPrecheckedCase(srv, clerk);
+    const c = await createPrecheckedCase(clerk);
     const sid = await openActiveSession(clerk, reviewer, c.id);
     const base = `/api/review/sessions/${sid}`;
     expect((await reviewer.post(`${base}/checks`, { step: 'id_front', passed: true })).body.error.code).toBe('REVIEW_CONSENT_REQUIRED');
@@ -86,7 +86,7 @@ describe('co-review session flow', () => {
   });
 
   it('补正 with a materials list moves the case to needs_correction; the decision is in the audit event', async () => {
-    const c = await createPrecheckedCase(srv, clerk);
+    const c = await createPrecheckedCase(clerk);
     const sid = await openActiveSession(clerk, reviewer, c.id);
     const bad = await reviewer.post(`/api/review/sessions/${sid}/decision`, { outcome: 'request_correction', items: [] });
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
@@ -101,7 +101,7 @@ describe('co-review session flow', () => {
   });
 
   it('snapshots: full resolution, watermarked, stored as evidence, audited, exported for the handoff bag', async () => {
-    const c = await createPrecheckedCase(srv, clerk);
+    const c = await createPrecheckedCase(clerk);
     const sid = await openActiveSession(clerk, reviewer, c.id);
     const original = await jpeg(1920, 1080);
     expect((await postImage(reviewer, sid, original)).body.error.code).toBe('REVIEW_CONSENT_REQUIRED');
@@ -133,7 +133,7 @@ describe('co-review session flow', () => {
   });
 
   it('applicant links: single use, 15-minute expiry, only hashes stored', async () => {
-    const c = await createPrecheckedCase(srv, clerk);
+    const c = await createPrecheckedCase(clerk);
     const sid = await openActiveSession(clerk, reviewer, c.id);
     const link = await clerk.post(`/api/review/sessions/${sid}/applicant-link`);
     expect(link.status).toBe(201);
@@ -161,7 +161,7 @@ describe('co-review session flow', () => {
   });
 
   it('a cancelled request leaves the case in review and can be requested again', async () => {
-    const c = await createPrecheckedCase(srv, clerk);
+    const c = await createPrecheckedCase(clerk);
     const first = await clerk.post(`/api/cases/${c.id}/review`);
     expect((await clerk.post(`/api/review/sessions/${first.body.id}/cancel`)).body.status).toBe('cancelled');
     const again = await clerk.post(`/api/cases/${c.id}/review`);

@@ -22,10 +22,10 @@ const connect = async (auth: { cookie?: string; token?: string }) => {
 };
 
 beforeAll(async () => {
-  srv = await startTestServer(sfuTestConfig(44200));
+  srv = await startTestServer({ ...sfuTestConfig(44200), OCR_WORKERS: 1 });
   clerk = await ApiClient.login(srv.url, 'clerk');
   reviewer = await ApiClient.login(srv.url, 'reviewer');
-  sessionId = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(srv, clerk)).id);
+  sessionId = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(clerk)).id);
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -108,7 +108,7 @@ describe('/rtc signalling', () => {
       error: { code: 'FORBIDDEN_ROLE' },
     });
     // The key opens this session only.
-    const otherSession = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(srv, clerk)).id);
+    const otherSession = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(clerk)).id);
     expect(await rtcRequest(applicant, 'rtc:join', { sessionId: otherSession, clientId: 'phone' })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN_OFFICE' },
@@ -166,7 +166,7 @@ describe('/rtc signalling', () => {
     const rev = await connect({ cookie: reviewer.cookieHeader });
     const queue = await rtcRequest(rev, 'queue:subscribe', {});
     expect(queue.ok).toBe(true);
-    const c = await createPrecheckedCase(srv, clerk);
+    const c = await createPrecheckedCase(clerk);
     const changed = nextEvent(rev, 'queue:changed');
     const req = await clerk.post(`/api/cases/${c.id}/review`);
     expect((await changed).map((e) => e.sessionId)).toContain(req.body.id);

@@ -8,7 +8,8 @@ import type {
   ServerToClientEvents,
 } from '@tongban/shared/signalling/events';
 import type { Env } from '@tongban/server/config/config';
-import type { ApiClient, TestServer } from './testServer';
+import type { ApiClient } from './testServer';
+import { createCase, ITEM_HN, precheckCase } from './caseFixtures';
 
 /** Helpers for the co-review suites: a pre-checked case, and a typed /rtc signalling client. */
 
@@ -17,25 +18,14 @@ export function sfuTestConfig(minPort: number): Partial<Env> {
   return { SFU_WORKERS: 1, RTC_LISTEN_IP: '127.0.0.1', RTC_MIN_PORT: minPort, RTC_MAX_PORT: minPort + 199 };
 }
 
-/** A valid GB 11643 number (check digit X). */
-export const TEST_ID_NUMBER = '11010519491231002X';
-
 /**
- * Creates a case at the clerk's window for an item handled by hn-cs-office (reviewer) and puts it
- * in state `prechecked`.
+ * Creates a case at the clerk's window for an item handled by hn-cs-office (reviewer) and takes it
+ * through the real pre-check (generated scans, OCR, the `precheck` transition) to `prechecked`.
+ * The server needs OCR_WORKERS ≥ 1.
  */
-export async function createPrecheckedCase(
-  srv: TestServer,
-  clerk: ApiClient,
-  itemCode = 'TB-SBK-SL',
-): Promise<{ id: string; caseNo: string }> {
-  const created = await clerk.post('/api/cases', { itemCode, applicant: { name: '张三', idNumber: TEST_ID_NUMBER, phone: '13800138000' } });
-  if (created.status !== 201) throw new Error(`create case: ${created.status} ${JSON.stringify(created.body)}`);
-  const id = (created.body.case?.id ?? created.body.id) as string;
-  const caseNo = (created.body.case?.caseNo ?? created.body.caseNo) as string;
-  // The pre-check guard wants OCR-checked scans; that is the pre-check suites' subject, so the
-  // fixture sets the state directly.
-  srv.ctx.db.prepare("UPDATE cases SET state = 'prechecked' WHERE id = ? AND state = 'draft'").run(id);
+export async function createPrecheckedCase(clerk: ApiClient): Promise<{ id: string; caseNo: string }> {
+  const { id, caseNo } = await createCase(clerk, ITEM_HN);
+  await precheckCase(clerk, id);
   return { id, caseNo };
 }
 

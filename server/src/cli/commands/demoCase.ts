@@ -3,6 +3,7 @@ import { AppError, maskIdNumber, type ServiceItem } from '@tongban/shared';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { PRECHECK_EVENTS, type CasePrecheckResponse, type PrecheckProgressEvent } from '@tongban/shared/precheck/api';
 import '@tongban/shared/precheck/errors';
+import { IDENTITY_STEPS, IDENTITY_STEP_LABELS } from '@tongban/shared/review/checklist';
 import type { CliCommand } from '../command';
 import type { AppContext } from '../../context';
 import type { SessionUser } from '../../auth/AuthService';
@@ -15,6 +16,8 @@ export interface DemoCaseRun {
   ctx: AppContext;
   itemCode: string;
   clerk?: SessionUser;
+  /** The reviewer of the case's handling office who decides the co-review. */
+  reviewer?: SessionUser;
   item?: ServiceItem;
   applicant?: DemoApplicant;
   company?: DemoCompany;
@@ -50,7 +53,7 @@ const createCase: DemoCaseStep = {
   async run(r) {
     const { ctx } = r;
     r.item = ctx.catalog.getItem(r.itemCode);
-    r.clerk = ctx.auth.userByName('clerk') ?? firstClerk(ctx);
+    r.clerk = ctx.auth.userByName('clerk') ?? firstUser(ctx, 'clerk');
     const now = ctx.clock.now();
     r.applicant = demoApplicant(r.item.handlingOfficeId, now);
     const needsCompany = r.item.materials.some((m) => m.kind === 'business-licence');
@@ -151,8 +154,38 @@ function correctMisreads(r: DemoCaseRun, s: CasePrecheckResponse): void {
   }
 }
 
-/** The steps in order; later issues add theirs after `runPrecheck`. */
-export const DEMO_CASE_STEPS: DemoCaseStep[] = [seedIfEmpty, createCase, uploadScans, runPrecheck];
+/**
+ * Every consent and check the demo records says so: a CLI has no camera, so nobody saw the
+ * applicant. The audit trail and the handoff bag must never pass this off as a real video check.
+ */
+export const DEMO_REVIEW_NOTE = '演示数据：未经实时视频核验 / demo data, no live video check';
+
+const runCoReview: DemoCaseStep = {
+  title: '视频联审并受理 / co-review and 受理 (demo data, no video)',
+  async run(r) {
+    const { ctx, clerk, caseId } = r;
+    if (!clerk || !caseId) throw new Error('runCoReview needs a pre-checked case');
+    const c = ctx.cases.get(caseId);
+    const reviewer = firstUser(ctx, 'reviewer', c.handlingOfficeId);
+    r.reviewer = reviewer;
+    const requested = ctx.review.request(clerk, caseId);
+    const session = ctx.review.accept(reviewer, requested.id);
+    r.say(`  ${reviewer.displayName} 接入联审 / accepted the session`);
+    // No camera here: nothing may be recorded, and no snapshot is taken.
+    ctx.review.recordConsent(reviewer, session.id, { recordingAllowed: false, snapshotsAllowed: false, note: DEMO_REVIEW_NOTE });
+    for (const step of IDENTITY_STEPS) {
+      // Liveness needs a server-issued prompt on record first, even though nobody follows it here.
+      if (step === 'liveness') ctx.review.issueLivenessPrompt(reviewer, session.id);
+      ctx.review.recordCheck(reviewer, session.id, { step, passed: true, note: DEMO_REVIEW_NOTE });
+      r.say(`  ${IDENTITY_STEP_LABELS[step].zh}: ${DEMO_REVIEW_NOTE}`);
+    }
+    ctx.review.decide(reviewer, session.id, { outcome: 'accept', note: DEMO_REVIEW_NOTE });
+    r.say(`受理完成，办件状态 / state: ${ctx.cases.get(caseId).state}`);
+  },
+};
+
+/** The steps in order; later issues add theirs at the end. */
+export const DEMO_CASE_STEPS: DemoCaseStep[] = [seedIfEmpty, createCase, uploadScans, runPrecheck, runCoReview];
 
 export const demoCaseCommand: CliCommand = {
   name: 'demo-case',
@@ -181,16 +214,19 @@ export const demoCaseCommand: CliCommand = {
   },
 };
 
-function firstClerk(ctx: AppContext): SessionUser {
+/** The earliest-created active account with this role (at this office, if given): the seeded demo one. */
+function firstUser(ctx: AppContext, role: 'clerk' | 'reviewer', officeId?: string): SessionUser {
   const username = ctx.db
-    .prepare("SELECT username FROM users WHERE role = 'clerk' AND disabled = 0 ORDER BY created_at LIMIT 1")
+    .prepare(
+      `SELECT username FROM users WHERE role = @role AND disabled = 0 ${officeId ? 'AND office_id = @officeId' : ''} ORDER BY created_at, rowid LIMIT 1`,
+    )
     .pluck()
-    .get() as string | undefined;
-  const clerk = username ? ctx.auth.userByName(username) : undefined;
-  if (!clerk)
+    .get({ role, ...(officeId ? { officeId } : {}) }) as string | undefined;
+  const user = username ? ctx.auth.userByName(username) : undefined;
+  if (!user)
     throw new AppError('NOT_FOUND', {
-      zh: '没有可用的窗口人员账号，请先运行 tongban seed',
-      en: 'No clerk account; run `tongban seed` first',
+      zh: `没有可用的${role === 'clerk' ? '窗口人员' : '审核人员'}账号${officeId ? `（${officeId}）` : ''}，请先运行 tongban seed`,
+      en: `No ${role} account${officeId ? ` at ${officeId}` : ''}; run \`tongban seed\` first`,
     });
-  return clerk;
+  return user;
 }
