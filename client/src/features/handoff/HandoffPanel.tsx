@@ -112,7 +112,7 @@ function CourierFields(p: { courierCompany: string; onCourier: (v: string) => vo
         value={p.waybillNo}
         onChange={(e) => p.onWaybill(e.target.value)}
         required
-        pattern="[A-Za-z0-9-]{6,32}"
+        pattern="[A-Za-z0-9\-]{6,32}"
       />
     </>
   );
