@@ -85,6 +85,11 @@ export interface ConsumerRef extends PeerRef {
   producerId: string;
 }
 
+export interface ConsumerScoreInfo extends ConsumerRef {
+  score: number;
+  producerScore: number;
+}
+
 export type RoomCloseReason = 'closed' | 'worker-died';
 
 export interface RoomEvents {
@@ -98,6 +103,11 @@ export interface RoomEvents {
   /** The producer behind this consumer paused/resumed; tell the consuming peer. */
   consumerpaused: [ConsumerRef];
   consumerresumed: [ConsumerRef];
+  /**
+   * mediasoup's view of this consumer's downlink (`score`) and its producer's uplink, 0–10
+   * (10 = perfect): once when the consumer is created, then on every change.
+   */
+  consumerscore: [ConsumerScoreInfo];
   /** A transport closed on its own (DTLS failed/closed); the peer must make a new one. */
   transportclosed: [PeerRef & { transportId: string }];
   peerremoved: [PeerRef];
@@ -381,6 +391,12 @@ export class Room extends EventEmitter<RoomEvents> {
     });
     consumer.on('producerpause', () => this.emit('consumerpaused', ref));
     consumer.on('producerresume', () => this.emit('consumerresumed', ref));
+    const emitScore = ({ score, producerScore }: types.ConsumerScore) => {
+      if (!this.isClosed) this.emit('consumerscore', { ...ref, score, producerScore });
+    };
+    consumer.on('score', emitScore);
+    // mediasoup only reports changes: a steady stream would otherwise never get a score.
+    emitScore(consumer.score);
 
     const producerAppData = this.peers.get(producerPeerId)?.producers.get(producerId)?.appData ?? {};
     return {

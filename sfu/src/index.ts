@@ -25,6 +25,7 @@ export type {
   ProduceOptions,
   PeerRef,
   ConsumerRef,
+  ConsumerScoreInfo,
 } from './Room';
 export { SfuError, isSfuError, type SfuErrorCode } from './errors';
 export { ROUTER_MEDIA_CODECS } from './codecs';

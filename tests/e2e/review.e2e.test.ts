@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
-import { joinCall, mediaFlowing } from '../support/callPage';
+import { diagnostics, joinCall, mediaFlowing } from '../support/callPage';
 
 let cb: CallBrowser;
 beforeAll(async () => {
@@ -40,6 +40,21 @@ describe('live co-review in two browsers through the real SFU', () => {
     // Reviewer gets the clerk's camera, microphone and document camera.
     expect(r.remoteTracks).toBe(3);
     expect(await reviewerPage.locator('[data-source="document"] video').count()).toBe(1);
+  });
+
+  it('the SFU’s consumer scores reach the reviewer and the network-quality indicator shows them as text', async () => {
+    // rtc:consumerScore arrives for each of the reviewer's three consumers (clerk camera, microphone, document camera).
+    await expect.poll(async () => Object.keys((await diagnostics(reviewerPage)).consumerScores).length, { timeout: 10_000 }).toBe(3);
+    for (const { score, producerScore } of Object.values((await diagnostics(reviewerPage)).consumerScores)) {
+      expect(score).toBeGreaterThanOrEqual(0);
+      expect(score).toBeLessThanOrEqual(10);
+      expect(producerScore).toBeGreaterThanOrEqual(0);
+      expect(producerScore).toBeLessThanOrEqual(10);
+    }
+    const shown = /^(网络良好|网络一般|网络较差)$/;
+    await expect.poll(() => reviewerPage.getByTestId('network-quality').textContent(), { timeout: 5_000 }).toMatch(shown);
+    const perPeer = reviewerPage.locator('[data-source="camera"] [data-testid="peer-network-quality"]');
+    await expect.poll(async () => (await perPeer.textContent())?.replace(' · ', ''), { timeout: 5_000 }).toMatch(shown);
   });
 
   it('the reviewer records consent and takes a full-resolution snapshot of the document camera that lands in the case', async () => {

@@ -94,6 +94,9 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     room.on('producerpaused', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:producerPaused', p));
     room.on('producerresumed', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:producerResumed', p));
     room.on('consumerclosed', (c) => nsp.to(c.peerId).emit('rtc:consumerClosed', { consumerId: c.consumerId, producerId: c.producerId }));
+    room.on('consumerscore', (c) =>
+      nsp.to(c.peerId).emit('rtc:consumerScore', { consumerId: c.consumerId, producerId: c.producerId, score: c.score, producerScore: c.producerScore }),
+    );
     room.on('transportclosed', (t) => nsp.to(t.peerId).emit('rtc:transportClosed', { transportId: t.transportId }));
     room.on('peerremoved', (p) => nsp.to(roomKey).emit('rtc:peerLeft', p));
   };

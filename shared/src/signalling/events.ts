@@ -147,6 +147,8 @@ export interface ServerEvents {
   'rtc:producerPaused': { producerId: string; peerId: string };
   'rtc:producerResumed': { producerId: string; peerId: string };
   'rtc:consumerClosed': { consumerId: string; producerId: string };
+  /** The SFU's score of this consumer's downlink (`score`) and of its producer's uplink, 0–10 (10 = perfect). */
+  'rtc:consumerScore': { consumerId: string; producerId: string; score: number; producerScore: number };
   'rtc:transportClosed': { transportId: string };
   'rtc:peerJoined': PeerView;
   'rtc:peerLeft': { peerId: string };

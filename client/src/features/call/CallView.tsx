@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Badge, Button } from '../../ui';
 import type { CallView as Call } from './useCall';
 import type { RemoteTrack } from './rtc/CallClient';
+import type { Quality } from './rtc/stats';
 
 /** Plays one track; video in a tile, audio invisibly. */
 export function TrackMedia({
@@ -76,6 +77,8 @@ export function CallView({
   const audios = call.tracks.filter((x) => x.kind === 'audio');
   const localVideo = local.getVideoTracks()[0];
 
+  const qualityText = (q: Quality) => t(QUALITY_TEXT[q][0], QUALITY_TEXT[q][1]);
+
   const toggle = (kind: 'microphone' | 'camera') => {
     const on = kind === 'microphone' ? !micOn : !camOn;
     for (const tr of kind === 'microphone' ? local.getAudioTracks() : local.getVideoTracks()) tr.enabled = on;
@@ -94,6 +97,7 @@ export function CallView({
         {peerName(x.peerId)}
         {x.source === 'document' && ` · ${t('高拍仪', 'Document camera')}`}
         {x.paused && ` · ${t('已关闭摄像头', 'camera off')}`}
+        {!big && <span data-testid="peer-network-quality"> · {qualityText(call.peerQuality.get(x.peerId)?.quality ?? 'none')}</span>}
       </figcaption>
     </figure>
   );
@@ -146,7 +150,7 @@ export function CallView({
                     : 'info'
             }
           >
-            <span data-testid="network-quality">{t(QUALITY_TEXT[call.quality.quality][0], QUALITY_TEXT[call.quality.quality][1])}</span>
+            <span data-testid="network-quality">{qualityText(call.quality.quality)}</span>
           </Badge>
           <span className="muted">{participants(call.peers, t)}</span>
           <Button variant="danger" onClick={onLeave}>

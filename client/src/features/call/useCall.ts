@@ -2,7 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { PeerView, ServerEvents } from '@tongban/shared/signalling/events';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { CallClient, type CallState, type RemoteTrack } from './rtc/CallClient';
-import { qualityBetween, selectedPath, summarizeInbound, type InboundSummary, type Quality } from './rtc/stats';
+import {
+  peerQualities,
+  qualityBetween,
+  selectedPath,
+  summarizeInbound,
+  worstQuality,
+  type InboundSummary,
+  type QualityScore,
+} from './rtc/stats';
 import type { RtcError } from './rtc/signalling';
 
 export interface CallDiagnostics {
@@ -11,6 +19,8 @@ export interface CallDiagnostics {
   audioPacketsReceived: number;
   iceTransport: string;
   remoteTracks: number;
+  /** The SFU's latest score (0–10) of each of our consumers, by consumer id. */
+  consumerScores: Record<string, { score: number; producerScore: number }>;
   /** Video frames encoded per published source. */
   framesSent: Record<string, number>;
   /** Local ports of the ICE candidate pairs in use (support: which flows belong to this desk). */
@@ -32,7 +42,10 @@ export interface CallView {
   session: ReviewSessionView | null;
   viewer: ServerEvents['viewer:state'] | null;
   error: RtcError | null;
-  quality: { score: number; quality: Quality };
+  /** The worst remote peer's network quality. */
+  quality: QualityScore;
+  /** Per remote peer id: the worse of the SFU's consumer score and the browser's own statistics. */
+  peerQuality: Map<string, QualityScore>;
   /** Peer id of whoever speaks loudest now. */
   activeSpeaker: string | null;
 }
@@ -53,7 +66,8 @@ export function useCall(opts: {
   const [session, setSession] = useState<ReviewSessionView | null>(null);
   const [viewer, setViewer] = useState<CallView['viewer']>(null);
   const [error, setError] = useState<RtcError | null>(null);
-  const [quality, setQuality] = useState<CallView['quality']>({ score: 0, quality: 'none' });
+  const [quality, setQuality] = useState<QualityScore>({ score: 0, quality: 'none' });
+  const [peerQuality, setPeerQuality] = useState<Map<string, QualityScore>>(new Map());
   const [activeSpeaker, setActiveSpeaker] = useState<string | null>(null);
   const prev = useRef<InboundSummary | undefined>(undefined);
   const { sessionId, token, local } = opts;
@@ -83,6 +97,9 @@ export function useCall(opts: {
           audioPacketsReceived: s?.audioPacketsReceived ?? 0,
           iceTransport: report ? selectedPath(report).iceTransport : 'unknown',
           remoteTracks: c.remoteTracks().length,
+          consumerScores: Object.fromEntries(
+            [...c.consumerScores()].map(([id, s]) => [id, { score: s.score, producerScore: s.producerScore }]),
+          ),
           icePorts: [
             ...new Set([
               ...(report ? [selectedPath(report).localPort] : []),
@@ -127,7 +144,10 @@ export function useCall(opts: {
       void client.recvStats().then((report) => {
         if (!report) return;
         const now = summarizeInbound(report);
-        setQuality(qualityBetween(prev.current, now, selectedPath(report).rttMs));
+        const browser = qualityBetween(prev.current, now, selectedPath(report).rttMs);
+        const perPeer = peerQualities(browser, client.peerScores(), [...new Set(client.remoteTracks().map((t) => t.peerId))]);
+        setPeerQuality(perPeer);
+        setQuality(worstQuality(browser, perPeer));
         prev.current = now;
         let loudest: { peerId: string; level: number } | null = null;
         for (const t of client.remoteTracks()) {
@@ -140,5 +160,5 @@ export function useCall(opts: {
     return () => clearInterval(timer);
   }, [client]);
 
-  return { client, state, tracks, peers, session, viewer, error, quality, activeSpeaker };
+  return { client, state, tracks, peers, session, viewer, error, quality, peerQuality, activeSpeaker };
 }

@@ -84,6 +84,8 @@ export class CallClient {
   /** Sources being produced now (a track set during the join must not be produced twice). */
   private readonly producing = new Set<MediaSource>();
   private readonly consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: MediaSource }>();
+  /** The SFU's latest score per consumer id (it may arrive before the consume answer does). */
+  private readonly scores = new Map<string, ServerEvents['rtc:consumerScore']>();
   private peerList: PeerView[] = [];
   private readonly listeners = new Map<keyof CallEvents, Set<(v: never) => void>>();
   private joining: Promise<JoinResponse> | undefined;
@@ -110,6 +112,7 @@ export class CallClient {
     });
     this.socket.on('rtc:newProducer', (p) => void this.consume(p).catch((e: unknown) => this.report(e)));
     this.socket.on('rtc:consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
+    this.socket.on('rtc:consumerScore', (s) => this.scores.set(s.consumerId, s));
     this.socket.on('rtc:producerPaused', ({ producerId }) => this.markPaused(producerId, true));
     this.socket.on('rtc:producerResumed', ({ producerId }) => this.markPaused(producerId, false));
     this.socket.on('rtc:peerJoined', (p) => this.setPeers([...this.peerList.filter((x) => x.peerId !== p.peerId), p]));
@@ -175,6 +178,25 @@ export class CallClient {
       track: consumer.track,
       paused: consumer.paused,
     }));
+  }
+
+  /** Latest SFU scores of our consumers, by consumer id, for diagnostics. */
+  consumerScores(): Map<string, ServerEvents['rtc:consumerScore']> {
+    return new Map([...this.scores].filter(([id]) => this.consumers.has(id)));
+  }
+
+  /**
+   * Per remote peer, the lowest SFU downlink score (0–10) among its unpaused consumers: what the
+   * network-quality indicator combines with the browser's own statistics.
+   */
+  peerScores(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const { consumer, peerId } of this.consumers.values()) {
+      const s = this.scores.get(consumer.id);
+      if (!s || consumer.paused) continue;
+      out.set(peerId, Math.min(out.get(peerId) ?? 10, s.score));
+    }
+    return out;
   }
 
   peers(): PeerView[] {
@@ -429,6 +451,7 @@ export class CallClient {
     this.iceTimers.clear();
     for (const { consumer } of this.consumers.values()) consumer.close();
     this.consumers.clear();
+    this.scores.clear();
     for (const p of this.producers.values()) p.close();
     this.producers.clear();
     this.sendTransport?.close();
@@ -443,6 +466,7 @@ export class CallClient {
     if (!entry) return;
     entry.consumer.close();
     this.consumers.delete(consumerId);
+    this.scores.delete(consumerId);
     this.emitTracks();
   }
 

@@ -67,6 +67,11 @@ export function selectedPath(report: RTCStatsReport): PathInfo {
 
 export type Quality = 'good' | 'fair' | 'poor' | 'none';
 
+export interface QualityScore {
+  score: number;
+  quality: Quality;
+}
+
 /**
  * Network quality from what this receiver sees between two samples: packet loss and jitter,
  * scored 0–10 like mediasoup's consumer score (10 = clean) and bucketed for the indicator.
@@ -75,7 +80,7 @@ export function qualityBetween(
   prev: InboundSummary | undefined,
   now: InboundSummary,
   rttMs: number | null,
-): { score: number; quality: Quality } {
+): QualityScore {
   const received = now.packetsReceived - (prev?.packetsReceived ?? 0);
   const lost = Math.max(0, now.packetsLost - (prev?.packetsLost ?? 0));
   if (received + lost === 0) return { score: 0, quality: 'none' };
@@ -84,7 +89,38 @@ export function qualityBetween(
   if (now.jitterMs > 30) score -= 1;
   if (rttMs !== null && rttMs > 300) score -= 2;
   score = Math.max(0, Math.round(score));
-  return { score, quality: score >= 8 ? 'good' : score >= 5 ? 'fair' : 'poor' };
+  return { score, quality: qualityOf(score) };
+}
+
+/** Buckets a 0–10 score (mediasoup's scale) for the indicator. */
+export function qualityOf(score: number): Quality {
+  return score >= 8 ? 'good' : score >= 5 ? 'fair' : 'poor';
+}
+
+/**
+ * Quality per remote peer: the worse of the SFU's consumer score (loss it sees towards us) and the
+ * browser's own measure, so a lossy downlink the SFU notices shows even while the browser's few
+ * samples look clean. `browser` is for the whole receive transport; with no packets in the last
+ * sample ('none') the SFU's score stands alone.
+ */
+export function peerQualities(browser: QualityScore, consumerScores: Map<string, number>, peerIds: string[]): Map<string, QualityScore> {
+  const out = new Map<string, QualityScore>();
+  for (const peerId of peerIds) {
+    const sfu = consumerScores.get(peerId);
+    if (sfu === undefined) out.set(peerId, browser);
+    else {
+      const score = browser.quality === 'none' ? sfu : Math.min(sfu, browser.score);
+      out.set(peerId, { score, quality: qualityOf(score) });
+    }
+  }
+  return out;
+}
+
+/** The worst peer's quality is the call's (the browser's own when nobody else is there). */
+export function worstQuality(browser: QualityScore, perPeer: Map<string, QualityScore>): QualityScore {
+  let worst: QualityScore | undefined;
+  for (const q of perPeer.values()) if (q.quality !== 'none' && (!worst || q.score < worst.score)) worst = q;
+  return worst ?? browser;
 }
 
 /** Milliseconds from `since` (performance.now()) to the first decoded remote video frame; rejects after `timeoutMs`. */
