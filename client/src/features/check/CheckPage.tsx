@@ -24,6 +24,11 @@ declare global {
   }
 }
 
+/** A self-test that stopped before any media flowed (no camera, or signalling failed). */
+function failedCheck(problem: string): CheckResult {
+  return { ok: false, joinToFirstFrameMs: null, framesDecoded: 0, iceTransport: 'unknown', rttMs: null, audioPacketsReceived: 0, problem };
+}
+
 type Phase = 'idle' | 'camera' | 'connecting' | 'measuring' | 'done';
 const MEASURE_MS = 2000;
 
@@ -59,15 +64,7 @@ export default function CheckPage() {
       } catch (e) {
         const p = describeMediaError(e);
         setProblem(p);
-        finish({
-          ok: false,
-          joinToFirstFrameMs: null,
-          framesDecoded: 0,
-          iceTransport: 'unknown',
-          rttMs: null,
-          audioPacketsReceived: 0,
-          problem: p.code,
-        });
+        finish(failedCheck(p.code));
         return;
       }
       setPhase('connecting');
@@ -98,15 +95,7 @@ export default function CheckPage() {
       });
     } catch (e) {
       setProblem(e instanceof RtcError ? e : describeMediaError(e));
-      finish({
-        ok: false,
-        joinToFirstFrameMs: null,
-        framesDecoded: 0,
-        iceTransport: 'unknown',
-        rttMs: null,
-        audioPacketsReceived: 0,
-        problem: 'signalling',
-      });
+      finish(failedCheck('signalling'));
     } finally {
       await client?.leave();
       for (const track of stream?.getTracks() ?? []) track.stop();
