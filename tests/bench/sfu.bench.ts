@@ -5,12 +5,11 @@
  *  2. SFU load: N concurrent 2-party sessions on ONE worker (tests/bench/sfuLoad.ts): worker CPU
  *     per forwarded stream next to mediasoup's documented ~500 consumers per core.
  */
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser } from '../support/callBrowser';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
 import { diagnostics, joinCall } from '../support/callPage';
+import { bundleBrowserScript } from '../support/browserBundle';
 import { formatSfuLoadTable, runSfuLoadBench, sfuLoadVerdict } from './sfuLoad';
 
 const JOINS = 10;
@@ -34,22 +33,14 @@ async function benchJoin(): Promise<void> {
     await joinCall(sender, cb.url, sessionId);
     progress('sender desk joined');
 
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('./joinHarness.browser.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'chrome120',
-      logLevel: 'warning',
-    });
+    const bundle = await bundleBrowserScript(new URL('./joinHarness.browser.ts', import.meta.url));
     const receiver = await cb.newPage();
     await cb.login(receiver, 'reviewer');
     // Injected into a page the app server itself serves: same origin for the cookie and socket.io,
     // and a loopback page (a route-fulfilled page would be "public" to Chromium's local network
     // access checks and could not reach 127.0.0.1).
     await receiver.goto(`${cb.url}/__bench`);
-    await receiver.addScriptTag({ content: bundle.outputFiles[0]!.text, type: 'module' });
+    await receiver.addScriptTag({ content: bundle, type: 'module' });
     await receiver.waitForFunction(() => typeof window.benchJoin === 'function');
     progress('receiver page ready');
     // The sender is publishing before the first join.

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleBrowserScript } from './browserBundle';
 import type { MediasoupTypes, Room, TransportDirection } from '@tongban/sfu';
 
 /**
@@ -20,19 +19,7 @@ let bundle: Promise<string> | undefined;
 
 /** Bundle the browser half once per process. */
 export function bundleMediaPage(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [fileURLToPath(new URL('./mediaPage.browser.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'warning',
-  }).then((result) => {
-    const file = result.outputFiles[0];
-    if (!file) throw new Error('esbuild produced no output for mediaPage.browser.ts');
-    return file.text;
-  });
+  bundle ??= bundleBrowserScript(new URL('./mediaPage.browser.ts', import.meta.url));
   return bundle;
 }
 
