@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
 import { APPLICANT, createCase, jpegBytes, precheckCase, upload, transition } from '../support/caseFixtures';
+import { requestReview } from '../support/reviewFixtures';
 
 /**
  * Role × endpoint matrix over one case received at gd-sg-window (clerk, supervisor, admin) and
@@ -91,8 +92,8 @@ const MATRIX: Array<{ name: string; call: (c: ApiClient) => Promise<{ status: nu
   },
   {
     // On a draft case: strangers learn nothing about its state (office checked first).
-    name: 'POST /api/cases/:id/transitions accept (draft)',
-    call: (c) => transition(c, caseId, 'accept'),
+    name: 'POST /api/cases/:id/transitions reopen (draft)',
+    call: (c) => transition(c, caseId, 'reopen'),
     want: {
       anon: 'AUTH_REQUIRED',
       clerk: 'CASE_ILLEGAL_TRANSITION',
@@ -101,6 +102,20 @@ const MATRIX: Array<{ name: string; call: (c: ApiClient) => Promise<{ status: nu
       reviewer2: 'FORBIDDEN_OFFICE',
       supervisor: 'CASE_ILLEGAL_TRANSITION',
       admin: 'CASE_ILLEGAL_TRANSITION',
+    },
+  },
+  {
+    // The co-review request is the intake window's; a draft is not ready for it.
+    name: 'POST /api/cases/:id/review (draft)',
+    call: (c) => c.post(`/api/cases/${caseId}/review`),
+    want: {
+      anon: 'AUTH_REQUIRED',
+      clerk: 'CASE_ILLEGAL_TRANSITION',
+      clerk2: 'FORBIDDEN_OFFICE',
+      reviewer: 'FORBIDDEN_ROLE',
+      reviewer2: 'FORBIDDEN_ROLE',
+      supervisor: 'CASE_ILLEGAL_TRANSITION',
+      admin: 'FORBIDDEN_ROLE',
     },
   },
   {
@@ -190,17 +205,32 @@ describe('role × endpoint access matrix', () => {
     expect(admin.idNumberMasked).toBe('1101**********002X');
   });
 
-  it('keeps decisions with the handling office, even for the intake supervisor', async () => {
+  it('keeps the co-review and its decision with the handling office, even for the intake supervisor', async () => {
     const { id } = await createCase(as.clerk);
     await precheckCase(as.clerk, id);
-    await transition(as.clerk, id, 'request_review');
-    expectOutcome(await transition(as.supervisor, id, 'accept'), 'FORBIDDEN_OFFICE', 'intake supervisor accepts');
-    expectOutcome(await transition(as.reviewer2, id, 'accept'), 'FORBIDDEN_OFFICE', 'other reviewer accepts');
-    expect((await transition(as.clerk, id, 'accept')).body.error.code).toBe('CASE_TRANSITION_FORBIDDEN');
-    expect((await transition(as.admin, id, 'accept')).body.error.code).toBe('CASE_TRANSITION_FORBIDDEN');
-    expect((await transition(as.reviewer, id, 'request_correction', '身份证反面模糊，请重新扫描')).body.case.state).toBe(
-      'needs_correction',
-    );
+    const sessionId = await requestReview(as.clerk, id);
+    const session = (action: string, body?: unknown) => (c: ApiClient) => c.post(`/api/review/sessions/${sessionId}/${action}`, body);
+    const accept = session('accept');
+    const decide = session('decision', { outcome: 'accept' });
+    // Everyone but the handling office's reviewer (or its own supervisor) is refused both steps.
+    const refused = [
+      ['anon', 'AUTH_REQUIRED'],
+      ['clerk', 'FORBIDDEN_ROLE'],
+      ['clerk2', 'FORBIDDEN_ROLE'],
+      ['reviewer2', 'FORBIDDEN_OFFICE'],
+      ['supervisor', 'FORBIDDEN_OFFICE'],
+      ['admin', 'FORBIDDEN_ROLE'],
+    ] as const;
+    for (const [u, want] of refused) expectOutcome(await accept(as[u]), want, `${u} takes the session`);
+    expectOutcome(await accept(as.reviewer), OK, 'reviewer takes the session');
+    for (const [u, want] of refused) expectOutcome(await decide(as[u]), want, `${u} decides 受理`);
+    expect((await as.clerk.get(`/api/cases/${id}`)).body.case.state).toBe('in_review');
+    const correction = session('decision', {
+      outcome: 'request_correction',
+      items: [{ slotCode: 'ID_CARD_BACK', reason: '身份证反面模糊，请重新扫描' }],
+    });
+    expectOutcome(await correction(as.reviewer), OK, 'reviewer decides 补正');
+    expect((await as.clerk.get(`/api/cases/${id}`)).body.case.state).toBe('needs_correction');
   });
 
   it('audits a reviewer’s view of a scan but not the clerk’s', async () => {

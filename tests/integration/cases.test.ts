@@ -17,6 +17,7 @@ import {
   waitForPrecheck,
 } from '../support/caseFixtures';
 import { wrongCheck } from '../support/precheckFixtures';
+import { decideByReview, requestReview } from '../support/reviewFixtures';
 
 let srv: TestServer;
 let clerk: ApiClient;
@@ -133,57 +134,95 @@ describe('creating cases', () => {
 });
 
 describe('transitions', () => {
-  it('runs a case to acceptance with one audit event per change and records the decision time', async () => {
+  it('runs a case to acceptance through the video co-review, one audit event per change, and records the decision time', async () => {
     const { id } = await createCase(clerk);
     await makePrecheckReady(clerk, id);
     expect((await transition(clerk, id, 'precheck')).body.case.state).toBe('prechecked');
-    const r = await transition(clerk, id, 'request_review');
-    expect(r.body.case.state).toBe('in_review');
-    expect(r.body.allowedActions).toEqual(['withdraw']);
-    const accepted = await reviewer.post(`/api/cases/${id}/transitions`, {
-      action: 'accept',
-      note: `核验通过 ${APPLICANT.idNumber}`,
-      details: { to: 'rated', checkedFields: ['姓名', '公民身份号码'] },
-    });
-    expect(accepted.status).toBe(200);
-    expect(accepted.body.case.state).toBe('accepted');
-    expect(accepted.body.case.decidedAt).toBeTruthy();
+    const session = await decideByReview(clerk, reviewer, id, { outcome: 'accept', note: `核验通过 ${APPLICANT.idNumber}` });
+    expect(session.status).toBe('decided');
+    const accepted = (await reviewer.get(`/api/cases/${id}`)).body.case;
+    expect(accepted.state).toBe('accepted');
+    expect(accepted.decidedAt).toBeTruthy();
     const events = ((await reviewer.get(`/api/cases/${id}/audit`)).body.events as any[]).filter((e) => e.action.startsWith('case.'));
     expect(events.map((e) => e.action)).toEqual(['case.created', 'case.precheck', 'case.request_review', 'case.accept']);
+    expect(events[2].details.sessionId).toBe(session.id);
     expect(events[3]).toMatchObject({
       actor_name: 'reviewer',
       actor_role: 'reviewer',
       office_id: 'hn-cs-office',
-      details: { from: 'in_review', to: 'accepted' },
+      details: { sessionId: session.id, from: 'in_review', to: 'accepted' },
     });
     // A note with an ID number in it is masked before it is hashed in.
     expect(events[3].details.note).toBe('核验通过 1101**********002X');
+    expect(JSON.stringify(events[3].details)).not.toContain(APPLICANT.idNumber);
     expect(srv.ctx.ledger.verify().ok).toBe(true);
+  });
+
+  it('masks ID numbers in a generic transition’s note and never lets its details restate the machine’s facts', async () => {
+    const { id } = await createCase(clerk);
+    const r = await clerk.post(`/api/cases/${id}/transitions`, {
+      action: 'withdraw',
+      note: `申请人撤回 ${APPLICANT.idNumber}`,
+      details: { to: 'rated', from: 'completed', channel: '窗口' },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.case.state).toBe('withdrawn');
+    const ev = srv.ctx.ledger.forCase(id).at(-1)!;
+    expect(ev).toMatchObject({
+      action: 'case.withdraw',
+      details: { channel: '窗口', from: 'draft', to: 'withdrawn', note: '申请人撤回 1101**********002X' },
+    });
   });
 
   it('refuses illegal transitions with 409 and wrong roles with 403, changing nothing', async () => {
     const { id } = await createCase(clerk);
-    const illegal = await transition(reviewer, id, 'accept');
+    const illegal = await transition(clerk, id, 'resubmit');
     expect(illegal.status).toBe(409);
     expect(illegal.body.error.code).toBe('CASE_ILLEGAL_TRANSITION');
-    await precheckCase(clerk, id);
-    await transition(clerk, id, 'request_review');
-    const wrongRole = await transition(clerk, id, 'accept');
+    const wrongRole = await transition(reviewer, id, 'withdraw');
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.body.error.code).toBe('CASE_TRANSITION_FORBIDDEN');
     const bad = await clerk.post(`/api/cases/${id}/transitions`, { action: 'teleport' });
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    const detail = await clerk.get(`/api/cases/${id}`);
-    expect(detail.body.case.state).toBe('in_review');
-    const caseEvents = ((await clerk.get(`/api/cases/${id}/audit`)).body.events as any[]).filter((e) => e.action.startsWith('case.'));
-    expect(caseEvents).toHaveLength(3);
+    expect((await clerk.get(`/api/cases/${id}`)).body.case.state).toBe('draft');
+    expect(srv.ctx.ledger.forCase(id).map((e) => e.action)).toEqual(['case.created']);
+  });
+
+  it('refuses the co-review request and its decision on the generic route: a case is decided only in a video co-review', async () => {
+    const { id } = await createCase(clerk);
+    await precheckCase(clerk, id);
+    const ledger = () => srv.ctx.ledger.forCase(id).map((e) => e.hash);
+    const state = async () => (await clerk.get(`/api/cases/${id}`)).body.case.state;
+    const refuse = async (who: ApiClient, action: string, endpoint: string) => {
+      const before = ledger();
+      const r = await transition(who, id, action, '无视频会审直接办理');
+      expect(r.status, action).toBe(409);
+      expect(r.body.error.code).toBe('CASE_ACTION_NEEDS_ENDPOINT');
+      expect(r.body.error.details).toEqual({ action, endpoint });
+      expect(r.body.error.message_zh).toContain('视频会审');
+      expect(ledger(), action).toEqual(before);
+    };
+
+    await refuse(clerk, 'request_review', 'POST /api/cases/:id/review');
+    expect(await state()).toBe('prechecked');
+    expect((await clerk.get(`/api/cases/${id}/review`)).body.session).toBeNull();
+
+    // In review: the reviewer is offered the decision (the client shows it in the review panel), never on this route.
+    const sessionId = await requestReview(clerk, id);
+    expect((await reviewer.get(`/api/cases/${id}`)).body.allowedActions).toEqual(['accept', 'request_correction', 'reject']);
+    for (const action of ['accept', 'request_correction', 'reject']) {
+      await refuse(reviewer, action, 'POST /api/review/sessions/:id/decision');
+    }
+    expect(await state()).toBe('in_review');
+    expect((await reviewer.get(`/api/review/sessions/${sessionId}`)).body).toMatchObject({ status: 'waiting' });
+    const caseEvents = srv.ctx.ledger.forCase(id).filter((e) => e.action.startsWith('case.'));
+    expect(caseEvents.map((e) => e.action)).toEqual(['case.created', 'case.precheck', 'case.request_review']);
   });
 
   it('refuses handoff, result and rating transitions on the generic route: they need their own records', async () => {
     const { id } = await createCase(clerk);
     await precheckCase(clerk, id);
-    await transition(clerk, id, 'request_review');
-    await transition(reviewer, id, 'accept');
+    await decideByReview(clerk, reviewer, id, { outcome: 'accept' });
     for (const [who, action] of [
       [clerk, 'hand_off'],
       [reviewer, 'start_handling'],

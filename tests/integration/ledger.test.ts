@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { APPLICANT, createCase, ITEM_HN, ITEM_SC, precheckCase, transition } from '../support/caseFixtures';
+import type { DecisionRequest } from '@tongban/shared/review/session';
+import { APPLICANT, createCase, ITEM_HN, ITEM_SC, precheckCase } from '../support/caseFixtures';
+import { decideByReview } from '../support/reviewFixtures';
 
 let srv: TestServer;
 let clerk: ApiClient;
@@ -18,11 +20,6 @@ function decidedAfter(caseId: string, hours: number) {
     .run(new Date(Date.parse(decided) - hours * 3600_000).toISOString(), caseId);
 }
 
-async function toReview(id: string) {
-  await precheckCase(clerk, id);
-  await transition(clerk, id, 'request_review');
-}
-
 beforeAll(async () => {
   // One OCR worker: decided cases go through a real pre-check first.
   srv = await startTestServer({ OCR_WORKERS: 1 });
@@ -33,15 +30,17 @@ beforeAll(async () => {
   admin = await ApiClient.login(srv.url, 'admin');
   // Three decided cases at the Shaoguan window (2 h, 4 h, 30 h to decision), one still open and overdue,
   // one with a name that needs CSV quoting, and one at the Shenzhen window handled in Chengdu.
-  for (const [key, hours, action] of [
-    ['a', 2, 'accept'],
-    ['b', 4, 'request_correction'],
-    ['c', 30, 'reject'],
-  ] as const) {
-    ids[key] = (await createCase(clerk)).id;
-    await toReview(ids[key]!);
-    await transition(reviewer, ids[key]!, action);
-    decidedAfter(ids[key]!, hours);
+  const decisions: Array<[string, number, DecisionRequest]> = [
+    ['a', 2, { outcome: 'accept' }],
+    ['b', 4, { outcome: 'request_correction', items: [{ slotCode: 'ID_CARD_BACK', reason: '身份证背面模糊，请重新扫描' }] }],
+    ['c', 30, { outcome: 'reject', reason: '不属于本事项受理范围' }],
+  ];
+  for (const [key, hours, decision] of decisions) {
+    const id = (await createCase(clerk)).id;
+    ids[key] = id;
+    await precheckCase(clerk, id);
+    await decideByReview(clerk, reviewer, id, decision);
+    decidedAfter(id, hours);
   }
   ids.overdue = (await createCase(clerk, ITEM_SC)).id;
   srv.ctx.db.prepare("UPDATE cases SET deadline = '2020-01-03' WHERE id = ?").run(ids.overdue);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaterialUploadedEvent } from '@tongban/server/materials/MaterialService';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { createCase, EXE_BYTES, filesUnder, jpegBytes, PDF_BYTES, PNG_1PX, precheckCase, transition, upload } from '../support/caseFixtures';
+import { createCase, EXE_BYTES, filesUnder, jpegBytes, PDF_BYTES, PNG_1PX, precheckCase, upload } from '../support/caseFixtures';
+import { requestReview } from '../support/reviewFixtures';
 
 let srv: TestServer;
 let clerk: ApiClient;
@@ -201,7 +202,7 @@ describe('materials after the pre-check', () => {
     const del = await clerk.request('DELETE', `/api/cases/${id}/materials/${m.id}`);
     expect(del.status).toBe(409);
     expect(del.body.error.code).toBe('CASE_MATERIALS_LOCKED');
-    await transition(clerk, id, 'request_review');
+    await requestReview(clerk, id);
     const locked = await upload(clerk, id, 'PHOTO', jpegBytes());
     expect(locked.status).toBe(409);
     expect(locked.body.error.code).toBe('CASE_MATERIALS_LOCKED');

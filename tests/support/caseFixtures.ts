@@ -51,6 +51,10 @@ export function upload(client: ApiClient, caseId: string, slot: string, bytes: B
   return client.request('POST', `/api/cases/${caseId}/materials/${slot}${source ? `?source=${encodeURIComponent(source)}` : ''}`, fd);
 }
 
+/**
+ * The generic transition route. Co-review and its decision, handoff, result and rating refuse it
+ * (CASE_ACTION_NEEDS_ENDPOINT): use reviewFixtures' `requestReview` / `decideByReview` or handoffCase.
+ */
 export function transition(client: ApiClient, caseId: string, action: string, note?: string) {
   return client.post(`/api/cases/${caseId}/transitions`, { action, ...(note ? { note } : {}) });
 }

@@ -1,6 +1,7 @@
 import { ApiClient, type TestServer } from './testServer';
-import { createCase, precheckCase, transition } from './caseFixtures';
+import { createCase, precheckCase } from './caseFixtures';
 import { idNumber } from './precheckFixtures';
+import { decideByReview } from './reviewFixtures';
 
 /** POSTs one file as multipart field `file`; throws unless the server stored it. */
 export async function uploadTo(c: ApiClient, path: string, bytes: Buffer, name: string, type: string) {
@@ -14,20 +15,14 @@ export async function uploadTo(c: ApiClient, path: string, bytes: Buffer, name: 
 /**
  * Drives a case at the intake window up to 受理 (accepted) through the REST API: the clerk opens
  * it for 养老保险关系转移 (handled by hn-cs-office), scans every required material (real OCR
- * pre-check: start the server with OCR_WORKERS ≥ 1), pre-checks it, asks for review; the
- * reviewer accepts.
+ * pre-check: start the server with OCR_WORKERS ≥ 1), pre-checks it, asks for a video co-review;
+ * the reviewer takes the session, records the identity checks and decides 受理.
  */
 export async function acceptedCase(srv: TestServer): Promise<{ caseId: string; caseNo: string; clerk: ApiClient }> {
   const clerk = await ApiClient.login(srv.url, 'clerk');
   const created = await createCase(clerk, 'TB-YLBX-ZY', { name: '王浩然', idNumber: idNumber('44020219800101123'), phone: '13800138000' });
   await precheckCase(clerk, created.id);
   const reviewer = await ApiClient.login(srv.url, 'reviewer');
-  for (const [who, action] of [
-    [clerk, 'request_review'],
-    [reviewer, 'accept'],
-  ] as const) {
-    const r = await transition(who, created.id, action);
-    if (r.status !== 200) throw new Error(`${action}: ${r.status} ${JSON.stringify(r.body)}`);
-  }
+  await decideByReview(clerk, reviewer, created.id, { outcome: 'accept' });
   return { caseId: created.id, caseNo: created.caseNo, clerk };
 }

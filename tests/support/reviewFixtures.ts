@@ -7,11 +7,13 @@ import type {
   ResponseOf,
   ServerToClientEvents,
 } from '@tongban/shared/signalling/events';
+import { IDENTITY_STEPS } from '@tongban/shared/review/checklist';
+import type { DecisionRequest, ReviewSessionView } from '@tongban/shared/review/session';
 import type { Env } from '@tongban/server/config/config';
 import type { ApiClient } from './testServer';
 import { createCase, ITEM_HN, precheckCase } from './caseFixtures';
 
-/** Helpers for the co-review suites: a pre-checked case, and a typed /rtc signalling client. */
+/** Helpers for the co-review suites: a pre-checked case, a session and its decision, and a typed /rtc signalling client. */
 
 /** SFU settings for tests: one worker, loopback only, its own port range. */
 export function sfuTestConfig(minPort: number): Partial<Env> {
@@ -29,13 +31,45 @@ export async function createPrecheckedCase(clerk: ApiClient): Promise<{ id: stri
   return { id, caseNo };
 }
 
-/** Requests a co-review as the clerk and accepts it as the reviewer; returns the session id. */
-export async function openActiveSession(clerk: ApiClient, reviewer: ApiClient, caseId: string): Promise<string> {
+/** Requests a co-review of a pre-checked case as the clerk (the case goes `in_review`); returns the session id. */
+export async function requestReview(clerk: ApiClient, caseId: string): Promise<string> {
   const req = await clerk.post(`/api/cases/${caseId}/review`);
   if (req.status !== 201) throw new Error(`request review: ${req.status} ${JSON.stringify(req.body)}`);
-  const acc = await reviewer.post(`/api/review/sessions/${req.body.id}/accept`);
-  if (acc.status !== 200) throw new Error(`accept: ${acc.status} ${JSON.stringify(acc.body)}`);
   return req.body.id as string;
+}
+
+/** Requests a co-review as the clerk and accepts it as the reviewer; returns the session id. */
+export async function openActiveSession(clerk: ApiClient, reviewer: ApiClient, caseId: string): Promise<string> {
+  const sessionId = await requestReview(clerk, caseId);
+  const acc = await reviewer.post(`/api/review/sessions/${sessionId}/accept`);
+  if (acc.status !== 200) throw new Error(`accept: ${acc.status} ${JSON.stringify(acc.body)}`);
+  return sessionId;
+}
+
+/**
+ * Decides a pre-checked case the only way it can be decided: a co-review session requested by the
+ * clerk and accepted by the reviewer, then the reviewer's decision. 受理 first needs the
+ * applicant's consent and every identity step passed (liveness after a server prompt), so for
+ * `accept` those are recorded too; 补正 and 不予受理 need none. Returns the decided session.
+ */
+export async function decideByReview(
+  clerk: ApiClient,
+  reviewer: ApiClient,
+  caseId: string,
+  decision: DecisionRequest,
+): Promise<ReviewSessionView> {
+  const sessionId = await openActiveSession(clerk, reviewer, caseId);
+  const post = async (step: string, body?: unknown) => {
+    const r = await reviewer.post(`/api/review/sessions/${sessionId}/${step}`, body);
+    if (r.status >= 300) throw new Error(`${step}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as ReviewSessionView;
+  };
+  if (decision.outcome === 'accept') {
+    await post('consent', { recordingAllowed: false, snapshotsAllowed: false });
+    await post('liveness');
+    for (const step of IDENTITY_STEPS) await post('checks', { step, passed: true, note: '测试：核验通过' });
+  }
+  return post('decision', decision);
 }
 
 export type RtcClient = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -4,6 +4,8 @@ import {
   allowedActions,
   CASE_ACTIONS,
   CASE_STATES,
+  DEDICATED_ACTIONS,
+  isDedicatedAction,
   isTerminal,
   nextState,
   type ActorRole,
@@ -117,5 +119,20 @@ describe('case state machine', () => {
 
   it('marks only rated, rejected and withdrawn as terminal', () => {
     expect(CASE_STATES.filter(isTerminal).sort()).toEqual(['rated', 'rejected', 'withdrawn']);
+  });
+
+  it('leaves the generic transition route only the actions without records of their own', () => {
+    // 受理/补正/不予受理 exist only as the decision of a video co-review, which the clerk requests.
+    expect(DEDICATED_ACTIONS).toEqual({
+      request_review: 'POST /api/cases/:id/review',
+      accept: 'POST /api/review/sessions/:id/decision',
+      request_correction: 'POST /api/review/sessions/:id/decision',
+      reject: 'POST /api/review/sessions/:id/decision',
+      hand_off: 'POST /api/cases/:id/handoff/courier | /handoff/transfer',
+      start_handling: 'POST /api/transfers',
+      complete: 'POST /api/cases/:id/handoff/result',
+      rate: 'POST /api/cases/:id/rating',
+    });
+    expect(CASE_ACTIONS.filter((a) => !isDedicatedAction(a))).toEqual(['precheck', 'resubmit', 'withdraw', 'reopen']);
   });
 });

@@ -4,8 +4,8 @@ import { registerErrors } from '../errors';
 registerErrors({
   CASE_ACTION_NEEDS_ENDPOINT: {
     status: 409,
-    zh: '此操作需在对应的办理面板中完成（转递、办结或评价），以便同时留存交接单、回执或评价记录',
-    en: 'Do this from its own panel (handoff, result or rating) so its records are kept with it',
+    zh: '此操作需在对应的办理面板中完成（视频会审、转递、办结或评价），以便同时留存会审记录、交接单、回执或评价记录',
+    en: 'Do this from its own panel (video review, handoff, result or rating) so its records are kept with it',
   },
   CASE_MATERIALS_LOCKED: {
     status: 409,

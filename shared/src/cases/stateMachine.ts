@@ -99,10 +99,16 @@ export function nextState(state: CaseState, action: CaseAction, role: ActorRole)
 }
 
 /**
- * Transitions that carry records of their own (a bag and receipt, a result, a rating) and so are
- * fired only by their feature's endpoint, never by the generic transition route.
+ * Transitions that carry records of their own (a co-review session and its identity checks, a bag
+ * and receipt, a result, a rating) and so are fired only by their feature's endpoint, never by the
+ * generic transition route. The 受理 decision in particular exists only as the outcome of a video
+ * co-review, so a case never enters or leaves review without a session on record.
  */
 export const DEDICATED_ACTIONS: Partial<Record<CaseAction, string>> = {
+  request_review: 'POST /api/cases/:id/review',
+  accept: 'POST /api/review/sessions/:id/decision',
+  request_correction: 'POST /api/review/sessions/:id/decision',
+  reject: 'POST /api/review/sessions/:id/decision',
   hand_off: 'POST /api/cases/:id/handoff/courier | /handoff/transfer',
   start_handling: 'POST /api/transfers',
   complete: 'POST /api/cases/:id/handoff/result',

@@ -7,7 +7,7 @@ import { ACTION_SPECS } from './actionSpecs';
 
 /**
  * One button per transition the server says this user may fire now, except those fired from
- * their own panel (handoff, result, rating). Every action asks for
+ * their own panel (video co-review and its decision, handoff, result, rating). Every action asks for
  * confirmation (they are audited and most cannot be undone), with a reason where one is needed.
  */
 export function CaseActions({ caseId, allowedActions: allowed, onChanged }: { caseId: string; allowedActions: CaseAction[]; onChanged: () => void }) {
@@ -19,7 +19,18 @@ export function CaseActions({ caseId, allowedActions: allowed, onChanged }: { ca
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  if (allowedActions.length === 0) return <p className="muted">{t('当前状态下您没有可执行的操作。', 'There is nothing for you to do in this state.')}</p>;
+  if (allowedActions.length === 0) {
+    return (
+      <p className="muted">
+        {allowed.length > 0
+          ? t(
+              '请在本页对应的面板中办理（视频会审、转递、办结或评价）。',
+              'Use the matching panel on this page (video review, handoff, result or rating).',
+            )
+          : t('当前状态下您没有可执行的操作。', 'There is nothing for you to do in this state.')}
+      </p>
+    );
+  }
 
   const spec = pending ? ACTION_SPECS[pending] : undefined;
   const noteMissing = spec?.note === 'required' && !note.trim();
