@@ -10,6 +10,7 @@ import { freePort } from '../support/freePort';
 import { acceptedCase, uploadTo } from '../support/handoffCase';
 import { PDF_BYTES } from '../support/caseFixtures';
 import { rewriteZip } from '../support/handoffZip';
+import { RESULT_DOCUMENT_MAX_BYTES } from '@tongban/shared/handoff/schemas';
 
 /**
  * Two real deployments — Guangdong intake site (gd) and Hunan handling site (hn) — each with its
@@ -39,7 +40,13 @@ async function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey:
 beforeAll(async () => {
   const [pg, ph] = [await freePort(), await freePort()];
   gd = await startTestServer({ SITE_ID: 'gd', PORT: pg, OCR_WORKERS: 1, PEER_SITES: [{ id: 'hn', url: `http://127.0.0.1:${ph}` }] });
-  hn = await startTestServer({ SITE_ID: 'hn', PORT: ph, PEER_SITES: [{ id: 'gd', url: `http://127.0.0.1:${pg}` }] });
+  // hn takes uploads larger than a result document may be when it has to travel back online.
+  hn = await startTestServer({
+    SITE_ID: 'hn',
+    PORT: ph,
+    UPLOAD_MAX_BYTES: 64 * 1024 * 1024,
+    PEER_SITES: [{ id: 'gd', url: `http://127.0.0.1:${pg}` }],
+  });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'two-sites-'));
   // Key exchange as administrators do it: export a line on one site, trust it on the other.
   const gdKey = (await new ApiClient(gd.url).get('/api/handoff/site-key')).body.line as string;
@@ -143,6 +150,19 @@ describe('two sites: intake gd → handling hn', () => {
     expect([conflict.status, conflict.body.error.code]).toEqual([409, 'TRANSFER_IDEMPOTENCY_CONFLICT']);
     const again = await postBag(bytes, { idempotencyKey: 'a-new-key' });
     expect([again.status, again.body.error.code]).toEqual([409, 'TRANSFER_CASE_EXISTS']);
+  });
+
+  it('hn refuses a result document too large to travel back, before anything completes', async () => {
+    const reviewer = await ApiClient.login(hn.url, 'reviewer');
+    const big = Buffer.alloc(RESULT_DOCUMENT_MAX_BYTES + 1, 0x20);
+    PDF_BYTES.copy(big);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(big)], { type: 'application/pdf' }), '办结文书.pdf');
+    const r = await reviewer.request('POST', `/api/cases/${caseId}/handoff/result/document`, form);
+    expect([r.status, r.body.error.code]).toEqual([413, 'RESULT_DOCUMENT_TOO_LARGE']);
+    expect(r.body.error.details.maxBytes).toBe(RESULT_DOCUMENT_MAX_BYTES);
+    expect(r.body.error.message_zh).toContain('改为邮寄纸质结果');
+    expect(hn.ctx.cases.get(caseId).state).toBe('in_handling');
   });
 
   it('hn completes with a result document; it comes back signed and gd completes', async () => {

@@ -24,6 +24,7 @@ import type { CatalogService } from '../catalog/CatalogService';
 import { listCaseMaterials } from '../materials/materialRows';
 import { insertCaseRow, toCaseRecord, type CaseRow } from './caseRows';
 import { maskDetails } from './maskDetails';
+import { CaseChangeFeed } from './caseChanges';
 
 /** A case as services see it: full identity, no access rules applied. */
 export interface CaseRecord {
@@ -95,8 +96,12 @@ export interface CaseServiceDeps {
  */
 export class CaseService {
   private readonly guards = new Map<CaseAction, TransitionGuard[]>();
+  /** Committed changes to cases, for live updates; other modules report their own records here. */
+  readonly changes: CaseChangeFeed;
 
-  constructor(private readonly deps: CaseServiceDeps) {}
+  constructor(private readonly deps: CaseServiceDeps) {
+    this.changes = new CaseChangeFeed(deps.db);
+  }
 
   /**
    * Adds a precondition that every firing of `action` must pass, whichever route or module fires
@@ -314,6 +319,7 @@ export class CaseService {
       // The machine's own facts come last so caller-supplied details can never restate them.
       details: maskDetails({ ...(opts.details ?? {}), ...(opts.note ? { note: opts.note } : {}), caseNo: c.caseNo, from: c.state, to }),
     });
+    this.changes.changed(c.id, 'state', actor);
     return { case: this.get(c.id), from: c.state, to, event };
   }
 

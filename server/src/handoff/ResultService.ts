@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { AppError } from '@tongban/shared';
+import { AppError, isAppError } from '@tongban/shared';
 import { canActOnSide } from '@tongban/shared/cases/access';
 import '@tongban/shared/handoff/errors';
-import { ResultMessageSchema, type HandoffStatusView, type ResultMessage, type ResultRequest } from '@tongban/shared/handoff/schemas';
+import {
+  RESULT_DOCUMENT_MAX_BYTES,
+  RESULT_MESSAGE_MAX_BYTES,
+  ResultMessageSchema,
+  type HandoffStatusView,
+  type ResultMessage,
+  type ResultRequest,
+} from '@tongban/shared/handoff/schemas';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { Actor } from '../audit/AuditLedger';
 import type { CaseRecord, CaseWorkRule } from '../cases/CaseService';
@@ -15,7 +22,6 @@ import { PeerSites, describeError } from './peers';
 import { signEnvelope, type SignedEnvelope } from './siteSigning';
 
 export const RESULTS_PATH = '/api/transfers/results';
-const RESULT_MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** 办结: the handling office's reviewer or supervisor, once the case has been handed off to it. */
 const DECIDING: CaseWorkRule = {
@@ -52,17 +58,30 @@ export class ResultService {
     private readonly peers: PeerSites,
   ) {}
 
-  /** Stores the result document (PDF/JPEG/PNG, sniffed) before the result is recorded. */
+  /**
+   * Stores the result document (PDF/JPEG/PNG, sniffed) before the result is recorded. One that must
+   * go back to a peer intake site is held to RESULT_DOCUMENT_MAX_BYTES, so the case never
+   * completes here with a result the intake site would refuse.
+   */
   async storeDocument(caseId: string, user: SessionUser, file: IncomingFile): Promise<{ sha256: string; size: number; mediaType: string }> {
+    let c: CaseRecord;
     try {
-      this.deps.cases.getForWork(caseId, user, DECIDING);
+      c = this.deps.cases.getForWork(caseId, user, DECIDING);
     } catch (e) {
       file.stream.resume();
       throw e;
     }
+    const travels = c.sourceSite !== undefined && RESULT_DOCUMENT_MAX_BYTES < this.deps.uploadMaxBytes;
     const gate = new MediaTypeGate();
     pipeline(file.stream, gate, () => undefined);
-    const stored = await this.deps.blobs.put(gate, { maxBytes: this.deps.uploadMaxBytes });
+    const stored = await this.deps.blobs
+      .put(gate, { maxBytes: travels ? RESULT_DOCUMENT_MAX_BYTES : this.deps.uploadMaxBytes })
+      .catch((e: unknown) => {
+        if (travels && isAppError(e) && e.code === 'UPLOAD_TOO_LARGE') {
+          throw new AppError('RESULT_DOCUMENT_TOO_LARGE', { details: { caseId, maxBytes: RESULT_DOCUMENT_MAX_BYTES } });
+        }
+        throw e;
+      });
     this.deps.db
       .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
       .run(stored.sha256, stored.size, gate.mediaType!, this.deps.clock.now().toISOString());
@@ -89,7 +108,7 @@ export class ResultService {
       sent_at: null,
     };
     db.transaction(() => this.complete(c, row, actorOf(user)))();
-    if (c.sourceSite) await this.sendToIntake(c.id);
+    if (c.sourceSite) await this.sendToIntake(c.id, actorOf(user));
     return this.handoff.status(caseId, user);
   }
 
@@ -97,11 +116,12 @@ export class ResultService {
   async resend(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
     const c = this.deps.cases.getForUser(caseId, user);
     if (!canActOnSide(user, c, 'complete')) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
-    await this.sendToIntake(c.id);
+    await this.sendToIntake(c.id, actorOf(user));
     return this.handoff.status(caseId, user);
   }
 
-  private async sendToIntake(caseId: string): Promise<void> {
+  /** Sends the recorded result back to the intake site; the result's delivery (sent or why not) is a change of the case. */
+  private async sendToIntake(caseId: string, by: Actor): Promise<void> {
     const { db, clock, blobs, keys, cases } = this.deps;
     const c = cases.get(caseId);
     const row = db.prepare("SELECT * FROM case_results WHERE case_id = ? AND origin = 'local'").get(caseId) as ResultRow | undefined;
@@ -144,6 +164,8 @@ export class ResultService {
     } catch (e) {
       db.prepare('UPDATE case_results SET send_error = ? WHERE case_id = ?').run(describeError(e), c.id);
       throw e;
+    } finally {
+      cases.changes.changed(c.id, 'result', by);
     }
   }
 

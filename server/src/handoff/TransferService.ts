@@ -78,6 +78,7 @@ export class TransferService {
       db.prepare(
         `UPDATE transfers SET status = 'failed', error = ?, updated_at = ? WHERE direction = 'out' AND peer_site = ? AND idempotency_key = ?`,
       ).run(describeError(e), clock.now().toISOString(), peer.id, idempotencyKey);
+      cases.changes.changed(c.id, 'transfer', actorOf(user));
       throw e;
     }
     const receipt = envelope.payload;
@@ -86,6 +87,7 @@ export class TransferService {
         `UPDATE transfers SET status = 'sent', receipt_json = ?, receipt_signature = ?, receipt_key = ?, error = NULL, updated_at = ?
          WHERE direction = 'out' AND peer_site = ? AND idempotency_key = ?`,
       ).run(JSON.stringify(receipt), envelope.signature, envelope.keyFingerprint, clock.now().toISOString(), peer.id, idempotencyKey);
+      cases.changes.changed(c.id, 'transfer', actorOf(user));
       const details = {
         mode: 'online',
         peerSite: peer.id,

@@ -5,6 +5,8 @@ import type { SessionUser } from '../auth/AuthService';
 import { attachSignalling } from './signalling';
 import { attachPrecheckRealtime } from '../precheck/realtime';
 import { attachHandoffRealtime } from '../handoff/handoffRealtime';
+import { attachCaseUpdates } from './caseUpdates';
+import { officeRoom, roleRoom, userRoom } from './rooms';
 
 export interface SocketData {
   user?: SessionUser;
@@ -25,10 +27,11 @@ export function attachRealtime(ctx: AppContext, io: SocketServer): void {
   });
   io.on('connection', (socket) => {
     const user = (socket.data as SocketData).user!;
-    // Rooms per office and per user let services push queue and progress updates.
-    void socket.join([`office:${user.officeId}`, `user:${user.id}`]);
+    // Rooms per office, role and user let services push queue, progress and case updates.
+    void socket.join([officeRoom(user.officeId), roleRoom(user.role), userRoom(user.id)]);
   });
   attachSignalling(ctx, io);
   attachPrecheckRealtime(ctx, io);
   attachHandoffRealtime(ctx, io);
+  attachCaseUpdates(ctx, io);
 }

@@ -114,6 +114,11 @@ export const HANDOFF_ERRORS = {
     zh: '办结结果信息不完整：请上传结果文书或填写邮寄快递单号',
     en: 'The result is incomplete: upload the result document or give the mail waybill number',
   },
+  RESULT_DOCUMENT_TOO_LARGE: {
+    status: 413,
+    zh: '结果文书过大，无法随办结结果网上送回收件地（上限 48 MB）：请压缩或降低扫描分辨率后重新上传，或改为邮寄纸质结果',
+    en: 'The result document is too large to go back to the intake site online (limit 48 MB): compress it or scan at a lower resolution and upload again, or mail the paper result',
+  },
   RESULT_CASE_UNKNOWN: { status: 404, zh: '本站没有与该结果对应的办件', en: 'No case here matches this result' },
   RATING_TOKEN_INVALID: {
     status: 404,

@@ -104,6 +104,14 @@ export type TransferReceipt = z.infer<typeof TransferReceiptSchema>;
 
 export const SignedEnvelopeSchema = z.object({ payload: z.unknown(), keyFingerprint: sha256Hex, signature: z.string().min(1) });
 
+/**
+ * The largest result document that goes back online: it travels base64 inside the signed result
+ * message, whose size the intake site caps at RESULT_MESSAGE_MAX_BYTES. A larger one is refused
+ * at upload, before the case completes (mail the paper result instead).
+ */
+export const RESULT_DOCUMENT_MAX_BYTES = 48 * 1024 * 1024;
+export const RESULT_MESSAGE_MAX_BYTES = (RESULT_DOCUMENT_MAX_BYTES / 3) * 4 + 1024 * 1024;
+
 /** Sent by the handling site to the intake site when the case is decided (办结送达). */
 export const ResultMessageSchema = z.object({
   kind: z.literal('tongban.result.v1'),

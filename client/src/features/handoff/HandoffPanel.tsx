@@ -4,6 +4,7 @@ import type { HandoffStatusView } from '@tongban/shared/handoff/schemas';
 import { ratingLevel } from '@tongban/shared/handoff/schemas';
 import type { CasePanelProps } from '../panelProps';
 import { useApiData } from '../../api/useApiData';
+import { useCaseChanges } from '../../api/caseChanges';
 import { getSocket } from '../../api/socket';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Card, ProgressBar, Select, TextField } from '../../ui';
@@ -30,6 +31,8 @@ export default function HandoffPanel({ caseView, allowedActions, onChanged }: Ca
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
+  // The transfer, the result and its delivery change at the other office too.
+  useCaseChanges(caseView.id, () => status.reload());
 
   useEffect(() => {
     const socket = getSocket();

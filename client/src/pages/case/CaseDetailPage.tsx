@@ -1,7 +1,8 @@
-import { Component, lazy, Suspense, useCallback, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useCallback, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
-import type { AuditEvent, CaseDetailResponse, CaseView } from '@tongban/shared';
+import { CASE_STATE_LABELS, type AuditEvent, type CaseDetailResponse, type CaseView } from '@tongban/shared';
 import { useApiData } from '../../api/useApiData';
+import { useCaseChanges } from '../../api/caseChanges';
 import { useOffices } from '../../api/reference';
 import { useAuth } from '../../auth/AuthContext';
 import { Deadline } from '../../components/Deadline';
@@ -35,6 +36,15 @@ export function CaseDetailPage() {
     reloadDetail();
     reloadAudit();
   }, [reloadDetail, reloadAudit]);
+  // Changes made elsewhere (the other office, a peer site, the applicant's phone) arrive live.
+  const [liveNotice, setLiveNotice] = useState('');
+  useCaseChanges(id, (e) => {
+    onChanged();
+    if (e && e.byUserId !== user?.id) {
+      const label = CASE_STATE_LABELS[e.state];
+      setLiveNotice(t(`办件已更新：${label.zh}`, `Case updated: ${label.en}`));
+    }
+  });
 
   if (detail.error && !detail.data) return <Alert tone="block" title={t('无法打开办件', 'Cannot open the case')}>{errorText(detail.error)}</Alert>;
   if (!detail.data) return <p className="muted" role="status">{t('正在加载办件…', 'Loading the case…')}</p>;
@@ -46,6 +56,9 @@ export function CaseDetailPage() {
   return (
     <>
       <PageHeader title={<span className="mono">{c.caseNo}</span>} subtitle={c.itemName} actions={<StateBadge state={c.state} />} />
+      <div role="status" aria-live="polite">
+        {liveNotice && <p className="alert alert-info">{liveNotice}</p>}
+      </div>
       <div className="grid-2">
         <Card title={t('办件信息', 'Case')}>
           <dl className="kv">

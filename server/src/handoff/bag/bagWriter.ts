@@ -49,6 +49,11 @@ export interface BagSummary {
 }
 
 const PROGRESS_STEP = 8 * 1024 * 1024;
+/**
+ * Control characters (CR and LF included) are legal in BagIt paths when percent-encoded, but zip
+ * tools drop or mangle them on extraction, so a bag carrying one would not verify once unpacked.
+ */
+const hasControlCharacter = (p: string) => [...p].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
 /** Hashes bytes as they flow to the zip: each payload byte is read once for both algorithms. */
 class DigestTap extends Transform {
@@ -106,7 +111,7 @@ export function createBagStream(spec: BagSpec): { stream: Readable; summary: Pro
   const seen = new Set<string>();
   const hashed = spec.payload.map((f) => {
     const rel = `data/${f.path}`;
-    if (!isSafeBagPath(rel) || seen.has(rel)) throw new Error(`invalid or repeated payload path: ${rel}`);
+    if (!isSafeBagPath(rel) || hasControlCharacter(rel) || seen.has(rel)) throw new Error(`invalid or repeated payload path: ${rel}`);
     seen.add(rel);
     if ('content' in f) {
       zip.addBuffer(f.content, at(rel), { ...entryOpts, compress: true });
