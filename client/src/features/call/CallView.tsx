@@ -70,7 +70,8 @@ export function CallView({
   const { t } = useI18n();
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
-  const peerName = (peerId: string) => call.peers.find((p) => p.peerId === peerId)?.displayName ?? t('参会人', 'Participant');
+  const peerOf = (peerId: string) => call.peers.find((p) => p.peerId === peerId);
+  const peerName = (peerId: string) => peerOf(peerId)?.displayName ?? t('参会人', 'Participant');
   const videos = call.tracks.filter((x) => x.kind === 'video');
   const documents = videos.filter((x) => x.source === 'document');
   const cameras = videos.filter((x) => x.source === 'camera');
@@ -91,6 +92,7 @@ export function CallView({
       key={x.consumerId}
       className={['call-tile', big ? 'call-tile-big' : '', call.activeSpeaker === x.peerId && !big ? 'call-tile-speaking' : ''].join(' ')}
       data-source={x.source}
+      data-peer-role={peerOf(x.peerId)?.role}
     >
       <TrackMedia track={x.track} label={peerName(x.peerId)} videoRef={(el) => onVideoElement?.(`${x.peerId}:${x.source}`, el)} />
       <figcaption>

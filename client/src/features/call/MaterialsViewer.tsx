@@ -49,17 +49,25 @@ export function MaterialsViewer({
   const [state, setState] = useState<ViewerState>({ materialId: materials[0]?.id ?? null, page: 1, zoom: 1, pointer: null });
   const [remotePointer, setRemotePointer] = useState<ViewerState['pointer']>(null);
   const lastSent = useRef(0);
+  const pointerTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(pointerTimer.current), []);
 
-  // Follow the other side.
+  // Follow the other side. A pointer update still waiting carries the old view: drop it.
   useEffect(() => {
     if (!remote) return;
+    clearTimeout(pointerTimer.current);
     setState((s) => ({ ...s, materialId: remote.materialId, page: remote.page, zoom: remote.zoom }));
     setRemotePointer(remote.pointer);
   }, [remote]);
 
+  const send = (next: ViewerState) => {
+    clearTimeout(pointerTimer.current);
+    lastSent.current = performance.now();
+    onChange(next);
+  };
   const change = (next: ViewerState) => {
     setState(next);
-    onChange(next);
+    send(next);
   };
   const material = materials.find((m) => m.id === state.materialId);
   const pages = material
@@ -72,12 +80,13 @@ export function MaterialsViewer({
     : [];
   const page = pages[Math.min(state.page, pages.length) - 1];
 
+  // At most ~20 updates a second (smooth enough), but the latest position is always sent last, so
+  // the other desk's mark stops where this pointer stopped.
   const movePointer = (e: MouseEvent<HTMLDivElement>) => {
-    const now = performance.now();
-    if (now - lastSent.current < 50) return; // ~20 updates a second is smooth enough
-    lastSent.current = now;
     const r = e.currentTarget.getBoundingClientRect();
-    onChange({ ...state, pointer: { x: clamp((e.clientX - r.left) / r.width), y: clamp((e.clientY - r.top) / r.height) } });
+    const next = { ...state, pointer: { x: clamp((e.clientX - r.left) / r.width), y: clamp((e.clientY - r.top) / r.height) } };
+    clearTimeout(pointerTimer.current);
+    pointerTimer.current = setTimeout(() => send(next), Math.max(0, lastSent.current + POINTER_INTERVAL_MS - performance.now()));
   };
 
   return (
@@ -99,16 +108,24 @@ export function MaterialsViewer({
           {t('下一页', 'Next')}
         </Button>
         <Button onClick={() => change({ ...state, zoom: Math.max(0.25, state.zoom / 1.25) })}>{t('缩小', 'Zoom out')}</Button>
-        <span>{Math.round(state.zoom * 100)}%</span>
+        <span data-testid="viewer-zoom">{Math.round(state.zoom * 100)}%</span>
         <Button onClick={() => change({ ...state, zoom: Math.min(8, state.zoom * 1.25) })}>{t('放大', 'Zoom in')}</Button>
       </div>
-      <div className="viewer-scroll">
+      {/* The shown view as data, so support tools and tests can compare the two desks. */}
+      <div
+        className="viewer-scroll"
+        data-testid="shared-viewer"
+        data-material-id={state.materialId ?? ''}
+        data-page={state.page}
+        data-zoom={state.zoom}
+      >
         {page ? (
           <div
             className="viewer-page"
+            data-testid="viewer-sheet"
             style={{ width: `${state.zoom * 100}%` }}
             onMouseMove={movePointer}
-            onMouseLeave={() => onChange({ ...state, pointer: null })}
+            onMouseLeave={() => send({ ...state, pointer: null })}
           >
             <img src={page.url} alt={material?.fileName ?? ''} />
             {page.width &&
@@ -116,6 +133,7 @@ export function MaterialsViewer({
               page.boxes.map((b, i) => (
                 <div
                   key={i}
+                  data-testid="viewer-highlight"
                   className={`viewer-box viewer-box-${b.severity}`}
                   title={b.text}
                   style={{
@@ -127,7 +145,12 @@ export function MaterialsViewer({
                 />
               ))}
             {remotePointer && (
-              <div className="viewer-pointer" style={{ left: pct(remotePointer.x), top: pct(remotePointer.y) }} aria-hidden="true" />
+              <div
+                data-testid="viewer-pointer"
+                className="viewer-pointer"
+                style={{ left: pct(remotePointer.x), top: pct(remotePointer.y) }}
+                aria-hidden="true"
+              />
             )}
           </div>
         ) : (
@@ -138,5 +161,6 @@ export function MaterialsViewer({
   );
 }
 
+const POINTER_INTERVAL_MS = 50;
 const clamp = (v: number) => Math.min(1, Math.max(0, v));
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
