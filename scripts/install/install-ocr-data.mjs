@@ -2,7 +2,9 @@
 // Copies the OCR language data the server reads (tesseract.js `langPath`) out of the npm
 // registry's @tesseract.js-data packages into one folder: `.ocr-data/` at the repo root, or
 // OCR_DATA_DIR. Only the LSTM "best_int" variant: the packages' default (legacy + LSTM) is 10×
-// larger and slower to load. Idempotent: files already present with the same size are kept.
+// larger and slower to load. `osd` (page orientation) is a legacy-engine model in either variant;
+// the server's OSD worker loads it with tesseract.js's legacy core. Idempotent: files already
+// present with the same size are kept.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';

@@ -42,6 +42,17 @@ describe('live co-review in two browsers through the real SFU', () => {
     expect(await reviewerPage.locator('[data-source="document"] video').count()).toBe(1);
   });
 
+  it('the reviewer’s face comparison shows the ID photo exactly as the pre-check cut it, beside the live video', async () => {
+    const photo = reviewerPage.getByTestId('id-photo');
+    await photo.waitFor();
+    const shown = await photo.evaluate((el) => ({ w: (el as HTMLImageElement).naturalWidth, h: (el as HTMLImageElement).naturalHeight }));
+    const crop = await fetch(`${cb.url}/api/cases/${caseId}/id-photo.png`, { headers: { cookie: (await ApiClient.login(cb.url, 'reviewer')).cookieHeader } });
+    const png = Buffer.from(await crop.arrayBuffer());
+    expect(shown).toEqual({ w: png.readUInt32BE(16), h: png.readUInt32BE(20) });
+    expect(shown.h).toBeGreaterThan(shown.w);
+    expect(await reviewerPage.locator('[data-testid="id-compare"] video').count()).toBe(1);
+  });
+
   it('the SFU’s consumer scores reach the reviewer and the network-quality indicator shows them as text', async () => {
     // rtc:consumerScore arrives for each of the reviewer's three consumers (clerk camera, microphone, document camera).
     await expect.poll(async () => Object.keys((await diagnostics(reviewerPage)).consumerScores).length, { timeout: 10_000 }).toBe(3);

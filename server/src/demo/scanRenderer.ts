@@ -7,7 +7,7 @@ import sharp from 'sharp';
  * Realistic-looking scans of the materials a service hall receives, generated from data: the demo
  * case, the pre-check tests and the OCR benchmark all use them. Layouts follow the real documents
  * (居民身份证 2nd generation, 营业执照, 户口簿 常住人口登记卡, A4 forms) but carry no emblem or
- * photo of a real person — the portrait is a neutral silhouette.
+ * photo of a real person — the portrait is a synthetic drawn face (see `portrait`).
  */
 
 const FONT = 'Tongban Noto Sans SC';
@@ -143,16 +143,60 @@ function scannerMargin(ctx: Ctx, w: number, h: number, inset: number): void {
   ctx.clip();
 }
 
-function silhouette(ctx: Ctx, x: number, y: number, w: number, h: number): void {
-  ctx.fillStyle = '#dfe6ea';
+/** Where the portrait sits on the card (card pixels at 300 dpi), right of the text, above the ID number. */
+const PORTRAIT_ON_CARD = { x: 700, y: 80, w: 250, h: 310 } as const;
+/** Scanner bed around an ID card in its scan, pixels. */
+const CARD_SCAN_MARGIN = 24;
+
+/**
+ * Where `renderIdCardFront` draws the portrait, in pixels of the scan it returns (x1/y1 exclusive):
+ * the truth tests compare the pre-check's photo region with.
+ */
+export const ID_CARD_FRONT_PORTRAIT = {
+  x0: CARD_SCAN_MARGIN + PORTRAIT_ON_CARD.x,
+  y0: CARD_SCAN_MARGIN + PORTRAIT_ON_CARD.y,
+  x1: CARD_SCAN_MARGIN + PORTRAIT_ON_CARD.x + PORTRAIT_ON_CARD.w,
+  y1: CARD_SCAN_MARGIN + PORTRAIT_ON_CARD.y + PORTRAIT_ON_CARD.h,
+} as const;
+
+/**
+ * A synthetic ID photo — pale backdrop, hair, face with eyes and mouth, jacket — nobody real. Muted
+ * tones: a near-black photo beside the 出生 row measurably disturbed tesseract's reading of that row.
+ */
+function portrait(ctx: Ctx, { x, y, w, h }: { x: number; y: number; w: number; h: number }): void {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, w, h);
+  ctx.clip();
+  ctx.fillStyle = '#d3dee8';
   ctx.fillRect(x, y, w, h);
-  ctx.fillStyle = '#9aa7b0';
+  const cx = x + w / 2;
+  ctx.fillStyle = '#6a7488';
   ctx.beginPath();
-  ctx.ellipse(x + w / 2, y + h * 0.38, w * 0.22, h * 0.2, 0, 0, Math.PI * 2);
+  ctx.ellipse(cx, y + h * 1.04, w * 0.47, h * 0.4, 0, Math.PI, Math.PI * 2);
   ctx.fill();
+  ctx.fillStyle = '#5a524c';
   ctx.beginPath();
-  ctx.ellipse(x + w / 2, y + h * 1.02, w * 0.46, h * 0.42, 0, Math.PI, Math.PI * 2);
+  ctx.ellipse(cx, y + h * 0.37, w * 0.22, h * 0.21, 0, 0, Math.PI * 2);
   ctx.fill();
+  ctx.fillStyle = '#e2c6aa';
+  ctx.fillRect(cx - w * 0.08, y + h * 0.5, w * 0.16, h * 0.16);
+  ctx.beginPath();
+  ctx.ellipse(cx, y + h * 0.42, w * 0.18, h * 0.18, 0, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = '#5a524c';
+  for (const dx of [-0.08, 0.08]) {
+    ctx.beginPath();
+    ctx.ellipse(cx + w * dx, y + h * 0.41, w * 0.025, h * 0.012, 0, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  ctx.strokeStyle = '#9a5a4a';
+  ctx.lineWidth = 3;
+  ctx.beginPath();
+  ctx.moveTo(cx - w * 0.06, y + h * 0.52);
+  ctx.quadraticCurveTo(cx, y + h * 0.54, cx + w * 0.06, y + h * 0.52);
+  ctx.stroke();
+  ctx.restore();
 }
 
 function formatCnDate(iso: string): string {
@@ -188,7 +232,7 @@ function cardValue(ctx: Ctx, text: string, x: number, y: number, px = 34, bold =
 /** An ID card on a scanner bed, its background drawn; the caller draws one face, then `finish`. */
 function idCardScan(): { ctx: Ctx; finish: () => Promise<Buffer> } {
   ensureFonts();
-  const margin = 24;
+  const margin = CARD_SCAN_MARGIN;
   const W = ID_CARD_SIZE.width + 2 * margin;
   const H = ID_CARD_SIZE.height + 2 * margin;
   const canvas = createCanvas(W, H);
@@ -205,7 +249,8 @@ function idCardScan(): { ctx: Ctx; finish: () => Promise<Buffer> } {
   };
 }
 
-export async function renderIdCardFront(p: IdCardFront): Promise<Buffer> {
+/** `portrait: false` leaves the photo out (a card the pre-check must say it found no photo on). */
+export async function renderIdCardFront(p: IdCardFront, opts: { portrait?: boolean } = {}): Promise<Buffer> {
   const { ctx, finish } = idCardScan();
   ctx.textBaseline = 'alphabetic';
   cardLabel(ctx, '姓名', 70, 110);
@@ -234,7 +279,7 @@ export async function renderIdCardFront(p: IdCardFront): Promise<Buffer> {
   ctx.font = font(40);
   ctx.fillStyle = VALUE_COLOUR;
   spaced(ctx, p.idNumber, 345, 562, 5);
-  silhouette(ctx, 700, 80, 250, 310);
+  if (opts.portrait !== false) portrait(ctx, PORTRAIT_ON_CARD);
   return finish();
 }
 

@@ -5,13 +5,15 @@ import { AppError } from '@tongban/shared';
 import '@tongban/shared/precheck/errors';
 import type { Bbox, OcrLine } from '@tongban/shared/precheck/types';
 import type { Logger } from '../logger';
+import { OsdDetector, type Orientation } from './osd';
+import { routeWorkerOutput } from './workerOutput';
 
 /**
  * A pool of warm tesseract.js workers (WASM in worker threads) with local language data only:
  * `langPath` is the folder install-ocr-data.mjs fills, `cacheMethod: 'none'` so nothing is read
  * from or written to the working directory. Each call gets one free worker; a call that runs past
  * the timeout has its worker terminated and replaced, a call whose worker fails is retried once
- * on a fresh worker.
+ * on a fresh worker. Page orientation (OSD) has a worker of its own, started on first use.
  */
 
 export const OCR_LANGS = 'chi_sim+eng';
@@ -19,8 +21,6 @@ export const OCR_LANGS = 'chi_sim+eng';
 export interface RecognizeOptions {
   /** Page segmentation mode: 3 auto (A4), 6 one block, 7 one line, 11 sparse text (cards). */
   psm: 3 | 6 | 7 | 11;
-  /** Let tesseract deskew the page; the result's rotateRadians says by how much. */
-  rotateAuto?: boolean;
   /** Restrict characters (e.g. '0123456789X' for an ID number). */
   charset?: string;
   onProgress?: (fraction: number) => void;
@@ -30,8 +30,6 @@ export interface RecognizeOutput {
   lines: OcrLine[];
   text: string;
   confidence: number;
-  /** Radians tesseract rotated the image by before reading (bboxes refer to the rotated image). */
-  rotateRadians: number;
 }
 
 interface PoolWorker {
@@ -62,8 +60,11 @@ export class OcrPool {
   private closed = false;
   private loadError: string | undefined;
   private stats = { recognized: 0, timeouts: 0, crashes: 0, replaced: 0 };
+  private readonly osd: OsdDetector;
 
-  constructor(private readonly opts: OcrPoolOptions) {}
+  constructor(private readonly opts: OcrPoolOptions) {
+    this.osd = new OsdDetector({ langPath: opts.langPath, timeoutMs: opts.timeoutMs, log: opts.log });
+  }
 
   get size(): number {
     return this.opts.size;
@@ -96,6 +97,7 @@ export class OcrPool {
       waiting: this.waiting.length,
       languages: OCR_LANGS,
       ...this.stats,
+      osd: { available: this.osd.available, ...this.osd.stats },
       ...(this.loadError ? { error: this.loadError } : {}),
     };
   }
@@ -111,8 +113,14 @@ export class OcrPool {
     }
   }
 
+  /** Which way up the page is (tesseract OSD), or `undefined` when that cannot be told. */
+  detectOrientation(png: Buffer): Promise<Orientation | undefined> {
+    return this.closed || this.opts.size === 0 ? Promise.resolve(undefined) : this.osd.detect(png);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    await this.osd.close();
     for (const w of this.waiting.splice(0)) w.reject(new AppError('PRECHECK_OCR_DISABLED'));
     await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate().catch(() => undefined)));
   }
@@ -133,7 +141,7 @@ export class OcrPool {
           w.params = params;
         }
         w.progress = opts.onProgress;
-        return w.worker.recognize(image, { rotateAuto: opts.rotateAuto ?? false }, { blocks: true, text: true });
+        return w.worker.recognize(image, {}, { blocks: true, text: true });
       })();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -216,20 +224,6 @@ export class OcrPool {
   }
 }
 
-/**
- * Tesseract's C++ code prints to the worker thread's stdout, which Node pipes into ours — that would
- * corrupt the CLI's JSON and alarm operators with a harmless "Failed loading language" (the npm
- * chi_sim data has no vertical model). Route it to the debug log instead.
- */
-function routeWorkerOutput(worker: Worker, log: Logger): void {
-  const thread = (worker as unknown as { worker?: { stdout?: NodeJS.ReadableStream; stderr?: NodeJS.ReadableStream } }).worker;
-  for (const stream of [thread?.stdout, thread?.stderr]) {
-    if (!stream) continue;
-    stream.unpipe();
-    stream.on('data', (chunk: Buffer) => log.debug({ tesseract: chunk.toString().trim() }, 'tesseract output'));
-  }
-}
-
 function toOutput(page: Page): RecognizeOutput {
   const lines: OcrLine[] = [];
   for (const block of page.blocks ?? []) {
@@ -242,7 +236,7 @@ function toOutput(page: Page): RecognizeOutput {
       }
     }
   }
-  return { lines, text: page.text, confidence: page.confidence, rotateRadians: page.rotateRadians ?? 0 };
+  return { lines, text: page.text, confidence: page.confidence };
 }
 
 function box(b: Bbox): Bbox {

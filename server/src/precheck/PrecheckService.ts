@@ -5,7 +5,7 @@ import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import '@tongban/shared/precheck/errors';
 import { applyCorrections, evaluateMaterial, findingKey } from '@tongban/shared/precheck/rules';
 import { meanConfidence } from '@tongban/shared/precheck/layout';
-import { verdictOf, type ExtractedField, type MaterialSlotRules, type PageOcr } from '@tongban/shared/precheck/types';
+import { verdictOf, type ExtractedField, type IdPhotoRegion, type MaterialSlotRules, type PageOcr } from '@tongban/shared/precheck/types';
 import {
   PRECHECK_EVENTS,
   type CasePrecheckResponse,
@@ -323,6 +323,23 @@ export class PrecheckService {
          FROM precheck_overrides WHERE case_id = ? ORDER BY created_at, rowid`,
       )
       .all(caseId) as Array<OverrideView & { materialId: string }>;
+  }
+
+  /**
+   * The ID card front among the case's current materials (the latest pre-checked, if several):
+   * its photo region (`null` when none was found) and the page image the region refers to.
+   */
+  idCardFront(caseId: string): { materialId: string; pageIndex: number; photo: IdPhotoRegion | null; imageSha256: string } | undefined {
+    const current = new Set(this.deps.materials.list(caseId).map((m) => m.id));
+    const rows = this.deps.db
+      .prepare('SELECT material_id, result_json FROM precheck_results WHERE case_id = ? ORDER BY created_at DESC, rowid DESC')
+      .all(caseId) as Array<{ material_id: string; result_json: string }>;
+    for (const row of rows.filter((r) => current.has(r.material_id))) {
+      // `photo` is present (a region or null) exactly on the pages read as an ID card front.
+      const page = (JSON.parse(row.result_json) as StoredResult).pages.find((p) => p.photo !== undefined);
+      if (page) return { materialId: row.material_id, pageIndex: page.index, photo: page.photo ?? null, imageSha256: page.imageSha256 };
+    }
+    return undefined;
   }
 
   /** The normalised page image (what the boxes refer to), or the original page before OCR finished. */

@@ -2,32 +2,32 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError } from '@tongban/shared';
 import '@tongban/shared/precheck/errors';
 import { dHash, DHASH_HEIGHT, DHASH_WIDTH } from '@tongban/shared/precheck/pageHash';
+import { estimateSkew } from './skew';
+import { openPdf, type PdfRasterLimits } from './pdfRaster';
 
 /**
  * Turns an uploaded file into page images tesseract reads well: EXIF orientation applied,
- * grayscale, small images upscaled, noisy scans median-filtered, camera shots cropped to the
- * page. PDFs are rasterised page by page with MuPDF (WASM). Every input is bounded: pixel count
- * (decompression bombs) and PDF page count are checked before any large allocation.
+ * grayscale, small images upscaled, noisy scans median-filtered, skewed pages straightened,
+ * camera shots cropped to the page. PDFs are rasterised page by page with MuPDF (WASM) in a
+ * worker thread (pdfRaster.ts). Every input is bounded: pixel count (decompression bombs) and PDF
+ * page count are checked before any large allocation.
  */
 
-export interface PreprocessLimits {
-  /** Largest decoded image, in pixels. */
-  maxPixels: number;
-  maxPdfPages: number;
-  /** Resolution PDF pages are rendered at. */
-  pdfDpi: number;
-}
+/** maxPixels bounds decoded images as well as rendered PDF pages. */
+export type PreprocessLimits = PdfRasterLimits;
 
-export const DEFAULT_LIMITS: PreprocessLimits = { maxPixels: 100_000_000, maxPdfPages: 50, pdfDpi: 250 };
+export const DEFAULT_LIMITS: PreprocessLimits = { maxPixels: 100_000_000, maxPdfPages: 50, pdfDpi: 250, pdfTimeoutMs: 60_000 };
 
 export interface PreparedPage {
-  /** Grayscale PNG: what OCR reads and what bboxes refer to (until deskew, see `deskew`). */
+  /** Grayscale PNG, straightened: what OCR reads and what bboxes refer to. */
   png: Buffer;
   width: number;
   height: number;
   dpi?: number;
   /** Whether a median filter was applied (the scan was noisy). */
   denoised: boolean;
+  /** Skew found and removed, clockwise degrees (0: the page was straight enough). */
+  skewDeg: number;
 }
 
 export type InputKind = 'pdf' | 'image';
@@ -49,7 +49,7 @@ export async function forEachPage(
     try {
       for (let i = 0; i < pdf.count; i++) await onPage(await normalise(await pdf.render(i), { ...opts, dpi: opts.limits.pdfDpi }), i, pdf.count);
     } finally {
-      pdf.close();
+      await pdf.close();
     }
     return pdf.count;
   }
@@ -90,23 +90,31 @@ async function noiseLevel(img: Sharp, width: number, height: number): Promise<nu
 export const NOISE_THRESHOLD = 4;
 const MIN_SHORT_SIDE = 700;
 
-export async function normalise(input: Buffer, opts: { limits: PreprocessLimits; camera?: boolean; dpi?: number }): Promise<PreparedPage> {
+export interface NormaliseOptions {
+  limits: PreprocessLimits;
+  camera?: boolean;
+  dpi?: number;
+  /** false: leave the page skewed (the benchmark times deskewing by normalising both ways). */
+  straighten?: boolean;
+}
+
+export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<PreparedPage> {
   const meta = await imageMetadata(input, opts.limits.maxPixels);
   try {
     // EXIF orientation first; everything after works on upright pixels.
-    let gray = await sharp(input, { limitInputPixels: opts.limits.maxPixels }).rotate().grayscale().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-    let { width, height } = gray.info;
+    const gray = await sharp(input, { limitInputPixels: opts.limits.maxPixels }).rotate().grayscale().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    const upright = { data: gray.data, width: gray.info.width, height: gray.info.height };
+    // Straighten before cropping: the desk around a camera shot turns with the page (filled dark
+    // where the turn exposes a corner) and is then trimmed away with it.
+    const straight = opts.straighten === false ? { raw: upright, skewDeg: 0 } : await deskew(upright, opts.camera ? 'black' : 'white');
+    let { data, width, height } = straight.raw;
     if (opts.camera) {
       // A document camera sees the desk around the page: crop to the page (the bright region).
-      const trimmed = await sharp(gray.data, { raw: { width, height, channels: 1 } })
-        .trim({ background: '#000000', threshold: 60 })
-        .toColourspace('b-w')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      gray = trimmed;
+      const trimmed = await sharp(data, rawInput(straight.raw)).trim({ background: '#000000', threshold: 60 }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      ({ data } = trimmed);
       ({ width, height } = trimmed.info);
     }
-    let img = sharp(gray.data, { raw: { width, height, channels: 1 } });
+    let img = sharp(data, { raw: { width, height, channels: 1 } });
     const short = Math.min(width, height);
     if (short < MIN_SHORT_SIDE) {
       const f = Math.min(3, MIN_SHORT_SIDE / short);
@@ -116,34 +124,68 @@ export async function normalise(input: Buffer, opts: { limits: PreprocessLimits;
     }
     const denoised = (await noiseLevel(img, width, height)) > NOISE_THRESHOLD;
     if (denoised) img = img.median(3);
+    const raw = { data: await img.toColourspace('b-w').raw().toBuffer(), width, height };
     // A camera's JPEG says 72 dpi whatever it saw: only a scanner's density is a page resolution.
     const dpi = opts.dpi ?? (!opts.camera && meta.density && meta.density > 1 ? Math.round(meta.density) : undefined);
-    // Tesseract sizes its text model from the PNG's resolution; without one it guesses badly.
-    const png = await img.toColourspace('b-w').withMetadata({ density: dpi ?? 300 }).png({ compressionLevel: 1 }).toBuffer();
-    return { png, width, height, denoised, ...(dpi ? { dpi } : {}) };
+    return { png: await encodePage(raw, dpi), width, height, denoised, skewDeg: straight.skewDeg, ...(dpi ? { dpi } : {}) };
   } catch (e) {
     throw imageError(e, opts.limits.maxPixels);
   }
 }
 
-/**
- * Rotates the page the way tesseract did when it deskewed it (about the centre, same size), so
- * the boxes it reported line up with the stored page image.
- */
-export async function rotateLikeTesseract(png: Buffer, width: number, height: number, radians: number): Promise<Buffer> {
-  const rotated = await sharp(png).rotate((radians * 180) / Math.PI, { background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
-  const left = Math.max(0, Math.round((rotated.info.width - width) / 2));
-  const top = Math.max(0, Math.round((rotated.info.height - height) / 2));
-  return sharp(rotated.data, { raw: { width: rotated.info.width, height: rotated.info.height, channels: rotated.info.channels } })
-    .extract({ left, top, width: Math.min(width, rotated.info.width), height: Math.min(height, rotated.info.height) })
-    .grayscale()
-    .png({ compressionLevel: 1 })
-    .toBuffer();
+/** The page turned clockwise by 90° steps (e.g. as OSD found it), then straightened again. */
+export async function turnPage(page: PreparedPage, degrees: 90 | 180 | 270): Promise<PreparedPage> {
+  const { data, info } = await sharp(page.png).rotate(degrees).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  // Skew is measured along the lines of text, so only an upright page gives a true reading.
+  const { raw, skewDeg } = await deskew({ data, width: info.width, height: info.height });
+  return { ...page, png: await encodePage(raw, page.dpi), width: raw.width, height: raw.height, skewDeg };
 }
 
-export async function rotateQuarter(png: Buffer, degrees: 90 | 180 | 270): Promise<{ png: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(png).rotate(degrees).png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-  return { png: data, width: info.width, height: info.height };
+interface RawGray {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+const rawInput = (r: RawGray) => ({ raw: { width: r.width, height: r.height, channels: 1 as const } });
+
+/** Tesseract sizes its text model from the PNG's resolution; without one it guesses badly. */
+function encodePage(r: RawGray, dpi: number | undefined): Promise<Buffer> {
+  return sharp(r.data, rawInput(r)).toColourspace('b-w').withMetadata({ density: dpi ?? 300 }).png({ compressionLevel: 1 }).toBuffer();
+}
+
+/** Tesseract reads a skew this small as well as a straight page: not worth a rotation. */
+const MIN_SKEW_DEG = 0.5;
+/** Below this the projection profile has no clear peak (no lines of text): leave the page alone. */
+const MIN_SKEW_CONFIDENCE = 2;
+/** The skew is measured on a copy this long: enough for ±0.1°, and a few ms of work. */
+const SKEW_SAMPLE_SIDE = 1000;
+
+/**
+ * Measures the skew on a small copy (skew.ts) and, only when the page is skewed by more than
+ * MIN_SKEW_DEG, rotates it once about its centre, keeping its size (exposed corners take `fill`).
+ * `skewDeg` is the skew removed, clockwise degrees (0 when the page was left as it was).
+ */
+async function deskew(page: RawGray, fill: 'white' | 'black' = 'white'): Promise<{ raw: RawGray; skewDeg: number }> {
+  const scale = Math.min(1, SKEW_SAMPLE_SIDE / Math.max(page.width, page.height));
+  const small = await sharp(page.data, rawInput(page))
+    .resize(Math.max(1, Math.round(page.width * scale)), Math.max(1, Math.round(page.height * scale)), { fit: 'fill' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const skew = estimateSkew({ data: small.data, width: small.info.width, height: small.info.height });
+  if (skew.confidence < MIN_SKEW_CONFIDENCE || Math.abs(skew.degrees) <= MIN_SKEW_DEG) return { raw: page, skewDeg: 0 };
+  // The turned image's bounding box, rounded down so the centred crop stays inside it.
+  const rad = (Math.abs(skew.degrees) * Math.PI) / 180;
+  const turned = { width: Math.floor(page.width * Math.cos(rad) + page.height * Math.sin(rad)), height: Math.floor(page.width * Math.sin(rad) + page.height * Math.cos(rad)) };
+  const region = { left: Math.floor((turned.width - page.width) / 2), top: Math.floor((turned.height - page.height) / 2), width: page.width, height: page.height };
+  const data = await sharp(page.data, rawInput(page))
+    .rotate(-skew.degrees, { background: fill === 'white' ? '#ffffff' : '#000000' })
+    .extract(region)
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  return { raw: { data, width: region.width, height: region.height }, skewDeg: skew.degrees };
 }
 
 /** dHash and ink share of a page, from small thumbnails. */
@@ -162,62 +204,6 @@ export async function crop(png: Buffer, b: { x0: number; y0: number; x1: number;
     .toBuffer();
 }
 
-interface OpenPdf {
-  count: number;
-  render(index: number): Promise<Buffer>;
-  close(): void;
-}
-
-async function openPdf(input: Buffer, limits: PreprocessLimits): Promise<OpenPdf> {
-  const mupdf = await import('mupdf');
-  let doc: InstanceType<typeof mupdf.Document>;
-  try {
-    doc = mupdf.Document.openDocument(input, 'application/pdf');
-  } catch (e) {
-    throw new AppError('PRECHECK_FILE_CORRUPT', { details: { reason: String((e as Error)?.message ?? e) } });
-  }
-  let count: number;
-  try {
-    count = doc.countPages();
-  } catch (e) {
-    doc.destroy();
-    throw new AppError('PRECHECK_FILE_CORRUPT', { details: { reason: String((e as Error)?.message ?? e) } });
-  }
-  if (count === 0) {
-    doc.destroy();
-    throw new AppError('PRECHECK_FILE_CORRUPT', { details: { reason: 'the PDF has no pages' } });
-  }
-  if (count > limits.maxPdfPages) {
-    doc.destroy();
-    throw new AppError('PRECHECK_PDF_TOO_MANY_PAGES', {
-      details: { pages: count, maxPages: limits.maxPdfPages },
-      zh: `PDF 共 ${count} 页，超过上限 ${limits.maxPdfPages} 页，请按材料分开扫描上传`,
-      en: `The PDF has ${count} pages, more than the limit of ${limits.maxPdfPages}; scan each material separately`,
-    });
-  }
-  return {
-    count,
-    async render(index) {
-      try {
-        const page = doc.loadPage(index);
-        const [x0, y0, x1, y1] = page.getBounds();
-        // Points are 1/72 inch; shrink the scale when a huge page would exceed the pixel budget.
-        let scale = limits.pdfDpi / 72;
-        const pixels = (x1 - x0) * (y1 - y0) * scale * scale;
-        if (pixels > limits.maxPixels) scale *= Math.sqrt(limits.maxPixels / pixels);
-        const pix = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false, true);
-        const png = Buffer.from(pix.asPNG());
-        pix.destroy();
-        page.destroy();
-        return png;
-      } catch (e) {
-        throw new AppError('PRECHECK_FILE_CORRUPT', { details: { page: index + 1, reason: String((e as Error)?.message ?? e) } });
-      }
-    },
-    close: () => doc.destroy(),
-  };
-}
-
 /** Renders one page of a stored file for display (PDF page, or the image itself), as PNG. */
 export async function renderForDisplay(input: Buffer, pageIndex: number, limits: PreprocessLimits = DEFAULT_LIMITS): Promise<Buffer> {
   if (sniff(input) === 'pdf') {
@@ -226,7 +212,7 @@ export async function renderForDisplay(input: Buffer, pageIndex: number, limits:
       if (pageIndex >= pdf.count) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageIndex + 1, pages: pdf.count } });
       return await pdf.render(pageIndex);
     } finally {
-      pdf.close();
+      await pdf.close();
     }
   }
   if (pageIndex !== 0) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageIndex + 1, pages: 1 } });

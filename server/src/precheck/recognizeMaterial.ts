@@ -1,12 +1,14 @@
-import { fieldRegions, extractFields, type RegionReads } from '@tongban/shared/precheck/rules';
-import { meanConfidence, wordCount } from '@tongban/shared/precheck/layout';
+import { fieldRegions, extractFields, pageKinds, type RegionReads } from '@tongban/shared/precheck/rules';
+import { meanConfidence } from '@tongban/shared/precheck/layout';
 import { unionBbox, type ExtractedField, type MaterialSlotRules, type PageOcr } from '@tongban/shared/precheck/types';
-import type { OcrPool, RecognizeOutput } from './OcrPool';
-import { crop, forEachPage, pageSignature, rotateLikeTesseract, rotateQuarter, type PreprocessLimits } from './preprocess';
+import type { OcrPool } from './OcrPool';
+import { crop, forEachPage, pageSignature, type PreprocessLimits } from './preprocess';
+import { readUpright } from './readUpright';
+import { locateIdPhoto } from './idPhotoRegion';
 
 /**
- * One material, end to end: pages → normalised images → whole-page OCR (deskewed by tesseract,
- * turned by 90° steps when the page reads badly) → field regions read again as single lines →
+ * One material, end to end: pages → normalised, straightened images → whole-page OCR (turned
+ * upright by OSD when the page reads badly) → field regions read again as single lines →
  * extracted fields. Rules are applied by the caller (they need the case and the clerk's edits).
  */
 
@@ -30,14 +32,6 @@ export function psmFor(slot: MaterialSlotRules): 3 | 6 {
   return slot.kind === 'id-card' ? 6 : 3;
 }
 
-/** A page read this badly with text on it is likely turned by 90° or 180° (no OSD in the LSTM-only engine). */
-const POOR_CONFIDENCE = 45;
-const SKEW_EPSILON_RAD = 0.002;
-
-function score(r: RecognizeOutput): number {
-  return meanConfidence(r.lines) * Math.sqrt(wordCount(r.lines));
-}
-
 export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: MaterialSlotRules, opts: RecognizeMaterialOptions): Promise<MaterialRecognition> {
   const psm = psmFor(slot);
   const pages: PageOcr[] = [];
@@ -45,33 +39,18 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
   opts.onProgress?.('preparing', 0);
   await forEachPage(input, { limits: opts.limits, ...(opts.camera ? { camera: true } : {}) }, async (prepared, index, count) => {
     const progress = (f: number) => opts.onProgress?.('recognising', (index + f) / count);
-    let { png, width, height } = prepared;
-    let best = await pool.recognize(png, { psm, rotateAuto: true, onProgress: progress });
-    let quarter = 0;
-    const { inkRatio: ink } = await pageSignature(png);
-    if (ink > 0.003 && meanConfidence(best.lines) < POOR_CONFIDENCE) {
-      for (const deg of [180, 90, 270] as const) {
-        const turned = await rotateQuarter(prepared.png, deg);
-        const r = await pool.recognize(turned.png, { psm, rotateAuto: true });
-        if (score(r) > score(best) * 1.5 && meanConfidence(r.lines) >= POOR_CONFIDENCE) {
-          ({ png, width, height } = turned);
-          best = r;
-          quarter = deg;
-          break;
-        }
-      }
-    }
-    if (Math.abs(best.rotateRadians) > SKEW_EPSILON_RAD) png = await rotateLikeTesseract(png, width, height, best.rotateRadians);
+    const { page, result, quarter } = await readUpright(pool, prepared, psm, progress);
+    const { png, width, height } = page;
     const sig = await pageSignature(png);
     pages.push({
       index,
       width,
       height,
       ...(prepared.dpi ? { dpi: prepared.dpi } : {}),
-      lines: best.lines,
+      lines: result.lines,
       hash: sig.hash,
       inkRatio: Math.round(sig.inkRatio * 10000) / 10000,
-      rotationDeg: Math.round((quarter + (best.rotateRadians * 180) / Math.PI) * 100) / 100,
+      rotationDeg: Math.round((quarter - page.skewDeg) * 100) / 100,
     });
     images.push(png);
     await opts.onPageImage?.(index, png);
@@ -89,5 +68,8 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
     reads[`${page}:${region.key}`] = { text: r.lines.map((l) => l.text).join(' '), confidence: Math.round(meanConfidence(r.lines)), bbox: box ?? b };
     opts.onProgress?.('fields', (i + 1) / regions.length);
   }
+  // The portrait on each ID card front, for the reviewer's face comparison.
+  const kinds = pageKinds(slot, pages);
+  for (const [i, page] of pages.entries()) if (kinds[i] === 'id-card-front') page.photo = await locateIdPhoto(images[i]!, page);
   return { pages, fields: extractFields(slot, pages, reads) };
 }

@@ -38,6 +38,16 @@ export const PRECHECK_ERRORS = {
   PRECHECK_FINDING_NOT_FOUND: { status: 404, zh: '该材料没有这一项预审问题', en: 'This material has no such finding' },
   PRECHECK_FIELD_UNKNOWN: { status: 400, zh: '该材料没有这一识别字段', en: 'This material has no such field' },
   PRECHECK_PAGE_NOT_FOUND: { status: 404, zh: '该页不存在', en: 'No such page' },
+  PRECHECK_ID_FRONT_MISSING: {
+    status: 404,
+    zh: '本办件还没有身份证人像面的预审结果，无法比对证件照片。请收件窗口上传身份证人像面并完成预审',
+    en: 'This case has no pre-checked photo side of an ID card, so there is no ID photo to compare; the intake window must upload it and run the pre-check',
+  },
+  PRECHECK_ID_PHOTO_NOT_FOUND: {
+    status: 404,
+    zh: '预审未能在身份证人像面上定位证件照片。请收件窗口将身份证人像面放正后重新扫描，或改为核对原件',
+    en: 'The pre-check could not locate the photo on the ID card; the intake window must rescan the photo side straight, or check the original card',
+  },
 } as const;
 
 registerErrors(PRECHECK_ERRORS);

@@ -25,7 +25,8 @@ const FRONT_LABELS = {
 
 export type IdFrontKey = keyof typeof FRONT_LABELS;
 
-function locateFront(page: PageOcr): Partial<Record<IdFrontKey, LabelHit>> & { rows: Row[] } {
+/** The printed labels of an ID card front found on the page (the ID number row even when its label is garbled). */
+export function locateFront(page: PageOcr): Partial<Record<IdFrontKey, LabelHit>> & { rows: Row[] } {
   const rows = rowsOf(page.lines);
   const hits: Partial<Record<IdFrontKey, LabelHit>> & { rows: Row[] } = { rows };
   for (const key of Object.keys(FRONT_LABELS) as IdFrontKey[]) {

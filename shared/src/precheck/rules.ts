@@ -200,6 +200,9 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
       out.push(finding('id-card-front', 'warn', 'ID_NAME_NOT_FOUND', ['未能识别“姓名”，请核对原件并手工录入', 'The name could not be read; check the card and enter it by hand'], { page: pageAt, fieldKey: 'name' }));
     else if (expectations.applicantName && !sameName(name.value, expectations.applicantName))
       out.push(finding('id-card-front', 'block', 'ID_NAME_MISMATCH', [`证件姓名“${name.value}”与申请人“${expectations.applicantName}”不一致，请核对是否为申请人本人证件`, `The name on the card ("${name.value}") is not the applicant's ("${expectations.applicantName}"); check the card`], at('name')));
+    // The reviewer compares the applicant's live face with this photo: without it there is nothing to compare.
+    for (const p of pages.filter((q, i) => kinds[i] === 'id-card-front' && q.photo === null))
+      out.push(finding('id-card-front', 'warn', 'ID_PHOTO_NOT_FOUND', ['未能定位证件照片，视频核验时无法比对人像，请将身份证人像面放正后重新扫描', 'The ID photo could not be located, so the reviewer cannot compare faces; rescan the photo side of the ID card, straight'], { page: p.index }));
   }
 
   if (rules.has('id-card-back') && pages.length > 0) {

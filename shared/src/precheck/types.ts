@@ -36,6 +36,20 @@ export interface PageOcr {
   inkRatio: number;
   /** Degrees the page was turned to read it (EXIF + 90° steps + deskew), for the record. */
   rotationDeg: number;
+  /**
+   * ID card front only: the portrait photo's region (the reviewer compares the live face with it).
+   * null: looked for and not found; absent: not looked for (another kind of page, or an older result).
+   */
+  photo?: IdPhotoRegion | null;
+}
+
+/** Where the portrait is on an ID card front page (see idPhoto.ts). */
+export interface IdPhotoRegion {
+  box: Bbox;
+  /** Found from the photo's own edges in the image, or placed by the card layout where the image showed a photo but no clear edges. */
+  source: 'image' | 'layout';
+  /** 0–1: share of the box that stands out from the card (a real photo fills its box). */
+  confidence: number;
 }
 
 /** How a document kind is read; maps from the catalog's material kind and rules. */

@@ -99,7 +99,12 @@ function InCall({
       key: `${x.peerId}:${x.source}`,
       label: `${name(x.peerId)} · ${x.source === 'document' ? t('高拍仪', 'document camera') : t('摄像头', 'camera')}`,
     }));
-  const idFront = precheck?.materials.find((m) => m.slotCode.startsWith('ID_CARD_FRONT'))?.pages[0]?.imageUrl ?? null;
+  // The applicant's own camera first (joined by phone), then the window's camera that faces them.
+  const role = (peerId: string) => call.peers.find((p) => p.peerId === peerId)?.role;
+  const faces = call.tracks
+    .filter((x) => x.kind === 'video' && x.source === 'camera')
+    .sort((a, b) => Number(role(b.peerId) === 'applicant') - Number(role(a.peerId) === 'applicant'))
+    .map((x) => ({ key: `${x.peerId}:${x.source}`, label: `${name(x.peerId)} · ${t('摄像头', 'camera')}`, track: x.track }));
 
   const side = (
     <>
@@ -118,7 +123,7 @@ function InCall({
           session={session}
           sources={sources}
           frameOf={(k) => videos.current.get(k)}
-          idPhotoUrl={idFront}
+          faces={faces}
           materials={detail.item.materials}
         />
       )}

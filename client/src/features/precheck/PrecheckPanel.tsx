@@ -107,7 +107,7 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
               busy={busy}
               onCapture={(photo) =>
                 // source=camera: the server crops the desk around the page and deskews it before OCR.
-                void act(() => upload(`${base}/materials/${encodeURIComponent(cameraSlot)}?source=camera`, photo, `camera-${Date.now()}.jpg`, () => undefined), t('已上传，正在预审', 'Uploaded; pre-check started'))
+                void act(() => upload(`${base}/materials/${encodeURIComponent(cameraSlot)}?source=camera`, photo, `camera-${Date.now()}.${photo.type === 'image/png' ? 'png' : 'jpg'}`, () => undefined), t('已上传，正在预审', 'Uploaded; pre-check started'))
               }
             />
           ) : (

@@ -1,0 +1,40 @@
+import { buffer } from 'node:stream/consumers';
+import sharp from 'sharp';
+import { AppError } from '@tongban/shared';
+import { caseSides } from '@tongban/shared/cases/access';
+import '@tongban/shared/precheck/errors';
+import type { IdPhotoRegion } from '@tongban/shared/precheck/types';
+import type { AppContext } from '../context';
+import type { SessionUser } from '../auth/AuthService';
+
+/**
+ * The ID photo for the reviewer's face comparison: exactly the region the pre-check found on the
+ * case's ID card front, cut from the page image its box refers to. When a material was pre-checked
+ * again (a rescan, a re-run), the latest result counts.
+ */
+
+export interface IdPhotoCrop {
+  png: Buffer;
+  materialId: string;
+  photo: IdPhotoRegion;
+}
+
+type Deps = Pick<AppContext, 'cases' | 'precheck' | 'blobs'>;
+
+/** Case participants only — the intake window and the handling office — as for the scans themselves; not admins. */
+export async function idPhotoCrop(deps: Deps, caseId: string, user: SessionUser): Promise<IdPhotoCrop> {
+  const c = deps.cases.getForUser(caseId, user);
+  if (caseSides(user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
+  const front = deps.precheck.idCardFront(c.id);
+  if (!front) throw new AppError('PRECHECK_ID_FRONT_MISSING', { details: { caseId: c.id } });
+  if (!front.photo)
+    throw new AppError('PRECHECK_ID_PHOTO_NOT_FOUND', {
+      details: { caseId: c.id, materialId: front.materialId, page: front.pageIndex + 1 },
+    });
+  const { box } = front.photo;
+  const png = await sharp(await buffer(deps.blobs.open(front.imageSha256)))
+    .extract({ left: box.x0, top: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 })
+    .png()
+    .toBuffer();
+  return { png, materialId: front.materialId, photo: front.photo };
+}
