@@ -13,6 +13,7 @@ import { MaterialService } from './materials/MaterialService';
 import { PrecheckService } from './precheck/PrecheckService';
 import { WorkLedgerService } from './workLedger/WorkLedgerService';
 import { ReviewSessionService } from './review/ReviewSessionService';
+import { ReviewRecordingService } from './review/recordingService';
 import { SfuService } from './sfu/sfuService';
 import { createHandoffModule, type HandoffModule } from './handoff/handoffModule';
 import { precheckEvidence, reviewEvidence } from './handoff/evidence';
@@ -48,6 +49,8 @@ export interface AppContext {
   workLedger: WorkLedgerService;
   /** Live co-review sessions; `review.media` is the SFU (worker pool + rooms). */
   review: ReviewSessionService;
+  /** Recordings of consented co-review calls (FFmpeg ← SFU), stored as blobs. */
+  recordings: ReviewRecordingService;
   /** Handoff bags, site-to-site transfers, results back, ratings (好差评). */
   handoff: HandoffModule;
   version: string;
@@ -78,6 +81,8 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
   ];
   const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, new SfuService(config, log));
   closers.push(() => review.media.close());
+  const recordings = new ReviewRecordingService({ db, clock, ledger, blobs, config, log }, review);
+  closers.push(() => recordings.close());
   const precheck = new PrecheckService({ db, config, log, clock, ids, blobs, ledger, cases, materials, catalog });
   closers.push(() => precheck.close());
   const handoff = createHandoffModule({ config, db, clock, ids, blobs, ledger, cases, catalog, version: readVersion(config.repoRoot) });
@@ -97,6 +102,7 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
     materials,
     workLedger,
     review,
+    recordings,
     sfu: review.media,
     precheck,
     ocr: precheck.pool,

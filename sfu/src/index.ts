@@ -26,7 +26,15 @@ export type {
   PeerRef,
   ConsumerRef,
   ConsumerScoreInfo,
+  RecordingTarget,
+  RecordingTap,
+  RecordingTapStream,
 } from './Room';
+export { RoomRecorder } from './recording/RoomRecorder';
+export type { RoomRecorderOptions, RoomRecorderEvents, RecordingGroup, RecordingSegment, FinishedSegment } from './recording/RoomRecorder';
+export { RecordingPorts } from './recording/RecordingPorts';
+export { FfmpegRecorder, ffmpegArgs, type FfmpegExit } from './recording/FfmpegRecorder';
+export { recordingSdp, recordingContainer, type SdpStream, type RecordingContainer } from './recording/sdp';
 export { SfuError, isSfuError, type SfuErrorCode } from './errors';
 export { ROUTER_MEDIA_CODECS } from './codecs';
 export { silentLogger, type SfuLogger } from './logger';

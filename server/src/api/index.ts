@@ -8,6 +8,7 @@ import { createMaterialRoutes } from './materialRoutes';
 import { createAuditRoutes } from './auditRoutes';
 import { createWorkLedgerRoutes } from './workLedgerRoutes';
 import { createReviewRoutes } from '../review/reviewRoutes';
+import { createRecordingRoutes } from '../review/recordingRoutes';
 import { createPrecheckRoutes } from '../precheck/precheckRoutes';
 import { createHandoffRoutes } from '../handoff/handoffRoutes';
 
@@ -22,6 +23,7 @@ export function createApiRouter(ctx: AppContext): Router {
   r.use(createAuditRoutes(ctx));
   r.use(createWorkLedgerRoutes(ctx));
   r.use(createReviewRoutes(ctx));
+  r.use(createRecordingRoutes(ctx));
   r.use(createPrecheckRoutes(ctx));
   r.use(createHandoffRoutes(ctx));
   return r;

@@ -76,6 +76,17 @@ export const ConfigSchema = z
     /** `fingerprint base64-public-key site` lines of trusted peer keys; defaults to DATA_DIR/keys/trusted-peers.txt. */
     PEER_KEYS_FILE: z.string().min(1).optional(),
     HANDOFF_MAX_BYTES: int(1024 * 1024, 64 * 1024 ** 3).default(4 * 1024 ** 3),
+    /** Record co-review calls whose applicant consented (FFmpeg from Debian's `ffmpeg` on PATH). */
+    RECORDING_ENABLED: bool.default(true),
+    /** Hard cap on one recording file; FFmpeg finalises it and stops at this length. */
+    RECORDING_MAX_SECONDS: int(10, 24 * 3600).default(3600),
+    /** Local UDP ports FFmpeg receives recorded RTP on (two per track), apart from the RTC range. */
+    RECORDING_MIN_PORT: int(1024, 65535).default(41000),
+    RECORDING_MAX_PORT: int(1024, 65535).default(41999),
+  })
+  .refine((c) => c.RECORDING_MIN_PORT < c.RECORDING_MAX_PORT, {
+    message: 'RECORDING_MIN_PORT must be < RECORDING_MAX_PORT',
+    path: ['RECORDING_MIN_PORT'],
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
   .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {

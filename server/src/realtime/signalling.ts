@@ -24,6 +24,7 @@ import { isSfuError, type MediasoupTypes, type ProducerInfo, type Room, type Web
 import type { AppContext } from '../context';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 import type { ReviewPrincipal } from '../review/ReviewSessionService';
+import { reviewRoomKey as sessionRoomKey } from '../sfu/sfuService';
 
 /** Where a socket is: one room at a time. The peer id in the SFU room is the socket id. */
 interface Membership {
@@ -41,8 +42,6 @@ interface RtcSocketData {
 
 type RtcNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
 type RtcSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
-
-const sessionRoomKey = (sessionId: string) => `review:${sessionId}`;
 
 /**
  * socket.io namespace `/rtc`: signalling around sfu Rooms for co-review calls and the /check
@@ -245,7 +244,8 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
       const { id } = await m.room.produce(socket.id, req.transportId, {
         kind: req.kind,
         rtpParameters: req.rtpParameters as unknown as MediasoupTypes.RtpParameters,
-        appData: { source: req.source },
+        // The role tells a recording whose camera it holds.
+        appData: { source: req.source, role: m.view.role },
       });
       return { producerId: id };
     });

@@ -13,17 +13,18 @@ import {
   type IdentityStep,
   type LivenessPrompt,
 } from '@tongban/shared/review/checklist';
-import type {
-  ApplicantLink,
-  ApplicantPass,
-  DecisionRequest,
-  ReviewConsent,
-  ReviewDecision,
-  ReviewExport,
-  ReviewQueueEntry,
-  ReviewSessionView,
-  ReviewSnapshotView,
-  ReviewStatus,
+import {
+  isRecorded,
+  type ApplicantLink,
+  type ApplicantPass,
+  type DecisionRequest,
+  type ReviewConsent,
+  type ReviewDecision,
+  type ReviewExport,
+  type ReviewQueueEntry,
+  type ReviewSessionView,
+  type ReviewSnapshotView,
+  type ReviewStatus,
 } from '@tongban/shared/review/session';
 import type { PeerRole } from '@tongban/shared/signalling/events';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
@@ -34,6 +35,7 @@ import type { SfuService } from '../sfu/sfuService';
 import type { CaseRecord, CaseService } from '../cases/CaseService';
 import { ApplicantTokens } from './applicantTokens';
 import { watermarkSnapshot } from './watermark';
+import { recordingViews } from './recordingRows';
 
 /** Who is asking: a logged-in user, or an applicant holding a session key. */
 export type ReviewPrincipal = { kind: 'user'; user: SessionUser } | { kind: 'applicant'; sessionId: string };
@@ -526,6 +528,11 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       ...(liveness ? { liveness } : {}),
       snapshots: this.snapshots(row.id),
       ...(row.decision_json ? { decision: JSON.parse(row.decision_json) as ReviewDecision } : {}),
+      recording: isRecorded(
+        { status: row.status, ...(row.consent_json ? { consent: JSON.parse(row.consent_json) as ReviewConsent } : {}) },
+        this.ctx.config.RECORDING_ENABLED,
+      ),
+      recordings: recordingViews(this.ctx.db, row.id),
     };
   }
 }

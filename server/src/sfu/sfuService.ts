@@ -4,6 +4,9 @@ import type { Config } from '../config/config';
 import type { SfuHealthSource } from '../context';
 import type { Logger } from '../logger';
 
+/** The SFU room of a co-review session. */
+export const reviewRoomKey = (sessionId: string) => `review:${sessionId}`;
+
 export interface SfuStats {
   workers: WorkerStats[];
   rooms: RoomStats[];
@@ -22,6 +25,7 @@ export class SfuService implements SfuHealthSource {
   /** The same rooms once created, to see synchronously whether one has closed. */
   private readonly settled = new Map<string, Room>();
   private readonly resetListeners = new Set<(roomKey: string, reason: RoomCloseReason) => void>();
+  private readonly createdListeners = new Set<(roomKey: string, room: Room) => void>();
   private closed = false;
 
   constructor(
@@ -66,6 +70,12 @@ export class SfuService implements SfuHealthSource {
   onRoomReset(fn: (roomKey: string, reason: RoomCloseReason) => void): () => void {
     this.resetListeners.add(fn);
     return () => this.resetListeners.delete(fn);
+  }
+
+  /** Called when a room has been made (first join, or a rejoin after its worker died). */
+  onRoomCreated(fn: (roomKey: string, room: Room) => void): () => void {
+    this.createdListeners.add(fn);
+    return () => this.createdListeners.delete(fn);
   }
 
   /** Closes a room that nobody is in any more (frees its router). */
@@ -135,6 +145,7 @@ export class SfuService implements SfuHealthSource {
       if (this.settled.get(roomKey) === room) this.forget(roomKey);
       if (reason === 'worker-died') for (const fn of this.resetListeners) fn(roomKey, reason);
     });
+    for (const fn of this.createdListeners) fn(roomKey, room);
     return room;
   }
 }
@@ -153,7 +164,8 @@ export function announcedAddress(config: Pick<Config, 'RTC_LISTEN_IP' | 'RTC_ANN
   return '127.0.0.1';
 }
 
-function sfuLogger(log: Logger): SfuLogger {
+/** The server's pino logger in the shape the SFU layer writes to. */
+export function sfuLogger(log: Logger): SfuLogger {
   return {
     info: (message, meta) => log.info(meta ?? {}, message),
     warn: (message, meta) => log.warn(meta ?? {}, message),

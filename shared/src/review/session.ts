@@ -65,6 +65,23 @@ export interface ReviewSnapshotView {
   takenAt: string;
 }
 
+/** One recording file of a session: a participant's camera + microphone, or its document camera. */
+export interface ReviewRecordingView {
+  id: string;
+  /** Role of the participant recorded (clerk, reviewer, applicant, …). */
+  role: string;
+  source: 'camera' | 'document';
+  /** e.g. 'video+audio'. */
+  tracks: string;
+  status: 'recording' | 'stored' | 'failed';
+  startedAt: string;
+  endedAt?: string;
+  sha256?: string;
+  mediaType?: string;
+  size?: number;
+  durationSeconds?: number;
+}
+
 export interface ReviewSessionView {
   id: string;
   caseId: string;
@@ -84,6 +101,17 @@ export interface ReviewSessionView {
   liveness?: LivenessPrompt;
   snapshots: ReviewSnapshotView[];
   decision?: ReviewDecision;
+  /** The call is being recorded now (consent given, session open): everyone on camera is shown so. */
+  recording: boolean;
+  recordings: ReviewRecordingView[];
+}
+
+/** Whether a session is recorded: only while it is open, and only with the applicant's consent. */
+export function isRecorded(
+  session: { status: ReviewStatus; consent?: Pick<ReviewConsent, 'recordingAllowed'> },
+  enabled: boolean,
+): boolean {
+  return enabled && session.status === 'active' && session.consent?.recordingAllowed === true;
 }
 
 /** One entry in the handling office's live queue. */

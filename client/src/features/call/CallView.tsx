@@ -107,6 +107,13 @@ export function CallView({
   return (
     <div className="call-layout">
       <div className="call-main">
+        {call.session?.recording && (
+          // Everyone on camera must see that they are being recorded.
+          <p role="status" data-testid="recording-indicator">
+            <Badge tone="block">● {t('录像中', 'Recording')}</Badge>{' '}
+            {t('经申请人同意，本次视频会审正在录像', 'With the applicant’s consent, this call is being recorded')}
+          </p>
+        )}
         {(call.state === 'reconnecting' || call.state === 'connecting') && (
           <Alert tone="warn">
             <span data-testid="call-state">

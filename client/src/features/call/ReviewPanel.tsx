@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import QRCode from 'qrcode';
-import type { ApplicantLink, ReviewSessionView } from '@tongban/shared/review/session';
+import type { ApplicantLink, ReviewRecordingView, ReviewSessionView } from '@tongban/shared/review/session';
 import { DECISION_LABELS, REVIEW_STATUS_LABELS } from '@tongban/shared/review/session';
 import type { CasePanelProps } from '../panelProps';
 import { useAuth } from '../../auth/AuthContext';
@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card } from '../../ui';
 import { reviewApi } from './reviewApi';
 import { formatWait } from './format';
+import { ROLE_LABELS } from '../../format';
 
 const POLL_MS = 4000;
 
@@ -132,6 +133,7 @@ export default function ReviewPanel({ caseView, allowedActions, onChanged }: Cas
           </Button>
         )}
       </div>
+      {session && session.recordings.length > 0 && <Recordings session={session} />}
       {link && (
         <div className="review-qr" data-testid="applicant-link">
           <img src={link.qr} alt={t('申请人入会二维码', 'QR code for the applicant to join')} width={240} height={240} />
@@ -146,5 +148,40 @@ export default function ReviewPanel({ caseView, allowedActions, onChanged }: Cas
         </div>
       )}
     </Card>
+  );
+}
+
+const SOURCE_TEXT: Record<ReviewRecordingView['source'], [string, string]> = {
+  camera: ['摄像头', 'camera'],
+  document: ['高拍仪', 'document camera'],
+};
+
+/** The session's recordings (made with the applicant's consent): download links once stored. */
+function Recordings({ session }: { session: ReviewSessionView }) {
+  const { t, lang } = useI18n();
+  const roleText = (role: string) =>
+    role in ROLE_LABELS ? ROLE_LABELS[role as keyof typeof ROLE_LABELS][lang] : role === 'applicant' ? t('申请人', 'Applicant') : role;
+  return (
+    <div data-testid="review-recordings">
+      <h3>{t('会审录像', 'Recordings')}</h3>
+      <ul>
+        {session.recordings.map((r) => {
+          const what = `${roleText(r.role)} · ${t(...SOURCE_TEXT[r.source])}`;
+          return (
+            <li key={r.id}>
+              {r.status === 'stored' ? (
+                <a href={reviewApi.recordingUrl(session.id, r.id)} download>
+                  {t(`下载录像：${what}（${r.durationSeconds ?? 0} 秒）`, `Download recording: ${what} (${r.durationSeconds ?? 0} s)`)}
+                </a>
+              ) : r.status === 'recording' ? (
+                t(`${what}：录像中`, `${what}: recording`)
+              ) : (
+                t(`${what}：录像失败`, `${what}: recording failed`)
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }

@@ -1,9 +1,10 @@
-import { useState, type CSSProperties } from 'react';
+import { useState } from 'react';
 import { IDENTITY_STEPS, IDENTITY_STEP_LABELS, type IdentityStep, type LivenessPrompt } from '@tongban/shared/review/checklist';
 import { DECISION_LABELS, type DecisionRequest, type ReviewSessionView } from '@tongban/shared/review/session';
 import type { MaterialSpec } from '@tongban/shared';
 import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card, Select } from '../../ui';
+import { IdPhotoCompare, type FaceSource } from './IdPhotoCompare';
 import { reviewApi } from './reviewApi';
 
 export interface VideoSource {
@@ -30,14 +31,14 @@ export function ReviewerTools({
   session,
   sources,
   frameOf,
-  idPhotoUrl,
+  faces,
   materials,
 }: {
   session: ReviewSessionView;
   sources: VideoSource[];
   frameOf(key: string): HTMLVideoElement | undefined;
-  /** The ID card photo region from the pre-check scan, for the side-by-side comparison. */
-  idPhotoUrl: string | null;
+  /** Remote cameras that may show the applicant's face, the applicant's own first. */
+  faces: FaceSource[];
   materials: MaterialSpec[];
 }) {
   const { t, lang, errorText } = useI18n();
@@ -116,13 +117,20 @@ export function ReviewerTools({
           <>
             <p>
               {t(
-                '请向申请人说明：本次视频核验将截取画面作为办件证据存档。对方同意后点击下方按钮。',
-                'Tell the applicant that snapshots of this video check are kept as evidence. Click below once they agree.',
+                '请向申请人说明：本次视频核验可截取画面、全程录像，作为办件证据存档。按对方同意的范围点击下方按钮。',
+                'Tell the applicant that snapshots and a recording of this video check may be kept as evidence. Click what they agree to.',
               )}
             </p>
             <div className="card-actions">
               <Button
                 variant="primary"
+                busy={busy}
+                disabled={!open}
+                onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: true, snapshotsAllowed: true }))}
+              >
+                {t('申请人同意录像和截图', 'Applicant agrees to recording and snapshots')}
+              </Button>
+              <Button
                 busy={busy}
                 disabled={!open}
                 onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: false, snapshotsAllowed: true }))}
@@ -138,26 +146,17 @@ export function ReviewerTools({
               </Button>
             </div>
             <p className="muted">
-              {t('本系统不录像（录像功能未启用）。', 'This system does not record video (recording is not enabled).')}
+              {t(
+                '如申请人同意录像，通话将全程录像并作为办件证据保存；所有参会人画面上会显示“录像中”。',
+                'If the applicant agrees to recording, the whole call is recorded and kept as evidence; everyone sees “录像中”.',
+              )}
             </p>
           </>
         )}
       </Card>
 
       <Card title={t('第二步：身份核验', 'Step 2: identity checks')}>
-        {idPhotoUrl && (
-          <div className="id-compare">
-            {/* The portrait sits in the right third of a resident ID card's photo side. */}
-            <img
-              src={idPhotoUrl}
-              alt={t('预审提取的证件照', 'ID photo from the pre-check')}
-              style={{ objectViewBox: 'inset(12% 4% 22% 62%)' } as CSSProperties}
-              width={160}
-              height={200}
-            />
-            <span className="muted">{t('← 证件照 / 实时画面 →', '← ID photo / live video →')}</span>
-          </div>
-        )}
+        <IdPhotoCompare caseId={session.caseId} faces={faces} />
         <ol className="checklist">
           {IDENTITY_STEPS.map((step) => {
             const r = latest(step);

@@ -26,6 +26,7 @@ export const reviewApi = {
   check: (sessionId: string, body: CheckStepRequest) => api.post<ReviewSessionView>(`${s(sessionId)}/checks`, body),
   decide: (sessionId: string, body: DecisionRequest) => api.post<ReviewSessionView>(`${s(sessionId)}/decision`, body),
   snapshotUrl: (sessionId: string, snapshotId: string) => `${s(sessionId)}/snapshots/${encodeURIComponent(snapshotId)}`,
+  recordingUrl: (sessionId: string, recordingId: string) => `${s(sessionId)}/recordings/${encodeURIComponent(recordingId)}`,
   /** Full-resolution JPEG straight from the video; the server watermarks and keeps it as evidence. */
   async snapshot(sessionId: string, image: Blob, label: string): Promise<ReviewSnapshotView> {
     const res = await fetch(`${s(sessionId)}/snapshots?label=${encodeURIComponent(label)}`, {

@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AppError } from '@tongban/shared';
+import { isRecorded, type ReviewConsent, type ReviewStatus } from '@tongban/shared/review/session';
+import { RecordingPorts, RoomRecorder, type FinishedSegment, type RecordingSegment, type Room } from '@tongban/sfu';
+import type { AppContext } from '../context';
+import type { SessionUser } from '../auth/AuthService';
+import { SYSTEM_ACTOR } from '../audit/AuditLedger';
+import { reviewRoomKey, sfuLogger } from '../sfu/sfuService';
+import type { ReviewSessionService } from './ReviewSessionService';
+
+const run = promisify(execFile);
+const ROOM_PREFIX = reviewRoomKey('');
+const MEDIA_TYPES = { webm: 'video/webm', matroska: 'video/x-matroska' } as const;
+
+interface SessionState {
+  status: ReviewStatus;
+  caseId: string;
+  consent?: ReviewConsent;
+}
+
+/**
+ * Records co-review calls whose applicant consented (consent.recordingAllowed), and only while
+ * the session is open. Follows the session (consent recorded → start; decided / cancelled →
+ * stop) and its SFU room (a room made again after a worker died is recorded again). Each file
+ * FFmpeg finishes goes into the blob store as evidence of the session, with audit events for the
+ * start, the stored file (sha256, size, duration) and failures; a failure never touches the call.
+ */
+export class ReviewRecordingService {
+  private readonly ports: RecordingPorts;
+  private readonly dir: string;
+  private readonly recorders = new Map<string, { room: Room; recorder: RoomRecorder }>();
+  private readonly storing = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly ctx: Pick<AppContext, 'db' | 'clock' | 'ledger' | 'blobs' | 'config' | 'log'>,
+    private readonly review: ReviewSessionService,
+  ) {
+    this.ports = new RecordingPorts({ min: ctx.config.RECORDING_MIN_PORT, max: ctx.config.RECORDING_MAX_PORT });
+    // FFmpeg's working files; a file left here by a crash was never stored and is not evidence.
+    this.dir = path.join(ctx.config.dataDir, 'recording-tmp');
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.mkdirSync(this.dir, { recursive: true });
+    if (!ctx.config.RECORDING_ENABLED) return;
+    review.on('session', (view) => this.follow(view.id));
+    review.media.onRoomCreated((roomKey, room) => {
+      if (roomKey.startsWith(ROOM_PREFIX)) this.follow(roomKey.slice(ROOM_PREFIX.length), room);
+    });
+  }
+
+  /** FFmpeg processes recording now (all sessions). */
+  processes(): number[] {
+    return [...this.recorders.values()].flatMap((r) => r.recorder.processes());
+  }
+
+  /** The stored file of a recording, for users of the case's offices. */
+  recordingBlob(user: SessionUser, sessionId: string, recordingId: string): { sha256: string; mediaType: string; fileName: string } {
+    const session = this.review.get(user, sessionId);
+    const rec = session.recordings.find((r) => r.id === recordingId);
+    if (!rec?.sha256 || rec.status !== 'stored') throw new AppError('NOT_FOUND', { details: { recordingId } });
+    const ext = rec.mediaType === MEDIA_TYPES.webm ? 'webm' : 'mkv';
+    return {
+      sha256: rec.sha256,
+      mediaType: rec.mediaType ?? MEDIA_TYPES.webm,
+      fileName: `${session.caseNo}-${rec.role}-${rec.source}-${rec.id.slice(0, 8)}.${ext}`,
+    };
+  }
+
+  /** Stops every recording and waits until their files are stored. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.recorders.values()].map((r) => r.recorder.stop()));
+    this.recorders.clear();
+    while (this.storing.size > 0) await Promise.all([...this.storing]);
+  }
+
+  /** Start or stop recording `sessionId` to match its state; `created` is its room when just made. */
+  private follow(sessionId: string, created?: Room): void {
+    if (this.closed) return;
+    const state = this.sessionState(sessionId);
+    const current = this.recorders.get(sessionId);
+    if (!state || !isRecorded(state, true)) {
+      if (current) {
+        this.recorders.delete(sessionId);
+        void current.recorder.stop();
+      }
+      return;
+    }
+    if (current?.recorder.active && (!created || created === current.room)) return;
+    const attach = (room: Room) => {
+      const now = this.recorders.get(sessionId);
+      if (this.closed || room.closed || (now?.recorder.active && now.room === room)) return;
+      if (now) void now.recorder.stop();
+      this.recorders.set(sessionId, { room, recorder: this.record(sessionId, state.caseId, room) });
+    };
+    if (created) attach(created);
+    else void this.review.media.existingRoom(reviewRoomKey(sessionId))?.then(attach, () => undefined);
+  }
+
+  private record(sessionId: string, caseId: string, room: Room): RoomRecorder {
+    const recorder = new RoomRecorder(room, {
+      dir: this.dir,
+      ports: this.ports,
+      maxSeconds: this.ctx.config.RECORDING_MAX_SECONDS,
+      logger: sfuLogger(this.ctx.log),
+    });
+    recorder.on('started', (segment) => this.started(sessionId, caseId, segment));
+    recorder.on('finished', (segment) => {
+      const p = this.finished(sessionId, caseId, segment)
+        .catch((err: Error) => this.ctx.log.error({ err: err.message, sessionId, recordingId: segment.id }, 'recording not stored'))
+        .finally(() => this.storing.delete(p));
+      this.storing.add(p);
+    });
+    return recorder;
+  }
+
+  private started(sessionId: string, caseId: string, segment: RecordingSegment): void {
+    const role = roleOf(segment);
+    const tracks = tracksOf(segment);
+    this.ctx.db.transaction(() => {
+      this.ctx.db
+        .prepare(
+          `INSERT INTO review_recordings (id, session_id, case_id, peer_role, source, tracks, status, started_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'recording', ?)`,
+        )
+        .run(segment.id, sessionId, caseId, role, segment.group, tracks, this.ctx.clock.now().toISOString());
+      this.ctx.ledger.append(SYSTEM_ACTOR, 'review.recording_started', {
+        caseId,
+        details: { sessionId, recordingId: segment.id, role, source: segment.group, tracks },
+      });
+    })();
+  }
+
+  private async finished(sessionId: string, caseId: string, segment: FinishedSegment): Promise<void> {
+    try {
+      const size = fs.statSync(segment.path, { throwIfNoEntry: false })?.size ?? 0;
+      const error = segment.error ?? (size === 0 ? 'no media was written (the call ended before a key frame arrived)' : undefined);
+      if (error) {
+        this.ctx.log.error({ sessionId, recordingId: segment.id, error }, 'recording failed');
+        this.fail(sessionId, caseId, segment.id, error);
+        return;
+      }
+      const durationMs = await probeDurationMs(segment.path);
+      const stored = await this.ctx.blobs.put(fs.createReadStream(segment.path));
+      const mediaType = MEDIA_TYPES[segment.container];
+      const now = this.ctx.clock.now().toISOString();
+      this.ctx.db.transaction(() => {
+        this.ctx.db
+          .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
+          .run(stored.sha256, stored.size, mediaType, now);
+        this.ctx.db
+          .prepare(
+            `UPDATE review_recordings SET status = 'stored', ended_at = ?, sha256 = ?, media_type = ?, size = ?, duration_ms = ? WHERE id = ?`,
+          )
+          .run(now, stored.sha256, mediaType, stored.size, durationMs, segment.id);
+        this.ctx.ledger.append(SYSTEM_ACTOR, 'review.recording_stored', {
+          caseId,
+          details: {
+            sessionId,
+            recordingId: segment.id,
+            sha256: stored.sha256,
+            size: stored.size,
+            durationSeconds: Math.round(durationMs / 100) / 10,
+            reachedMaxDuration: segment.reachedMaxDuration,
+          },
+        });
+      })();
+    } finally {
+      fs.rmSync(segment.path, { force: true });
+    }
+  }
+
+  private fail(sessionId: string, caseId: string, recordingId: string, error: string): void {
+    this.ctx.db.transaction(() => {
+      this.ctx.db
+        .prepare(`UPDATE review_recordings SET status = 'failed', ended_at = ?, error = ? WHERE id = ?`)
+        .run(this.ctx.clock.now().toISOString(), error.slice(0, 1000), recordingId);
+      this.ctx.ledger.append(SYSTEM_ACTOR, 'review.recording_failed', {
+        caseId,
+        details: { sessionId, recordingId, error: error.slice(0, 300) },
+      });
+    })();
+  }
+
+  private sessionState(sessionId: string): SessionState | undefined {
+    const row = this.ctx.db.prepare('SELECT status, case_id, consent_json FROM review_sessions WHERE id = ?').get(sessionId) as
+      { status: ReviewStatus; case_id: string; consent_json: string | null } | undefined;
+    if (!row) return undefined;
+    return {
+      status: row.status,
+      caseId: row.case_id,
+      ...(row.consent_json ? { consent: JSON.parse(row.consent_json) as ReviewConsent } : {}),
+    };
+  }
+}
+
+function roleOf(segment: RecordingSegment): string {
+  const role = segment.producers.find((p) => typeof p.appData['role'] === 'string')?.appData['role'];
+  return typeof role === 'string' ? role : 'participant';
+}
+
+function tracksOf(segment: RecordingSegment): string {
+  return segment.producers.map((p) => p.kind).join('+');
+}
+
+/** The file's duration as FFmpeg wrote it into the container. */
+async function probeDurationMs(file: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { timeout: 30_000 });
+  const seconds = Number.parseFloat(stdout.trim());
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0;
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** FFmpeg processes whose parent is this process (the in-process test server spawns them). */
+export function ffmpegChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid …": comm may contain spaces, so split after the last ')'.
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (comm === 'ffmpeg' && ppid === process.pid) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+export interface ProbedRecording {
+  codecs: string[];
+  durationSeconds: number;
+  videoFrames: number;
+  /** What `ffmpeg -v error -i file -f null -` printed: empty when the whole file decodes cleanly. */
+  decodeErrors: string;
+}
+
+/** Debian ffprobe/ffmpeg's view of a recording: streams, duration, decoded video frames, decode errors. */
+export async function probeRecording(file: string): Promise<ProbedRecording> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_streams', '-show_format', '-of', 'json', file]);
+  const info = JSON.parse(stdout) as {
+    streams: Array<{ codec_type: string; codec_name: string; nb_read_frames?: string }>;
+    format: { duration?: string };
+  };
+  const decode = await run('ffmpeg', ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-']);
+  return {
+    codecs: info.streams.map((s) => s.codec_name).sort(),
+    durationSeconds: Number(info.format.duration ?? 0),
+    videoFrames: Number(info.streams.find((s) => s.codec_type === 'video')?.nb_read_frames ?? 0),
+    decodeErrors: decode.stderr.trim(),
+  };
+}
