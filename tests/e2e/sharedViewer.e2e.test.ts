@@ -125,4 +125,25 @@ describe('the shared materials viewer in a live co-review', () => {
     await joinCall(reviewerPage, cb.url, sessionId);
     await shows(reviewerPage, { materialId: kase.materials['PHOTO']!, page: 1, zoom: 1.25 });
   });
+
+  it('turning the page of a multi-page PDF: the clerk turns to page 2, the reviewer sees it; the reviewer turns back, the clerk follows', async () => {
+    const pdf = kase.twoPageForm;
+    await chooseMaterial(clerkPage, pdf);
+    const first = await shows(clerkPage, { materialId: pdf, page: 1 });
+    await shows(reviewerPage, { materialId: pdf, page: 1, imageUrl: first.imageUrl });
+    expect(await reviewerPage.getByTestId('viewer-page').textContent()).toBe('第 1 / 2 页');
+
+    await clerkPage.getByRole('button', { name: '下一页' }).click();
+    const second = await shows(clerkPage, { materialId: pdf, page: 2 });
+    expect(second.imageUrl).not.toBe(first.imageUrl);
+    // Page 2's own image, loaded (naturalWidth > 0), not page 1's left in place.
+    await shows(reviewerPage, { materialId: pdf, page: 2, imageUrl: second.imageUrl });
+    expect(await reviewerPage.getByTestId('viewer-page').textContent()).toBe('第 2 / 2 页');
+    await expect.poll(() => reviewerPage.getByRole('button', { name: '下一页' }).isDisabled()).toBe(true);
+
+    await reviewerPage.getByRole('button', { name: '上一页' }).click();
+    await shows(reviewerPage, { materialId: pdf, page: 1, imageUrl: first.imageUrl });
+    await shows(clerkPage, { materialId: pdf, page: 1, imageUrl: first.imageUrl });
+    expect(await clerkPage.getByTestId('viewer-page').textContent()).toBe('第 1 / 2 页');
+  });
 });
