@@ -1,19 +1,26 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ReviewRecordingView, ReviewSessionView } from '@tongban/shared/review/session';
+import type { AuditEvent } from '@tongban/shared';
+import type { ReviewExport, ReviewRecordingView, ReviewSessionView } from '@tongban/shared/review/session';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
-import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
+import { createPrecheckedCase, openActiveSession, passIdentityChecks } from '../support/reviewFixtures';
 import { diagnostics, joinCall, mediaFlowing } from '../support/callPage';
 import { ffmpegChildren, probeRecording } from '../support/recording';
+import { readZip } from '../support/handoffZip';
 
 /**
  * Recording a co-review call with the applicant's consent: FFmpeg fed by the real SFU from two
- * Chromium desks, files checked with Debian's ffprobe/ffmpeg. Without consent, nothing records.
+ * Chromium desks, files checked with Debian's ffprobe/ffmpeg. Stored recordings travel in the
+ * case's handoff bag (checked with unzip, sha256sum, ffprobe), and every download is audited.
+ * Without consent, nothing records.
  */
+const run = promisify(execFile);
 let cb: CallBrowser;
 let clerk: ApiClient;
 let reviewer: ApiClient;
@@ -64,6 +71,10 @@ async function expectPlayable(sessionId: string, rec: ReviewRecordingView, minSe
   const file = path.join(tmp, `${rec.id}.webm`);
   fs.writeFileSync(file, Buffer.from(res.body as ArrayBuffer));
   expect(fs.statSync(file).size).toBe(rec.size);
+  await expectDecodable(file, rec, minSeconds);
+}
+
+async function expectDecodable(file: string, rec: ReviewRecordingView, minSeconds: number): Promise<void> {
   const probed = await probeRecording(file);
   console.log(
     `recording ${rec.role}/${rec.source}: ${probed.durationSeconds.toFixed(1)} s, ${probed.videoFrames} video frames, ${rec.size} bytes`,
@@ -74,8 +85,22 @@ async function expectPlayable(sessionId: string, rec: ReviewRecordingView, minSe
   expect(probed.decodeErrors).toBe('');
 }
 
+/** Extracts a bag zip with Info-ZIP unzip; returns the bag's base directory. */
+async function unzipped(zipFile: string): Promise<string> {
+  const into = fs.mkdtempSync(path.join(tmp, 'bag-'));
+  await run('unzip', ['-q', zipFile, '-d', into]);
+  const [root] = fs.readdirSync(into);
+  return path.join(into, root!);
+}
+
+/** manifest-sha256.txt as path → digest (our paths are ASCII: no percent-encoding to undo). */
+function manifestSha256(bag: string): Map<string, string> {
+  const lines = fs.readFileSync(path.join(bag, 'manifest-sha256.txt'), 'utf8').trimEnd().split('\n');
+  return new Map(lines.map((l) => /^([0-9a-f]{64}) {2}(.+)$/.exec(l)!).map((m) => [m[2]!, m[1]!]));
+}
+
 describe('recording the co-review call', () => {
-  it('with recording consent: everyone sees 录像中, each desk is recorded, and the decision stores decodable VP8+Opus WebM files', async () => {
+  it('with recording consent: everyone sees 录像中, each desk is recorded, the decision stores decodable VP8+Opus WebM files, downloads are audited and the bag carries them', async () => {
     const { sessionId, caseId, clerkPage, reviewerPage } = await callInProgress();
     expect(cb.server.ctx.recordings.processes()).toHaveLength(0);
 
@@ -91,10 +116,8 @@ describe('recording the co-review call', () => {
     await expect.poll(async () => (await recordingsOf(sessionId, 'recording')).length).toBe(2);
 
     await sleep(5000);
-    const decided = await reviewer.post(`/api/review/sessions/${sessionId}/decision`, {
-      outcome: 'reject',
-      reason: '测试：录像后不予受理',
-    });
+    await passIdentityChecks(reviewer, sessionId);
+    const decided = await reviewer.post(`/api/review/sessions/${sessionId}/decision`, { outcome: 'accept', note: '测试：录像后受理' });
     expect(decided.status).toBe(200);
     expect(decided.body.recording).toBe(false);
     await expect.poll(async () => (await recordingsOf(sessionId, 'stored')).length, { timeout: 20_000 }).toBe(2);
@@ -113,6 +136,48 @@ describe('recording the co-review call', () => {
     // The case's offices can fetch it; another office cannot.
     const other = await ApiClient.login(cb.url, 'reviewer2');
     expect((await other.get(`/api/review/sessions/${sessionId}/recordings/${recordings[0]!.id}`)).status).toBe(403);
+
+    // Each download above is in the case's audit trail: who, which recording and camera, nothing personal.
+    const trail = (await clerk.get(`/api/cases/${caseId}/audit`)).body.events as AuditEvent[];
+    const downloads = trail.filter((e) => e.action === 'review.recording_downloaded');
+    expect(downloads.map((e) => e.details)).toEqual(
+      recordings.map((r) => ({ sessionId, recordingId: r.id, role: r.role, source: r.source, sha256: r.sha256 })),
+    );
+    expect(downloads.every((e) => e.actor_role === 'reviewer' && e.office_id === 'hn-cs-office')).toBe(true);
+
+    // 受理 → handed off by courier: the bag the clerk downloads carries both recordings, byte for byte.
+    const handed = await clerk.post(`/api/cases/${caseId}/handoff/courier`, { courierCompany: '中国邮政EMS', waybillNo: 'EMS20250301' });
+    expect(handed.status).toBe(200);
+    const zip = await clerk.get(`/api/cases/${caseId}/handoff/bag.zip`);
+    expect(zip.status).toBe(200);
+    const zipFile = path.join(tmp, 'bag.zip');
+    fs.writeFileSync(zipFile, Buffer.from(zip.body as ArrayBuffer));
+    console.log((await run('unzip', ['-l', zipFile])).stdout);
+    const bag = await unzipped(zipFile);
+    const review = JSON.parse(fs.readFileSync(path.join(bag, 'data/review/review.json'), 'utf8')) as Omit<ReviewExport, 'recordings'> & {
+      recordings: Array<ReviewRecordingView & { file: string }>;
+    };
+    expect(review.sessionId).toBe(sessionId);
+    expect(review).not.toHaveProperty('recordingsFailed');
+    expect(review.recordings.map((r) => r.id)).toEqual(recordings.map((r) => r.id));
+    const manifest = manifestSha256(bag);
+    for (const [i, listed] of review.recordings.entries()) {
+      const rec = recordings[i]!;
+      expect(listed).toMatchObject({ sha256: rec.sha256, size: rec.size, role: rec.role, source: rec.source, mediaType: 'video/webm' });
+      expect(listed.file).toBe(`recordings/${String(i + 1).padStart(2, '0')}-${rec.role}-${rec.source}-${rec.id.slice(0, 8)}.webm`);
+      const rel = `data/review/${listed.file}`;
+      const [summed] = (await run('sha256sum', [rel], { cwd: bag })).stdout.split(' ');
+      expect(summed).toBe(rec.sha256);
+      expect(manifest.get(rel)).toBe(summed);
+      await expectDecodable(path.join(bag, rel), rec, 3);
+    }
+    // The bag's copy of the audit trail has the downloads too.
+    const bagEvents = fs
+      .readFileSync(path.join(bag, 'data/audit/events.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditEvent);
+    expect(bagEvents.filter((e) => e.action === 'review.recording_downloaded')).toHaveLength(recordings.length);
   });
 
   it('a killed SFU worker or FFmpeg mid-recording: files so far are kept, recording resumes, no FFmpeg is orphaned, the call goes on', async () => {
@@ -146,6 +211,16 @@ describe('recording the co-review call', () => {
     await expect.poll(async () => (await recordingsOf(sessionId, 'stored')).length, { timeout: 20_000 }).toBe(4);
     expect(ffmpegChildren()).toEqual([]);
     for (const rec of await recordingsOf(sessionId, 'stored')) await expectPlayable(sessionId, rec, 2);
+
+    // The case's bag (as `tongban handoff build` writes it) carries the 4 stored files and says one is missing.
+    const zipFile = path.join(tmp, 'bag-with-failed.zip');
+    await cb.server.ctx.handoff.bags.writeBag(caseId, 'courier', fs.createWriteStream(zipFile));
+    const entries = await readZip(zipFile);
+    const reviewJson = [...entries].find(([name]) => name.endsWith('/data/review/review.json'))![1];
+    const review = JSON.parse(reviewJson.toString('utf8')) as { recordings: Array<{ id: string }>; recordingsFailed?: number };
+    expect(review.recordings.map((r) => r.id).sort()).toEqual((await recordingsOf(sessionId, 'stored')).map((r) => r.id).sort());
+    expect(review.recordingsFailed).toBe(1);
+    expect([...entries.keys()].filter((name) => name.includes('/data/review/recordings/'))).toHaveLength(4);
   });
 
   it('consent without recording: no FFmpeg, no recording, no indicator', async () => {

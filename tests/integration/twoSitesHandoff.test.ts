@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequestHeaders } from '@tongban/server/handoff/siteSigning';
@@ -9,7 +11,7 @@ import { ApiClient, startTestServer, type TestServer } from '../support/testServ
 import { freePort } from '../support/freePort';
 import { acceptedCase, uploadTo } from '../support/handoffCase';
 import { PDF_BYTES } from '../support/caseFixtures';
-import { rewriteZip } from '../support/handoffZip';
+import { readZip, rewriteZip } from '../support/handoffZip';
 import { RESULT_DOCUMENT_MAX_BYTES } from '@tongban/shared/handoff/schemas';
 
 /**
@@ -23,6 +25,9 @@ let tmp: string;
 let caseId: string;
 let caseNo: string;
 let gdClerk: ApiClient;
+/** A stored co-review recording of the case at gd (bytes stand in for FFmpeg's WebM; the real one is in recording.e2e). */
+const recording = Buffer.from('\x1aE\xdf\xa3 stand-in for a WebM recording of the clerk desk '.repeat(2000), 'latin1');
+const recordingId = '0f1e2d3c-0000-4000-8000-00000000abcd';
 
 async function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey: string; now?: Date; site?: string; signedSha?: string }) {
   const key = opts.key ?? gd.ctx.handoff.keys;
@@ -35,6 +40,13 @@ async function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey:
     now: opts.now ?? new Date(),
   });
   return new ApiClient(hn.url).request('POST', '/api/transfers', new Uint8Array(bytes), { ...headers, 'content-type': 'application/zip' });
+}
+
+/** The entries of a bag kept in a site's blob store. */
+async function bagEntries(site: TestServer, sha256: string): Promise<Map<string, Buffer>> {
+  const file = path.join(tmp, `kept-${sha256}.zip`);
+  await pipeline(site.ctx.blobs.open(sha256), fs.createWriteStream(file));
+  return readZip(file);
 }
 
 beforeAll(async () => {
@@ -55,7 +67,26 @@ beforeAll(async () => {
   hn.ctx.handoff.keys.trust(gdKey);
   gd.ctx.handoff.keys.trust(hnKey);
   ({ caseId, caseNo, clerk: gdClerk } = await acceptedCase(gd));
+  await storeRecording(gd, caseId);
 });
+
+/** What ReviewRecordingService does once FFmpeg finishes a file: blob stored, row `stored`. */
+async function storeRecording(site: TestServer, id: string): Promise<void> {
+  const { db, blobs } = site.ctx;
+  const stored = await blobs.put(Readable.from([recording]));
+  const sessionId = db.prepare("SELECT id FROM review_sessions WHERE case_id = ? AND status = 'decided'").pluck().get(id) as string;
+  const at = new Date().toISOString();
+  db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
+    stored.sha256,
+    stored.size,
+    'video/webm',
+    at,
+  );
+  db.prepare(
+    `INSERT INTO review_recordings (id, session_id, case_id, peer_role, source, tracks, status, started_at, ended_at, sha256, media_type, size, duration_ms)
+     VALUES (?, ?, ?, 'clerk', 'camera', 'audio+video', 'stored', ?, ?, ?, 'video/webm', ?, 61000)`,
+  ).run(recordingId, sessionId, id, at, at, stored.sha256, stored.size);
+}
 
 afterAll(async () => {
   await gd?.stop();
@@ -125,6 +156,11 @@ describe('two sites: intake gd → handling hn', () => {
         .sort(),
     ).toEqual(here);
     for (const sha of here) expect(await hn.ctx.blobs.has(sha)).toBe(true);
+    // hn imports the case and its scans; the review evidence (review.json, snapshots, the recording) stays in the verified bag it keeps.
+    const kept = await bagEntries(hn, r.body.transfer.receipt.bagSha256 as string);
+    const review = JSON.parse(kept.get(`${caseNo}/data/review/review.json`)!.toString('utf8'));
+    expect(review.recordings).toEqual([expect.objectContaining({ id: recordingId, file: 'recordings/01-clerk-camera-0f1e2d3c.webm' })]);
+    expect(kept.get(`${caseNo}/data/review/recordings/01-clerk-camera-0f1e2d3c.webm`)?.equals(recording)).toBe(true);
     // The reviewer at hn sees it in the office queue.
     const reviewer = await ApiClient.login(hn.url, 'reviewer');
     const queue = await reviewer.get('/api/cases?scope=queue');

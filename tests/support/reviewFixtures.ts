@@ -59,17 +59,23 @@ export async function decideByReview(
   decision: DecisionRequest,
 ): Promise<ReviewSessionView> {
   const sessionId = await openActiveSession(clerk, reviewer, caseId);
-  const post = async (step: string, body?: unknown) => {
-    const r = await reviewer.post(`/api/review/sessions/${sessionId}/${step}`, body);
-    if (r.status >= 300) throw new Error(`${step}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body as ReviewSessionView;
-  };
   if (decision.outcome === 'accept') {
-    await post('consent', { recordingAllowed: false, snapshotsAllowed: false });
-    await post('liveness');
-    for (const step of IDENTITY_STEPS) await post('checks', { step, passed: true, note: '测试：核验通过' });
+    await reviewerStep(reviewer, sessionId, 'consent', { recordingAllowed: false, snapshotsAllowed: false });
+    await passIdentityChecks(reviewer, sessionId);
   }
-  return post('decision', decision);
+  return reviewerStep(reviewer, sessionId, 'decision', decision);
+}
+
+/** The reviewer's liveness prompt and every identity step passed (受理 needs them, after the consent). */
+export async function passIdentityChecks(reviewer: ApiClient, sessionId: string): Promise<void> {
+  await reviewerStep(reviewer, sessionId, 'liveness');
+  for (const step of IDENTITY_STEPS) await reviewerStep(reviewer, sessionId, 'checks', { step, passed: true, note: '测试：核验通过' });
+}
+
+async function reviewerStep(reviewer: ApiClient, sessionId: string, step: string, body?: unknown): Promise<ReviewSessionView> {
+  const r = await reviewer.post(`/api/review/sessions/${sessionId}/${step}`, body);
+  if (r.status >= 300) throw new Error(`${step}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as ReviewSessionView;
 }
 
 export type RtcClient = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -48,7 +48,7 @@ export function materialPath(m: MaterialView, index: number): string {
   return `materials/${String(index + 1).padStart(2, '0')}-${m.slotCode.replace(/[^A-Za-z0-9_-]/g, '_')}-${m.sha256.slice(0, 8)}${EXT[m.mediaType]}`;
 }
 
-function openBlob(blobs: BlobStore, sha256: string): Readable {
+export function openBlob(blobs: BlobStore, sha256: string): Readable {
   // Large reads: fewer, bigger chunks hash faster than the default 64 KiB.
   const local = blobs.localPath(sha256);
   return local ? fs.createReadStream(local, { highWaterMark: 1024 * 1024 }) : blobs.open(sha256);

@@ -1,5 +1,8 @@
+import { recordingFileName } from '@tongban/shared/review/recordingFiles';
+import type { ReviewExport, ReviewRecordingView } from '@tongban/shared/review/session';
 import type { BlobStore } from '../storage/BlobStore';
 import type { PayloadFile } from './bag/bagWriter';
+import { openBlob } from './caseBag';
 
 /**
  * What other modules contribute to a handoff bag: the OCR pre-check (data/precheck/) and the video
@@ -36,25 +39,60 @@ export function precheckEvidence(exportFn: (caseId: string) => unknown): Evidenc
   };
 }
 
-interface ReviewExportLike {
-  snapshots: Array<{ id: string; sha256: string; label: string }>;
+/** A blob listed in a JSON file and carried next to it as `<folder>/NN-<name>` (NN: its place in the list). */
+interface BlobFile<T> {
+  item: T;
+  file: string;
+  size: number;
 }
 
-/** data/review/review.json (decision, identity checklist, consent) and the watermarked snapshots as JPEG files. */
-export function reviewEvidence(exportFn: (caseId: string) => ReviewExportLike | null, blobs: BlobStore): EvidenceProvider {
+async function blobFiles<T extends { sha256: string }>(
+  blobs: BlobStore,
+  folder: string,
+  items: T[],
+  nameOf: (item: T) => string,
+): Promise<Array<BlobFile<T>>> {
+  return Promise.all(
+    items.map(async (item, i) => ({
+      item,
+      file: `${folder}/${String(i + 1).padStart(2, '0')}-${nameOf(item)}`,
+      size: await blobs.size(item.sha256),
+    })),
+  );
+}
+
+/** The bytes as stored, streamed from the blob store when the bag writer gets to them (recordings run to hundreds of MB). */
+const blobPayload = (blobs: BlobStore, { item, file, size }: BlobFile<{ sha256: string }>): PayloadFile => ({
+  path: file,
+  size,
+  open: () => openBlob(blobs, item.sha256),
+});
+
+type StoredRecording = ReviewRecordingView & { sha256: string };
+const isStored = (r: ReviewRecordingView): r is StoredRecording => r.status === 'stored' && r.sha256 !== undefined;
+
+/**
+ * data/review/review.json (decision, identity checklist, consent, and the list of the files below),
+ * the watermarked snapshots as JPEG files and the stored recordings as WebM/Matroska files. A
+ * recording that failed, or was still being written when the bag was built, cannot travel: its
+ * count is in review.json (`recordingsFailed`, `recordingsUnfinished`) so the handling office
+ * knows that evidence is missing.
+ */
+export function reviewEvidence(exportFn: (caseId: string) => ReviewExport | null, blobs: BlobStore): EvidenceProvider {
   return async (caseId) => {
     const exported = exportFn(caseId);
     if (!exported) return [];
-    const snapshots = await Promise.all(
-      exported.snapshots.map(async (s, i) => ({
-        ...s,
-        file: `snapshots/${String(i + 1).padStart(2, '0')}-${s.id.replace(/[^A-Za-z0-9_-]/g, '')}.jpg`,
-        size: await blobs.size(s.sha256),
-      })),
-    );
-    return [
-      { path: 'review.json', content: json({ ...exported, snapshots: snapshots.map(({ size: _size, ...s }) => s) }) },
-      ...snapshots.map((s) => ({ path: s.file, size: s.size, open: () => blobs.open(s.sha256) })),
-    ];
+    const snapshots = await blobFiles(blobs, 'snapshots', exported.snapshots, (s) => `${s.id.replace(/[^A-Za-z0-9_-]/g, '')}.jpg`);
+    const recordings = await blobFiles(blobs, 'recordings', exported.recordings.filter(isStored), recordingFileName);
+    const failed = exported.recordings.filter((r) => r.status === 'failed').length;
+    const unfinished = exported.recordings.filter((r) => r.status === 'recording').length;
+    const review = {
+      ...exported,
+      snapshots: snapshots.map(({ item, file, size }) => ({ ...item, file, size })),
+      recordings: recordings.map(({ item: { status: _status, ...rec }, file, size }) => ({ ...rec, file, size })),
+      ...(failed > 0 ? { recordingsFailed: failed } : {}),
+      ...(unfinished > 0 ? { recordingsUnfinished: unfinished } : {}),
+    };
+    return [{ path: 'review.json', content: json(review) }, ...[...snapshots, ...recordings].map((f) => blobPayload(blobs, f))];
   };
 }

@@ -378,7 +378,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /* ---------- handoff export ---------- */
 
-  /** The latest decided session of a case: decision, checklist, snapshot blob refs (for the handoff bag). */
+  /** The latest decided session of a case: decision, checklist, snapshot and recording blob refs (for the handoff bag). */
   reviewExport(caseId: string): ReviewExport | null {
     const row = this.ctx.db
       .prepare("SELECT * FROM review_sessions WHERE case_id = ? AND status = 'decided' ORDER BY ended_at DESC LIMIT 1")
@@ -394,6 +394,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       checks: v.checks,
       ...(v.decision ? { decision: v.decision } : {}),
       snapshots: v.snapshots,
+      recordings: v.recordings,
     };
   }
 

@@ -1,19 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { AppError } from '@tongban/shared';
+import { RECORDING_MEDIA_TYPES, recordingFileName } from '@tongban/shared/review/recordingFiles';
 import { isRecorded, type ReviewConsent, type ReviewStatus } from '@tongban/shared/review/session';
 import { RecordingPorts, RoomRecorder, type FinishedSegment, type RecordingSegment, type Room } from '@tongban/sfu';
 import type { AppContext } from '../context';
-import type { SessionUser } from '../auth/AuthService';
+import { actorOf, type SessionUser } from '../auth/AuthService';
 import { SYSTEM_ACTOR } from '../audit/AuditLedger';
 import { reviewRoomKey, sfuLogger } from '../sfu/sfuService';
 import type { ReviewSessionService } from './ReviewSessionService';
 
 const run = promisify(execFile);
 const ROOM_PREFIX = reviewRoomKey('');
-const MEDIA_TYPES = { webm: 'video/webm', matroska: 'video/x-matroska' } as const;
 
 interface SessionState {
   status: ReviewStatus;
@@ -44,6 +45,7 @@ export class ReviewRecordingService {
     this.dir = path.join(ctx.config.dataDir, 'recording-tmp');
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.mkdirSync(this.dir, { recursive: true });
+    this.failInterrupted();
     if (!ctx.config.RECORDING_ENABLED) return;
     review.on('session', (view) => this.follow(view.id));
     review.media.onRoomCreated((roomKey, room) => {
@@ -56,16 +58,27 @@ export class ReviewRecordingService {
     return [...this.recorders.values()].flatMap((r) => r.recorder.processes());
   }
 
-  /** The stored file of a recording, for users of the case's offices. */
-  recordingBlob(user: SessionUser, sessionId: string, recordingId: string): { sha256: string; mediaType: string; fileName: string } {
+  /**
+   * The stored file of a recording, for users of the case's offices. Every download is audited as
+   * `review.recording_downloaded` (ids, role and camera only): it is identity-verification video.
+   */
+  openRecording(
+    user: SessionUser,
+    sessionId: string,
+    recordingId: string,
+  ): { mediaType: string; fileName: string; size: number; stream: Readable } {
     const session = this.review.get(user, sessionId);
     const rec = session.recordings.find((r) => r.id === recordingId);
-    if (!rec?.sha256 || rec.status !== 'stored') throw new AppError('NOT_FOUND', { details: { recordingId } });
-    const ext = rec.mediaType === MEDIA_TYPES.webm ? 'webm' : 'mkv';
+    if (rec?.status !== 'stored' || !rec.sha256 || rec.size === undefined) throw new AppError('NOT_FOUND', { details: { recordingId } });
+    this.ctx.ledger.record(actorOf(user), 'review.recording_downloaded', {
+      caseId: session.caseId,
+      details: { sessionId, recordingId, role: rec.role, source: rec.source, sha256: rec.sha256 },
+    });
     return {
-      sha256: rec.sha256,
-      mediaType: rec.mediaType ?? MEDIA_TYPES.webm,
-      fileName: `${session.caseNo}-${rec.role}-${rec.source}-${rec.id.slice(0, 8)}.${ext}`,
+      mediaType: rec.mediaType ?? RECORDING_MEDIA_TYPES.webm,
+      fileName: `${session.caseNo}-${recordingFileName(rec)}`,
+      size: rec.size,
+      stream: this.ctx.blobs.open(rec.sha256),
     };
   }
 
@@ -145,7 +158,7 @@ export class ReviewRecordingService {
       }
       const durationMs = await probeDurationMs(segment.path);
       const stored = await this.ctx.blobs.put(fs.createReadStream(segment.path));
-      const mediaType = MEDIA_TYPES[segment.container];
+      const mediaType = RECORDING_MEDIA_TYPES[segment.container];
       const now = this.ctx.clock.now().toISOString();
       this.ctx.db.transaction(() => {
         this.ctx.db
@@ -171,6 +184,16 @@ export class ReviewRecordingService {
     } finally {
       fs.rmSync(segment.path, { force: true });
     }
+  }
+
+  /** Rows still `recording` at start-up lost their FFmpeg with the previous process: say so, rather than leave them pending forever. */
+  private failInterrupted(): void {
+    const rows = this.ctx.db.prepare("SELECT id, session_id, case_id FROM review_recordings WHERE status = 'recording'").all() as Array<{
+      id: string;
+      session_id: string;
+      case_id: string;
+    }>;
+    for (const r of rows) this.fail(r.session_id, r.case_id, r.id, 'the server stopped before the file was stored');
   }
 
   private fail(sessionId: string, caseId: string, recordingId: string, error: string): void {

@@ -159,4 +159,6 @@ export interface ReviewExport {
   checks: CheckStepResult[];
   decision?: ReviewDecision;
   snapshots: ReviewSnapshotView[];
+  /** Every recording of the session, whatever its status: the bag carries the stored ones and counts the rest. */
+  recordings: ReviewRecordingView[];
 }
