@@ -1,5 +1,6 @@
 import { isValidUscc } from '../validators/uscc';
 import { findUscc, onlyCjk } from './text';
+import { cellValue, labelPattern, type CellValue } from './cells';
 import { findLabel, rowsOf, type Row } from './layout';
 import type { DocumentKind, ExtractedField, PageOcr } from './types';
 
@@ -52,27 +53,51 @@ function boxOf(words: ReadonlyArray<{ bbox: { x0: number; y0: number; x1: number
   };
 }
 
-function labelPattern(label: string): RegExp {
-  // Letter-spaced labels lose their spaces in rows; allow one garbled character in longer labels.
-  const chars = [...label].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(chars.join('.?'));
-}
+/**
+ * Labels each kind of document prints: where the value of the cell before them ends (cells.ts).
+ * 户口簿: the fields of a 常住人口登记卡 and its 户主页.
+ */
+const PRINTED_LABELS: Record<DocumentKind, readonly string[]> = {
+  'household-register': [
+    '姓名', '户主或与户主关系', '曾用名', '性别', '出生地', '民族', '籍贯', '出生日期', '其他住址', '宗教信仰', '公民身份号码', '身高', '血型',
+    '文化程度', '婚姻状况', '兵役状况', '服务处所', '职业', '何时由何地迁来', '住址', '户别', '户主姓名', '户号', '承办人签章', '登记日期',
+  ],
+  'id-card-front': ['姓名', '性别', '民族', '出生', '住址', '公民身份号码'],
+  'id-card-back': ['签发机关', '有效期限'],
+  'business-licence': ['统一社会信用代码', '名称', '类型', '法定代表人', '经营范围', '注册资本', '成立日期', '营业期限', '住所'],
+  'application-form': ['姓名', '性别', '民族', '出生日期', '公民身份号码', '身份证号码', '联系电话', '住址', '工作单位', '申请事项', '签名'],
+  generic: [],
+};
 
-/** For `required-fields`: each configured label, found on some page with a value after it. */
-export function extractLabelledFields(pages: ReadonlyArray<PageOcr>, labels: ReadonlyArray<string>): ExtractedField[] {
+/**
+ * For `required-fields`: each configured label, found on some page with a value in its own cell.
+ * `kinds` (one per page, as the slot reads them) say which printed labels end a cell; by default
+ * each page's look decides.
+ */
+export function extractLabelledFields(pages: ReadonlyArray<PageOcr>, labels: ReadonlyArray<string>, kinds: ReadonlyArray<DocumentKind> = pages.map((p) => classifyPage(p))): ExtractedField[] {
   const out: ExtractedField[] = [];
-  const rowsByPage = pages.map((p) => [p.index, rowsOf(p.lines)] as const);
+  const scanned = pages.map((p, i) => ({ index: p.index, rows: rowsOf(p.lines), stops: [...PRINTED_LABELS[kinds[i] ?? 'generic'], ...labels] }));
   for (const label of labels) {
-    for (const [index, rows] of rowsByPage) {
-      const hit = findLabel(rows, labelPattern(label), { anywhere: true });
-      const value = hit?.value.replace(/^[:：\s|]+/, '').trim();
-      if (hit && value && /[\p{L}\p{N}]/u.test(value)) {
-        out.push({ key: `label:${label}`, label, value, confidence: conf(hit.valueWords), page: index, ...(hit.valueBbox ? { bbox: hit.valueBbox } : {}) });
+    for (const { index, rows, stops } of scanned) {
+      const cell = filledCell(rows, labelPattern(label), stops);
+      if (cell) {
+        out.push({ key: `label:${label}`, label, value: cell.value, confidence: conf(cell.words), page: index, ...(cell.bbox ? { bbox: cell.bbox } : {}) });
         break;
       }
     }
   }
   return out;
+}
+
+/** The first row printing the label whose cell holds a value (a form may print a label twice, once left blank). */
+function filledCell(rows: ReadonlyArray<Row>, label: RegExp, stops: ReadonlyArray<string>): CellValue | undefined {
+  let rest = rows;
+  for (let hit = findLabel(rest, label, { anywhere: true }); hit; hit = findLabel(rest, label, { anywhere: true })) {
+    const cell = cellValue(hit, stops);
+    if (/[\p{L}\p{N}]/u.test(cell.value)) return cell;
+    rest = rest.slice(rest.indexOf(hit.row) + 1);
+  }
+  return undefined;
 }
 
 const SIGNATURES: Array<[DocumentKind, RegExp]> = [

@@ -73,7 +73,7 @@ export function extractFields(slot: MaterialSlotRules, pages: ReadonlyArray<Page
     else if (kinds[i] === 'id-card-back') add(extractIdCardBack(p));
     else if (kinds[i] === 'business-licence') add(extractBusinessLicence(p));
   });
-  if (slot.rules.includes('required-fields') && slot.requiredFields?.length) add(extractLabelledFields(pages, slot.requiredFields));
+  if (slot.rules.includes('required-fields') && slot.requiredFields?.length) add(extractLabelledFields(pages, slot.requiredFields, kinds));
   return out;
 }
 
