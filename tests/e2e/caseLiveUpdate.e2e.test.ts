@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderIdCardFront } from '@tongban/server/demo/scanRenderer';
 import { startAppBrowser, type AppBrowser, type AppPage } from '../support/appBrowser';
+import { createCase, ITEM_HN, upload } from '../support/caseFixtures';
 import { freePort } from '../support/freePort';
 import { acceptedCase } from '../support/handoffCase';
+import { CARD_PERSON } from '../support/precheckFixtures';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
 
 /**
  * The clerk's case page stays open at the Guangdong intake site (gd) while everything after the
  * handoff happens elsewhere: the online transfer's receipt, the Hunan handling site (hn) sending
  * its result back, the applicant rating on their phone. The page follows each change live —
- * state badge, handoff panel, a polite notice — without being reloaded.
+ * state badge, handoff panel, a polite notice — without being reloaded. Likewise the handling
+ * office's reviewer, with a draft open, sees the clerk's new scan and its pre-check result arrive.
  */
 describe('live case updates on the open case page', () => {
   let gd: AppBrowser;
@@ -76,5 +80,32 @@ describe('live case updates on the open case page', () => {
 
     expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
     expect(clerk.errors).toEqual([]);
+  });
+
+  it('shows the reviewer a scan the clerk uploads, and its pre-check result, without a reload', async () => {
+    const clerkApi = await ApiClient.login(gd.url, 'clerk');
+    const c = await createCase(clerkApi, ITEM_HN, { name: CARD_PERSON.name, idNumber: CARD_PERSON.idNumber, phone: '13800138000' });
+    const reviewer = await gd.newPage();
+    await gd.login(reviewer, 'reviewer');
+    const { page } = reviewer;
+    await page.goto(`${gd.url}/cases/${encodeURIComponent(c.id)}`);
+    await page.getByText('尚未收取任何材料').waitFor();
+    const panel = page.locator('section.precheck-panel');
+    await panel.waitFor();
+    const notice = page.getByRole('status').filter({ hasText: /^(申请材料|预审结果)已更新$/ });
+    await expect.poll(async () => (await gd.server.app.io.in('office:hn-cs-office').fetchSockets()).length).toBeGreaterThan(0);
+    await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+
+    const up = await upload(clerkApi, c.id, 'ID_CARD_FRONT', await renderIdCardFront(CARD_PERSON), 'id-front.png');
+    expect(up.status).toBe(201);
+    await page.locator('.thumbs').getByText('id-front.png').waitFor();
+    await notice.filter({ hasText: '申请材料已更新' }).waitFor();
+    // Pre-check progress goes to the intake window only: the reviewer's panel follows the stored result.
+    const thumb = panel.locator('.precheck-thumb').filter({ hasText: '人像面' });
+    await thumb.getByText(/^(通过|需注意)$/).waitFor({ timeout: 60_000 });
+    await notice.filter({ hasText: '预审结果已更新' }).waitFor();
+
+    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+    expect(reviewer.errors).toEqual([]);
   });
 });

@@ -119,6 +119,7 @@ export class MaterialService {
         caseId: c.id,
         details: { materialId: row.id, slotCode: slot.code, fileName, sha256: stored.sha256, size: stored.size, mediaType, source: row.source },
       });
+      cases.changes.changed(c.id, 'materials', actor);
       return { c, material: toMaterialView(row), deduplicated: false };
     })();
 
@@ -163,10 +164,12 @@ export class MaterialService {
       const material = this.get(c.id, materialId);
       db.prepare('DELETE FROM case_materials WHERE id = ?').run(material.id);
       cases.touch(c.id);
-      ledger.append(actorOf(user), 'material.deleted', {
+      const actor = actorOf(user);
+      ledger.append(actor, 'material.deleted', {
         caseId: c.id,
         details: { materialId, slotCode: material.slotCode, fileName: material.fileName, sha256: material.sha256 },
       });
+      cases.changes.changed(c.id, 'materials', actor);
     })();
   }
 

@@ -138,12 +138,13 @@ export class PrecheckService {
     const item = this.deps.catalog.getItem(c.itemCode);
     const materials = this.deps.materials.list(c.id).filter((m) => !materialId || m.id === materialId);
     if (materialId && materials.length === 0) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
-    return {
-      jobs: materials.flatMap((m) => {
-        const slot = item.materials.find((s) => s.code === m.slotCode);
-        return slot ? [{ jobId: this.enqueue(c.id, m, slot, user.id), materialId: m.id }] : [];
-      }),
-    };
+    const jobs = materials.flatMap((m) => {
+      const slot = item.materials.find((s) => s.code === m.slotCode);
+      return slot ? [{ jobId: this.enqueue(c.id, m, slot, user.id), materialId: m.id }] : [];
+    });
+    // The other office's page shows the material as being read again (progress goes to the intake office only).
+    if (jobs.length > 0) this.deps.cases.changes.changed(c.id, 'precheck', actorOf(user));
+    return { jobs };
   }
 
   private pump(): void {
@@ -161,7 +162,7 @@ export class PrecheckService {
   }
 
   private async runJob(job: JobRow): Promise<void> {
-    const { db, blobs, clock, config, log } = this.deps;
+    const { db, blobs, clock, config, log, cases } = this.deps;
     try {
       const bytes = await readAll(blobs.open(job.sha256));
       const slot = JSON.parse(job.slot_json) as MaterialSlotRules;
@@ -182,6 +183,8 @@ export class PrecheckService {
            ON CONFLICT (material_id) DO UPDATE SET job_id = excluded.job_id, result_json = excluded.result_json, created_at = excluded.created_at`,
         ).run(job.material_id, job.case_id, job.id, JSON.stringify(result), at);
         db.prepare(`UPDATE precheck_jobs SET status = 'done', finished_at = ? WHERE id = ?`).run(at, job.id);
+        // The OCR's doing, not the requester's: the result is news on their page too.
+        cases.changes.changed(job.case_id, 'precheck', null);
       })();
       const view = this.materialViews(job.case_id).find((m) => m.materialId === job.material_id);
       this.emitDone(job, { status: 'done', ...(view?.verdict ? { verdict: view.verdict } : {}) });
@@ -189,12 +192,15 @@ export class PrecheckService {
       if (this.closed) return; // shutting down: leave the job to be re-queued at the next start
       const err = isAppError(e) ? e : new AppError('PRECHECK_OCR_FAILED', { details: { reason: String(e) } });
       if (!isAppError(e)) log.error({ err: e, jobId: job.id }, 'pre-check job failed');
-      db.prepare(`UPDATE precheck_jobs SET status = 'failed', error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`).run(
-        err.code,
-        JSON.stringify({ zh: err.message_zh, en: err.message_en }),
-        clock.now().toISOString(),
-        job.id,
-      );
+      db.transaction(() => {
+        db.prepare(`UPDATE precheck_jobs SET status = 'failed', error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`).run(
+          err.code,
+          JSON.stringify({ zh: err.message_zh, en: err.message_en }),
+          clock.now().toISOString(),
+          job.id,
+        );
+        cases.changes.changed(job.case_id, 'precheck', null);
+      })();
       this.emitDone(job, { status: 'failed', error: { code: err.code, message_zh: err.message_zh, message_en: err.message_en } });
     }
   }
@@ -356,7 +362,7 @@ export class PrecheckService {
   // ── Clerk's edits ────────────────────────────────────────────────────────────────────────
 
   correct(caseId: string, user: SessionUser, req: CorrectionRequest): CasePrecheckResponse {
-    const { db, ids, clock, ledger } = this.deps;
+    const { db, ids, clock, ledger, cases } = this.deps;
     return db.transaction(() => {
       const { c, view } = this.editableMaterial(caseId, user, req.materialId);
       if (view.verdict === undefined) throw new AppError('PRECHECK_RESULT_NOT_FOUND', { details: { materialId: req.materialId } });
@@ -368,16 +374,18 @@ export class PrecheckService {
       db.prepare(
         `INSERT INTO precheck_corrections (id, case_id, material_id, field_key, value, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(ids.uuid(), c.id, req.materialId, req.fieldKey, req.value, req.reason, user.id, clock.now().toISOString());
-      ledger.append(actorOf(user), 'precheck.field_corrected', {
+      const actor = actorOf(user);
+      ledger.append(actor, 'precheck.field_corrected', {
         caseId: c.id,
         details: maskDetails({ materialId: req.materialId, fieldKey: req.fieldKey, from: before ?? null, to: req.value, reason: req.reason }),
       });
+      cases.changes.changed(c.id, 'precheck', actor);
       return this.summary(c);
     })();
   }
 
   override(caseId: string, user: SessionUser, req: OverrideRequest): CasePrecheckResponse {
-    const { db, ids, clock, ledger } = this.deps;
+    const { db, ids, clock, ledger, cases } = this.deps;
     return db.transaction(() => {
       const { c, view } = this.editableMaterial(caseId, user, req.materialId);
       const targets = view.findings.filter((f) => f.key === req.findingCode || f.code === req.findingCode);
@@ -391,10 +399,12 @@ export class PrecheckService {
         user.id,
         clock.now().toISOString(),
       );
-      ledger.append(actorOf(user), 'precheck.finding_overridden', {
+      const actor = actorOf(user);
+      ledger.append(actor, 'precheck.finding_overridden', {
         caseId: c.id,
         details: { materialId: req.materialId, findingCode: req.findingCode, severities: targets.map((f) => f.severity), reason: req.reason },
       });
+      cases.changes.changed(c.id, 'precheck', actor);
       return this.summary(c);
     })();
   }

@@ -4,13 +4,25 @@ import { CASE_STATES } from './stateMachine';
 /**
  * Live case updates on the default socket.io namespace: after a change to a case commits, every
  * connected user allowed to see the case gets `case:changed`, so an open case page reloads
- * instead of showing a stale state. Ids and the state only — never personal data.
+ * instead of showing stale data. Ids, kinds and the state only — never personal data.
  */
 export const CASE_CHANGED_EVENT = 'case:changed';
 
-/** What changed: the state (any transition), an online transfer's status, the result's delivery to the intake site. */
-export const CASE_CHANGE_KINDS = ['state', 'transfer', 'result'] as const;
+/**
+ * What changed: the state (any transition), an online transfer's status, the result's delivery to
+ * the intake site, the received scans (one uploaded or deleted), the pre-check (a result stored,
+ * a field corrected, a finding overridden).
+ */
+export const CASE_CHANGE_KINDS = ['state', 'transfer', 'result', 'materials', 'precheck'] as const;
 export type CaseChangeKind = (typeof CASE_CHANGE_KINDS)[number];
+
+/** The live notice for a change that left the state as it was (a state change names the new state). */
+export const CASE_CHANGE_LABELS: Record<Exclude<CaseChangeKind, 'state'>, { zh: string; en: string }> = {
+  transfer: { zh: '转递状态已更新', en: 'Transfer status updated' },
+  result: { zh: '办理结果已更新', en: 'Result updated' },
+  materials: { zh: '申请材料已更新', en: 'Materials updated' },
+  precheck: { zh: '预审结果已更新', en: 'Pre-check updated' },
+};
 
 export const CaseChangedEventSchema = z.object({
   caseId: z.string().min(1),

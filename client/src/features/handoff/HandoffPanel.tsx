@@ -31,8 +31,11 @@ export default function HandoffPanel({ caseView, allowedActions, onChanged }: Ca
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
-  // The transfer, the result and its delivery change at the other office too.
-  useCaseChanges(caseView.id, () => status.reload());
+  // The transfer, the result and its delivery change at the other office too; scans and the
+  // pre-check do not touch the handoff (null: the socket reconnected, so catch up).
+  useCaseChanges(caseView.id, (e) => {
+    if (!e || e.kinds.some((k) => k !== 'materials' && k !== 'precheck')) status.reload();
+  });
 
   useEffect(() => {
     const socket = getSocket();

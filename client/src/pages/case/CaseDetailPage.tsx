@@ -1,6 +1,7 @@
 import { Component, lazy, Suspense, useCallback, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
 import { CASE_STATE_LABELS, type AuditEvent, type CaseDetailResponse, type CaseView } from '@tongban/shared';
+import { CASE_CHANGE_LABELS, type CaseChangedEvent } from '@tongban/shared/cases/caseEvents';
 import { useApiData } from '../../api/useApiData';
 import { useCaseChanges } from '../../api/caseChanges';
 import { useOffices } from '../../api/reference';
@@ -9,7 +10,7 @@ import { Deadline } from '../../components/Deadline';
 import { MaterialsChecklist } from '../../components/materials/MaterialsChecklist';
 import type { CasePanelProps } from '../../features/panelProps';
 import { formatDateTime } from '../../format';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 import { Alert, Card, PageHeader, StateBadge } from '../../ui';
 import { AuditTrail } from './AuditTrail';
 import { CaseActions } from './CaseActions';
@@ -39,11 +40,10 @@ export function CaseDetailPage() {
   // Changes made elsewhere (the other office, a peer site, the applicant's phone) arrive live.
   const [liveNotice, setLiveNotice] = useState('');
   useCaseChanges(id, (e) => {
-    onChanged();
-    if (e && e.byUserId !== user?.id) {
-      const label = CASE_STATE_LABELS[e.state];
-      setLiveNotice(t(`办件已更新：${label.zh}`, `Case updated: ${label.en}`));
-    }
+    // A pre-check change leaves the case and its materials as they were (the panel reloads the pre-check itself).
+    if (!e || e.kinds.some((k) => k !== 'precheck')) reloadDetail();
+    reloadAudit();
+    if (e && e.byUserId !== user?.id) setLiveNotice(changeNotice(e, t));
   });
 
   if (detail.error && !detail.data) return <Alert tone="block" title={t('无法打开办件', 'Cannot open the case')}>{errorText(detail.error)}</Alert>;
@@ -120,6 +120,16 @@ export function CaseDetailPage() {
       </Card>
     </>
   );
+}
+
+/** What the live notice says: the new state after a transition, otherwise what changed (申请材料已更新, 预审结果已更新, …). */
+function changeNotice(e: CaseChangedEvent, t: I18n['t']): string {
+  if (e.kinds.includes('state')) {
+    const label = CASE_STATE_LABELS[e.state];
+    return t(`办件已更新：${label.zh}`, `Case updated: ${label.en}`);
+  }
+  const labels = e.kinds.flatMap((k) => (k === 'state' ? [] : [CASE_CHANGE_LABELS[k]]));
+  return t(labels.map((l) => l.zh).join('；'), labels.map((l) => l.en).join('; '));
 }
 
 /** A feature panel in its own card; if it fails to load or crashes, the rest of the page keeps working. */
