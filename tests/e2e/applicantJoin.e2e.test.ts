@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from '@tongban/server/api/http';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { connectRtc, createPrecheckedCase, openActiveSession, rtcRequest } from '../support/reviewFixtures';
-import { joinCall, mediaFlowing } from '../support/callPage';
+import { joinClerkAndReviewer, mediaFlowing } from '../support/callPage';
 
 /**
  * The applicant joins from a phone: the clerk shows a one-time link as a QR code, a browser with no
@@ -29,11 +29,7 @@ beforeAll(async () => {
   sessionId = await openActiveSession(clerk, reviewer, caseId);
   clerkPage = await cb.newPage();
   reviewerPage = await cb.newPage();
-  await cb.login(clerkPage, 'clerk');
-  await cb.login(reviewerPage, 'reviewer');
-  await joinCall(clerkPage, cb.url, sessionId);
-  await joinCall(reviewerPage, cb.url, sessionId);
-  await Promise.all([mediaFlowing(clerkPage, 2), mediaFlowing(reviewerPage, 2)]);
+  await joinClerkAndReviewer(cb, sessionId, { clerk: clerkPage, reviewer: reviewerPage });
 });
 afterAll(async () => {
   await cb?.close();

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient } from '../support/testServer';
 import { MEDIA_ARGS, startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
-import { diagnostics, joinCall, mediaFlowing } from '../support/callPage';
+import { diagnostics, joinClerkAndReviewer } from '../support/callPage';
 import { cutOff, launchChromiumAsNobody } from '../support/netCut';
 
 /**
@@ -24,11 +24,7 @@ beforeAll(async () => {
   clerkPage = await cb.newPage();
   nobody = await launchChromiumAsNobody(MEDIA_ARGS);
   reviewerPage = nobody.context.pages()[0] ?? (await nobody.context.newPage());
-  await cb.login(clerkPage, 'clerk');
-  await cb.login(reviewerPage, 'reviewer');
-  await joinCall(clerkPage, cb.url, sessionId);
-  await joinCall(reviewerPage, cb.url, sessionId);
-  await Promise.all([mediaFlowing(clerkPage, 2), mediaFlowing(reviewerPage, 2)]);
+  await joinClerkAndReviewer(cb, sessionId, { clerk: clerkPage, reviewer: reviewerPage });
 });
 afterAll(async () => {
   await nobody?.close();

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { openActiveSession } from '../support/reviewFixtures';
-import { joinCall, mediaFlowing } from '../support/callPage';
+import { joinCall, joinClerkAndReviewer } from '../support/callPage';
 import {
   chooseMaterial,
   createCaseWithHighlight,
@@ -33,11 +33,7 @@ beforeAll(async () => {
   sessionId = await openActiveSession(clerk, await ApiClient.login(cb.url, 'reviewer'), kase.id);
   clerkPage = await cb.newPage();
   reviewerPage = await cb.newPage();
-  await cb.login(clerkPage, 'clerk');
-  await cb.login(reviewerPage, 'reviewer');
-  await joinCall(clerkPage, cb.url, sessionId);
-  await joinCall(reviewerPage, cb.url, sessionId);
-  await Promise.all([mediaFlowing(clerkPage, 2), mediaFlowing(reviewerPage, 2)]);
+  await joinClerkAndReviewer(cb, sessionId, { clerk: clerkPage, reviewer: reviewerPage });
 });
 afterAll(async () => {
   await cb?.close();

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { CallDiagnostics } from '../../client/src/features/call/useCall';
+import type { CallBrowser } from './callBrowser';
 
 /** Opens /call/:id, passes the device check (optionally adding fake_device_2 as the 高拍仪) and joins. */
 export async function joinCall(page: Page, baseUrl: string, sessionId: string, opts: { documentCamera?: boolean } = {}): Promise<void> {
@@ -30,4 +31,13 @@ export async function mediaFlowing(page: Page, remoteTracks: number, timeoutMs =
     d = await diagnostics(page);
   }
   return d;
+}
+
+/** Logs the clerk and the reviewer in on their own pages, joins both to the session and waits until each receives the other's camera and microphone. */
+export async function joinClerkAndReviewer(cb: Pick<CallBrowser, 'url' | 'login'>, sessionId: string, pages: { clerk: Page; reviewer: Page }): Promise<void> {
+  await cb.login(pages.clerk, 'clerk');
+  await cb.login(pages.reviewer, 'reviewer');
+  await joinCall(pages.clerk, cb.url, sessionId);
+  await joinCall(pages.reviewer, cb.url, sessionId);
+  await Promise.all([mediaFlowing(pages.clerk, 2), mediaFlowing(pages.reviewer, 2)]);
 }
