@@ -61,6 +61,8 @@ interface JobRow {
 interface StoredPage extends PageOcr {
   /** Blob of the normalised page image the boxes refer to. */
   imageSha256: string;
+  /** Blob of the ID photo (`photo.box`) cut in colour from the original; absent for a grayscale original and in results stored before colour crops. */
+  colourPhotoSha256?: string;
 }
 interface StoredResult {
   pages: StoredPage[];
@@ -167,6 +169,7 @@ export class PrecheckService {
       const bytes = await readAll(blobs.open(job.sha256));
       const slot = JSON.parse(job.slot_json) as MaterialSlotRules;
       const images: string[] = [];
+      const colourPhotos: string[] = [];
       const r = await recognizeMaterial(this.pool, bytes, slot, {
         limits: limitsFromConfig(config),
         camera: job.camera === 1,
@@ -174,8 +177,13 @@ export class PrecheckService {
         onPageImage: async (index, png) => {
           images[index] = (await blobs.put(Readable.from([png]))).sha256;
         },
+        onIdPhotoImage: async (index, png) => {
+          colourPhotos[index] = (await blobs.put(Readable.from([png]))).sha256;
+        },
+        onIdPhotoColourFailed: (index, err) => log.warn({ err, jobId: job.id, page: index + 1 }, 'ID photo not cut in colour; the gray crop is served'),
       });
-      const result: StoredResult = { pages: r.pages.map((p) => ({ ...p, imageSha256: images[p.index]! })), fields: r.fields };
+      const pages = r.pages.map((p) => ({ ...p, imageSha256: images[p.index]!, ...(colourPhotos[p.index] ? { colourPhotoSha256: colourPhotos[p.index] } : {}) }));
+      const result: StoredResult = { pages, fields: r.fields };
       db.transaction(() => {
         const at = clock.now().toISOString();
         db.prepare(
@@ -333,9 +341,9 @@ export class PrecheckService {
 
   /**
    * The ID card front among the case's current materials (the latest pre-checked, if several):
-   * its photo region (`null` when none was found) and the page image the region refers to.
+   * its photo region (`null` when none was found), the page image the region refers to and the photo in colour, if cut.
    */
-  idCardFront(caseId: string): { materialId: string; pageIndex: number; photo: IdPhotoRegion | null; imageSha256: string } | undefined {
+  idCardFront(caseId: string): { materialId: string; pageIndex: number; photo: IdPhotoRegion | null; imageSha256: string; colourPhotoSha256?: string } | undefined {
     const current = new Set(this.deps.materials.list(caseId).map((m) => m.id));
     const rows = this.deps.db
       .prepare('SELECT material_id, result_json FROM precheck_results WHERE case_id = ? ORDER BY created_at DESC, rowid DESC')
@@ -343,7 +351,10 @@ export class PrecheckService {
     for (const row of rows.filter((r) => current.has(r.material_id))) {
       // `photo` is present (a region or null) exactly on the pages read as an ID card front.
       const page = (JSON.parse(row.result_json) as StoredResult).pages.find((p) => p.photo !== undefined);
-      if (page) return { materialId: row.material_id, pageIndex: page.index, photo: page.photo ?? null, imageSha256: page.imageSha256 };
+      if (page) {
+        const { index, photo, imageSha256, colourPhotoSha256 } = page;
+        return { materialId: row.material_id, pageIndex: index, photo: photo ?? null, imageSha256, ...(colourPhotoSha256 ? { colourPhotoSha256 } : {}) };
+      }
     }
     return undefined;
   }

@@ -9,8 +9,10 @@ import type { SessionUser } from '../auth/AuthService';
 
 /**
  * The ID photo for the reviewer's face comparison: exactly the region the pre-check found on the
- * case's ID card front, cut from the page image its box refers to. When a material was pre-checked
- * again (a rescan, a re-run), the latest result counts.
+ * case's ID card front — in colour, as the pre-check cut it from the original with the page's
+ * geometry; from the grayscale page image its box refers to when there is no colour copy (a
+ * grayscale original, a result stored before colour crops). When a material was pre-checked again
+ * (a rescan, a re-run), the latest result counts.
  */
 
 export interface IdPhotoCrop {
@@ -32,9 +34,11 @@ export async function idPhotoCrop(deps: Deps, caseId: string, user: SessionUser)
       details: { caseId: c.id, materialId: front.materialId, page: front.pageIndex + 1 },
     });
   const { box } = front.photo;
-  const png = await sharp(await buffer(deps.blobs.open(front.imageSha256)))
-    .extract({ left: box.x0, top: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 })
-    .png()
-    .toBuffer();
+  const png = front.colourPhotoSha256
+    ? await buffer(deps.blobs.open(front.colourPhotoSha256))
+    : await sharp(await buffer(deps.blobs.open(front.imageSha256)))
+        .extract({ left: box.x0, top: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 })
+        .png()
+        .toBuffer();
   return { png, materialId: front.materialId, photo: front.photo };
 }

@@ -32,6 +32,8 @@ export interface PdfWorkerData {
 }
 export interface PdfWorkerRequest {
   index: number;
+  /** RGB instead of grayscale (the pre-check cuts the ID photo in colour). */
+  colour?: boolean;
 }
 export type PdfWorkerReply =
   | { type: 'opened'; count: number }
@@ -41,8 +43,8 @@ export type PdfWorkerReply =
 
 export interface OpenPdf {
   count: number;
-  /** The page as a grayscale PNG. */
-  render(index: number): Promise<Buffer>;
+  /** The page as a grayscale PNG (RGB with `colour`: the same size). */
+  render(index: number, opts?: { colour?: boolean }): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -104,9 +106,9 @@ export async function openPdf(input: Buffer, limits: PdfRasterLimits): Promise<O
   if (opened.type !== 'opened') return fail({ type: 'failed', problem: 'corrupt', reason: `unexpected ${opened.type}` });
   return {
     count: opened.count,
-    async render(index) {
+    async render(index, opts) {
       const reply = next(`page ${index + 1}`);
-      worker.postMessage({ index } satisfies PdfWorkerRequest);
+      worker.postMessage({ index, ...(opts?.colour ? { colour: true } : {}) } satisfies PdfWorkerRequest);
       const r = await reply;
       if (r.type === 'failed') return fail(r);
       if (r.type !== 'page') return fail({ type: 'failed', problem: 'corrupt', reason: `unexpected ${r.type}`, page: index });

@@ -33,7 +33,12 @@ port.on('message', (req: PdfWorkerRequest) => {
     let scale = dpi / 72;
     const pixels = (x1 - x0) * (y1 - y0) * scale * scale;
     if (pixels > maxPixels) scale *= Math.sqrt(maxPixels / pixels);
-    const pix = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false, true);
+    const pix = page.toPixmap(
+      mupdf.Matrix.scale(scale, scale),
+      req.colour ? mupdf.ColorSpace.DeviceRGB : mupdf.ColorSpace.DeviceGray,
+      false,
+      true,
+    );
     const png = pix.asPNG().slice();
     pix.destroy();
     page.destroy();

@@ -4,13 +4,15 @@ import '@tongban/shared/precheck/errors';
 import { dHash, DHASH_HEIGHT, DHASH_WIDTH } from '@tongban/shared/precheck/pageHash';
 import { estimateSkew } from './skew';
 import { openPdf, type PdfRasterLimits } from './pdfRaster';
+import { applyStep, rawInput, type GeometryStep, type RawImage, type Region } from './pageGeometry';
 
 /**
  * Turns an uploaded file into page images tesseract reads well: EXIF orientation applied,
  * grayscale, small images upscaled, noisy scans median-filtered, skewed pages straightened,
- * camera shots cropped to the page. PDFs are rasterised page by page with MuPDF (WASM) in a
- * worker thread (pdfRaster.ts). Every input is bounded: pixel count (decompression bombs) and PDF
- * page count are checked before any large allocation.
+ * camera shots cropped to the page. Each geometric step is recorded with the page (pageGeometry.ts)
+ * so a region can later be cut from the original in colour. PDFs are rasterised page by page with
+ * MuPDF (WASM) in a worker thread (pdfRaster.ts). Every input is bounded: pixel count (decompression
+ * bombs) and PDF page count are checked before any large allocation.
  */
 
 /** maxPixels bounds decoded images as well as rendered PDF pages. */
@@ -28,6 +30,8 @@ export interface PreparedPage {
   denoised: boolean;
   /** Skew found and removed, clockwise degrees (0: the page was straight enough). */
   skewDeg: number;
+  /** How the page was made from the upright original: replayable on its colour pixels (pageGeometry.ts). */
+  geometry: GeometryStep[];
 }
 
 export type InputKind = 'pdf' | 'image';
@@ -38,22 +42,32 @@ export function sniff(input: Buffer): InputKind {
   return head.includes('%PDF-') ? 'pdf' : 'image';
 }
 
-/** Calls `onPage` for each page in order, so a 50-page PDF never sits in memory at once. */
+/** A page of the original in colour, as a PNG or the image file itself (for `GeometryStep` replay, pageGeometry.ts). */
+export type ColourPage = (index: number) => Promise<Buffer>;
+
+/**
+ * Calls `onPage` for each page in order, so a 50-page PDF never sits in memory at once; then
+ * `afterPages`, once, with the original's pages in colour at hand: the image itself, or a PDF page
+ * rendered again in RGB at the size of its gray rendering (the PDF is still open: no second open).
+ */
 export async function forEachPage(
   input: Buffer,
   opts: { limits: PreprocessLimits; camera?: boolean },
   onPage: (page: PreparedPage, index: number, count: number) => Promise<void>,
+  afterPages?: (colourPage: ColourPage) => Promise<void>,
 ): Promise<number> {
   if (sniff(input) === 'pdf') {
     const pdf = await openPdf(input, opts.limits);
     try {
       for (let i = 0; i < pdf.count; i++) await onPage(await normalise(await pdf.render(i), { ...opts, dpi: opts.limits.pdfDpi }), i, pdf.count);
+      await afterPages?.((index) => pdf.render(index, { colour: true }));
     } finally {
       await pdf.close();
     }
     return pdf.count;
   }
   await onPage(await normalise(input, opts), 0, 1);
+  await afterPages?.(() => Promise.resolve(input));
   return 1;
 }
 
@@ -103,31 +117,31 @@ export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<
   try {
     // EXIF orientation first; everything after works on upright pixels.
     const gray = await sharp(input, { limitInputPixels: opts.limits.maxPixels }).rotate().grayscale().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-    const upright = { data: gray.data, width: gray.info.width, height: gray.info.height };
+    let page: RawImage = { data: gray.data, width: gray.info.width, height: gray.info.height, channels: 1 };
+    const geometry: GeometryStep[] = [];
+    const apply = async (step: GeometryStep) => {
+      geometry.push(step);
+      page = await applyStep(page, step);
+    };
     // Straighten before cropping: the desk around a camera shot turns with the page (filled dark
     // where the turn exposes a corner) and is then trimmed away with it.
-    const straight = opts.straighten === false ? { raw: upright, skewDeg: 0 } : await deskew(upright, opts.camera ? 'black' : 'white');
-    let { data, width, height } = straight.raw;
-    if (opts.camera) {
-      // A document camera sees the desk around the page: crop to the page (the bright region).
-      const trimmed = await sharp(data, rawInput(straight.raw)).trim({ background: '#000000', threshold: 60 }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-      ({ data } = trimmed);
-      ({ width, height } = trimmed.info);
-    }
-    let img = sharp(data, { raw: { width, height, channels: 1 } });
-    const short = Math.min(width, height);
+    const straighten = opts.straighten === false ? undefined : await straightening(page, opts.camera ? 'black' : 'white');
+    if (straighten) await apply(straighten);
+    // A document camera sees the desk around the page: crop to the page (the bright region).
+    if (opts.camera) await apply({ op: 'crop', region: await pageOnDesk(page) });
+    const short = Math.min(page.width, page.height);
     if (short < MIN_SHORT_SIDE) {
       const f = Math.min(3, MIN_SHORT_SIDE / short);
-      width = Math.round(width * f);
-      height = Math.round(height * f);
-      img = sharp(await img.resize(width, height, { kernel: 'lanczos3' }).toColourspace('b-w').raw().toBuffer(), { raw: { width, height, channels: 1 } });
+      await apply({ op: 'scale', width: Math.round(page.width * f), height: Math.round(page.height * f) });
     }
+    const { width, height } = page;
+    let img = sharp(page.data, rawInput(page));
     const denoised = (await noiseLevel(img, width, height)) > NOISE_THRESHOLD;
     if (denoised) img = img.median(3);
-    const raw = { data: await img.toColourspace('b-w').raw().toBuffer(), width, height };
+    const raw: RawImage = { data: await img.toColourspace('b-w').raw().toBuffer(), width, height, channels: 1 };
     // A camera's JPEG says 72 dpi whatever it saw: only a scanner's density is a page resolution.
     const dpi = opts.dpi ?? (!opts.camera && meta.density && meta.density > 1 ? Math.round(meta.density) : undefined);
-    return { png: await encodePage(raw, dpi), width, height, denoised, skewDeg: straight.skewDeg, ...(dpi ? { dpi } : {}) };
+    return { png: await encodePage(raw, dpi), width, height, denoised, skewDeg: straighten?.degrees ?? 0, geometry, ...(dpi ? { dpi } : {}) };
   } catch (e) {
     throw imageError(e, opts.limits.maxPixels);
   }
@@ -135,22 +149,18 @@ export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<
 
 /** The page turned clockwise by 90° steps (e.g. as OSD found it), then straightened again. */
 export async function turnPage(page: PreparedPage, degrees: 90 | 180 | 270): Promise<PreparedPage> {
-  const { data, info } = await sharp(page.png).rotate(degrees).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(page.png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const turn: GeometryStep = { op: 'turn', degrees };
+  let raw = await applyStep({ data, width: info.width, height: info.height, channels: 1 }, turn);
   // Skew is measured along the lines of text, so only an upright page gives a true reading.
-  const { raw, skewDeg } = await deskew({ data, width: info.width, height: info.height });
-  return { ...page, png: await encodePage(raw, page.dpi), width: raw.width, height: raw.height, skewDeg };
+  const straighten = await straightening(raw, 'white');
+  if (straighten) raw = await applyStep(raw, straighten);
+  const geometry = [...page.geometry, turn, ...(straighten ? [straighten] : [])];
+  return { ...page, png: await encodePage(raw, page.dpi), width: raw.width, height: raw.height, skewDeg: straighten?.degrees ?? 0, geometry };
 }
-
-interface RawGray {
-  data: Buffer;
-  width: number;
-  height: number;
-}
-
-const rawInput = (r: RawGray) => ({ raw: { width: r.width, height: r.height, channels: 1 as const } });
 
 /** Tesseract sizes its text model from the PNG's resolution; without one it guesses badly. */
-function encodePage(r: RawGray, dpi: number | undefined): Promise<Buffer> {
+function encodePage(r: RawImage, dpi: number | undefined): Promise<Buffer> {
   return sharp(r.data, rawInput(r)).toColourspace('b-w').withMetadata({ density: dpi ?? 300 }).png({ compressionLevel: 1 }).toBuffer();
 }
 
@@ -162,11 +172,11 @@ const MIN_SKEW_CONFIDENCE = 2;
 const SKEW_SAMPLE_SIDE = 1000;
 
 /**
- * Measures the skew on a small copy (skew.ts) and, only when the page is skewed by more than
- * MIN_SKEW_DEG, rotates it once about its centre, keeping its size (exposed corners take `fill`).
- * `skewDeg` is the skew removed, clockwise degrees (0 when the page was left as it was).
+ * Measures the skew on a small copy (skew.ts); only when the page is skewed by more than
+ * MIN_SKEW_DEG, the step that straightens it: one rotation about its centre, keeping its size
+ * (exposed corners take `fill`). undefined: leave the page as it is.
  */
-async function deskew(page: RawGray, fill: 'white' | 'black' = 'white'): Promise<{ raw: RawGray; skewDeg: number }> {
+async function straightening(page: RawImage, fill: 'white' | 'black'): Promise<Extract<GeometryStep, { op: 'straighten' }> | undefined> {
   const scale = Math.min(1, SKEW_SAMPLE_SIDE / Math.max(page.width, page.height));
   const small = await sharp(page.data, rawInput(page))
     .resize(Math.max(1, Math.round(page.width * scale)), Math.max(1, Math.round(page.height * scale)), { fit: 'fill' })
@@ -174,18 +184,18 @@ async function deskew(page: RawGray, fill: 'white' | 'black' = 'white'): Promise
     .raw()
     .toBuffer({ resolveWithObject: true });
   const skew = estimateSkew({ data: small.data, width: small.info.width, height: small.info.height });
-  if (skew.confidence < MIN_SKEW_CONFIDENCE || Math.abs(skew.degrees) <= MIN_SKEW_DEG) return { raw: page, skewDeg: 0 };
+  if (skew.confidence < MIN_SKEW_CONFIDENCE || Math.abs(skew.degrees) <= MIN_SKEW_DEG) return undefined;
   // The turned image's bounding box, rounded down so the centred crop stays inside it.
   const rad = (Math.abs(skew.degrees) * Math.PI) / 180;
   const turned = { width: Math.floor(page.width * Math.cos(rad) + page.height * Math.sin(rad)), height: Math.floor(page.width * Math.sin(rad) + page.height * Math.cos(rad)) };
   const region = { left: Math.floor((turned.width - page.width) / 2), top: Math.floor((turned.height - page.height) / 2), width: page.width, height: page.height };
-  const data = await sharp(page.data, rawInput(page))
-    .rotate(-skew.degrees, { background: fill === 'white' ? '#ffffff' : '#000000' })
-    .extract(region)
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer();
-  return { raw: { data, width: region.width, height: region.height }, skewDeg: skew.degrees };
+  return { op: 'straighten', degrees: skew.degrees, fill, region };
+}
+
+/** Where the page lies in a camera shot: the bright region the dark desk is trimmed from. */
+async function pageOnDesk(shot: RawImage): Promise<Region> {
+  const { info } = await sharp(shot.data, rawInput(shot)).trim({ background: '#000000', threshold: 60 }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return { left: -(info.trimOffsetLeft ?? 0), top: -(info.trimOffsetTop ?? 0), width: info.width, height: info.height };
 }
 
 /** dHash and ink share of a page, from small thumbnails. */

@@ -2,14 +2,15 @@ import { fieldRegions, extractFields, pageKinds, type RegionReads } from '@tongb
 import { meanConfidence } from '@tongban/shared/precheck/layout';
 import { unionBbox, type ExtractedField, type MaterialSlotRules, type PageOcr } from '@tongban/shared/precheck/types';
 import type { OcrPool } from './OcrPool';
-import { crop, forEachPage, pageSignature, type PreprocessLimits } from './preprocess';
+import { crop, forEachPage, pageSignature, type ColourPage, type PreparedPage, type PreprocessLimits } from './preprocess';
 import { readUpright } from './readUpright';
 import { locateIdPhoto } from './idPhotoRegion';
+import { cutInColour, type GeometryStep } from './pageGeometry';
 
 /**
  * One material, end to end: pages → normalised, straightened images → whole-page OCR (turned
- * upright by OSD when the page reads badly) → field regions read again as single lines →
- * extracted fields. Rules are applied by the caller (they need the case and the clerk's edits).
+ * upright by OSD when the page reads badly) → ID photos located (and cut in colour) → field
+ * regions read again as single lines → extracted fields. Rules are applied by the caller (they need the case and the clerk's edits).
  */
 
 export type PrecheckStage = 'preparing' | 'recognising' | 'fields';
@@ -25,6 +26,14 @@ export interface RecognizeMaterialOptions {
   onProgress?: (stage: PrecheckStage, fraction: number) => void;
   /** Receives each normalised page image (bboxes refer to it) — e.g. to store it for display. */
   onPageImage?: (index: number, png: Buffer) => Promise<void>;
+  /**
+   * Receives the ID photo of each ID card front page where one was found, cut in colour from the
+   * original with the page's geometry (its box is `photo.box`) — e.g. to store it for the reviewer.
+   * Not called for a grayscale original. Without it no colour is cut.
+   */
+  onIdPhotoImage?: (index: number, png: Buffer) => Promise<void>;
+  /** The colour cut failed: the page keeps its gray photo (served instead), the pre-check goes on. */
+  onIdPhotoColourFailed?: (index: number, error: unknown) => void;
 }
 
 /** Cards read best as one block (psm 6); A4 forms and licences read best with auto layout (psm 3). */
@@ -36,8 +45,9 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
   const psm = psmFor(slot);
   const pages: PageOcr[] = [];
   const images: Buffer[] = [];
+  const geometries: GeometryStep[][] = [];
   opts.onProgress?.('preparing', 0);
-  await forEachPage(input, { limits: opts.limits, ...(opts.camera ? { camera: true } : {}) }, async (prepared, index, count) => {
+  const readPage = async (prepared: PreparedPage, index: number, count: number) => {
     const progress = (f: number) => opts.onProgress?.('recognising', (index + f) / count);
     const { page, result, quarter } = await readUpright(pool, prepared, psm, progress);
     const { png, width, height } = page;
@@ -53,8 +63,28 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
       rotationDeg: Math.round((quarter - page.skewDeg) * 100) / 100,
     });
     images.push(png);
+    geometries.push(page.geometry);
     await opts.onPageImage?.(index, png);
-  });
+  };
+  // The portrait on each ID card front, for the reviewer's face comparison: found on the gray page,
+  // then cut again from the original in colour (skin tone and hair matter next to the live video).
+  const findPhotos = async (colourPage: ColourPage) => {
+    const kinds = pageKinds(slot, pages);
+    const onColour = opts.onIdPhotoImage;
+    for (const page of pages.filter((_, i) => kinds[i] === 'id-card-front')) {
+      page.photo = await locateIdPhoto(images[page.index]!, page);
+      if (!page.photo || !onColour) continue;
+      let png: Buffer | null;
+      try {
+        png = await cutInColour(await colourPage(page.index), geometries[page.index]!, page.photo.box, opts.limits.maxPixels);
+      } catch (e) {
+        opts.onIdPhotoColourFailed?.(page.index, e);
+        continue;
+      }
+      if (png) await onColour(page.index, png);
+    }
+  };
+  await forEachPage(input, { limits: opts.limits, ...(opts.camera ? { camera: true } : {}) }, readPage, findPhotos);
 
   opts.onProgress?.('fields', 0);
   const regions = fieldRegions(slot, pages);
@@ -68,8 +98,5 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
     reads[`${page}:${region.key}`] = { text: r.lines.map((l) => l.text).join(' '), confidence: Math.round(meanConfidence(r.lines)), bbox: box ?? b };
     opts.onProgress?.('fields', (i + 1) / regions.length);
   }
-  // The portrait on each ID card front, for the reviewer's face comparison.
-  const kinds = pageKinds(slot, pages);
-  for (const [i, page] of pages.entries()) if (kinds[i] === 'id-card-front') page.photo = await locateIdPhoto(images[i]!, page);
   return { pages, fields: extractFields(slot, pages, reads) };
 }
