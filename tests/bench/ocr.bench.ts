@@ -173,9 +173,9 @@ async function main(): Promise<void> {
     const page = await pool.recognize(straight.png, { psm });
     const jsMs = performance.now() - t0 + deskewMs;
     const nat = await native(file, psm);
-    // The full pre-check (deskew, field crops read as lines) — what the clerk waits for.
+    // The full pre-check (deskew, field crops read as lines, the ID photo cut in colour) — what the clerk waits for.
     const t1 = performance.now();
-    const full = await recognizeMaterial(pool, s.image, s.slot, { limits: DEFAULT_LIMITS });
+    const full = await recognizeMaterial(pool, s.image, s.slot, { limits: DEFAULT_LIMITS, onIdPhotoImage: async () => {} });
     const fullMs = performance.now() - t1;
     const fields = Object.fromEntries(full.fields.map((f) => [f.key, f.value]));
     const natFields = Object.fromEntries(
