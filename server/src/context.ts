@@ -87,7 +87,15 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
   closers.push(() => precheck.close());
   const handoff = createHandoffModule({ config, db, clock, ids, blobs, ledger, cases, catalog, version: readVersion(config.repoRoot) });
   handoff.evidence.provide('precheck', precheckEvidence((caseId) => precheck.precheckExport(caseId)));
-  handoff.evidence.provide('review', reviewEvidence((caseId) => review.reviewExport(caseId), blobs));
+  handoff.evidence.provide(
+    'review',
+    reviewEvidence(async (caseId) => {
+      // Recordings of the decided session may still be finishing: wait for them (bounded) first.
+      const sessionId = review.reviewExport(caseId)?.sessionId;
+      if (sessionId) await recordings.settled(sessionId);
+      return review.reviewExport(caseId);
+    }, blobs),
+  );
   return {
     config,
     log,

@@ -78,9 +78,9 @@ const isStored = (r: ReviewRecordingView): r is StoredRecording => r.status === 
  * count is in review.json (`recordingsFailed`, `recordingsUnfinished`) so the handling office
  * knows that evidence is missing.
  */
-export function reviewEvidence(exportFn: (caseId: string) => ReviewExport | null, blobs: BlobStore): EvidenceProvider {
+export function reviewEvidence(exportFn: (caseId: string) => Promise<ReviewExport | null> | ReviewExport | null, blobs: BlobStore): EvidenceProvider {
   return async (caseId) => {
-    const exported = exportFn(caseId);
+    const exported = await exportFn(caseId);
     if (!exported) return [];
     const snapshots = await blobFiles(blobs, 'snapshots', exported.snapshots, (s) => `${s.id.replace(/[^A-Za-z0-9_-]/g, '')}.jpg`);
     const recordings = await blobFiles(blobs, 'recordings', exported.recordings.filter(isStored), recordingFileName);

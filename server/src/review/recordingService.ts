@@ -14,6 +14,9 @@ import { reviewRoomKey, sfuLogger } from '../sfu/sfuService';
 import type { ReviewSessionService } from './ReviewSessionService';
 
 const run = promisify(execFile);
+/** FFmpeg finalises a file and the blob store takes it within a few seconds of the call ending. */
+const SETTLE_TIMEOUT_MS = 20_000;
+const SETTLE_POLL_MS = 100;
 const ROOM_PREFIX = reviewRoomKey('');
 
 interface SessionState {
@@ -80,6 +83,17 @@ export class ReviewRecordingService {
       size: rec.size,
       stream: this.ctx.blobs.open(rec.sha256),
     };
+  }
+
+  /**
+   * Resolves once no recording of the session is still being written (FFmpeg finishing its file
+   * and the store after a decision take a moment), or after `timeoutMs`: a handoff bag built right
+   * after the decision then carries the files instead of counting them as unfinished.
+   */
+  async settled(sessionId: string, timeoutMs = SETTLE_TIMEOUT_MS): Promise<void> {
+    const pending = this.ctx.db.prepare("SELECT 1 FROM review_recordings WHERE session_id = ? AND status = 'recording' LIMIT 1").pluck();
+    const deadline = Date.now() + timeoutMs;
+    while (pending.get(sessionId) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, SETTLE_POLL_MS));
   }
 
   /** Stops every recording and waits until their files are stored. */
