@@ -106,7 +106,8 @@ function InCall({
     .sort((a, b) => Number(role(b.peerId) === 'applicant') - Number(role(a.peerId) === 'applicant'))
     .map((x) => ({ key: `${x.peerId}:${x.source}`, label: `${name(x.peerId)} · ${t('摄像头', 'camera')}`, track: x.track }));
 
-  const side = (
+  // The clerk's desk has nothing beside the video until the decision arrives: the video and the materials take the width.
+  const side = (isReviewer || session.decision) && (
     <>
       {session.decision && (
         <Alert tone={session.decision.outcome === 'accept' ? 'ok' : 'warn'} title={t('审查结论已作出', 'Decision made')}>
@@ -127,13 +128,6 @@ function InCall({
           materials={detail.item.materials}
         />
       )}
-      <MaterialsViewer
-        caseId={detail.case.id}
-        materials={detail.materials}
-        precheck={precheck}
-        remote={call.viewer}
-        onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
-      />
     </>
   );
   return (
@@ -141,7 +135,16 @@ function InCall({
       call={call}
       local={media.stream}
       localDocument={media.documentTrack}
-      side={side}
+      side={side || undefined}
+      below={
+        <MaterialsViewer
+          caseId={detail.case.id}
+          materials={detail.materials}
+          precheck={precheck}
+          remote={call.viewer}
+          onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
+        />
+      }
       onVideoElement={onVideoElement}
       onLeave={() => void navigate(`/cases/${detail.case.id}`)}
     />

@@ -54,6 +54,7 @@ export function CallView({
   local,
   localDocument,
   side,
+  below,
   onLeave,
   onVideoElement,
 }: {
@@ -61,8 +62,10 @@ export function CallView({
   local: MediaStream;
   /** The document camera this desk publishes, shown so the clerk sees what the reviewer sees. */
   localDocument?: MediaStreamTrack | null;
-  /** The panel next to the video (checklist, decision, materials). */
+  /** The panel next to the video (checklist, decision). */
   side?: ReactNode;
+  /** Under the video, across the wide column: the shared materials, which need the room. */
+  below?: ReactNode;
   onLeave(): void;
   /** Lets the reviewer's snapshot tool find the video elements by source. */
   onVideoElement?: (key: string, el: HTMLVideoElement | null) => void;
@@ -105,7 +108,7 @@ export function CallView({
   );
 
   return (
-    <div className="call-layout">
+    <div className={side ? 'call-layout' : 'call-layout call-layout-single'}>
       <div className="call-main">
         {call.session?.recording && (
           // Everyone on camera must see that they are being recorded.
@@ -166,6 +169,7 @@ export function CallView({
             {t('离开', 'Leave')}
           </Button>
         </div>
+        {below}
       </div>
       {side && <aside className="call-side">{side}</aside>}
     </div>
