@@ -99,6 +99,11 @@ describe('handoff panel in the browser', () => {
     await r.waitForURL((u) => u.pathname === `/cases/${encodeURIComponent(caseId)}`);
     await r.getByRole('heading', { name: '办结', exact: true }).waitFor();
     expect(await badge(reviewer).innerText()).toBe('办理中');
+    // The co-review ran at gd: its record travelled in the bag and shows at hn, not at the window.
+    const record = r.getByRole('region', { name: '转递材料包中的视频审查记录' });
+    await record.getByText('审查结论：受理').waitFor();
+    expect(await record.getByText('通过', { exact: true }).count()).toBe(5);
+    expect(await page.getByRole('region', { name: '转递材料包中的视频审查记录' }).count()).toBe(0);
     expect(clerk.errors).toEqual([]);
     expect(reviewer.errors).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +14,7 @@ import { acceptedCase, uploadTo } from '../support/handoffCase';
 import { PDF_BYTES } from '../support/caseFixtures';
 import { readZip, rewriteZip } from '../support/handoffZip';
 import { RESULT_DOCUMENT_MAX_BYTES } from '@tongban/shared/handoff/schemas';
+import { isReceivedByTransfer, ReceivedEvidenceSchema, receivedFilePath } from '@tongban/shared/handoff/received';
 
 /**
  * Two real deployments — Guangdong intake site (gd) and Hunan handling site (hn) — each with its
@@ -28,6 +30,8 @@ let gdClerk: ApiClient;
 /** A stored co-review recording of the case at gd (bytes stand in for FFmpeg's WebM; the real one is in recording.e2e). */
 const recording = Buffer.from('\x1aE\xdf\xa3 stand-in for a WebM recording of the clerk desk '.repeat(2000), 'latin1');
 const recordingId = '0f1e2d3c-0000-4000-8000-00000000abcd';
+/** A co-review snapshot of the case at gd (stand-in bytes for the watermarked JPEG). */
+const snapshot = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('stand-in snapshot of the ID card front '.repeat(50))]);
 
 async function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey: string; now?: Date; site?: string; signedSha?: string }) {
   const key = opts.key ?? gd.ctx.handoff.keys;
@@ -68,7 +72,44 @@ beforeAll(async () => {
   gd.ctx.handoff.keys.trust(hnKey);
   ({ caseId, caseNo, clerk: gdClerk } = await acceptedCase(gd));
   await storeRecording(gd, caseId);
+  await storeSnapshot(gd, caseId);
 });
+
+/** What the snapshot route stores: the watermarked JPEG as a blob and its row. */
+async function storeSnapshot(site: TestServer, id: string): Promise<void> {
+  const { db, blobs } = site.ctx;
+  const stored = await blobs.put(Readable.from([snapshot]));
+  const sessionId = db.prepare("SELECT id FROM review_sessions WHERE case_id = ? AND status = 'decided'").pluck().get(id) as string;
+  const reviewerId = db.prepare("SELECT id FROM users WHERE username = 'reviewer'").pluck().get() as string;
+  const at = new Date().toISOString();
+  db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
+    stored.sha256,
+    stored.size,
+    'image/jpeg',
+    at,
+  );
+  db.prepare(
+    `INSERT INTO review_snapshots (id, session_id, case_id, sha256, original_sha256, label, width, height, taken_by, taken_at)
+     VALUES ('snap-1', ?, ?, ?, ?, 'id_front', 640, 400, ?, ?)`,
+  ).run(sessionId, id, stored.sha256, stored.sha256, reviewerId, at);
+}
+
+/** GET with the path sent exactly as written (fetch resolves `..` and `%2e%2e` before sending). */
+function rawGet(c: ApiClient, p: string): Promise<{ status: number; body: any }> {
+  const u = new URL(c.baseUrl);
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: u.hostname, port: u.port, path: p, headers: { cookie: c.cookieHeader } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: res.headers['content-type']?.includes('json') ? JSON.parse(text) : text });
+        });
+      })
+      .on('error', reject);
+  });
+}
 
 /** What ReviewRecordingService does once FFmpeg finishes a file: blob stored, row `stored`. */
 async function storeRecording(site: TestServer, id: string): Promise<void> {
@@ -166,6 +207,70 @@ describe('two sites: intake gd → handling hn', () => {
     const queue = await reviewer.get('/api/cases?scope=queue');
     expect(queue.body.cases.map((c: { caseNo: string }) => c.caseNo)).toContain(caseNo);
     expect(hn.ctx.ledger.forCase(caseId).map((e) => e.action)).toEqual(['handoff.received', 'case.start_handling']);
+  });
+
+  it('hn shows its reviewer the review evidence from the kept bag, serving only the files review.json lists', async () => {
+    const reviewer = await ApiClient.login(hn.url, 'reviewer');
+    const r = await reviewer.get(`/api/cases/${caseId}/handoff/received`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const got = ReceivedEvidenceSchema.parse(r.body);
+    const sent = gd.ctx.handoff.bags.latestBag(caseId)!;
+    expect(got.transfer).toMatchObject({
+      fromSite: 'gd',
+      bagSha256: sent.bag_sha256,
+      tagmanifestSha256: sent.tagmanifest_sha256,
+      signerKeyFingerprint: gd.ctx.handoff.keys.signingKey().fingerprint,
+    });
+    const exported = gd.ctx.review.reviewExport(caseId)!;
+    expect(got.review).toMatchObject({ sessionId: exported.sessionId, caseNo, consent: exported.consent });
+    expect(got.review!.decision).toMatchObject({ outcome: 'accept', decidedBy: exported.decision!.decidedBy });
+    expect(got.review!.decision).toEqual(exported.decision);
+    expect(got.review!.checks).toEqual(exported.checks);
+    expect(got.review!.checks.map((c) => c.passed)).toEqual([true, true, true, true, true]);
+    expect(got.precheck?.materials.length).toBe(gd.ctx.materials.list(caseId).length);
+    expect(isReceivedByTransfer((await reviewer.get(`/api/cases/${caseId}/handoff`)).body)).toBe(true);
+    expect(isReceivedByTransfer((await gdClerk.get(`/api/cases/${caseId}/handoff`)).body)).toBe(false);
+
+    // The recording and the snapshot, byte for byte as gd stored them; only the recording is audited.
+    const rec = got.review!.recordings.find((x) => x.id === recordingId)!;
+    const video = await reviewer.get(receivedFilePath(caseId, rec.file));
+    expect([video.status, video.headers.get('content-type')]).toEqual([200, 'video/webm']);
+    expect(Buffer.from(video.body as ArrayBuffer).equals(recording)).toBe(true);
+    const snap = got.review!.snapshots.find((x) => x.id === 'snap-1')!;
+    const image = await reviewer.get(receivedFilePath(caseId, snap.file));
+    expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    expect(Buffer.from(image.body as ArrayBuffer).equals(snapshot)).toBe(true);
+    const downloads = hn.ctx.ledger.forCase(caseId).filter((e) => e.action === 'handoff.evidence_downloaded');
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]).toMatchObject({
+      actor_role: 'reviewer',
+      details: { path: `data/review/${rec.file}`, sha256: rec.sha256, kind: 'recording' },
+    });
+
+    // Nothing but the listed files: not case.json, not a path climbing out of data/review/.
+    const base = `/api/cases/${caseId}/handoff/received/files`;
+    for (const p of [
+      'data/case.json',
+      'case.json',
+      '../x',
+      '../../case.json',
+      '%2e%2e/%2e%2e/case.json',
+      `recordings/..%2F..%2Fcase.json`,
+      `snapshots/../${snap.file}`,
+    ]) {
+      const refused = await rawGet(reviewer, `${base}/${p}`);
+      expect([p, refused.status, refused.body.error?.code]).toEqual([p, 404, 'HANDOFF_RECEIVED_FILE_UNKNOWN']);
+    }
+
+    // Another office's reviewer sees nothing; a case made at gd was not received there.
+    const other = await ApiClient.login(hn.url, 'reviewer2');
+    for (const p of [`/api/cases/${caseId}/handoff/received`, receivedFilePath(caseId, rec.file)]) {
+      const refused = await other.get(p);
+      expect([refused.status, refused.body.error?.code]).toEqual([403, 'FORBIDDEN_OFFICE']);
+    }
+    const local = await gdClerk.get(`/api/cases/${caseId}/handoff/received`);
+    expect([local.status, local.body.error?.code]).toEqual([404, 'HANDOFF_NOT_RECEIVED']);
+    expect(hn.ctx.ledger.forCase(caseId).filter((e) => e.action === 'handoff.evidence_downloaded')).toHaveLength(1);
   });
 
   it('a repeated push with the same idempotency key returns the same receipt and never a second case', async () => {

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '@tongban/shared';
@@ -12,6 +13,7 @@ import '@tongban/shared/handoff/errors';
 import type { AppContext } from '../context';
 import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
 import { receiveSingleFile } from '../materials/multipart';
+import { ReceivedEvidenceService } from './receivedEvidence';
 
 const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
 
@@ -19,6 +21,7 @@ const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
 export function createHandoffRoutes(ctx: AppContext): Router {
   const r = Router();
   const h = ctx.handoff;
+  const received = new ReceivedEvidenceService({ ...ctx, maxBagBytes: ctx.config.HANDOFF_MAX_BYTES });
 
   r.get(
     '/cases/:id/handoff',
@@ -77,6 +80,25 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.get(
     '/handoff/site-key',
     route((_req, res) => res.json({ site: h.keys.siteId, line: h.keys.exportLine() })),
+  );
+
+  // The review evidence of a case received by transfer, read out of the kept bag.
+  r.get(
+    '/cases/:id/handoff/received',
+    route(async (req, res) => res.json(await received.read(idParam(req), currentUser(req)))),
+  );
+  r.get(
+    '/cases/:id/handoff/received/files/*file',
+    route(async (req, res) => {
+      const file = ([] as string[]).concat(req.params.file ?? []).join('/');
+      await received.sendFile(idParam(req), currentUser(req), file, async (f, stream) => {
+        res.setHeader('Content-Type', f.mediaType);
+        res.setHeader('Content-Length', String(f.size));
+        res.setHeader('Content-Disposition', `${f.mediaType.startsWith('image/') ? 'inline' : 'attachment'}; filename="${f.fileName}"`);
+        res.setHeader('Cache-Control', 'private, no-store');
+        await pipeline(stream, res);
+      });
+    }),
   );
 
   // 办结 at the handling office.

@@ -125,6 +125,16 @@ export const HANDOFF_ERRORS = {
     zh: '评价链接无效或已使用，请向窗口工作人员索取新链接',
     en: 'This rating link is invalid or already used; ask the window for a new one',
   },
+  HANDOFF_NOT_RECEIVED: {
+    status: 404,
+    zh: '该办件不是经网上转递接收的，本站没有收到的转递包',
+    en: 'This case did not arrive here by online transfer; there is no received bag',
+  },
+  HANDOFF_RECEIVED_FILE_UNKNOWN: {
+    status: 404,
+    zh: '转递包的审查记录中没有这个文件，请从审查记录列表中打开',
+    en: 'The review record in the bag lists no such file; open it from the review record list',
+  },
 } as const;
 
 registerErrors(HANDOFF_ERRORS);

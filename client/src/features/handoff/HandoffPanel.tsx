@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import type { HandoffStatusView } from '@tongban/shared/handoff/schemas';
 import { ratingLevel } from '@tongban/shared/handoff/schemas';
+import { isReceivedByTransfer } from '@tongban/shared/handoff/received';
 import type { CasePanelProps } from '../panelProps';
 import { useApiData } from '../../api/useApiData';
 import { useCaseChanges } from '../../api/caseChanges';
@@ -10,6 +11,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Button, Card, ProgressBar, Select, TextField } from '../../ui';
 import { handoffApi } from './handoffApi';
 import { RatingPad } from './RatingPad';
+import { ReceivedReview } from './ReceivedReview';
 import './handoff.css';
 
 const COURIERS = ['中国邮政EMS', '顺丰速运', '京东物流', '中通快递', '圆通速递'];
@@ -74,6 +76,7 @@ export default function HandoffPanel({ caseView, allowedActions, onChanged }: Ca
       )}
       {allowedActions.includes('hand_off') && <HandOffForms caseId={caseView.id} busy={busy} run={run} />}
       {s?.handoff && <HandoffFacts caseId={caseView.id} s={s} />}
+      {s && isReceivedByTransfer(s) && <ReceivedReview caseId={caseView.id} />}
       {allowedActions.includes('complete') && <ResultForm caseId={caseView.id} busy={busy} run={run} />}
       {s?.result && (
         <ResultFacts

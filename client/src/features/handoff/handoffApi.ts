@@ -14,6 +14,7 @@ export const handoffApi = {
   coverUrl: (caseId: string) => `${base(caseId)}/handoff/cover.pdf`,
   bagUrl: (caseId: string) => `${base(caseId)}/handoff/bag.zip`,
   resultDocumentUrl: (caseId: string) => `${base(caseId)}/handoff/result/document`,
+  receivedPath: (caseId: string) => `${base(caseId)}/handoff/received`,
   courier: (caseId: string, body: { courierCompany: string; waybillNo: string }) =>
     api.post<HandoffStatusView>(`${base(caseId)}/handoff/courier`, body),
   transfer: (caseId: string) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/transfer`),
