@@ -24,6 +24,7 @@ const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   'review.recording_failed': { zh: '录像失败', en: 'Recording failed' },
   'review.recording_downloaded': { zh: '下载会审录像', en: 'Recording downloaded' },
   'handoff.received': { zh: '接收转递材料包', en: 'Handoff bag received' },
+  'handoff.evidence_downloaded': { zh: '下载转递包中的审查录像', en: 'Received recording downloaded' },
   'rating.link_created': { zh: '生成评价链接', en: 'Rating link created' },
   'rating.follow_up_closed': { zh: '差评回访办结', en: 'Follow-up closed' },
 };
