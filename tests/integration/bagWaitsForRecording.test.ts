@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer';
-import { acceptedCase } from '../support/handoffCase';
+import { acceptedCase, decidedSessionId, storeBlob } from '../support/handoffCase';
 import { readZip } from '../support/handoffZip';
 
 /**
@@ -26,8 +25,8 @@ afterAll(async () => {
 describe('a handoff right after the decision', () => {
   it('waits for a recording still being stored and carries it in the bag', async () => {
     const { caseId, caseNo, clerk } = await acceptedCase(srv);
-    const { db, blobs } = srv.ctx;
-    const sessionId = db.prepare("SELECT id FROM review_sessions WHERE case_id = ? AND status = 'decided'").pluck().get(caseId) as string;
+    const { db } = srv.ctx;
+    const sessionId = decidedSessionId(srv, caseId);
     const recordingId = '7c3e2a10-0000-4000-8000-00000000beef';
     const startedAt = new Date().toISOString();
     db.prepare(
@@ -42,14 +41,10 @@ describe('a handoff right after the decision', () => {
     // What ReviewRecordingService does once FFmpeg has finished the file, a moment later.
     await new Promise((r) => setTimeout(r, 800));
     const bytes = Buffer.from('\x1aE\xdf\xa3 stand-in for the reviewer desk recording '.repeat(500), 'latin1');
-    const stored = await blobs.put(Readable.from([bytes]));
-    db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(stored.sha256, stored.size, 'video/webm', startedAt);
-    db.prepare(`UPDATE review_recordings SET status = 'stored', ended_at = ?, sha256 = ?, media_type = 'video/webm', size = ?, duration_ms = 4000 WHERE id = ?`).run(
-      new Date().toISOString(),
-      stored.sha256,
-      stored.size,
-      recordingId,
-    );
+    const stored = await storeBlob(srv, bytes, 'video/webm');
+    db.prepare(
+      `UPDATE review_recordings SET status = 'stored', ended_at = ?, sha256 = ?, media_type = 'video/webm', size = ?, duration_ms = 4000 WHERE id = ?`,
+    ).run(new Date().toISOString(), stored.sha256, stored.size, recordingId);
     storedAt = Date.now();
 
     const r = await handoff;

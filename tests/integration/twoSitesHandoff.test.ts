@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { signRequestHeaders } from '@tongban/server/handoff/siteSigning';
 import { SiteKeyring } from '@tongban/server/handoff/siteKeys';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
 import { freePort } from '../support/freePort';
-import { acceptedCase, uploadTo } from '../support/handoffCase';
+import { acceptedCase, decidedSessionId, storeBlob, uploadTo } from '../support/handoffCase';
 import { PDF_BYTES } from '../support/caseFixtures';
 import { readZip, rewriteZip } from '../support/handoffZip';
 import { RESULT_DOCUMENT_MAX_BYTES } from '@tongban/shared/handoff/schemas';
@@ -77,17 +76,11 @@ beforeAll(async () => {
 
 /** What the snapshot route stores: the watermarked JPEG as a blob and its row. */
 async function storeSnapshot(site: TestServer, id: string): Promise<void> {
-  const { db, blobs } = site.ctx;
-  const stored = await blobs.put(Readable.from([snapshot]));
-  const sessionId = db.prepare("SELECT id FROM review_sessions WHERE case_id = ? AND status = 'decided'").pluck().get(id) as string;
+  const { db } = site.ctx;
+  const stored = await storeBlob(site, snapshot, 'image/jpeg');
+  const sessionId = decidedSessionId(site, id);
   const reviewerId = db.prepare("SELECT id FROM users WHERE username = 'reviewer'").pluck().get() as string;
   const at = new Date().toISOString();
-  db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
-    stored.sha256,
-    stored.size,
-    'image/jpeg',
-    at,
-  );
   db.prepare(
     `INSERT INTO review_snapshots (id, session_id, case_id, sha256, original_sha256, label, width, height, taken_by, taken_at)
      VALUES ('snap-1', ?, ?, ?, ?, 'id_front', 640, 400, ?, ?)`,
@@ -113,20 +106,15 @@ function rawGet(c: ApiClient, p: string): Promise<{ status: number; body: any }>
 
 /** What ReviewRecordingService does once FFmpeg finishes a file: blob stored, row `stored`. */
 async function storeRecording(site: TestServer, id: string): Promise<void> {
-  const { db, blobs } = site.ctx;
-  const stored = await blobs.put(Readable.from([recording]));
-  const sessionId = db.prepare("SELECT id FROM review_sessions WHERE case_id = ? AND status = 'decided'").pluck().get(id) as string;
+  const stored = await storeBlob(site, recording, 'video/webm');
+  const sessionId = decidedSessionId(site, id);
   const at = new Date().toISOString();
-  db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
-    stored.sha256,
-    stored.size,
-    'video/webm',
-    at,
-  );
-  db.prepare(
-    `INSERT INTO review_recordings (id, session_id, case_id, peer_role, source, tracks, status, started_at, ended_at, sha256, media_type, size, duration_ms)
+  site.ctx.db
+    .prepare(
+      `INSERT INTO review_recordings (id, session_id, case_id, peer_role, source, tracks, status, started_at, ended_at, sha256, media_type, size, duration_ms)
      VALUES (?, ?, ?, 'clerk', 'camera', 'audio+video', 'stored', ?, ?, ?, 'video/webm', ?, 61000)`,
-  ).run(recordingId, sessionId, id, at, at, stored.sha256, stored.size);
+    )
+    .run(recordingId, sessionId, id, at, at, stored.sha256, stored.size);
 }
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ApiClient, type TestServer } from './testServer';
 import { createCase, precheckCase } from './caseFixtures';
 import { idNumber } from './precheckFixtures';
@@ -25,4 +26,18 @@ export async function acceptedCase(srv: TestServer): Promise<{ caseId: string; c
   const reviewer = await ApiClient.login(srv.url, 'reviewer');
   await decideByReview(clerk, reviewer, created.id, { outcome: 'accept' });
   return { caseId: created.id, caseNo: created.caseNo, clerk };
+}
+
+/** Puts bytes in a site's blob store with their `blobs` row, as the services that keep evidence do. */
+export async function storeBlob(site: TestServer, bytes: Buffer, mediaType: string): Promise<{ sha256: string; size: number }> {
+  const stored = await site.ctx.blobs.put(Readable.from([bytes]));
+  site.ctx.db
+    .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
+    .run(stored.sha256, stored.size, mediaType, new Date().toISOString());
+  return stored;
+}
+
+/** The id of the case's decided co-review session at a site. */
+export function decidedSessionId(site: TestServer, caseId: string): string {
+  return site.ctx.db.prepare("SELECT id FROM review_sessions WHERE case_id = ? AND status = 'decided'").pluck().get(caseId) as string;
 }
