@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import { HandoffEvidence } from './evidence';
 import { HandoffService, type HandoffDeps } from './HandoffService';
 import { PeerSites } from './peers';
+import { ReceivedEvidenceService } from './receivedEvidence';
 import { RatingService } from './RatingService';
 import { ResultService } from './ResultService';
 import { SiteKeyring } from './siteKeys';
@@ -18,6 +19,8 @@ export interface HandoffModule {
   transfers: TransferService;
   results: ResultService;
   ratings: RatingService;
+  /** At the handling site: the co-review record inside a bag received by transfer. */
+  received: ReceivedEvidenceService;
 }
 
 /** The site's services the handoff module builds on (the rest of HandoffDeps it makes itself). */
@@ -44,5 +47,6 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
     transfers: new TransferService({ ...deps, tmpDir: path.join(config.dataDir, 'tmp') }, bags, peers),
     results: new ResultService({ ...deps, uploadMaxBytes: config.UPLOAD_MAX_BYTES }, bags, peers),
     ratings: new RatingService(deps),
+    received: new ReceivedEvidenceService(deps),
   };
 }

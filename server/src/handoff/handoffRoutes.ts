@@ -13,7 +13,6 @@ import '@tongban/shared/handoff/errors';
 import type { AppContext } from '../context';
 import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
 import { receiveSingleFile } from '../materials/multipart';
-import { ReceivedEvidenceService } from './receivedEvidence';
 
 const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
 
@@ -21,7 +20,6 @@ const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
 export function createHandoffRoutes(ctx: AppContext): Router {
   const r = Router();
   const h = ctx.handoff;
-  const received = new ReceivedEvidenceService({ ...ctx, maxBagBytes: ctx.config.HANDOFF_MAX_BYTES });
 
   r.get(
     '/cases/:id/handoff',
@@ -85,13 +83,13 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   // The review evidence of a case received by transfer, read out of the kept bag.
   r.get(
     '/cases/:id/handoff/received',
-    route(async (req, res) => res.json(await received.read(idParam(req), currentUser(req)))),
+    route(async (req, res) => res.json(await h.received.read(idParam(req), currentUser(req)))),
   );
   r.get(
     '/cases/:id/handoff/received/files/*file',
     route(async (req, res) => {
       const file = ([] as string[]).concat(req.params.file ?? []).join('/');
-      await received.sendFile(idParam(req), currentUser(req), file, async (f, stream) => {
+      await h.received.sendFile(idParam(req), currentUser(req), file, async (f, stream) => {
         res.setHeader('Content-Type', f.mediaType);
         res.setHeader('Content-Length', String(f.size));
         res.setHeader('Content-Disposition', `${f.mediaType.startsWith('image/') ? 'inline' : 'attachment'}; filename="${f.fileName}"`);
