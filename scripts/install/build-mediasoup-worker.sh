@@ -82,38 +82,8 @@ fi
 MEDIASOUP_VERSION="$(node -p "require('$MEDIASOUP_DIR/package.json').version")"
 
 # --- 1. Debian build packages -------------------------------------------------------
-# The -dev packages pull in the runtime libraries the worker links against
-# (libssl3, libuv1, libsrtp2-1, libusrsctp2, libabsl20220623, liburing2).
-PACKAGES=(
-  meson ninja-build pkg-config g++ patch binutils
-  libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev
-  libflatbuffers-dev flatbuffers-compiler liburing-dev
-)
-
-command -v dpkg-query >/dev/null 2>&1 ||
-  die "this script supports Debian/Ubuntu (apt). Elsewhere, build the worker yourself and set MEDIASOUP_WORKER_BIN."
-
-is_installed() {
-  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]
-}
-
-MISSING=()
-for pkg in "${PACKAGES[@]}"; do
-  is_installed "$pkg" || MISSING+=("$pkg")
-done
-if ((${#MISSING[@]} > 0)); then
-  INSTALL_CMD="apt-get install -y --no-install-recommends ${MISSING[*]}"
-  if [[ "$(id -u)" -ne 0 ]]; then
-    printf '[mediasoup] ERROR: missing Debian packages: %s\n' "${MISSING[*]}" >&2
-    printf '[mediasoup] Run as root, then re-run npm install:\n  sudo %s\n' "$INSTALL_CMD" >&2
-    exit 1
-  fi
-  log "installing Debian packages: ${MISSING[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  # shellcheck disable=SC2086  # word splitting of the package list is intended
-  apt-get install -y --no-install-recommends ${MISSING[*]}
-fi
+bash "$SCRIPT_DIR/debian-packages.sh" mediasoup || die "the Debian build packages are missing (see above)"
+mapfile -t PACKAGES < <(bash "$SCRIPT_DIR/debian-packages.sh" mediasoup --list)
 
 # --- 2. Cache key --------------------------------------------------------------------
 # Anything that changes the binary changes the key: mediasoup's sources (its

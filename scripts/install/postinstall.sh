@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
+# 0. Debian packages the app needs at run time (ffmpeg for recording, CJK fonts).
+bash scripts/install/debian-packages.sh runtime
+
 # 1. mediasoup's C++ worker, built from the package's sources against Debian
 #    libraries (its own postinstall is denied in package.json "allowScripts").
 bash scripts/install/build-mediasoup-worker.sh
