@@ -7,6 +7,7 @@ import { Server as SocketServer } from 'socket.io';
 import { AppError } from '@tongban/shared';
 import type { AppContext } from './context';
 import { errorMiddleware, parseCookies, SESSION_COOKIE } from './api/http';
+import { createOriginCheck, jsonBody, refuseForeignOrigins, requireJsonBodies, securityHeaders } from './api/guards';
 import { createApiRouter } from './api';
 import { attachRealtime } from './realtime';
 
@@ -21,12 +22,11 @@ export interface RunningApp {
 export function createHttpApp(ctx: AppContext, tls?: { cert: Buffer; key: Buffer }) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use((req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    next();
-  });
+  // req.ip (login rate limit) and req.secure (HSTS) believe X-Forwarded-* only from configured proxies.
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
+  app.use(securityHeaders);
+  const originAllowed = createOriginCheck(ctx.config);
+  app.use('/api', refuseForeignOrigins(originAllowed), requireJsonBodies);
 
   // Session cookie → req.user, for every API call.
   app.use('/api', (req, _res, next) => {
@@ -38,7 +38,7 @@ export function createHttpApp(ctx: AppContext, tls?: { cert: Buffer; key: Buffer
     }
     next();
   });
-  app.use('/api', express.json({ limit: '1mb' }));
+  app.use('/api', jsonBody(1024 * 1024));
   app.use('/api', createApiRouter(ctx));
   app.use('/api', (req, _res, next) => next(new AppError('NOT_FOUND', { details: { path: req.path } })));
 
@@ -51,7 +51,15 @@ export function createHttpApp(ctx: AppContext, tls?: { cert: Buffer; key: Buffer
   app.use(errorMiddleware(ctx.log));
 
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
-  const io = new SocketServer(server, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const io = new SocketServer(server, {
+    serveClient: false,
+    maxHttpBufferSize: 1e6,
+    // Every namespace's handshake: a websocket from another site's page would carry the user's cookie.
+    allowRequest: (req, answer) => {
+      const ok = originAllowed(req);
+      answer(ok ? null : 'ORIGIN_FORBIDDEN', ok);
+    },
+  });
   attachRealtime(ctx, io);
   return { app, server, io };
 }

@@ -6,6 +6,7 @@ import { listen } from './app';
 import { seedDemo } from './seed/demoSeed';
 import { isAppError } from '@tongban/shared';
 import { selfSignedTls } from './tls/selfSigned';
+import { describeRecording } from './review/recordingAvailability';
 
 /** `npm start`: one process serving the client, the API, socket.io, the SFU and the OCR pool. */
 async function main(): Promise<void> {
@@ -20,12 +21,19 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.LOG_LEVEL);
+  // Nothing restarts this process: a bug in one request or socket handler is logged as fatal (to be
+  // fixed) but does not take the whole site down with every other user's calls.
+  process.on('uncaughtException', (err, origin) => log.fatal({ err, origin }, 'uncaught exception (a bug); still running'));
+  process.on('unhandledRejection', (err) => log.fatal({ err }, 'unhandled promise rejection (a bug); still running'));
   const ctx = createContext(config, log);
   if (config.SEED_DEMO) {
     const seed = await seedDemo(ctx, config.DEMO_PASSWORD);
     if (seed.seeded) {
       log.info('demo data seeded');
-      if (seed.generatedPassword) console.log(`\n演示账号 Demo logins: clerk / reviewer / supervisor / admin — password: ${seed.password}\n(set DEMO_PASSWORD to choose it)\n`);
+      if (seed.generatedPassword)
+        console.log(
+          `\n演示账号 Demo logins: clerk / reviewer / supervisor / admin — password: ${seed.password}\n(set DEMO_PASSWORD to choose it)\n`,
+        );
     }
   }
   const tls =
@@ -40,7 +48,8 @@ async function main(): Promise<void> {
   // Warm the OCR workers in the background; /api/health shows ocr.ready once they have loaded.
   void ctx.precheck.start().catch((e: unknown) => log.error({ err: e }, 'OCR pre-check could not start'));
   log.info({ url: app.url }, 'Tongban Desk is running');
-  console.log(`\n通办视审台 Tongban Desk: ${app.url}\n`);
+  log.info({ recording: ctx.recordings.availability }, 'recording');
+  console.log(`\n通办视审台 Tongban Desk: ${app.url}\n${describeRecording(ctx.recordings.availability)}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

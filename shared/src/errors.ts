@@ -23,6 +23,21 @@ export const ERRORS = {
   UPLOAD_TYPE_REJECTED: { status: 415, zh: '只接受 JPEG、PNG 或 PDF 文件', en: 'Only JPEG, PNG or PDF files are accepted' },
   UPLOAD_EMPTY: { status: 400, zh: '文件为空，请重新扫描', en: 'The file is empty; scan it again' },
   UPLOAD_MALFORMED: { status: 400, zh: '上传请求格式不正确', en: 'The upload request is malformed' },
+  REQUEST_BODY_TOO_LARGE: {
+    status: 413,
+    zh: '请求内容过大，请减少一次提交的内容后重试',
+    en: 'The request body is too large; send less in one request',
+  },
+  REQUEST_NOT_JSON: {
+    status: 415,
+    zh: '请求内容须为 JSON（Content-Type: application/json）',
+    en: 'The request body must be JSON (Content-Type: application/json)',
+  },
+  ORIGIN_FORBIDDEN: {
+    status: 403,
+    zh: '请求来自其他网站，已拒绝。请直接打开本系统的网址后再操作',
+    en: 'The request comes from another site and was refused; open this system’s own address and try again',
+  },
   CONFIG_INVALID: { status: 500, zh: '服务器配置有误', en: 'The server configuration is invalid' },
   INTERNAL: { status: 500, zh: '服务器内部错误，请联系技术支持', en: 'Internal server error; contact support' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

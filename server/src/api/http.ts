@@ -79,13 +79,30 @@ function isBodyParserError(e: unknown): e is { type: string } {
   return typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string';
 }
 
+/**
+ * The Cookie header as name → value. Any page on this host can set a cookie here, so a value that
+ * is not valid percent-encoding (`ui_zoom=100%`) is kept as it is instead of throwing; the first
+ * occurrence of a name wins, as browsers send the most specific cookie first.
+ */
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const part of (header ?? '').split(';')) {
     const i = part.indexOf('=');
     if (i < 0) continue;
     const k = part.slice(0, i).trim();
-    if (k) out[k] = decodeURIComponent(part.slice(i + 1).trim());
+    if (!k || Object.hasOwn(out, k)) continue;
+    let v = part.slice(i + 1).trim();
+    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+    out[k] = safeDecode(v);
   }
   return out;
+}
+
+function safeDecode(v: string): string {
+  if (!v.includes('%')) return v;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }

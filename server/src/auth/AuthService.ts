@@ -20,9 +20,17 @@ export function actorOf(u: SessionUser): Actor {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** A live login session: who, until when, and a key naming it that is not the token itself. */
+export interface LoginSession {
+  user: SessionUser;
+  expiresAt: string;
+  key: string;
+}
+
 /** Accounts and login sessions. The cookie holds a random token; only its hash is stored. */
 export class AuthService {
   readonly limiter = new LoginRateLimiter();
+  private readonly endedListeners: Array<(sessionKey: string) => void> = [];
 
   constructor(
     private readonly db: Db,
@@ -81,15 +89,29 @@ export class AuthService {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
       this.ledger.append(actorOf(user), 'auth.logout');
     })();
+    for (const fn of this.endedListeners) fn(sha256(token));
+  }
+
+  /** Called with the session's key when a session is ended (logout), e.g. to close its sockets. */
+  onSessionEnded(fn: (sessionKey: string) => void): void {
+    this.endedListeners.push(fn);
   }
 
   /** The user behind a session token, or undefined when unknown or expired. */
   userForToken(token: string | undefined): SessionUser | undefined {
+    return this.session(token)?.user;
+  }
+
+  /** The live session behind a token, or undefined when unknown, expired or its user disabled. */
+  session(token: string | undefined): LoginSession | undefined {
     if (!token) return undefined;
+    const key = sha256(token);
     const row = this.db
-      .prepare('SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0')
-      .get(sha256(token), this.clock.now().toISOString()) as UserRow | undefined;
-    return row ? toUser(row) : undefined;
+      .prepare(
+        'SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0',
+      )
+      .get(key, this.clock.now().toISOString()) as (UserRow & { session_expires_at: string }) | undefined;
+    return row ? { user: toUser(row), expiresAt: row.session_expires_at, key } : undefined;
   }
 
   userById(id: string): SessionUser | undefined {

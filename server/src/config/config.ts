@@ -1,12 +1,15 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '@tongban/shared';
 
 /** The one place that reads the environment. Everything else receives a Config. */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+// Booleans come as text from the environment, as booleans from overrides (tests, CLI).
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const PeerSiteSchema = z.object({
@@ -30,12 +33,62 @@ export function parsePeerSites(raw: string): PeerSite[] {
   return peers.data;
 }
 
+/**
+ * TRUST_PROXY: the reverse proxies whose X-Forwarded-* headers are believed (Express `trust proxy`),
+ * as addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal`. Off by default, so a client
+ * cannot choose its own address for the login rate limit.
+ */
+export function parseTrustProxy(raw: string): false | string[] {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (list.length === 0 || (list.length === 1 && (list[0] === 'false' || list[0] === 'off'))) return false;
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  for (const entry of list) {
+    const [ip = '', bits, ...rest] = entry.split('/');
+    const cidrOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv6(ip) ? 128 : 32));
+    if (!named.includes(entry) && !(net.isIP(ip) && cidrOk && rest.length === 0))
+      throw new Error(`TRUST_PROXY: "${entry}" is not an address, a CIDR range or loopback/linklocal/uniquelocal`);
+  }
+  return list;
+}
+
+/** ALLOWED_ORIGINS: other origins (scheme://host:port) whose browser pages may call this site, comma-separated. */
+export function parseOrigins(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const u = URL.canParse(s) ? new URL(s) : undefined;
+      if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new Error(`ALLOWED_ORIGINS: "${s}" is not an http(s) origin`);
+      return u.origin;
+    });
+}
+
+/** A comma-list variable parsed by `fn`, its error message shown as a config issue (overrides may pass the parsed form). */
+const listOf = <T>(fn: (raw: string) => T) =>
+  z
+    .union([z.string(), z.array(z.string()), z.literal(false)])
+    .default('')
+    .transform((v, ctx) => {
+      try {
+        return fn(v === false ? '' : typeof v === 'string' ? v : v.join(','));
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    });
+
 export const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: int(0, 65535).default(8080),
     PUBLIC_URL: z.url().optional(),
+    TRUST_PROXY: listOf(parseTrustProxy),
+    ALLOWED_ORIGINS: listOf(parseOrigins),
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_PASSWORD: z.string().min(8, 'DEMO_PASSWORD must have at least 8 characters').optional(),
@@ -51,6 +104,16 @@ export const ConfigSchema = z
     RTC_MAX_PORT: int(1024, 65535).default(40999),
     RTC_LISTEN_IP: z.string().min(1).default('0.0.0.0'),
     RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+    /**
+     * Per-account caps on /rtc so one user cannot take the SFU's ports from everyone else. The
+     * applicant's cap counts all keys of one review session. Transports per account are also held
+     * to a tenth of the RTC port range (each transport takes a UDP and a TCP port of it).
+     */
+    RTC_MAX_SOCKETS_PER_USER: int(1, 64).default(4),
+    RTC_MAX_SOCKETS_PER_APPLICANT: int(1, 16).default(2),
+    RTC_MAX_TRANSPORTS_PER_PEER: int(2, 16).default(4),
+    RTC_MAX_TRANSPORTS_PER_USER: int(2, 1000).default(8),
+    RTC_MAX_SELF_TESTS_PER_USER: int(1, 16).default(2),
     TLS_CERT: z.string().min(1).optional(),
     TLS_KEY: z.string().min(1).optional(),
     TLS_SELF_SIGNED: bool.default(false),
@@ -78,6 +141,8 @@ export const ConfigSchema = z
     HANDOFF_MAX_BYTES: int(1024 * 1024, 64 * 1024 ** 3).default(4 * 1024 ** 3),
     /** Record co-review calls whose applicant consented (FFmpeg from Debian's `ffmpeg` on PATH). */
     RECORDING_ENABLED: bool.default(true),
+    /** The FFmpeg program recordings run (probed at start; recording is offered only if it runs). */
+    FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
     /** Hard cap on one recording file; FFmpeg finalises it and stops at this length. */
     RECORDING_MAX_SECONDS: int(10, 24 * 3600).default(3600),
     /** Local UDP ports FFmpeg receives recorded RTP on (two per track), apart from the RTC range. */

@@ -7,6 +7,7 @@ import { attachPrecheckRealtime } from '../precheck/realtime';
 import { attachHandoffRealtime } from '../handoff/handoffRealtime';
 import { attachCaseUpdates } from './caseUpdates';
 import { officeRoom, roleRoom, userRoom } from './rooms';
+import { guardSockets } from './socketGuards';
 
 export interface SocketData {
   user?: SessionUser;
@@ -18,6 +19,8 @@ export type AppSocket = Socket<Record<string, never>, Record<string, never>, Rec
  * the REST API; feature namespaces (signalling, job progress) attach here.
  */
 export function attachRealtime(ctx: AppContext, io: SocketServer): void {
+  // First: every namespace's middlewares and sockets are guarded from here on (see socketGuards).
+  guardSockets(ctx, io);
   io.use((socket, next) => {
     const token = parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
     const user = ctx.auth.userForToken(token);
