@@ -153,6 +153,8 @@ interface Peer {
   id: string;
   rtpCapabilities: types.RtpCapabilities | undefined;
   transports: Map<string, PeerTransport>;
+  /** Transports being created: counted against the limit so requests sent back to back cannot all pass it. */
+  creating: number;
   producers: Map<string, types.Producer>;
   consumers: Map<string, types.Consumer>;
 }
@@ -235,6 +237,12 @@ export class Room extends EventEmitter<RoomEvents> {
     return [...this.peers.keys()];
   }
 
+  /** Transports the peer holds or is being given (each takes one port of the range per protocol); 0 for an unknown peer. */
+  transportCount(peerId: string): number {
+    const peer = this.peers.get(peerId);
+    return peer ? peer.transports.size + peer.creating : 0;
+  }
+
   /**
    * Add a peer. `rtpCapabilities` (the client Device's) are needed before it
    * can consume; they can also be given later with setRtpCapabilities().
@@ -248,6 +256,7 @@ export class Room extends EventEmitter<RoomEvents> {
       id: peerId,
       rtpCapabilities: opts.rtpCapabilities,
       transports: new Map(),
+      creating: 0,
       producers: new Map(),
       consumers: new Map(),
     });
@@ -272,18 +281,25 @@ export class Room extends EventEmitter<RoomEvents> {
     if (direction !== 'send' && direction !== 'recv') {
       throw new SfuError('SFU_TRANSPORT_DIRECTION', `direction must be 'send' or 'recv'`, { direction });
     }
-    if (peer.transports.size >= this.maxTransportsPerPeer) {
-      throw new SfuError('SFU_LIMIT_EXCEEDED', `peer ${peerId} already has ${peer.transports.size} transports`, {
+    if (peer.transports.size + peer.creating >= this.maxTransportsPerPeer) {
+      throw new SfuError('SFU_LIMIT_EXCEEDED', `peer ${peerId} already has ${peer.transports.size + peer.creating} transports`, {
         peerId,
+        max: this.maxTransportsPerPeer,
       });
     }
 
-    const transport = await this.router.createWebRtcTransport({
-      listenInfos: this.listenInfos,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: this.initialAvailableOutgoingBitrate,
-      appData: { peerId, direction },
-    });
+    peer.creating++;
+    let transport: types.WebRtcTransport;
+    try {
+      transport = await this.router.createWebRtcTransport({
+        listenInfos: this.listenInfos,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: this.initialAvailableOutgoingBitrate,
+        appData: { peerId, direction },
+      });
+    } finally {
+      peer.creating--;
+    }
     // The peer may have left (or the room closed) while we awaited.
     if (!this.isCurrent(peer)) {
       transport.close();

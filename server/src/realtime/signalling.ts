@@ -20,7 +20,15 @@ import {
   type TransportOptions,
   type ViewerState,
 } from '@tongban/shared/signalling/events';
-import { isSfuError, type MediasoupTypes, type ProducerInfo, type Room, type WebRtcTransportInfo } from '@tongban/sfu';
+import {
+  isSfuError,
+  type MediasoupTypes,
+  type ProducerInfo,
+  type Room,
+  type TransportDirection,
+  type WebRtcTransportInfo,
+} from '@tongban/sfu';
+import type { Config } from '../config/config';
 import type { AppContext } from '../context';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 import type { ReviewPrincipal } from '../review/ReviewSessionService';
@@ -38,7 +46,11 @@ interface Membership {
 interface RtcSocketData {
   principal: ReviewPrincipal;
   membership?: Membership;
+  /** The room key of a join in progress, until `membership` is set (counted by the self-test cap). */
+  joining?: string;
 }
+
+const SELF_TEST_PREFIX = 'check:';
 
 type RtcNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
 type RtcSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
@@ -65,11 +77,43 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
       else throw new AppError('AUTH_REQUIRED');
       next();
     } catch (e) {
-      const err = new Error(isAppError(e) ? e.code : 'AUTH_REQUIRED') as Error & { data: AckError };
-      err.data = ackError(e);
-      next(err);
+      next(refusal(e));
     }
   });
+
+  const limits = rtcLimits(ctx.config);
+  /** Socket ids holding one of their owner's connection slots, by owner (see ownerOf). */
+  const connections = new Map<string, Set<string>>();
+  // After the login check, and last: a slot is given back on disconnect or when the connection
+  // closes, so no middleware after this one may refuse the socket.
+  nsp.use((socket, next) => {
+    const principal = socket.data.principal;
+    const owner = ownerOf(principal);
+    const max = principal.kind === 'user' ? limits.socketsPerUser : limits.socketsPerApplicant;
+    const held = connections.get(owner) ?? new Set<string>();
+    if (held.size >= max) {
+      ctx.log.warn({ owner, open: held.size, max }, 'rtc connection refused: too many open');
+      next(refusal(new AppError('RTC_TOO_MANY_CONNECTIONS', { details: { max } })));
+      return;
+    }
+    held.add(socket.id);
+    connections.set(owner, held);
+    const release = () => {
+      socket.conn.off('close', release);
+      held.delete(socket.id);
+      if (held.size === 0 && connections.get(owner) === held) connections.delete(owner);
+    };
+    socket.once('disconnect', release);
+    socket.conn.once('close', release);
+    next();
+  });
+  const ownSockets = (owner: string) => [...(connections.get(owner) ?? [])].flatMap((id) => nsp.sockets.get(id) ?? []);
+  /** Transports the owner's peers hold or are being given, in all their rooms. */
+  const transportsOf = (owner: string) =>
+    ownSockets(owner).reduce(
+      (n, s) => (s.data.membership && !s.data.membership.room.closed ? n + s.data.membership.room.transportCount(s.id) : n),
+      0,
+    );
 
   ctx.review.on('session', (view) => nsp.to(sessionRoomKey(view.id)).emit('review:updated', view));
   ctx.review.on('queue', (officeId) => nsp.to(`queue:${officeId}`).emit('queue:changed', ctx.review.queueFor(officeId)));
@@ -94,7 +138,9 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     room.on('producerresumed', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:producerResumed', p));
     room.on('consumerclosed', (c) => nsp.to(c.peerId).emit('rtc:consumerClosed', { consumerId: c.consumerId, producerId: c.producerId }));
     room.on('consumerscore', (c) =>
-      nsp.to(c.peerId).emit('rtc:consumerScore', { consumerId: c.consumerId, producerId: c.producerId, score: c.score, producerScore: c.producerScore }),
+      nsp
+        .to(c.peerId)
+        .emit('rtc:consumerScore', { consumerId: c.consumerId, producerId: c.producerId, score: c.score, producerScore: c.producerScore }),
     );
     room.on('transportclosed', (t) => nsp.to(t.peerId).emit('rtc:transportClosed', { transportId: t.transportId }));
     room.on('peerremoved', (p) => nsp.to(roomKey).emit('rtc:peerLeft', p));
@@ -108,7 +154,7 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     if (!m.room.closed) m.room.removePeer(socket.id);
     if (!m.room.closed && m.room.peerIds().length === 0) {
       viewers.delete(m.roomKey);
-      void sfu.closeRoomIfEmpty(m.roomKey);
+      sfu.closeRoomIfEmpty(m.roomKey, m.room);
     }
   };
 
@@ -152,7 +198,23 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
       return p.user;
     };
 
-    handle('rtc:join', async (req) => {
+    const owner = ownerOf(socket.data.principal);
+    /** A transport for this peer, within the per-peer and per-owner caps (checked and reserved synchronously). */
+    const newTransport = async (room: Room, direction: TransportDirection): Promise<WebRtcTransportInfo> => {
+      const held = transportsOf(owner);
+      if (held >= limits.transportsPerUser) {
+        ctx.log.warn({ owner, held, max: limits.transportsPerUser }, 'rtc transport refused: too many for this account');
+        throw new AppError('RTC_TOO_MANY_TRANSPORTS', { details: { max: limits.transportsPerUser } });
+      }
+      try {
+        return await room.createWebRtcTransport(socket.id, direction);
+      } catch (e) {
+        if (isSfuError(e) && e.code === 'SFU_LIMIT_EXCEEDED') throw new AppError('RTC_TOO_MANY_TRANSPORTS', { details: e.details });
+        throw e;
+      }
+    };
+
+    const join = async (req: ParsedRequestOf<'rtc:join'>): Promise<JoinResponse> => {
       leave(socket);
       const principal = socket.data.principal;
       let roomKey: string;
@@ -163,7 +225,12 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
       let produce = true;
       if ('selfTest' in req) {
         const u = user();
-        roomKey = `check:${socket.id}`;
+        const open = ownSockets(owner).filter(
+          (s) => s.id !== socket.id && (s.data.membership?.roomKey ?? s.data.joining)?.startsWith(SELF_TEST_PREFIX),
+        );
+        if (open.length >= limits.selfTestsPerUser)
+          throw new AppError('RTC_TOO_MANY_SELF_TESTS', { details: { max: limits.selfTestsPerUser } });
+        roomKey = `${SELF_TEST_PREFIX}${socket.id}`;
         role = u.role;
         displayName = u.displayName;
       } else {
@@ -182,9 +249,15 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
           other.disconnect(true);
         }
       }
-      const room = await sfu.room(roomKey).catch((e: unknown) => {
+      socket.data.joining = roomKey;
+      let room: Room;
+      try {
+        room = await sfu.room(roomKey);
+      } catch (e) {
         throw new AppError('RTC_UNAVAILABLE', { details: { reason: (e as Error).message } });
-      });
+      } finally {
+        socket.data.joining = undefined;
+      }
       wire(roomKey, room);
       room.addPeer(
         socket.id,
@@ -193,10 +266,7 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
       const view: PeerView = { peerId: socket.id, role, displayName };
       socket.data.membership = { roomKey, room, sessionId, clientId: req.clientId, view };
       try {
-        const [recv, send] = await Promise.all([
-          room.createWebRtcTransport(socket.id, 'recv'),
-          produce ? room.createWebRtcTransport(socket.id, 'send') : Promise.resolve(null),
-        ]);
+        const [recv, send] = await Promise.all([newTransport(room, 'recv'), produce ? newTransport(room, 'send') : Promise.resolve(null)]);
         if (!socket.connected) throw new AppError('RTC_NOT_JOINED');
         await socket.join(roomKey);
         const peers = [...nsp.sockets.values()]
@@ -218,6 +288,14 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
         leave(socket);
         throw e;
       }
+    };
+    // One join at a time per socket: two in flight would leave the socket a peer in two rooms,
+    // the first one orphaned with its transports (and ports) until that room closes.
+    let joins: Promise<unknown> = Promise.resolve();
+    handle('rtc:join', (req) => {
+      const run = joins.then(() => join(req));
+      joins = run.catch(() => undefined);
+      return run;
     });
 
     handle('rtc:leave', () => {
@@ -228,7 +306,7 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
       joined().room.setRtpCapabilities(socket.id, req.rtpCapabilities as unknown as MediasoupTypes.RtpCapabilities);
       return {};
     });
-    handle('rtc:createTransport', async (req) => transportOptions(await joined().room.createWebRtcTransport(socket.id, req.direction)));
+    handle('rtc:createTransport', async (req) => transportOptions(await newTransport(joined().room, req.direction)));
     handle('rtc:connectTransport', async (req) => {
       await joined().room.connectTransport(socket.id, req.transportId, req.dtlsParameters as unknown as MediasoupTypes.DtlsParameters);
       return {};
@@ -337,4 +415,26 @@ function ackError(e: unknown): AckError {
   if (isAppError(e)) return { code: e.code, message_zh: e.message_zh, message_en: e.message_en };
   const generic = new AppError('RTC_REQUEST_FAILED');
   return { code: isSfuError(e) ? e.code : generic.code, message_zh: generic.message_zh, message_en: generic.message_en };
+}
+
+/** A refused handshake: the client gets the code and messages in `connect_error`'s `err.data`. */
+function refusal(e: unknown): Error & { data: AckError } {
+  return Object.assign(new Error(isAppError(e) ? e.code : 'AUTH_REQUIRED'), { data: ackError(e) });
+}
+
+/** Whose limits a socket counts against: an account, or the applicant of one review session (all its keys). */
+function ownerOf(p: ReviewPrincipal): string {
+  return p.kind === 'user' ? `user:${p.user.id}` : `applicant:${p.sessionId}`;
+}
+
+function rtcLimits(config: Config) {
+  const ports = config.RTC_MAX_PORT - config.RTC_MIN_PORT + 1;
+  return {
+    socketsPerUser: config.RTC_MAX_SOCKETS_PER_USER,
+    socketsPerApplicant: config.RTC_MAX_SOCKETS_PER_APPLICANT,
+    selfTestsPerUser: config.RTC_MAX_SELF_TESTS_PER_USER,
+    // Every transport takes one port of the range per protocol: no account may hold more than a
+    // tenth of it, however the cap is set (but a call needs two).
+    transportsPerUser: Math.min(config.RTC_MAX_TRANSPORTS_PER_USER, Math.max(2, Math.floor(ports / 10))),
+  };
 }

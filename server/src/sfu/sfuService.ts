@@ -78,13 +78,15 @@ export class SfuService implements SfuHealthSource {
     return () => this.createdListeners.delete(fn);
   }
 
-  /** Closes a room that nobody is in any more (frees its router). */
-  async closeRoomIfEmpty(roomKey: string): Promise<void> {
-    const room = await this.rooms.get(roomKey)?.catch(() => undefined);
-    if (room && room.peerIds().length === 0) {
-      this.forget(roomKey);
-      room.close();
-    }
+  /**
+   * Closes `room` if nobody is in it any more (frees its router). Synchronous on purpose: the key
+   * is forgotten before anything else runs, so a join right after (a lone peer rejoining) makes a
+   * fresh room instead of getting this one as it closes (SFU_ROOM_CLOSED).
+   */
+  closeRoomIfEmpty(roomKey: string, room: Room): void {
+    if (this.settled.get(roomKey) !== room || room.closed || room.peerIds().length > 0) return;
+    this.forget(roomKey);
+    room.close();
   }
 
   async health(): Promise<{
@@ -137,6 +139,7 @@ export class SfuService implements SfuHealthSource {
       roomId: roomKey,
       listenIp: this.config.RTC_LISTEN_IP,
       announcedAddress: announcedAddress(this.config),
+      maxTransportsPerPeer: this.config.RTC_MAX_TRANSPORTS_PER_PEER,
       logger: sfuLogger(this.log),
     });
     this.settled.set(roomKey, room);

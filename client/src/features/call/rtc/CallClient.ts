@@ -56,6 +56,10 @@ const FATAL_CODES = new Set([
   'REVIEW_TOKEN_INVALID',
   'REVIEW_TOKEN_EXPIRED',
   'REVIEW_TOKEN_USED',
+  // Per-account limits: retrying cannot help until the user closes another call or /check tab.
+  'RTC_TOO_MANY_CONNECTIONS',
+  'RTC_TOO_MANY_TRANSPORTS',
+  'RTC_TOO_MANY_SELF_TESTS',
 ]);
 const ICE_GRACE_MS = 1500;
 const MAX_BACKOFF_MS = 4000;
