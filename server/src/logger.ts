@@ -1,14 +1,7 @@
 import pino, { type Logger } from 'pino';
-import { maskIdNumber } from '@tongban/shared';
+import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
 
 export type { Logger };
-
-const ID_NUMBER = /\b(\d{6})(\d{8})(\d{3}[\dXx])\b/g;
-
-/** Masks any 18-character ID number in a string so a full number never reaches a log line. */
-export function maskIdNumbersIn(text: string): string {
-  return text.replace(ID_NUMBER, (m) => maskIdNumber(m));
-}
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -22,10 +15,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       hooks: {
         // Last line of defence: mask ID numbers that slipped into a message string.
         logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((a) => (typeof a === 'string' ? maskIdNumbersIn(a) : a)) as Parameters<typeof method>,
-          );
+          method.apply(this, args.map((a) => (typeof a === 'string' ? maskIdNumbersInText(a) : a)) as Parameters<typeof method>);
         },
       },
     },

@@ -7,3 +7,4 @@ export * from './cases/workdays';
 export * from './catalog/types';
 export * from './schemas/auth';
 export * from './schemas/cases';
+export * from './schemas/text';

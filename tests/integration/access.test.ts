@@ -11,7 +11,8 @@ import { requestReview } from '../support/reviewFixtures';
 const USERS = ['anon', 'clerk', 'clerk2', 'reviewer', 'reviewer2', 'supervisor', 'admin'] as const;
 type User = (typeof USERS)[number];
 const OK = 'OK';
-type Expect = typeof OK | 'AUTH_REQUIRED' | 'FORBIDDEN_ROLE' | 'FORBIDDEN_OFFICE' | 'CASE_ILLEGAL_TRANSITION';
+type Expect =
+  typeof OK | 'AUTH_REQUIRED' | 'FORBIDDEN_ROLE' | 'FORBIDDEN_OFFICE' | 'CASE_ILLEGAL_TRANSITION' | 'CASE_FILES_PARTICIPANTS_ONLY';
 
 let srv: TestServer;
 const as = {} as Record<User, ApiClient>;
@@ -33,7 +34,11 @@ function expectOutcome(r: { status: number; body: any }, want: Expect, label: st
   if (want === OK) expect(r.status, `${label}: ${JSON.stringify(r.body?.error ?? '')}`).toBeLessThan(300);
   else {
     expect(r.body?.error?.code, label).toBe(want);
-    expect(r.status, label).toBe({ AUTH_REQUIRED: 401, FORBIDDEN_ROLE: 403, FORBIDDEN_OFFICE: 403, CASE_ILLEGAL_TRANSITION: 409 }[want]);
+    expect(r.status, label).toBe(
+      { AUTH_REQUIRED: 401, FORBIDDEN_ROLE: 403, FORBIDDEN_OFFICE: 403, CASE_ILLEGAL_TRANSITION: 409, CASE_FILES_PARTICIPANTS_ONLY: 403 }[
+        want
+      ],
+    );
   }
 }
 
@@ -65,6 +70,7 @@ const MATRIX: Array<{ name: string; call: (c: ApiClient) => Promise<{ status: nu
     },
   },
   {
+    // A scan carries the full identity: admins, who see it masked everywhere else, get no files.
     name: 'GET /api/cases/:id/materials/:mid/content',
     call: (c) => c.get(`/api/cases/${caseId}/materials/${materialId}/content`),
     want: {
@@ -74,7 +80,7 @@ const MATRIX: Array<{ name: string; call: (c: ApiClient) => Promise<{ status: nu
       reviewer: OK,
       reviewer2: 'FORBIDDEN_OFFICE',
       supervisor: OK,
-      admin: OK,
+      admin: 'CASE_FILES_PARTICIPANTS_ONLY',
     },
   },
   {

@@ -160,10 +160,16 @@ describe('transitions', () => {
 
   it('masks ID numbers in a generic transition’s note and never lets its details restate the machine’s facts', async () => {
     const { id } = await createCase(clerk);
+    // Details are only the fields the action defines: restating the machine's facts is refused.
+    const restating = await clerk.post(`/api/cases/${id}/transitions`, {
+      action: 'withdraw',
+      details: { to: 'rated', from: 'completed', channel: '窗口' },
+    });
+    expect([restating.status, restating.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     const r = await clerk.post(`/api/cases/${id}/transitions`, {
       action: 'withdraw',
       note: `申请人撤回 ${APPLICANT.idNumber}`,
-      details: { to: 'rated', from: 'completed', channel: '窗口' },
+      details: { channel: '窗口' },
     });
     expect(r.status).toBe(200);
     expect(r.body.case.state).toBe('withdrawn');

@@ -6,6 +6,11 @@ export interface CasePanelProps {
   materials: MaterialView[];
   item: ServiceItem;
   allowedActions: CaseAction[];
+  /**
+   * The user works this case (canSeeFullIdentity): scans, page images, snapshots, recordings and
+   * bags carry the full identity, so others (admins) get no links to them.
+   */
+  canSeeFiles: boolean;
   /** Call after the panel changed the case, so the page reloads case, materials and audit trail. */
   onChanged: () => void;
 }

@@ -12,8 +12,9 @@ import {
   type ServiceItem,
 } from '@tongban/shared';
 import { allowedCaseActions, canActOnSide, canSeeFullIdentity, canViewCase, type OfficeUser } from '@tongban/shared/cases/access';
+import '@tongban/shared/cases/errors';
 import { caseNumberPrefix, formatCaseNumber } from '@tongban/shared/cases/caseNumber';
-import { deadlineStatus, DEADLINE_STOPPED_STATES } from '@tongban/shared/cases/deadline';
+import { DEADLINE_STOPPED_STATES } from '@tongban/shared/cases/deadline';
 import { maskPhone } from '@tongban/shared/cases/masking';
 import type { Db } from '../storage/database';
 import type { Clock, IdSource } from '../clock';
@@ -22,7 +23,7 @@ import type { SessionUser } from '../auth/AuthService';
 import { actorOf } from '../auth/AuthService';
 import type { CatalogService } from '../catalog/CatalogService';
 import { listCaseMaterials } from '../materials/materialRows';
-import { insertCaseRow, toCaseRecord, type CaseRow } from './caseRows';
+import { caseDeadlineStatus, insertCaseRow, toCaseRecord, type CaseRow } from './caseRows';
 import { maskDetails } from './maskDetails';
 import { CaseChangeFeed } from './caseChanges';
 
@@ -187,6 +188,17 @@ export class CaseService {
     return c;
   }
 
+  /**
+   * The case for a download of its files (scans, page images, ID photo, snapshots, recordings,
+   * bags), which carry the full identity: participants only (canSeeFullIdentity), else 403
+   * FORBIDDEN_OFFICE for other offices and CASE_FILES_PARTICIPANTS_ONLY for admins.
+   */
+  getForFiles(caseId: string, user: OfficeUser): CaseRecord {
+    const c = this.getForUser(caseId, user);
+    if (!canSeeFullIdentity(user, c)) throw new AppError('CASE_FILES_PARTICIPANTS_ONLY', { details: { caseId } });
+    return c;
+  }
+
   /** The case for a piece of work by this user (see CaseWorkRule), or the precise reason it can't be done now. */
   getForWork(caseId: string, user: SessionUser, rule: CaseWorkRule): CaseRecord {
     const c = this.getForUser(caseId, user);
@@ -274,7 +286,7 @@ export class CaseService {
       updatedAt: c.updatedAt,
       ...(c.decidedAt ? { decidedAt: c.decidedAt } : {}),
       deadline: c.deadline,
-      ...deadlineStatus(c.state, c.deadline, this.deps.clock.now()),
+      ...caseDeadlineStatus(c.state, c.deadline, this.deps.clock.now()),
     };
   }
 

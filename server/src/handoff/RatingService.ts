@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@tongban/shared';
 import { canActOnSide } from '@tongban/shared/cases/access';
+import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import '@tongban/shared/handoff/errors';
 import {
   FOLLOW_UP_BELOW,
@@ -128,8 +129,10 @@ export class RatingService {
     };
   }
 
-  closeFollowUp(id: string, user: SessionUser, note: string): void {
+  closeFollowUp(id: string, user: SessionUser, typed: string): void {
     if (user.role !== 'supervisor') throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
+    // The route's schema masks it already; this keeps any other caller from storing a full ID number.
+    const note = maskIdNumbersInText(typed);
     const { db, clock, ledger } = this.deps;
     db.transaction(() => {
       const f = db.prepare('SELECT * FROM rating_follow_ups WHERE id = ?').get(id) as

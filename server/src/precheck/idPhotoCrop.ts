@@ -1,7 +1,6 @@
 import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
 import { AppError } from '@tongban/shared';
-import { caseSides } from '@tongban/shared/cases/access';
 import '@tongban/shared/precheck/errors';
 import type { IdPhotoRegion } from '@tongban/shared/precheck/types';
 import type { AppContext } from '../context';
@@ -25,8 +24,7 @@ type Deps = Pick<AppContext, 'cases' | 'precheck' | 'blobs'>;
 
 /** Case participants only — the intake window and the handling office — as for the scans themselves; not admins. */
 export async function idPhotoCrop(deps: Deps, caseId: string, user: SessionUser): Promise<IdPhotoCrop> {
-  const c = deps.cases.getForUser(caseId, user);
-  if (caseSides(user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
+  const c = deps.cases.getForFiles(caseId, user);
   const front = deps.precheck.idCardFront(c.id);
   if (!front) throw new AppError('PRECHECK_ID_FRONT_MISSING', { details: { caseId: c.id } });
   if (!front.photo)

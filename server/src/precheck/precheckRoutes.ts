@@ -1,11 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { canSeeFullIdentity } from '@tongban/shared/cases/access';
 import { CorrectionRequestSchema, OverrideRequestSchema, RunPrecheckRequestSchema } from '@tongban/shared/precheck/api';
+import { freeText } from '@tongban/shared/schemas/text';
 import type { AppContext } from '../context';
 import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
+import { maskPrecheckIdentity } from '../cases/maskDetails';
+import { sendStoredBytes } from '../materials/sendStoredFile';
 import { idPhotoCrop } from './idPhotoCrop';
 
-const CompleteSchema = z.object({ note: z.string().trim().max(2000).optional() }).default({});
+const CompleteSchema = z.object({ note: freeText(2000, { lines: 'multi' }).optional() }).default({});
 const PageParams = z.object({ id: z.string().min(1), mid: z.string().min(1), n: z.coerce.number().int().min(1).max(10_000) });
 
 /** /api/cases/:id/precheck…, the page images the pre-check boxes refer to, and the ID photo it found. */
@@ -15,7 +19,11 @@ export function createPrecheckRoutes(ctx: AppContext): Router {
 
   r.get(
     '/cases/:id/precheck',
-    caseReadRoute((id, user) => ctx.precheck.forUser(id, user)),
+    caseReadRoute((id, user) => {
+      const view = ctx.precheck.forUser(id, user);
+      // What OCR read off the ID card is identity: in full only to the case's participants.
+      return canSeeFullIdentity(user, ctx.cases.get(id)) ? view : maskPrecheckIdentity(view);
+    }),
   );
   r.post(
     '/cases/:id/precheck',
@@ -51,19 +59,19 @@ export function createPrecheckRoutes(ctx: AppContext): Router {
     route(async (req, res) => {
       const p = parse(PageParams, { id: req.params[0], mid: req.params[1], n: req.params[2] });
       const png = await ctx.precheck.pageImage(p.id, p.mid, p.n, currentUser(req));
-      res.setHeader('Cache-Control', 'private, max-age=60');
-      res.type('image/png').send(png);
+      sendStoredBytes(res, png, { fileName: `page-${p.n}.png`, cacheControl: 'private, max-age=60' });
     }),
   );
   r.get(
     '/cases/:id/id-photo.png',
     route(async (req, res) => {
       const crop = await idPhotoCrop(ctx, idParam(req), currentUser(req));
-      res.setHeader('Cache-Control', 'private, no-cache');
-      // Whether the box came from the photo's edges or only from the card layout, for the reviewer.
-      res.setHeader('X-Id-Photo-Source', crop.photo.source);
-      res.setHeader('X-Id-Photo-Confidence', String(crop.photo.confidence));
-      res.type('image/png').send(crop.png);
+      sendStoredBytes(res, crop.png, {
+        fileName: 'id-photo.png',
+        cacheControl: 'private, no-cache',
+        // Whether the box came from the photo's edges or only from the card layout, for the reviewer.
+        headers: { 'X-Id-Photo-Source': crop.photo.source, 'X-Id-Photo-Confidence': String(crop.photo.confidence) },
+      });
     }),
   );
   return r;

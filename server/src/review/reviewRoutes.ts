@@ -1,15 +1,26 @@
+import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CheckStepRequestSchema, ConsentRequestSchema } from '@tongban/shared/review/checklist';
 import { DecisionRequestSchema, RedeemTokenRequestSchema, SnapshotLabelSchema } from '@tongban/shared/review/session';
 import type { AppContext } from '../context';
 import { currentUser, parse, requireRole, route } from '../api/http';
+import { sendStoredStream } from '../materials/sendStoredFile';
 
 const SessionParams = z.object({ id: z.string().min(1).max(64) });
 const snapshotBody = express.raw({ type: ['image/jpeg', 'image/png'], limit: '15mb' });
 
-/** Where the applicant's link points when PUBLIC_URL is not configured: the origin the clerk used. */
-const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+/**
+ * Where the applicant's link points when PUBLIC_URL is not configured: this server's own address
+ * and port as the clerk's connection reached it. Never the Host header, which any client can
+ * write: a forged one would put another site in the QR code the applicant scans.
+ */
+const serverOriginOf = (req: Request) => {
+  const socket = req.socket as TLSSocket;
+  const ip = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `${socket.encrypted ? 'https' : 'http'}://${net.isIPv6(ip) ? `[${ip}]` : ip}:${socket.localPort}`;
+};
 
 /** Live co-review (视频会审): request, queue, accept, applicant link, identity checks, snapshots, decision. */
 export function createReviewRoutes(ctx: AppContext): Router {
@@ -62,7 +73,7 @@ export function createReviewRoutes(ctx: AppContext): Router {
   r.post(
     '/review/sessions/:id/applicant-link',
     route((req, res) => {
-      res.status(201).json(review.applicantLink(requireRole(req, 'clerk', 'supervisor'), sid(req), originOf(req)));
+      res.status(201).json(review.applicantLink(requireRole(req, 'clerk', 'supervisor'), sid(req), serverOriginOf(req)));
     }),
   );
   r.post(
@@ -98,9 +109,10 @@ export function createReviewRoutes(ctx: AppContext): Router {
     route((req, res) => {
       const snapshotId = parse(z.string().min(1).max(64), req.params['snapshotId']);
       const blob = review.snapshotBlob(currentUser(req), sid(req), snapshotId);
-      res.setHeader('content-type', blob.mediaType);
-      res.setHeader('cache-control', 'private, max-age=3600, immutable');
-      ctx.blobs.open(blob.sha256).pipe(res);
+      return sendStoredStream(res, ctx.blobs.open(blob.sha256), {
+        fileName: `snapshot-${snapshotId}`,
+        cacheControl: 'private, max-age=3600, immutable',
+      });
     }),
   );
   r.post(

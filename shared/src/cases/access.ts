@@ -53,7 +53,11 @@ export function canViewCase(user: OfficeUser, c: CaseOffices): boolean {
   return user.role === 'admin' || caseSides(user, c).length > 0;
 }
 
-/** Case participants see the full ID number and phone; admins and everyone in lists see them masked. */
+/**
+ * Case participants see the full ID number and phone; admins and everyone in lists see them
+ * masked. The same rule keeps the case's files (scans, page images, the ID photo, snapshots,
+ * recordings, bags) with its participants: an image cannot be masked, so admins get none of them.
+ */
 export function canSeeFullIdentity(user: OfficeUser, c: CaseOffices): boolean {
   return caseSides(user, c).length > 0;
 }

@@ -7,6 +7,11 @@ registerErrors({
     zh: '此操作需在对应的办理面板中完成（视频会审、转递、办结或评价），以便同时留存会审记录、交接单、回执或评价记录',
     en: 'Do this from its own panel (video review, handoff, result or rating) so its records are kept with it',
   },
+  CASE_FILES_PARTICIPANTS_ONLY: {
+    status: 403,
+    zh: '扫描件、页面图像、证件照、抓拍、录像和交接包载有申请人完整身份信息，只有办件的收件窗口和审批单位可以下载；管理员只能查看脱敏后的办件信息',
+    en: 'Scans, page images, the ID photo, snapshots, recordings and handoff bags carry the applicant’s full identity: only the case’s intake window and handling office can download them; administrators see the masked case details',
+  },
   CASE_MATERIALS_LOCKED: {
     status: 409,
     zh: '办件当前状态不能再修改申请材料；如需补正，请由审核人员发起补正',

@@ -8,3 +8,18 @@ export function maskPhone(raw: string): string {
   if (digits.length < 7) return '*'.repeat(digits.length);
   return digits.slice(0, 3) + '*'.repeat(digits.length - 7) + digits.slice(-4);
 }
+
+/**
+ * ID-number shapes inside free text: 18 characters (17 digits + digit/X), also typed in 6-8-4
+ * groups separated by single spaces, and the pre-1999 15-digit number (region, YYMMDD, sequence;
+ * its month and day must be real so other 15-digit numbers such as waybills are left alone). A
+ * shape touching another letter or digit is part of something longer (a sha256, a 19-digit card
+ * number, a timestamp) and is left alone; case numbers and phone numbers never have such runs.
+ */
+const ID_NUMBER_IN_TEXT =
+  /(?<![0-9A-Za-z])(?:\d{6} ?\d{8} ?\d{3}[\dXx]|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])/g;
+
+/** Masks every ID-number-shaped substring of a free-text value (notes, reasons, comments) as maskIdNumber does. */
+export function maskIdNumbersInText(text: string): string {
+  return text.replace(ID_NUMBER_IN_TEXT, (m) => maskIdNumber(m));
+}

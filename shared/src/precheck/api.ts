@@ -1,13 +1,17 @@
 import { z } from 'zod';
+import { freeText, plainText } from '../schemas/text';
 import type { ExtractedField, Finding, MaterialVerdict, OcrLine } from './types';
 
 /** REST and socket contract of the pre-check, shared by server and client. */
 
+const REASON_MIN = 'reason: say why (at least 2 characters)';
+
 export const CorrectionRequestSchema = z.object({
   materialId: z.string().min(1).max(100),
   fieldKey: z.string().min(1).max(100),
-  value: z.string().trim().min(1).max(500),
-  reason: z.string().trim().min(2, 'reason: say why (at least 2 characters)').max(500),
+  /** The field as it should read (an ID number in full, like the case's own record): not masked. */
+  value: plainText(500, { min: 1 }),
+  reason: freeText(500, { min: 2, minMessage: REASON_MIN, lines: 'multi' }),
 });
 export type CorrectionRequest = z.infer<typeof CorrectionRequestSchema>;
 
@@ -15,7 +19,7 @@ export const OverrideRequestSchema = z.object({
   materialId: z.string().min(1).max(100),
   /** A finding's key (`CODE`, `CODE@page`, `CODE:field`) or its plain code (overrides every finding with it). */
   findingCode: z.string().min(1).max(200),
-  reason: z.string().trim().min(2, 'reason: say why (at least 2 characters)').max(500),
+  reason: freeText(500, { min: 2, minMessage: REASON_MIN, lines: 'multi' }),
 });
 export type OverrideRequest = z.infer<typeof OverrideRequestSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../schemas/text';
 
 /**
  * 身份核验 checklist, run by the reviewer while the applicant is on camera. Consent is recorded
@@ -45,14 +46,14 @@ export const ConsentRequestSchema = z.object({
   recordingAllowed: z.boolean(),
   /** The applicant agrees to snapshots being taken and kept as evidence. */
   snapshotsAllowed: z.boolean(),
-  note: z.string().trim().max(500).optional(),
+  note: freeText(500, { lines: 'multi' }).optional(),
 });
 export type ConsentRequest = z.infer<typeof ConsentRequestSchema>;
 
 export const CheckStepRequestSchema = z.object({
   step: z.enum(IDENTITY_STEPS),
   passed: z.boolean(),
-  note: z.string().trim().max(1000).default(''),
+  note: freeText(1000, { lines: 'multi' }).default(''),
 });
 export type CheckStepRequest = z.infer<typeof CheckStepRequestSchema>;
 

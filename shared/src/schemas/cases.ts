@@ -3,13 +3,15 @@ import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '../c
 import type { ServiceItem } from '../catalog/types';
 import { isValidIdNumber } from '../validators/idNumber';
 import { isValidUscc } from '../validators/uscc';
+import { freeText } from './text';
 
 /** REST contract for cases, shared by the server's validation and the client's forms. */
 
 export const ID_TYPES = ['resident-id'] as const;
 
 export const ApplicantInputSchema = z.object({
-  name: z.string().trim().min(1).max(64),
+  /** Printed on the cover sheet and in the bag: one line, no control characters. */
+  name: freeText(64, { min: 1 }),
   idType: z.enum(ID_TYPES).default('resident-id'),
   idNumber: z
     .string()
@@ -23,7 +25,7 @@ export const ApplicantInputSchema = z.object({
 });
 
 export const CompanyInputSchema = z.object({
-  name: z.string().trim().min(1).max(128),
+  name: freeText(128, { min: 1 }),
   uscc: z
     .string()
     .trim()
@@ -38,11 +40,32 @@ export const CreateCaseRequestSchema = z.object({
 });
 export type CreateCaseRequest = z.infer<typeof CreateCaseRequestSchema>;
 
-export const TransitionRequestSchema = z.object({
-  action: z.enum(CASE_ACTIONS),
-  note: z.string().trim().max(2000).optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
+/** How an applicant asked to withdraw (撤回申请), for the audit trail. */
+export const WITHDRAW_CHANNELS = ['窗口', '电话', '书面', '网上'] as const;
+
+/**
+ * The `details` each action accepts on POST /api/cases/:id/transitions: only the fields it
+ * defines, bounded, so a client cannot write arbitrary (or arbitrarily deep) JSON into the audit
+ * chain. Actions without an entry take none. Dedicated actions are variants too, so they still
+ * get their own 409 CASE_ACTION_NEEDS_ENDPOINT rather than a validation error.
+ */
+const TRANSITION_DETAILS: Partial<Record<CaseAction, z.ZodType<Record<string, unknown>>>> = {
+  withdraw: z.strictObject({ channel: z.enum(WITHDRAW_CHANNELS) }),
+};
+const NO_DETAILS = z.strictObject({});
+
+const transitionVariant = (action: CaseAction) =>
+  z.strictObject({
+    action: z.literal(action),
+    note: freeText(2000, { lines: 'multi' }).optional(),
+    details: (TRANSITION_DETAILS[action] ?? NO_DETAILS).optional(),
+  });
+type TransitionVariant = ReturnType<typeof transitionVariant>;
+
+export const TransitionRequestSchema = z.discriminatedUnion(
+  'action',
+  CASE_ACTIONS.map(transitionVariant) as [TransitionVariant, ...TransitionVariant[]],
+);
 export type TransitionRequest = z.infer<typeof TransitionRequestSchema>;
 
 /** How a scan reached the window; a camera shot is cropped to the page and deskewed before OCR. */

@@ -17,7 +17,7 @@ const POLL_MS = 4000;
  * 视频会审 panel on the case detail page: the clerk requests a co-review and shows the applicant's
  * one-time QR link; a reviewer of the handling office accepts it; both join the call from here.
  */
-export default function ReviewPanel({ caseView, allowedActions, onChanged }: CasePanelProps) {
+export default function ReviewPanel({ caseView, allowedActions, canSeeFiles, onChanged }: CasePanelProps) {
   const { t, errorText, lang } = useI18n();
   const { user } = useAuth();
   const navigate = useNavigate();
@@ -133,7 +133,7 @@ export default function ReviewPanel({ caseView, allowedActions, onChanged }: Cas
           </Button>
         )}
       </div>
-      {session && session.recordings.length > 0 && <Recordings session={session} />}
+      {session && session.recordings.length > 0 && canSeeFiles && <Recordings session={session} />}
       {link && (
         <div className="review-qr" data-testid="applicant-link">
           <img src={link.qr} alt={t('申请人入会二维码', 'QR code for the applicant to join')} width={240} height={240} />

@@ -27,7 +27,7 @@ interface Progress {
  * (with the printable 交接单); handling office: record the result; window again: how the result
  * reaches the applicant, and the applicant's rating on this screen or their phone.
  */
-export default function HandoffPanel({ caseView, allowedActions, onChanged }: CasePanelProps) {
+export default function HandoffPanel({ caseView, allowedActions, canSeeFiles, onChanged }: CasePanelProps) {
   const { t, errorText } = useI18n();
   const status = useApiData<HandoffStatusView>(handoffApi.statusPath(caseView.id));
   const [busy, setBusy] = useState(false);
@@ -75,8 +75,8 @@ export default function HandoffPanel({ caseView, allowedActions, onChanged }: Ca
         />
       )}
       {allowedActions.includes('hand_off') && <HandOffForms caseId={caseView.id} busy={busy} run={run} />}
-      {s?.handoff && <HandoffFacts caseId={caseView.id} s={s} />}
-      {s && isReceivedByTransfer(s) && <ReceivedReview caseId={caseView.id} />}
+      {s?.handoff && <HandoffFacts caseId={caseView.id} s={s} canSeeFiles={canSeeFiles} />}
+      {s && isReceivedByTransfer(s) && canSeeFiles && <ReceivedReview caseId={caseView.id} />}
       {allowedActions.includes('complete') && <ResultForm caseId={caseView.id} busy={busy} run={run} />}
       {s?.result && (
         <ResultFacts
@@ -155,7 +155,7 @@ function HandOffForms({ caseId, busy, run }: { caseId: string; busy: boolean; ru
   );
 }
 
-function HandoffFacts({ caseId, s }: { caseId: string; s: HandoffStatusView }) {
+function HandoffFacts({ caseId, s, canSeeFiles }: { caseId: string; s: HandoffStatusView; canSeeFiles: boolean }) {
   const { t } = useI18n();
   const h = s.handoff!;
   return (
@@ -185,14 +185,16 @@ function HandoffFacts({ caseId, s }: { caseId: string; s: HandoffStatusView }) {
           </>
         )}
       </dl>
-      <div className="handoff-actions">
-        <a className="btn btn-secondary" href={handoffApi.coverUrl(caseId)} target="_blank" rel="noreferrer">
-          {t('打印交接单', 'Print cover sheet')}
-        </a>
-        <a className="btn btn-ghost" href={handoffApi.bagUrl(caseId)}>
-          {t('下载转递包', 'Download bag')}
-        </a>
-      </div>
+      {canSeeFiles && (
+        <div className="handoff-actions">
+          <a className="btn btn-secondary" href={handoffApi.coverUrl(caseId)} target="_blank" rel="noreferrer">
+            {t('打印交接单', 'Print cover sheet')}
+          </a>
+          <a className="btn btn-ghost" href={handoffApi.bagUrl(caseId)}>
+            {t('下载转递包', 'Download bag')}
+          </a>
+        </div>
+      )}
     </>
   );
 }

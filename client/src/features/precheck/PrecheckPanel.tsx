@@ -16,7 +16,7 @@ import './precheck.css';
  * override forms (each needs a reason; both are audited), and camera capture into a slot.
  * Reviewers see the same results read-only.
  */
-export default function PrecheckPanel({ caseView, materials, item, onChanged }: CasePanelProps) {
+export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, onChanged }: CasePanelProps) {
   const { t, errorText } = useI18n();
   const { data, setData, error, progress, reload } = usePrecheck(caseView.id, materials.map((m) => m.id).join(','));
   const [selected, setSelected] = useState<string | null>(null);
@@ -61,8 +61,17 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
           const slotName = item.materials.find((s) => s.code === m.slotCode)?.name ?? m.slotCode;
           return (
             <li key={m.materialId}>
-              <button type="button" className="precheck-thumb" aria-pressed={current?.materialId === m.materialId} onClick={() => (setSelected(m.materialId), setPageIndex(0))}>
-                {m.pages[0] ? <img src={m.pages[0].imageUrl} alt="" width={120} /> : <span className="thumb-placeholder" aria-hidden="true" />}
+              <button
+                type="button"
+                className="precheck-thumb"
+                aria-pressed={current?.materialId === m.materialId}
+                onClick={() => (setSelected(m.materialId), setPageIndex(0))}
+              >
+                {canSeeFiles && m.pages[0] ? (
+                  <img src={m.pages[0].imageUrl} alt="" width={120} />
+                ) : (
+                  <span className="thumb-placeholder" aria-hidden="true" />
+                )}
                 <span>{slotName}</span>
                 <VerdictBadge m={m} />
               </button>
@@ -73,12 +82,33 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
       </ul>
 
       {current ? (
-        <Card title={t(`${current.fileName} 的预审结果`, `Pre-check of ${current.fileName}`)} actions={mayEdit ? <Button onClick={() => void act(() => api.post(`${base}/precheck`, { materialId: current.materialId }), t('已重新开始识别', 'Recognition restarted'))}>{t('重新识别', 'Run again')}</Button> : null}>
+        <Card
+          title={t(`${current.fileName} 的预审结果`, `Pre-check of ${current.fileName}`)}
+          actions={
+            mayEdit ? (
+              <Button
+                onClick={() =>
+                  void act(
+                    () => api.post(`${base}/precheck`, { materialId: current.materialId }),
+                    t('已重新开始识别', 'Recognition restarted'),
+                  )
+                }
+              >
+                {t('重新识别', 'Run again')}
+              </Button>
+            ) : null
+          }
+        >
           {current.error ? <Alert tone="block">{t(current.error.message_zh, current.error.message_en)}</Alert> : null}
           {current.pages.length > 1 ? (
             <nav aria-label={t('翻页', 'Pages')}>
               {current.pages.map((p) => (
-                <Button key={p.index} variant={p.index === pageIndex ? 'primary' : 'ghost'} onClick={() => setPageIndex(p.index)} aria-current={p.index === pageIndex}>
+                <Button
+                  key={p.index}
+                  variant={p.index === pageIndex ? 'primary' : 'ghost'}
+                  onClick={() => setPageIndex(p.index)}
+                  aria-current={p.index === pageIndex}
+                >
                   {t(`第 ${p.index + 1} 页`, `Page ${p.index + 1}`)}
                 </Button>
               ))}
@@ -87,8 +117,30 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
           <div className="precheck-detail">
             <PageView material={current} pageIndex={pageIndex} {...(highlight ? { highlight } : {})} />
             <div>
-              <Findings material={current} mayEdit={mayEdit} busy={busy} onFocus={setHighlight} onOverride={(f, reason) => void act(() => api.post(`${base}/precheck/overrides`, { materialId: current.materialId, findingCode: f.key, reason }), t('已记录忽略原因', 'Override recorded'))} />
-              <Fields material={current} mayEdit={mayEdit} busy={busy} onFocus={setHighlight} onCorrect={(fieldKey, value, reason) => void act(() => api.post(`${base}/precheck/corrections`, { materialId: current.materialId, fieldKey, value, reason }), t('已更正', 'Corrected'))} />
+              <Findings
+                material={current}
+                mayEdit={mayEdit}
+                busy={busy}
+                onFocus={setHighlight}
+                onOverride={(f, reason) =>
+                  void act(
+                    () => api.post(`${base}/precheck/overrides`, { materialId: current.materialId, findingCode: f.key, reason }),
+                    t('已记录忽略原因', 'Override recorded'),
+                  )
+                }
+              />
+              <Fields
+                material={current}
+                mayEdit={mayEdit}
+                busy={busy}
+                onFocus={setHighlight}
+                onCorrect={(fieldKey, value, reason) =>
+                  void act(
+                    () => api.post(`${base}/precheck/corrections`, { materialId: current.materialId, fieldKey, value, reason }),
+                    t('已更正', 'Corrected'),
+                  )
+                }
+              />
             </div>
           </div>
         </Card>
@@ -100,14 +152,26 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
             label={t('放入材料栏', 'Into slot')}
             value={cameraSlot}
             onChange={(e) => setCameraSlot(e.target.value)}
-            options={[{ value: '', label: t('请选择材料', 'Choose a material') }, ...item.materials.map((s) => ({ value: s.code, label: s.name }))]}
+            options={[
+              { value: '', label: t('请选择材料', 'Choose a material') },
+              ...item.materials.map((s) => ({ value: s.code, label: s.name })),
+            ]}
           />
           {cameraOpen ? (
             <CameraCapture
               busy={busy}
               onCapture={(photo) =>
                 // source=camera: the server crops the desk around the page and deskews it before OCR.
-                void act(() => upload(`${base}/materials/${encodeURIComponent(cameraSlot)}?source=camera`, photo, `camera-${Date.now()}.${photo.type === 'image/png' ? 'png' : 'jpg'}`, () => undefined), t('已上传，正在预审', 'Uploaded; pre-check started'))
+                void act(
+                  () =>
+                    upload(
+                      `${base}/materials/${encodeURIComponent(cameraSlot)}?source=camera`,
+                      photo,
+                      `camera-${Date.now()}.${photo.type === 'image/png' ? 'png' : 'jpg'}`,
+                      () => undefined,
+                    ),
+                  t('已上传，正在预审', 'Uploaded; pre-check started'),
+                )
               }
             />
           ) : (
@@ -119,7 +183,17 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
       ) : null}
 
       {mayEdit && caseView.state === 'draft' ? (
-        <Button variant="primary" disabled={!data?.ready} busy={busy} onClick={() => void act(() => api.post(`${base}/precheck/complete`, {}).then(() => reload()), t('预审完成，办件已进入“已预审”', 'Pre-check complete'))}>
+        <Button
+          variant="primary"
+          disabled={!data?.ready}
+          busy={busy}
+          onClick={() =>
+            void act(
+              () => api.post(`${base}/precheck/complete`, {}).then(() => reload()),
+              t('预审完成，办件已进入“已预审”', 'Pre-check complete'),
+            )
+          }
+        >
           {t('完成预审', 'Complete pre-check')}
         </Button>
       ) : null}
@@ -129,14 +203,29 @@ export default function PrecheckPanel({ caseView, materials, item, onChanged }: 
 
 function Summary({ data }: { data: CasePrecheckResponse }) {
   const { t } = useI18n();
-  if (data.ready) return <Alert tone="ok">{t('所有必需材料已收齐，没有未处理的阻断问题，可以完成预审。', 'All required materials are in and nothing blocks; you can complete the pre-check.')}</Alert>;
+  if (data.ready)
+    return (
+      <Alert tone="ok">
+        {t(
+          '所有必需材料已收齐，没有未处理的阻断问题，可以完成预审。',
+          'All required materials are in and nothing blocks; you can complete the pre-check.',
+        )}
+      </Alert>
+    );
   return (
     <Alert tone={data.blocking || data.missingSlots.length ? 'warn' : 'info'} title={t('预审尚未通过', 'Pre-check not passed yet')}>
       <ul>
         {data.missingSlots.map((s) => (
           <li key={s.code}>{t(`缺少材料：${s.name}`, `Missing: ${s.name}`)}</li>
         ))}
-        {data.blocking ? <li>{t(`${data.blocking} 个阻断问题需要处理（重新扫描、更正或说明原因后忽略）`, `${data.blocking} blocking findings to resolve (rescan, correct, or override with a reason)`)}</li> : null}
+        {data.blocking ? (
+          <li>
+            {t(
+              `${data.blocking} 个阻断问题需要处理（重新扫描、更正或说明原因后忽略）`,
+              `${data.blocking} blocking findings to resolve (rescan, correct, or override with a reason)`,
+            )}
+          </li>
+        ) : null}
         {data.pending ? <li>{t(`${data.pending} 份材料正在识别`, `${data.pending} materials are being recognised`)}</li> : null}
       </ul>
     </Alert>
@@ -153,7 +242,19 @@ function VerdictBadge({ m }: { m: MaterialPrecheckView }) {
   return <Badge tone="info">{t('未预审', 'Not checked')}</Badge>;
 }
 
-function Findings({ material, mayEdit, busy, onFocus, onOverride }: { material: MaterialPrecheckView; mayEdit: boolean; busy: boolean; onFocus: (key?: string) => void; onOverride: (f: PrecheckFindingView, reason: string) => void }) {
+function Findings({
+  material,
+  mayEdit,
+  busy,
+  onFocus,
+  onOverride,
+}: {
+  material: MaterialPrecheckView;
+  mayEdit: boolean;
+  busy: boolean;
+  onFocus: (key?: string) => void;
+  onOverride: (f: PrecheckFindingView, reason: string) => void;
+}) {
   const { t } = useI18n();
   const [reasons, setReasons] = useState<Record<string, string>>({});
   if (material.findings.length === 0) return material.verdict ? <p>{t('未发现问题。', 'No findings.')}</p> : null;
@@ -161,7 +262,15 @@ function Findings({ material, mayEdit, busy, onFocus, onOverride }: { material: 
     <ul className="precheck-findings" aria-label={t('预审问题', 'Findings')}>
       {material.findings.map((f) => (
         <li key={f.key} onMouseEnter={() => onFocus(`finding:${f.key}`)} onFocus={() => onFocus(`finding:${f.key}`)}>
-          <Badge tone={f.override ? 'info' : f.severity === 'info' ? 'info' : f.severity}>{f.override ? t('已忽略', 'Overridden') : f.severity === 'block' ? t('阻断', 'Block') : f.severity === 'warn' ? t('警告', 'Warning') : t('提示', 'Info')}</Badge>{' '}
+          <Badge tone={f.override ? 'info' : f.severity === 'info' ? 'info' : f.severity}>
+            {f.override
+              ? t('已忽略', 'Overridden')
+              : f.severity === 'block'
+                ? t('阻断', 'Block')
+                : f.severity === 'warn'
+                  ? t('警告', 'Warning')
+                  : t('提示', 'Info')}
+          </Badge>{' '}
           {t(f.message_zh, f.message_en)}
           {f.override ? <p>{t(`忽略原因：${f.override.reason}`, `Reason: ${f.override.reason}`)}</p> : null}
           {mayEdit && !f.override && f.severity !== 'info' ? (
@@ -171,7 +280,13 @@ function Findings({ material, mayEdit, busy, onFocus, onOverride }: { material: 
                 onOverride(f, reasons[f.key] ?? '');
               }}
             >
-              <TextField label={t('忽略原因（必填）', 'Reason to override (required)')} value={reasons[f.key] ?? ''} onChange={(e) => setReasons({ ...reasons, [f.key]: e.target.value })} required minLength={2} />
+              <TextField
+                label={t('忽略原因（必填）', 'Reason to override (required)')}
+                value={reasons[f.key] ?? ''}
+                onChange={(e) => setReasons({ ...reasons, [f.key]: e.target.value })}
+                required
+                minLength={2}
+              />
               <Button type="submit" busy={busy} disabled={(reasons[f.key] ?? '').trim().length < 2}>
                 {t('说明原因并忽略', 'Override with reason')}
               </Button>
@@ -183,13 +298,27 @@ function Findings({ material, mayEdit, busy, onFocus, onOverride }: { material: 
   );
 }
 
-function Fields({ material, mayEdit, busy, onFocus, onCorrect }: { material: MaterialPrecheckView; mayEdit: boolean; busy: boolean; onFocus: (key?: string) => void; onCorrect: (fieldKey: string, value: string, reason: string) => void }) {
+function Fields({
+  material,
+  mayEdit,
+  busy,
+  onFocus,
+  onCorrect,
+}: {
+  material: MaterialPrecheckView;
+  mayEdit: boolean;
+  busy: boolean;
+  onFocus: (key?: string) => void;
+  onCorrect: (fieldKey: string, value: string, reason: string) => void;
+}) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<string | null>(null);
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   // Fields a finding names but OCR did not read (e.g. an unreadable ID number) can be entered by hand.
-  const missing = material.findings.filter((f) => f.fieldKey && !material.fields.some((x) => x.key === f.fieldKey)).map((f) => ({ key: f.fieldKey!, label: f.fieldKey!.replace(/^label:/, ''), value: '', confidence: 0, corrected: false }));
+  const missing = material.findings
+    .filter((f) => f.fieldKey && !material.fields.some((x) => x.key === f.fieldKey))
+    .map((f) => ({ key: f.fieldKey!, label: f.fieldKey!.replace(/^label:/, ''), value: '', confidence: 0, corrected: false }));
   const rows = [...material.fields, ...missing];
   if (rows.length === 0) return null;
   return (
@@ -217,7 +346,13 @@ function Fields({ material, mayEdit, busy, onFocus, onCorrect }: { material: Mat
                   }}
                 >
                   <TextField label={t('更正为', 'Correct to')} value={value} onChange={(e) => setValue(e.target.value)} required />
-                  <TextField label={t('更正原因（必填）', 'Reason (required)')} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={2} />
+                  <TextField
+                    label={t('更正原因（必填）', 'Reason (required)')}
+                    value={reason}
+                    onChange={(e) => setReason(e.target.value)}
+                    required
+                    minLength={2}
+                  />
                   <Button type="submit" variant="primary" busy={busy} disabled={!value.trim() || reason.trim().length < 2}>
                     {t('保存更正', 'Save')}
                   </Button>

@@ -2,6 +2,7 @@ import { Component, lazy, Suspense, useCallback, useState, type ReactNode } from
 import { useParams } from 'react-router-dom';
 import { CASE_STATE_LABELS, type AuditEvent, type CaseDetailResponse, type CaseView } from '@tongban/shared';
 import { CASE_CHANGE_LABELS, type CaseChangedEvent } from '@tongban/shared/cases/caseEvents';
+import { canSeeFullIdentity } from '@tongban/shared/cases/access';
 import { useApiData } from '../../api/useApiData';
 import { useCaseChanges } from '../../api/caseChanges';
 import { useOffices } from '../../api/reference';
@@ -46,12 +47,24 @@ export function CaseDetailPage() {
     if (e && e.byUserId !== user?.id) setLiveNotice(changeNotice(e, t));
   });
 
-  if (detail.error && !detail.data) return <Alert tone="block" title={t('无法打开办件', 'Cannot open the case')}>{errorText(detail.error)}</Alert>;
-  if (!detail.data) return <p className="muted" role="status">{t('正在加载办件…', 'Loading the case…')}</p>;
+  if (detail.error && !detail.data)
+    return (
+      <Alert tone="block" title={t('无法打开办件', 'Cannot open the case')}>
+        {errorText(detail.error)}
+      </Alert>
+    );
+  if (!detail.data)
+    return (
+      <p className="muted" role="status">
+        {t('正在加载办件…', 'Loading the case…')}
+      </p>
+    );
 
   const { case: c, materials, allowedActions, item } = detail.data;
-  const panelProps: CasePanelProps = { caseView: c, materials, item, allowedActions, onChanged };
-  const canUpload = UPLOAD_STATES.has(c.state) && user?.officeId === c.intakeOfficeId && (user.role === 'clerk' || user.role === 'supervisor');
+  const canSeeFiles = user ? canSeeFullIdentity(user, c) : false;
+  const panelProps: CasePanelProps = { caseView: c, materials, item, allowedActions, canSeeFiles, onChanged };
+  const canUpload =
+    UPLOAD_STATES.has(c.state) && user?.officeId === c.intakeOfficeId && (user.role === 'clerk' || user.role === 'supervisor');
 
   return (
     <>
@@ -90,7 +103,10 @@ export function CaseDetailPage() {
             <dd>{formatDateTime(c.createdAt, lang)}</dd>
             <dt>{t('办结时限', 'Deadline')}</dt>
             <dd>
-              <Deadline c={c} /> <span className="muted">({t(`法定时限 ${item.timeLimitDays} 个工作日`, `time limit ${item.timeLimitDays} working days`)})</span>
+              <Deadline c={c} />{' '}
+              <span className="muted">
+                ({t(`法定时限 ${item.timeLimitDays} 个工作日`, `time limit ${item.timeLimitDays} working days`)})
+              </span>
             </dd>
           </dl>
         </Card>
@@ -102,7 +118,16 @@ export function CaseDetailPage() {
 
       <Card title={t('申请材料', 'Materials')}>
         <MaterialsChecklist caseId={c.id} item={item} materials={materials} onUploaded={reloadDetail} canUpload={canUpload} />
-        <MaterialsViewer materials={materials} item={item} />
+        {canSeeFiles ? (
+          <MaterialsViewer materials={materials} item={item} />
+        ) : (
+          <Alert tone="info">
+            {t(
+              '扫描件、截图、录像和转递包载有申请人的完整身份信息，只有办件的收件和审核单位可以查看；此处显示脱敏后的办件信息。',
+              'Scans, snapshots, recordings and bags carry the applicant’s full identity, so only the intake and handling offices may open them; this page shows the case masked.',
+            )}
+          </Alert>
+        )}
       </Card>
 
       <PanelSlot name={t('智能预审', 'Pre-check')}>
@@ -116,7 +141,11 @@ export function CaseDetailPage() {
       </PanelSlot>
 
       <Card title={t('责任追溯记录', 'Audit trail')}>
-        {audit.error ? <Alert tone="block">{errorText(audit.error)}</Alert> : <AuditTrail events={audit.data?.events ?? []} officeName={officeName} />}
+        {audit.error ? (
+          <Alert tone="block">{errorText(audit.error)}</Alert>
+        ) : (
+          <AuditTrail events={audit.data?.events ?? []} officeName={officeName} />
+        )}
       </Card>
     </>
   );
@@ -137,7 +166,13 @@ function PanelSlot({ name, children }: { name: string; children: ReactNode }) {
   const { t } = useI18n();
   return (
     <div className="card">
-      <PanelBoundary fallback={<Alert tone="warn">{t(`“${name}”模块暂时无法显示，请刷新页面重试。`, `The "${name}" panel cannot be shown; reload the page.`)}</Alert>}>
+      <PanelBoundary
+        fallback={
+          <Alert tone="warn">
+            {t(`“${name}”模块暂时无法显示，请刷新页面重试。`, `The "${name}" panel cannot be shown; reload the page.`)}
+          </Alert>
+        }
+      >
         <Suspense fallback={<p className="muted">{t('正在加载…', 'Loading…')}</p>}>{children}</Suspense>
       </PanelBoundary>
     </div>
