@@ -5,10 +5,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRequestHeaders } from '@tongban/server/handoff/siteSigning';
 import { SiteKeyring } from '@tongban/server/handoff/siteKeys';
-import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { freePort } from '../support/freePort';
+import { ApiClient, type TestServer } from '../support/testServer';
+import { postSignedBag, startTwoSites } from '../support/twoSites';
 import { acceptedCase, decidedSessionId, storeBlob, uploadTo } from '../support/handoffCase';
 import { PDF_BYTES } from '../support/caseFixtures';
 import { readZip, rewriteZip } from '../support/handoffZip';
@@ -32,17 +31,8 @@ const recordingId = '0f1e2d3c-0000-4000-8000-00000000abcd';
 /** A co-review snapshot of the case at gd (stand-in bytes for the watermarked JPEG). */
 const snapshot = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('stand-in snapshot of the ID card front '.repeat(50))]);
 
-async function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey: string; now?: Date; site?: string; signedSha?: string }) {
-  const key = opts.key ?? gd.ctx.handoff.keys;
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  const headers = signRequestHeaders(key.signingKey(), opts.site ?? 'gd', {
-    method: 'POST',
-    path: '/api/transfers',
-    bodySha256: opts.signedSha ?? sha,
-    idempotencyKey: opts.idempotencyKey,
-    now: opts.now ?? new Date(),
-  });
-  return new ApiClient(hn.url).request('POST', '/api/transfers', new Uint8Array(bytes), { ...headers, 'content-type': 'application/zip' });
+function postBag(bytes: Buffer, opts: { key?: SiteKeyring; idempotencyKey: string; now?: Date; signedSha?: string }) {
+  return postSignedBag(hn, bytes, { key: gd.ctx.handoff.keys, site: 'gd', ...opts });
 }
 
 /** The entries of a bag kept in a site's blob store. */
@@ -53,22 +43,10 @@ async function bagEntries(site: TestServer, sha256: string): Promise<Map<string,
 }
 
 beforeAll(async () => {
-  const [pg, ph] = [await freePort(), await freePort()];
-  gd = await startTestServer({ SITE_ID: 'gd', PORT: pg, OCR_WORKERS: 1, PEER_SITES: [{ id: 'hn', url: `http://127.0.0.1:${ph}` }] });
   // hn takes uploads larger than a result document may be when it has to travel back online.
-  hn = await startTestServer({
-    SITE_ID: 'hn',
-    PORT: ph,
-    UPLOAD_MAX_BYTES: 64 * 1024 * 1024,
-    PEER_SITES: [{ id: 'gd', url: `http://127.0.0.1:${pg}` }],
-  });
+  ({ gd, hn } = await startTwoSites({ gd: { OCR_WORKERS: 1 }, hn: { UPLOAD_MAX_BYTES: 64 * 1024 * 1024 } }));
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'two-sites-'));
-  // Key exchange as administrators do it: export a line on one site, trust it on the other.
-  const gdKey = (await new ApiClient(gd.url).get('/api/handoff/site-key')).body.line as string;
-  const hnKey = (await new ApiClient(hn.url).get('/api/handoff/site-key')).body.line as string;
-  expect(gdKey).toMatch(/^[0-9a-f]{64} \S+ gd$/);
-  hn.ctx.handoff.keys.trust(gdKey);
-  gd.ctx.handoff.keys.trust(hnKey);
+  expect((await new ApiClient(gd.url).get('/api/handoff/site-key')).body.line).toMatch(/^[0-9a-f]{64} \S+ gd$/);
   ({ caseId, caseNo, clerk: gdClerk } = await acceptedCase(gd));
   await storeRecording(gd, caseId);
   await storeSnapshot(gd, caseId);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { UploadMaterialQuerySchema } from '@tongban/shared';
 import type { AppContext } from '../context';
 import { receiveSingleFile } from '../materials/multipart';
+import { sendStoredStream } from '../materials/sendStoredFile';
 import { currentUser, idParam, parse, requireRole, route } from './http';
 
 export function createMaterialRoutes(ctx: AppContext): Router {
@@ -24,14 +25,8 @@ export function createMaterialRoutes(ctx: AppContext): Router {
     '/cases/:id/materials/:mid/content',
     route((req, res) => {
       const { material, stream } = ctx.materials.openContent(idParam(req), String(req.params.mid), currentUser(req));
-      res.setHeader('Content-Type', material.mediaType);
-      res.setHeader('Content-Length', String(material.size));
-      res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(material.fileName)}`);
-      // Not cached, so each view by a reviewer reaches the server and is audited.
-      res.setHeader('Cache-Control', 'private, no-store');
-      res.setHeader('ETag', `"${material.sha256}"`);
-      stream.on('error', (err) => res.destroy(err));
-      stream.pipe(res);
+      // Not cached (the default), so each view by a reviewer reaches the server and is audited.
+      return sendStoredStream(res, stream, { fileName: material.fileName, size: material.size, headers: { ETag: `"${material.sha256}"` } });
     }),
   );
 

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, maskIdNumber } from '@tongban/shared';
+import { AppError, maskIdNumber, type CaseState } from '@tongban/shared';
 import { canActOnSide } from '@tongban/shared/cases/access';
 import { formatOxum } from '@tongban/shared/handoff/bagit';
 import '@tongban/shared/handoff/errors';
+import type { HandoffErrorCode } from '@tongban/shared/handoff/errors';
 import type { CourierHandoffRequest, HandoffStatusView, TransferMode, TransferReceipt } from '@tongban/shared/handoff/schemas';
 import type { Db } from '../storage/database';
 import type { Clock, IdSource } from '../clock';
@@ -25,8 +26,25 @@ const HANDING_OFF: CaseWorkRule = {
   allowed: (c, user) => canActOnSide(user, c, 'hand_off') && (user.role === 'clerk' || user.role === 'supervisor'),
   refusal: { zh: '只有收件窗口可以转递办件', en: 'Only the intake window hands a case off' },
   states: ['accepted'],
-  wrongState: (c) => new AppError('HANDOFF_CASE_NOT_READY', { details: { caseId: c.id, state: c.state } }),
+  wrongState: (c) => new AppError(handoffRefusal(c.state), { details: { caseId: c.id, state: c.state } }),
 };
+
+/** Why a case in this state cannot be handed off: not accepted yet, already on its way, or over. */
+function handoffRefusal(state: CaseState): HandoffErrorCode {
+  switch (state) {
+    case 'handed_off':
+      return 'HANDOFF_ALREADY_HANDED_OFF';
+    case 'in_handling':
+      return 'HANDOFF_CASE_IN_HANDLING';
+    case 'completed':
+    case 'rated':
+    case 'rejected':
+    case 'withdrawn':
+      return 'HANDOFF_CASE_CLOSED';
+    default:
+      return 'HANDOFF_CASE_NOT_READY';
+  }
+}
 
 export interface HandoffDeps {
   db: Db;
@@ -69,8 +87,28 @@ export interface HandoffProgressEvent extends BagProgress {
  * Progress of a build is emitted as `progress` (socket `handoff:progress`, CLI stderr).
  */
 export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEvent] }> {
+  /** The handoff running per case: a second one waits for it, then meets the case as the first left it. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: HandoffDeps) {
     super();
+  }
+
+  /**
+   * Runs `work` for a case after any handoff of that case in this process has settled, so two
+   * clicks (or two windows) never build two bags; the second sees the new state and is refused
+   * before it builds anything. The state re-check in each transaction still holds across processes.
+   */
+  async exclusive<T>(caseId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.running.get(caseId) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(work);
+    const settled = mine.catch(() => undefined);
+    this.running.set(caseId, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.running.get(caseId) === settled) this.running.delete(caseId);
+    }
   }
 
   /** Streams the bag of a case into `out` (the CLI's --out FILE); nothing is recorded. */
@@ -80,14 +118,32 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
     return summary;
   }
 
-  /** Builds the bag into the blob store and records it as the case's current handoff bag. */
-  async buildBag(c: CaseRecord, mode: TransferMode, user: SessionUser | null, courier?: CourierHandoffRequest): Promise<HandoffBagRow> {
-    const { db, blobs, clock, ids, keys, maxBagBytes } = this.deps;
-    const { stream, summary } = await this.bagStream(c, mode, (p) =>
-      this.emit('progress', { ...p, caseId: c.id, userId: user?.id ?? null }),
-    );
+  /**
+   * Builds the bag of a case the user may hand off into the blob store and records it as the
+   * case's current handoff bag; `record` runs in the same transaction, after the state is checked
+   * again (the bag row, the state change and its audit event commit together or not at all).
+   */
+  async buildBag(
+    caseId: string,
+    mode: TransferMode,
+    user: SessionUser,
+    opts: { courier?: CourierHandoffRequest; record?: (bag: HandoffBagRow, c: CaseRecord) => void } = {},
+  ): Promise<HandoffBagRow> {
+    const row = await this.storeBag(this.readyCase(caseId, user), mode, user, opts.courier);
+    this.deps.db.transaction(() => {
+      const c = this.readyCase(caseId, user);
+      this.insertBagRow(row);
+      opts.record?.(row, c);
+    })();
+    return row;
+  }
+
+  /** The bag in the blob store, as a row not yet recorded. */
+  private async storeBag(c: CaseRecord, mode: TransferMode, user: SessionUser, courier?: CourierHandoffRequest): Promise<HandoffBagRow> {
+    const { blobs, clock, ids, keys, maxBagBytes } = this.deps;
+    const { stream, summary } = await this.bagStream(c, mode, (p) => this.emit('progress', { ...p, caseId: c.id, userId: user.id }));
     const [stored, s] = await Promise.all([blobs.put(stream, { maxBytes: maxBagBytes }), summary]);
-    const row: HandoffBagRow = {
+    return {
       id: ids.uuid(),
       case_id: c.id,
       mode,
@@ -98,9 +154,13 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
       signer_fingerprint: keys.signingKey().fingerprint,
       courier_company: courier?.courierCompany ?? null,
       waybill_no: courier?.waybillNo ?? null,
-      created_by: user?.id ?? 'system',
+      created_by: user.id,
       created_at: clock.now().toISOString(),
     };
+  }
+
+  private insertBagRow(row: HandoffBagRow): void {
+    const { db } = this.deps;
     db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
       row.bag_sha256,
       row.bag_size,
@@ -111,24 +171,25 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
       `INSERT INTO handoff_bags (id, case_id, mode, bag_sha256, bag_size, tagmanifest_sha256, payload_oxum, signer_fingerprint, courier_company, waybill_no, created_by, created_at)
        VALUES (@id, @case_id, @mode, @bag_sha256, @bag_size, @tagmanifest_sha256, @payload_oxum, @signer_fingerprint, @courier_company, @waybill_no, @created_by, @created_at)`,
     ).run(row);
-    return row;
   }
 
   /** 邮寄转递: the bag is built and kept, the courier and waybill recorded, the case → handed_off. */
   async handOffByCourier(caseId: string, user: SessionUser, courier: CourierHandoffRequest): Promise<HandoffStatusView> {
-    const c = this.readyCase(caseId, user);
-    const bag = await this.buildBag(c, 'courier', user, courier);
-    this.deps.db.transaction(() => {
-      this.deps.cases.applyTransition(c.id, 'hand_off', actorOf(user), {
-        details: {
-          mode: 'courier',
-          courierCompany: courier.courierCompany,
-          waybillNo: courier.waybillNo,
-          bagSha256: bag.bag_sha256,
-          tagmanifestSha256: bag.tagmanifest_sha256,
-        },
-      });
-    })();
+    await this.exclusive(caseId, () =>
+      this.buildBag(caseId, 'courier', user, {
+        courier,
+        record: (bag, c) =>
+          this.deps.cases.applyTransition(c.id, 'hand_off', actorOf(user), {
+            details: {
+              mode: 'courier',
+              courierCompany: courier.courierCompany,
+              waybillNo: courier.waybillNo,
+              bagSha256: bag.bag_sha256,
+              tagmanifestSha256: bag.tagmanifest_sha256,
+            },
+          }),
+      }),
+    );
     return this.status(caseId, user);
   }
 
@@ -143,7 +204,8 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
   }
 
   requireBag(caseId: string, user: SessionUser): { c: CaseRecord; bag: HandoffBagRow } {
-    const c = this.deps.cases.getForUser(caseId, user);
+    // The bag carries the scans and the co-review evidence: its participants only (not admins).
+    const c = this.deps.cases.getForFiles(caseId, user);
     const bag = this.latestBag(c.id);
     if (!bag) throw new AppError('HANDOFF_NOT_FOUND', { details: { caseId } });
     return { c, bag };

@@ -15,7 +15,7 @@ import {
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { Actor } from '../audit/AuditLedger';
 import type { CaseRecord, CaseWorkRule } from '../cases/CaseService';
-import { MediaTypeGate } from '../materials/mediaType';
+import { MediaTypeGate, sniffMediaType } from '../materials/mediaType';
 import type { IncomingFile } from '../materials/multipart';
 import type { HandoffDeps, HandoffService } from './HandoffService';
 import { PeerSites, describeError } from './peers';
@@ -206,14 +206,17 @@ export class ResultService {
       signEnvelope(keys.signingKey(), { kind: 'tongban.result-ack.v1' as const, caseId: c.id, receivedAt: clock.now().toISOString() });
     if (db.prepare('SELECT 1 FROM case_results WHERE case_id = ?').get(c.id)) return ack();
 
+    let documentType: string | null = null;
     if (msg.document) {
       const bytes = Buffer.from(msg.document.base64, 'base64');
+      // The peer's declared type is not kept: the bytes say what the document is.
+      documentType = sniffMediaType(bytes) ?? 'application/octet-stream';
       const stored = await blobs.put(Readable.from([bytes]));
       if (stored.sha256 !== msg.document.sha256) throw new AppError('TRANSFER_BODY_MISMATCH', { details: { file: msg.document.fileName } });
       db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
         stored.sha256,
         stored.size,
-        msg.document.mediaType,
+        documentType,
         clock.now().toISOString(),
       );
     }
@@ -225,7 +228,7 @@ export class ResultService {
       delivery: msg.delivery,
       document_sha256: msg.document?.sha256 ?? null,
       document_name: msg.document?.fileName ?? null,
-      document_media_type: msg.document?.mediaType ?? null,
+      document_media_type: documentType,
       courier_company: msg.courierCompany ?? null,
       waybill_no: msg.waybillNo ?? null,
       decided_at: msg.decidedAt,
@@ -236,14 +239,13 @@ export class ResultService {
   }
 
   /** The result document, for the clerk to print or hand over. */
-  openDocument(caseId: string, user: SessionUser): { stream: Readable; fileName: string; mediaType: string } {
+  openDocument(caseId: string, user: SessionUser): { stream: Readable; fileName: string } {
     const c = this.deps.cases.getForUser(caseId, user);
     const row = this.deps.db.prepare('SELECT * FROM case_results WHERE case_id = ?').get(c.id) as ResultRow | undefined;
     if (!row?.document_sha256) throw new AppError('NOT_FOUND', { details: { caseId, what: 'result document' } });
     return {
       stream: this.deps.blobs.open(row.document_sha256),
       fileName: row.document_name ?? 'result',
-      mediaType: row.document_media_type ?? 'application/octet-stream',
     };
   }
 

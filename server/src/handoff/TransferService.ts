@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { AppError } from '@tongban/shared';
+import { pipeline, type Readable } from 'node:stream';
+import { AppError, type ServiceItem } from '@tongban/shared';
 import '@tongban/shared/handoff/errors';
+import { ImportedCaseJsonSchema, type BagMaterial, type ImportedCaseJson } from '@tongban/shared/handoff/caseJson';
 import { TransferReceiptSchema, type HandoffStatusView, type TransferReceipt } from '@tongban/shared/handoff/schemas';
+import { parseCaseNumber } from '@tongban/shared/cases/caseNumber';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { CaseRecord } from '../cases/CaseService';
 import { insertCaseRow } from '../cases/caseRows';
 import { assertBagValid, verifyBag } from './bag/bagVerifier';
 import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
-import { CASE_JSON_SCHEMA, type CaseJson } from './caseBag';
 import type { HandoffDeps, HandoffService } from './HandoffService';
+import { MediaTypeGate } from '../materials/mediaType';
+import { sanitizeFileName } from '../materials/fileName';
 import { PeerSites, describeError } from './peers';
 import { signEnvelope, verifyEnvelope, type SignedEnvelope } from './siteSigning';
 
@@ -47,7 +50,12 @@ export class TransferService {
 
   /* ---------- intake site ---------- */
 
-  async push(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
+  /** One push of a case at a time (HandoffService.exclusive): a second click waits and then meets the case as it is. */
+  push(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
+    return this.handoff.exclusive(caseId, () => this.pushNow(caseId, user));
+  }
+
+  private async pushNow(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
     const { db, clock, ids, blobs, keys, cases } = this.deps;
     const c = cases.getForUser(caseId, user);
     // An accepted case goes online; one already sent by courier may also carry its record online.
@@ -56,7 +64,7 @@ export class TransferService {
     if (!courierBag) this.handoff.readyCase(caseId, user);
     const peer = this.peers.forOffice(c.handlingOfficeId);
     if (!peer) throw new AppError('PEER_SITE_UNKNOWN', { details: { handlingOfficeId: c.handlingOfficeId } });
-    const bag = courierBag ?? (existing?.mode === 'online' ? existing : await this.handoff.buildBag(c, 'online', user));
+    const bag = courierBag ?? (existing?.mode === 'online' ? existing : await this.handoff.buildBag(c.id, 'online', user));
     const idempotencyKey = `${keys.siteId}:${c.id}:${bag.bag_sha256}`;
     const now = clock.now().toISOString();
     db.prepare(
@@ -154,7 +162,7 @@ export class TransferService {
     bodySha256: string,
     body: Readable,
   ): Promise<SignedEnvelope<TransferReceipt>> {
-    const { db, clock, ids, blobs, keys, cases, catalog, tmpDir, maxBagBytes } = this.deps;
+    const { db, clock, ids, blobs, keys, cases, tmpDir, maxBagBytes } = this.deps;
     const tmp = path.join(tmpDir, `transfer-${ids.uuid()}.zip`);
     try {
       const actualSha = await saveBody(body, tmp, maxBagBytes);
@@ -162,41 +170,55 @@ export class TransferService {
       const trusted = keys.trustedKeys().filter((k) => k.site === site);
       const report = await verifyBag(tmp, { trusted, limits: { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: maxBagBytes } });
       assertBagValid(report);
-      const caseJson = report.caseJson as CaseJson;
-      if (caseJson?.schema !== CASE_JSON_SCHEMA || caseJson.sourceSite !== site) {
-        throw new AppError('BAG_LAYOUT_INVALID', { details: { file: 'data/case.json', reason: 'not a case bag from this site' } });
-      }
+      const caseJson = parseCaseJson(report.caseJson, site);
       const incoming = caseJson.case;
-      catalog.getItem(incoming.itemCode);
-      catalog.getOffice(incoming.handlingOfficeId);
-      if (cases.findByCaseNo(incoming.caseNo) || db.prepare('SELECT 1 FROM cases WHERE id = ?').get(incoming.id)) {
-        throw new AppError('TRANSFER_CASE_EXISTS', { details: { caseNo: incoming.caseNo } });
-      }
-      // Second pass: the verified scans go into the blob store, byte for byte.
-      const wanted = new Map(caseJson.materials.map((m) => [`${report.root}/${m.path}`, m]));
-      await forEachZipEntry(tmp, { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: maxBagBytes }, async (entry, open) => {
+      const item = this.checkOffices(site, caseJson);
+      this.assertNotHere(incoming);
+      const wanted = this.listedMaterials(caseJson, report.manifest, item, report.root!);
+      // Second pass: each listed scan into the blob store, byte for byte and sniffed as it streams.
+      const limits = { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: maxBagBytes };
+      await forEachZipEntry(tmp, limits, async (entry, open) => {
         const m = wanted.get(entry.name);
         if (!m) return;
-        const stored = await blobs.put(await open());
+        wanted.delete(entry.name);
+        const gate = new MediaTypeGate((sniffed) =>
+          sniffed === m.mediaType
+            ? undefined
+            : new AppError('BAG_MATERIAL_TYPE_MISMATCH', {
+                details: { file: m.path, declared: m.mediaType, sniffed: sniffed ?? null },
+                zh: `转递包中的材料 ${m.path} 声明为 ${m.mediaType}，实际内容${sniffed ? `为 ${sniffed}` : '不是 JPEG、PNG 或 PDF'}，已拒收`,
+                en: `Material ${m.path} is declared ${m.mediaType} but its bytes are ${sniffed ?? 'not JPEG, PNG or PDF'}; refused`,
+              }),
+        );
+        pipeline(await open(), gate, () => undefined);
+        const stored = await blobs.put(gate);
         if (stored.sha256 !== m.sha256)
           throw new AppError('BAG_CHECKSUM_MISMATCH', { details: { file: m.path, expected: m.sha256, found: stored.sha256 } });
       });
+      const [unread] = wanted.values();
+      if (unread) throw notInPayload(unread.path);
       const bag = await blobs.put(fs.createReadStream(tmp));
       const at = clock.now().toISOString();
       const transferId = ids.uuid();
       const receipt = db.transaction((): TransferReceipt => {
+        // Again, inside the transaction: a transfer of the same case under another key may have landed meanwhile.
+        this.assertNotHere(incoming);
         const creator = this.peerAccount(site, incoming.intakeOfficeId);
         const blob = db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)');
         blob.run(bag.sha256, bag.size, 'application/zip', at);
-        insertCaseRow(db, { ...incoming, state: 'handed_off', createdBy: creator, updatedAt: at, sourceSite: site });
+        const { sourceSite: _sender, ...record } = incoming;
+        insertCaseRow(db, { ...record, state: 'handed_off', createdBy: creator, updatedAt: at, sourceSite: site });
         const material = db.prepare(
           `INSERT INTO case_materials (id, case_id, slot_code, file_name, sha256, media_type, size, source, uploaded_by, uploaded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'transfer', ?, ?)`,
         );
-        for (const m of caseJson.materials) {
+        caseJson.materials.forEach((m, i) => {
+          if (db.prepare('SELECT 1 FROM case_materials WHERE id = ?').get(m.id))
+            throw caseInvalid(['materials', i, 'id'], 'already used by another case here');
           blob.run(m.sha256, m.size, m.mediaType, at);
-          material.run(m.id, incoming.id, m.slotCode, m.fileName, m.sha256, m.mediaType, m.size, creator, m.uploadedAt);
-        }
+          const fileName = sanitizeFileName(m.fileName, m.mediaType);
+          material.run(m.id, incoming.id, m.slotCode, fileName, m.sha256, m.mediaType, m.size, creator, m.uploadedAt);
+        });
         db.prepare(
           `INSERT INTO transfers (id, direction, case_id, peer_site, idempotency_key, body_sha256, tagmanifest_sha256, status, created_at, updated_at)
            VALUES (?, 'in', ?, ?, ?, ?, ?, 'imported', ?, ?)`,
@@ -239,6 +261,62 @@ export class TransferService {
     } finally {
       fs.rmSync(tmp, { force: true });
     }
+  }
+
+  /**
+   * The item and both offices as this site's catalogue has them: the item handled by the
+   * office named, that office one of this site's, the intake office one of the sender's.
+   */
+  private checkOffices(site: string, caseJson: ImportedCaseJson): ServiceItem {
+    const { catalog, keys } = this.deps;
+    const c = caseJson.case;
+    const item = catalog.findItem(c.itemCode);
+    if (!item) throw caseInvalid(['case', 'itemCode'], 'no such item in the catalogue here');
+    const handling = catalog.findOffice(c.handlingOfficeId);
+    const intake = catalog.findOffice(c.intakeOfficeId);
+    const mismatch = (field: 'handlingOfficeId' | 'intakeOfficeId', reason: string) =>
+      new AppError('BAG_OFFICE_MISMATCH', {
+        details: { file: 'data/case.json', path: `case.${field}`, officeId: c[field], reason },
+        zh: `转递包中的${field === 'handlingOfficeId' ? '办理' : '收件'}单位 ${c[field]} 与本站事项目录不符（${reason}），已拒收`,
+        en: `The ${field === 'handlingOfficeId' ? 'handling' : 'intake'} office ${c[field]} in the bag does not match the catalogue here (${reason}); refused`,
+      });
+    if (c.handlingOfficeId !== item.handlingOfficeId)
+      throw mismatch('handlingOfficeId', `item ${item.code} is handled by ${item.handlingOfficeId}`);
+    if (handling?.kind !== 'handling' || !handling.id.startsWith(`${keys.siteId}-`))
+      throw mismatch('handlingOfficeId', `not a handling office of site ${keys.siteId}`);
+    if (intake?.kind !== 'intake' || this.peers.forOffice(intake.id)?.id !== site)
+      throw mismatch('intakeOfficeId', `not an intake office of site ${site}`);
+    if (parseCaseNumber(c.caseNo)?.officeCode !== intake.code)
+      throw caseInvalid(['case', 'caseNo'], `not a case number of office ${intake.code}`);
+    return item;
+  }
+
+  /** TRANSFER_CASE_EXISTS when this site already holds the case (by number or id), whichever transfer brought it. */
+  private assertNotHere(incoming: ImportedCaseJson['case']): void {
+    if (this.deps.cases.findByCaseNo(incoming.caseNo) || this.deps.db.prepare('SELECT 1 FROM cases WHERE id = ?').get(incoming.id)) {
+      throw new AppError('TRANSFER_CASE_EXISTS', { details: { caseNo: incoming.caseNo } });
+    }
+  }
+
+  /**
+   * The scans case.json lists, by their zip entry name: each in a slot of the item and in the
+   * payload manifest with the digest case.json gives (a path outside the payload could otherwise
+   * point the new case at a blob this site holds for another case).
+   */
+  private listedMaterials(
+    caseJson: ImportedCaseJson,
+    manifest: Record<string, string>,
+    item: ServiceItem,
+    root: string,
+  ): Map<string, BagMaterial> {
+    const slots = new Set(item.materials.map((s) => s.code));
+    const wanted = new Map<string, BagMaterial>();
+    caseJson.materials.forEach((m, i) => {
+      if (!slots.has(m.slotCode)) throw caseInvalid(['materials', i, 'slotCode'], `item ${item.code} has no such material`);
+      if (manifest[m.path] !== m.sha256) throw notInPayload(m.path);
+      wanted.set(`${root}/${m.path}`, m);
+    });
+    return wanted;
   }
 
   private inboundRow(site: string, idempotencyKey: string): TransferRow | undefined {
@@ -289,4 +367,36 @@ async function saveBody(body: Readable, file: string, maxBytes: number): Promise
     await new Promise<void>((r) => out.end(() => r()));
   }
   return hash.digest('hex');
+}
+
+/** data/case.json checked field by field; the first bad field named in `details.path`. */
+function parseCaseJson(raw: unknown, site: string): ImportedCaseJson {
+  const parsed = ImportedCaseJsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw caseInvalid(
+      first.path,
+      first.message,
+      parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
+  }
+  if (parsed.data.sourceSite !== site) throw caseInvalid(['sourceSite'], `the bag was sent by site ${site}`);
+  return parsed.data;
+}
+
+function caseInvalid(at: PropertyKey[], reason: string, issues?: string[]): AppError {
+  const field = at.map(String).join('.') || '(root)';
+  return new AppError('BAG_CASE_INVALID', {
+    details: { file: 'data/case.json', path: field, reason, ...(issues ? { issues } : {}) },
+    zh: `转递包中的办件信息（case.json）字段 ${field} 不符合要求（${reason}），已拒收`,
+    en: `Field ${field} of the case record in the bag (case.json) is invalid (${reason}); refused`,
+  });
+}
+
+function notInPayload(file: string): AppError {
+  return new AppError('BAG_MATERIAL_NOT_IN_PAYLOAD', {
+    details: { file },
+    zh: `办件信息列出的材料 ${file} 不在转递包的载荷清单中（或校验值不同），已拒收`,
+    en: `Material ${file} listed in case.json is not in the bag payload manifest (or has another digest); refused`,
+  });
 }

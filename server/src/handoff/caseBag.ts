@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { MaterialView, Office, ServiceItem } from '@tongban/shared';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { BAG_INFO, type TagField } from '@tongban/shared/handoff/bagit';
+import { CASE_JSON_SCHEMA } from '@tongban/shared/handoff/caseJson';
 import type { TransferMode } from '@tongban/shared/handoff/schemas';
 import type { CaseRecord } from '../cases/CaseService';
 import type { AuditEvent } from '../audit/AuditLedger';
@@ -15,8 +16,6 @@ import type { SigningKey } from './siteKeys';
  * list), data/materials/ (the original scans, byte for byte), data/precheck/ and data/review/
  * (when those modules provided evidence), data/audit/events.jsonl (the case's chained events).
  */
-
-export const CASE_JSON_SCHEMA = 'tongban.case.v1';
 
 export interface CaseJson {
   schema: typeof CASE_JSON_SCHEMA;

@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '@tongban/shared';
@@ -13,6 +12,7 @@ import '@tongban/shared/handoff/errors';
 import type { AppContext } from '../context';
 import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
 import { receiveSingleFile } from '../materials/multipart';
+import { sendStoredBytes, sendStoredStream } from '../materials/sendStoredFile';
 
 const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
 
@@ -43,22 +43,14 @@ export function createHandoffRoutes(ctx: AppContext): Router {
     '/cases/:id/handoff/bag.zip',
     route((req, res) => {
       const { c, bag } = h.bags.requireBag(idParam(req), currentUser(req));
-      res.setHeader('Content-Type', 'application/zip');
-      res.setHeader('Content-Length', String(bag.bag_size));
-      res.setHeader('Content-Disposition', `attachment; filename="${c.caseNo}.zip"`);
-      const stream = ctx.blobs.open(bag.bag_sha256);
-      stream.on('error', (e) => res.destroy(e));
-      stream.pipe(res);
+      return sendStoredStream(res, ctx.blobs.open(bag.bag_sha256), { fileName: `${c.caseNo}.zip`, size: bag.bag_size });
     }),
   );
   r.get(
     '/cases/:id/handoff/cover.pdf',
     route(async (req, res) => {
       const { caseNo, pdf } = await h.bags.coverSheet(idParam(req), currentUser(req));
-      res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `inline; filename="cover-${caseNo}.pdf"`);
-      res.setHeader('Cache-Control', 'private, no-store');
-      res.end(Buffer.from(pdf));
+      sendStoredBytes(res, pdf, { fileName: `cover-${caseNo}.pdf` });
     }),
   );
   r.get(
@@ -89,13 +81,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
     '/cases/:id/handoff/received/files/*file',
     route(async (req, res) => {
       const file = ([] as string[]).concat(req.params.file ?? []).join('/');
-      await h.received.sendFile(idParam(req), currentUser(req), file, async (f, stream) => {
-        res.setHeader('Content-Type', f.mediaType);
-        res.setHeader('Content-Length', String(f.size));
-        res.setHeader('Content-Disposition', `${f.mediaType.startsWith('image/') ? 'inline' : 'attachment'}; filename="${f.fileName}"`);
-        res.setHeader('Cache-Control', 'private, no-store');
-        await pipeline(stream, res);
-      });
+      await h.received.sendFile(idParam(req), currentUser(req), file, (f, stream) => sendStoredStream(res, stream, f));
     }),
   );
 
@@ -127,10 +113,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
     '/cases/:id/handoff/result/document',
     route((req, res) => {
       const doc = h.results.openDocument(idParam(req), currentUser(req));
-      res.setHeader('Content-Type', doc.mediaType);
-      res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`);
-      doc.stream.on('error', (e) => res.destroy(e));
-      doc.stream.pipe(res);
+      return sendStoredStream(res, doc.stream, { fileName: doc.fileName });
     }),
   );
 

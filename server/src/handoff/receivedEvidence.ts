@@ -11,7 +11,6 @@ import {
   type PrecheckSummary,
   type ReceivedEvidence,
 } from '@tongban/shared/handoff/received';
-import { RECORDING_MEDIA_TYPES } from '@tongban/shared/review/recordingFiles';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import { DEFAULT_ZIP_LIMITS, forEachZipEntry, type ZipLimits } from './bag/zipEntries';
 import type { HandoffDeps } from './HandoffService';
@@ -45,8 +44,8 @@ const PrecheckJsonSchema = PrecheckSummarySchema.extend({
   materials: z.array(PrecheckMaterialSummarySchema.extend({ findings: z.array(z.unknown()) })),
 });
 
+/** What the route needs to serve a file (its type is sniffed from the bytes, not taken from review.json). */
 export interface ReceivedFile {
-  mediaType: string;
   size: number;
   /** ASCII, as named in the bag. */
   fileName: string;
@@ -94,6 +93,7 @@ export class ReceivedEvidenceService {
     file: string,
     send: (f: ReceivedFile, stream: Readable) => Promise<void>,
   ): Promise<void> {
+    this.deps.cases.getForFiles(caseId, user);
     const { c, transfer, zip } = this.inbound(caseId, user);
     const review = parseReview((await this.readTexts(zip, new Map([[REVIEW_JSON, TEXT_CAP]]))).get(REVIEW_JSON));
     const snapshot = review?.snapshots.find((s) => s.file === file);
@@ -111,8 +111,7 @@ export class ReceivedEvidenceService {
           details: { transferId: transfer.id, path: bagPath, sha256: recording.sha256, kind: 'recording' },
         });
       }
-      const mediaType = recording ? (recording.mediaType ?? RECORDING_MEDIA_TYPES.webm) : 'image/jpeg';
-      await send({ mediaType, size: entry.size, fileName: listed.file.slice(listed.file.indexOf('/') + 1) }, await open());
+      await send({ size: entry.size, fileName: listed.file.slice(listed.file.indexOf('/') + 1) }, await open());
     });
     if (!sent) throw new AppError('BAG_FILE_MISSING', { details: { file: bagPath } });
   }

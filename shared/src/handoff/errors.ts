@@ -59,6 +59,26 @@ export const HANDOFF_ERRORS = {
     zh: '转递包的签名密钥不在信任列表中，请核对对方单位公钥',
     en: 'The bag is signed by a key that is not trusted; check the peer office key',
   },
+  BAG_CASE_INVALID: {
+    status: 422,
+    zh: '转递包中的办件信息（case.json）有字段不符合要求，已拒收；请对方站点核对后重新转递',
+    en: 'A field of the case record in the bag (case.json) is invalid; refused — ask the sending site to check it and transfer again',
+  },
+  BAG_MATERIAL_NOT_IN_PAYLOAD: {
+    status: 422,
+    zh: '办件信息列出的材料不在转递包的载荷清单中，已拒收',
+    en: 'A material listed in case.json is not in the bag payload manifest; refused',
+  },
+  BAG_MATERIAL_TYPE_MISMATCH: {
+    status: 422,
+    zh: '转递包中材料的实际文件类型与声明不符（只收 JPEG、PNG、PDF），已拒收',
+    en: 'A material in the bag is not the file type it is declared as (only JPEG, PNG, PDF); refused',
+  },
+  BAG_OFFICE_MISMATCH: {
+    status: 422,
+    zh: '转递包中的收件或办理单位与本站事项目录不符，已拒收；请双方核对事项目录与单位配置',
+    en: 'The intake or handling office in the bag does not match the catalogue here; refused — compare both sites’ catalogues and offices',
+  },
   BAG_AUDIT_CHAIN_BROKEN: {
     status: 422,
     zh: '转递包内的审计记录哈希不符（记录被改动）',
@@ -68,6 +88,21 @@ export const HANDOFF_ERRORS = {
     status: 409,
     zh: '办件尚未受理，不能转递；请先完成视频审查并受理',
     en: 'The case is not accepted yet; finish the review and accept it before handing it off',
+  },
+  HANDOFF_ALREADY_HANDED_OFF: {
+    status: 409,
+    zh: '办件已转递，不能再次转递；请在转递面板查看交接单与转递状态',
+    en: 'The case has already been handed off; see the handoff panel for the cover sheet and transfer status',
+  },
+  HANDOFF_CASE_IN_HANDLING: {
+    status: 409,
+    zh: '办件已在办理地办理中，无需再转递；请等待办理地办结',
+    en: 'The case is already in handling at the handling office; nothing to hand off, wait for the result',
+  },
+  HANDOFF_CASE_CLOSED: {
+    status: 409,
+    zh: '办件已办结或已终止（不予受理、撤回），不能转递',
+    en: 'The case is completed or closed (rejected or withdrawn); it cannot be handed off',
   },
   HANDOFF_NOT_FOUND: {
     status: 404,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { freeText } from '../schemas/text';
 
 /** REST and site-to-site contracts of the handoff feature, shared by server, client and tests. */
 
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits');
-const courierCompany = z.string().trim().min(2).max(32);
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits');
+const courierCompany = freeText(32, { min: 2 });
 const waybillNo = z
   .string()
   .trim()
@@ -23,7 +24,7 @@ export type ResultDelivery = (typeof RESULT_DELIVERIES)[number];
 export const ResultRequestSchema = z
   .object({
     outcome: z.enum(RESULT_OUTCOMES),
-    summary: z.string().trim().max(500).default(''),
+    summary: freeText(500, { lines: 'multi' }).default(''),
     delivery: z.enum(RESULT_DELIVERIES),
     documentSha256: sha256Hex.optional(),
     courierCompany: courierCompany.optional(),
@@ -53,11 +54,11 @@ export function ratingLevel(level: number): RatingLevel | undefined {
 
 export const RatingRequestSchema = z.object({
   level: z.number().int().min(1).max(5),
-  comment: z.string().trim().max(500).optional(),
+  comment: freeText(500, { lines: 'multi' }).optional(),
 });
 export type RatingRequest = z.infer<typeof RatingRequestSchema>;
 
-export const FollowUpCloseSchema = z.object({ note: z.string().trim().min(1).max(1000) });
+export const FollowUpCloseSchema = z.object({ note: freeText(1000, { min: 1, lines: 'multi' }) });
 export type FollowUpCloseRequest = z.infer<typeof FollowUpCloseSchema>;
 
 /** One rating as the supervisor's ledger lists it (and as POST …/rating answers). */

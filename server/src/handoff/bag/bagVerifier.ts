@@ -17,7 +17,7 @@ import {
 import '@tongban/shared/handoff/errors';
 import { verifyAuditChain, type AuditEvent } from '../../audit/AuditLedger';
 import { fingerprintOf, verifySignature, type TrustedKey } from '../siteKeys';
-import { DEFAULT_ZIP_LIMITS, forEachZipEntry, type ZipLimits } from './zipEntries';
+import { DEFAULT_ZIP_LIMITS, forEachZipEntry, WHOLE_ZIP, type ZipLimits } from './zipEntries';
 
 /**
  * Verifies a zipped, signed BagIt bag by streaming it once: zip safety, layout, both payload
@@ -42,6 +42,8 @@ export interface BagReport {
   payload: { octets: number; count: number };
   signer: { fingerprint: string; site: string | null; trusted: boolean } | null;
   tagmanifestSha256: string | null;
+  /** manifest-sha256.txt as listed: payload path → digest (each checked against the file when `ok`). */
+  manifest: Record<string, string>;
   auditEvents: number;
   /** data/case.json, parsed, when present and intact. */
   caseJson: unknown;
@@ -75,6 +77,7 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
     payload,
     signer,
     tagmanifestSha256,
+    manifest,
     auditEvents,
     caseJson,
   });
@@ -82,6 +85,7 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
   const payload = { octets: 0, count: 0 };
   let signer: BagReport['signer'] = null;
   let tagmanifestSha256: string | null = null;
+  let manifest: Record<string, string> = {};
   let auditEvents = 0;
   let caseJson: unknown = null;
 
@@ -135,7 +139,7 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
     });
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    const file = ((e.details as { file?: string } | undefined)?.file ?? zipFile).toString();
+    const file = ((e.details as { file?: string } | undefined)?.file ?? WHOLE_ZIP).toString();
     problems.push(problem(e.code, file, e.message_zh, e.message_en, e.details as Record<string, unknown>));
     return report();
   }
@@ -187,6 +191,7 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
       fromAppError(e, name);
       continue;
     }
+    if (alg === 'sha256') manifest = Object.fromEntries(entries);
     for (const [p, digest] of entries) {
       if (!p.startsWith('data/')) {
         problems.push(problem('BAG_TAG_FILE_INVALID', name, `清单 ${name} 列出了载荷目录之外的 ${p}`, `${name} lists ${p}, outside data/`));

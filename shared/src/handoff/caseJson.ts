@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { CASE_NUMBER_PATTERN } from '../cases/caseNumber';
+import { MAX_FILES_PER_CASE } from '../precheck/limits';
+import { OFFICE_KINDS } from '../roles';
+import { ApplicantInputSchema, CompanyInputSchema, type MaterialView } from '../schemas/cases';
+import { plainText } from '../schemas/text';
+import { sha256Hex, TRANSFER_MODES } from './schemas';
+
+/**
+ * data/case.json of a handoff bag, as the handling site imports it. A valid signature says who
+ * sent the bag, not that its contents are sound: every field is checked here with the rules of
+ * case creation, nothing unknown is accepted, and the server then checks the offices against its
+ * catalogue and every listed scan against the payload manifest and its own bytes.
+ */
+
+export const CASE_JSON_SCHEMA = 'tongban.case.v1';
+
+/** The only types a scan may have (the importing site re-sniffs every file's bytes). */
+export const SCAN_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const satisfies ReadonlyArray<MaterialView['mediaType']>;
+
+/** Where the bag writer puts scans (caseBag.materialPath): ASCII names under data/materials/. */
+export const BAG_MATERIAL_PATH = /^data\/materials\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
+const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id: 1–64 letters, digits, _ or -');
+const code = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'code: 1–64 letters, digits, _ . or -');
+const siteId = z.string().regex(/^[a-z0-9-]{2,32}$/, 'site id: 2–32 lowercase letters, digits or dashes');
+const isoTime = z.iso.datetime({ offset: true });
+const chinaDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD');
+
+const BagOfficeSchema = z.strictObject({
+  id: recordId,
+  code: z.string().regex(/^[A-Z]{2}(?:-[A-Z0-9]{1,8})*$/, 'office code: e.g. GD-SG'),
+  name: plainText(128, { min: 1 }),
+  kind: z.enum(OFFICE_KINDS),
+  province: plainText(32),
+  city: plainText(32),
+});
+
+export const BagMaterialSchema = z.strictObject({
+  id: recordId,
+  slotCode: code,
+  fileName: plainText(255, { min: 1 }),
+  mediaType: z.enum(SCAN_MEDIA_TYPES),
+  size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  sha256: sha256Hex,
+  uploadedAt: isoTime,
+  path: z.string().regex(BAG_MATERIAL_PATH, 'path: data/materials/<ASCII name>'),
+});
+export type BagMaterial = z.infer<typeof BagMaterialSchema>;
+
+/** Only an accepted case travels (or one already sent by courier); the item is the sender's copy, so only its code is read. */
+export const ImportedCaseJsonSchema = z
+  .strictObject({
+    schema: z.literal(CASE_JSON_SCHEMA),
+    sourceSite: siteId,
+    transferMode: z.enum(TRANSFER_MODES),
+    case: z.strictObject({
+      id: recordId,
+      caseNo: z.string().max(64).regex(CASE_NUMBER_PATTERN, 'case number: e.g. GD-SG-20261125-0001'),
+      itemCode: code,
+      intakeOfficeId: recordId,
+      handlingOfficeId: recordId,
+      state: z.enum(['accepted', 'handed_off']),
+      applicant: ApplicantInputSchema.strict(),
+      company: CompanyInputSchema.strict().optional(),
+      createdBy: recordId,
+      createdAt: isoTime,
+      updatedAt: isoTime,
+      deadline: chinaDay,
+      decidedAt: isoTime.optional(),
+      sourceSite: siteId.optional(),
+    }),
+    item: z.looseObject({ code }),
+    offices: z.strictObject({ intake: BagOfficeSchema, handling: BagOfficeSchema }),
+    materials: z.array(BagMaterialSchema).max(MAX_FILES_PER_CASE),
+  })
+  .superRefine((j, ctx) => {
+    const expect = (ok: boolean, path: Array<string | number>, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path, message });
+    };
+    expect(j.item.code === j.case.itemCode, ['item', 'code'], 'must equal case.itemCode');
+    expect(j.offices.intake.id === j.case.intakeOfficeId, ['offices', 'intake', 'id'], 'must equal case.intakeOfficeId');
+    expect(j.offices.handling.id === j.case.handlingOfficeId, ['offices', 'handling', 'id'], 'must equal case.handlingOfficeId');
+    const ids = new Set<string>();
+    j.materials.forEach((m, i) => {
+      expect(!ids.has(m.id), ['materials', i, 'id'], 'material id listed twice');
+      ids.add(m.id);
+    });
+  });
+export type ImportedCaseJson = z.infer<typeof ImportedCaseJsonSchema>;
