@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import { AppError } from '@tongban/shared';
 import type { Config } from './config/config';
 import type { Logger } from './logger';
 import { openDatabase, type Db } from './storage/database';
@@ -14,6 +15,7 @@ import { PrecheckService } from './precheck/PrecheckService';
 import { WorkLedgerService } from './workLedger/WorkLedgerService';
 import { ReviewSessionService } from './review/ReviewSessionService';
 import { ReviewRecordingService } from './review/recordingService';
+import { recordingAvailability } from './review/recordingAvailability';
 import { SfuService } from './sfu/sfuService';
 import { createHandoffModule, type HandoffModule } from './handoff/handoffModule';
 import { precheckEvidence, reviewEvidence } from './handoff/evidence';
@@ -61,11 +63,46 @@ export interface AppContext {
   onClose(fn: () => Promise<void> | void): void;
 }
 
+/**
+ * What a read-only command (`audit verify`) gets: the database opened read-only and the ledger
+ * over it. Building it starts nothing and cleans nothing up — no migrations, no temp sweep, no
+ * re-queued OCR jobs or failed recordings — so it is safe next to a running server.
+ */
+export interface ReadOnlyContext {
+  config: Config;
+  log: Logger;
+  db: Db;
+  ledger: AuditLedger;
+  close(): Promise<void>;
+}
+
+const databaseFile = (config: Config) => path.join(config.dataDir, 'tongban.sqlite');
+
+export function createReadOnlyContext(config: Config, log: Logger, opts: { clock?: Clock } = {}): ReadOnlyContext {
+  const file = databaseFile(config);
+  if (!fs.existsSync(file))
+    throw new AppError('NOT_FOUND', {
+      details: { file },
+      zh: `数据目录中没有数据库文件 ${file}，请用 --data 指定站点的数据目录`,
+      en: `No database at ${file}; point --data at the site's data directory`,
+    });
+  const db = openDatabase(file, { readonly: true });
+  return {
+    config,
+    log,
+    db,
+    ledger: new AuditLedger(db, opts.clock ?? systemClock),
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
 export function createContext(config: Config, log: Logger, opts: { clock?: Clock; ids?: IdSource } = {}): AppContext {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(path.join(config.dataDir, 'tongban.sqlite'));
+  const db = openDatabase(databaseFile(config));
   const blobs = new FsBlobStore(config.dataDir);
   blobs.sweepTemp();
   const ledger = new AuditLedger(db, clock);
@@ -79,9 +116,10 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
       db.close();
     },
   ];
-  const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, new SfuService(config, log));
+  const recording = recordingAvailability(config);
+  const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, new SfuService(config, log), recording);
   closers.push(() => review.media.close());
-  const recordings = new ReviewRecordingService({ db, clock, ledger, blobs, config, log }, review);
+  const recordings = new ReviewRecordingService({ db, clock, ledger, blobs, config, log }, review, recording);
   closers.push(() => recordings.close());
   const precheck = new PrecheckService({ db, config, log, clock, ids, blobs, ledger, cases, materials, catalog });
   closers.push(() => precheck.close());

@@ -1,24 +1,9 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@tongban/server/storage/database';
-import { REPO_ROOT } from '@tongban/server/config/config';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
+import { auditVerify } from '../support/auditCli';
 import { createCase, precheckCase } from '../support/caseFixtures';
-
-const run = promisify(execFile);
-const CLI = path.join(REPO_ROOT, 'server', 'bin', 'tongban.mjs');
-
-async function auditVerify(dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, 'audit', 'verify', '--data', dataDir], { env: { ...process.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, ...r };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let srv: TestServer;
 let caseId: string;

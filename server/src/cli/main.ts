@@ -1,5 +1,5 @@
 import { isAppError } from '@tongban/shared';
-import { openContext, parseCommandArgs, type CliCommand } from './command';
+import { parseCommandArgs, runCommand, type CliCommand } from './command';
 import { seedCommand } from './commands/seed';
 import { auditVerifyCommand } from './commands/auditVerify';
 import { demoCaseCommand } from './commands/demoCase';
@@ -33,8 +33,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(`Usage: ${cmd.usage}\n${cmd.summary}`);
     return 0;
   }
-  const dataDir = parsed.values.data as string | undefined;
-  return cmd.run({ values: parsed.values, positionals: parsed.positionals, open: () => openContext(dataDir) });
+  return runCommand(cmd, parsed.values, parsed.positionals);
 }
 
 run(process.argv.slice(2)).then(

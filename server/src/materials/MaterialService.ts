@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import { AppError, type CaseState, type MaterialSpec, type MaterialView, type UploadMaterialResponse, type UploadSource } from '@tongban/shared';
 import { canEditMaterials, caseSides, MATERIAL_DELETE_STATES, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
 import '@tongban/shared/cases/errors';
+import '@tongban/shared/precheck/errors';
+import { MAX_FILES_PER_CASE, MAX_FILES_PER_SLOT } from '@tongban/shared/precheck/limits';
 import type { Db } from '../storage/database';
 import type { BlobStore } from '../storage/BlobStore';
 import type { Clock, IdSource } from '../clock';
@@ -72,6 +74,8 @@ export class MaterialService {
     try {
       const c = this.editableCase(caseId, user, MATERIAL_UPLOAD_STATES);
       slot = this.slotOf(c, slotCode);
+      // Refused before any byte is stored; checked again below, as other uploads may land meanwhile.
+      this.assertRoomFor(c.id, slot.code);
     } catch (e) {
       file.stream.resume();
       throw e;
@@ -91,6 +95,7 @@ export class MaterialService {
         .prepare('SELECT * FROM case_materials WHERE case_id = ? AND slot_code = ? AND sha256 = ?')
         .get(c.id, slot.code, stored.sha256) as MaterialRow | undefined;
       if (existing) return { c, material: toMaterialView(existing), deduplicated: true };
+      this.assertRoomFor(c.id, slot.code);
       const at = clock.now().toISOString();
       db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
         stored.sha256,
@@ -145,7 +150,7 @@ export class MaterialService {
    * (the back-office reviewer, or that office's supervisor) is audited as `material.viewed`.
    */
   openContent(caseId: string, materialId: string, user: SessionUser): { material: MaterialView; stream: Readable } {
-    const c = this.deps.cases.getForUser(caseId, user);
+    const c = this.deps.cases.getForFiles(caseId, user);
     const material = this.get(c.id, materialId);
     if (caseSides(user, c).includes('handling')) {
       this.deps.ledger.record(actorOf(user), 'material.viewed', {
@@ -180,6 +185,25 @@ export class MaterialService {
       states,
       wrongState: (c) => new AppError('CASE_MATERIALS_LOCKED', { details: { caseId, state: c.state, allowedStates: states } }),
     });
+  }
+
+  /** Each file is one OCR job: a slot or a case that is full refuses more (shared/precheck/limits.ts). */
+  private assertRoomFor(caseId: string, slotCode: string): void {
+    const { inSlot, inCase } = this.deps.db
+      .prepare('SELECT COUNT(*) AS inCase, COALESCE(SUM(slot_code = ?), 0) AS inSlot FROM case_materials WHERE case_id = ?')
+      .get(slotCode, caseId) as { inSlot: number; inCase: number };
+    if (inSlot >= MAX_FILES_PER_SLOT)
+      throw new AppError('MATERIAL_SLOT_FULL', {
+        details: { caseId, slotCode, files: inSlot, maxFiles: MAX_FILES_PER_SLOT },
+        zh: `该项材料已有 ${inSlot} 个文件，达到上限 ${MAX_FILES_PER_SLOT} 个，请删除多余或重复的文件后再上传；多页材料请合并为一个 PDF`,
+        en: `This material already has ${inSlot} files, the most allowed (${MAX_FILES_PER_SLOT}); delete extra or duplicate files first, or combine the pages into one PDF`,
+      });
+    if (inCase >= MAX_FILES_PER_CASE)
+      throw new AppError('CASE_MATERIALS_FULL', {
+        details: { caseId, files: inCase, maxFiles: MAX_FILES_PER_CASE },
+        zh: `本办件已有 ${inCase} 个材料文件，达到上限 ${MAX_FILES_PER_CASE} 个，请删除多余或重复的文件后再上传；多页材料请合并为一个 PDF`,
+        en: `This case already has ${inCase} material files, the most allowed (${MAX_FILES_PER_CASE}); delete extra or duplicate files first, or combine the pages into one PDF`,
+      });
   }
 
   private slotOf(c: CaseRecord, slotCode: string): MaterialSpec {

@@ -15,7 +15,6 @@ import {
   type OverrideRequest,
   type OverrideView,
   type PrecheckDoneEvent,
-  type PrecheckJobStatus,
   type PrecheckProgressEvent,
 } from '@tongban/shared/precheck/api';
 import type { AppContext } from '../context';
@@ -26,7 +25,9 @@ import type { MaterialUploadedEvent } from '../materials/MaterialService';
 import { OcrPool } from './OcrPool';
 import { recognizeMaterial, type PrecheckStage } from './recognizeMaterial';
 import { renderForDisplay } from './preprocess';
-import { limitsFromConfig } from './limits';
+import { limitsFromConfig, MAX_CONCURRENT_DECODES } from './limits';
+import { PrecheckJobQueue, type JobRow } from './jobQueue';
+import { Semaphore } from './semaphore';
 
 /**
  * 智能预审: a persistent job queue (SQLite) feeding the OCR pool, results per material, the
@@ -43,21 +44,6 @@ const PRECHECK_EDIT: CaseWorkRule = {
   wrongState: (c) => new AppError('CASE_ILLEGAL_TRANSITION', { details: { caseId: c.id, state: c.state } }),
 };
 
-interface JobRow {
-  id: string;
-  case_id: string;
-  material_id: string;
-  sha256: string;
-  slot_json: string;
-  camera: number;
-  status: PrecheckJobStatus;
-  attempts: number;
-  requested_by: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: string;
-}
-
 interface StoredPage extends PageOcr {
   /** Blob of the normalised page image the boxes refer to. */
   imageSha256: string;
@@ -72,11 +58,11 @@ interface StoredResult {
 type Deps = Pick<AppContext, 'db' | 'config' | 'log' | 'clock' | 'ids' | 'blobs' | 'ledger' | 'cases' | 'materials' | 'catalog'>;
 export type PrecheckNotifier = (rooms: string[], event: string, payload: unknown) => void;
 
-/** Jobs that crashed the process mid-run twice are not tried a third time. */
-const MAX_ATTEMPTS = 2;
-
 export class PrecheckService {
   readonly pool: OcrPool;
+  private readonly queue: PrecheckJobQueue;
+  /** Pages being decoded and normalised at once, across all jobs: each can take a few hundred MB. */
+  private readonly decodes: Semaphore;
   private notify: PrecheckNotifier = () => undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
@@ -84,12 +70,12 @@ export class PrecheckService {
   constructor(private readonly deps: Deps) {
     const { config, log } = deps;
     this.pool = new OcrPool({ size: config.OCR_WORKERS, langPath: config.ocrDataDir, timeoutMs: config.OCR_JOB_TIMEOUT_MS, log });
+    this.queue = new PrecheckJobQueue(deps.db, deps.clock);
+    this.decodes = new Semaphore(Math.max(1, Math.min(config.OCR_WORKERS, MAX_CONCURRENT_DECODES)));
     deps.materials.onUploaded((e) => this.onUploaded(e));
     // The one gate of draft → prechecked, whichever endpoint or module fires it.
     deps.cases.guardTransition('precheck', (c) => this.assertReady(c.id));
-    // A job that was running when the process stopped runs again (or fails, if it keeps dying).
-    deps.db.prepare(`UPDATE precheck_jobs SET status = 'failed', error_code = 'PRECHECK_OCR_FAILED', finished_at = ? WHERE status = 'running' AND attempts >= ?`).run(deps.clock.now().toISOString(), MAX_ATTEMPTS);
-    deps.db.prepare(`UPDATE precheck_jobs SET status = 'queued' WHERE status = 'running'`).run();
+    this.queue.requeueInterrupted();
   }
 
   /** Warms the workers and starts draining the queue (called once at server start). */
@@ -122,12 +108,15 @@ export class PrecheckService {
   private enqueue(caseId: string, material: MaterialView, slot: MaterialSpec, requestedBy: string | null): string {
     const id = this.deps.ids.uuid();
     const rules: MaterialSlotRules = { kind: slot.kind, rules: slot.precheckRules, ...(slot.requiredFields ? { requiredFields: slot.requiredFields } : {}) };
-    this.deps.db
-      .prepare(
-        `INSERT INTO precheck_jobs (id, case_id, material_id, sha256, slot_json, camera, status, requested_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-      )
-      .run(id, caseId, material.id, material.sha256, JSON.stringify(rules), material.source === 'camera' ? 1 : 0, requestedBy, this.deps.clock.now().toISOString());
+    this.queue.add({
+      id,
+      case_id: caseId,
+      material_id: material.id,
+      sha256: material.sha256,
+      slot_json: JSON.stringify(rules),
+      camera: material.source === 'camera' ? 1 : 0,
+      requested_by: requestedBy,
+    });
     this.emitProgress({ id, case_id: caseId, material_id: material.id, requested_by: requestedBy }, 'queued', 0);
     this.pump();
     return id;
@@ -152,9 +141,8 @@ export class PrecheckService {
   private pump(): void {
     if (this.closed || this.deps.config.OCR_WORKERS === 0) return;
     while (this.inFlight.size < this.pool.size) {
-      const job = this.deps.db.prepare(`SELECT * FROM precheck_jobs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1`).get() as JobRow | undefined;
+      const job = this.queue.take();
       if (!job) return;
-      this.deps.db.prepare(`UPDATE precheck_jobs SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?`).run(this.deps.clock.now().toISOString(), job.id);
       const run = this.runJob(job).finally(() => {
         this.inFlight.delete(run);
         this.pump();
@@ -172,6 +160,7 @@ export class PrecheckService {
       const colourPhotos: string[] = [];
       const r = await recognizeMaterial(this.pool, bytes, slot, {
         limits: limitsFromConfig(config),
+        decodes: this.decodes,
         camera: job.camera === 1,
         onProgress: (stage, f) => this.emitProgress(job, stage, stageProgress(stage, f)),
         onPageImage: async (index, png) => {
@@ -361,13 +350,14 @@ export class PrecheckService {
 
   /** The normalised page image (what the boxes refer to), or the original page before OCR finished. */
   async pageImage(caseId: string, materialId: string, pageNumber: number, user: SessionUser): Promise<Buffer> {
-    const c = this.deps.cases.getForUser(caseId, user);
+    const c = this.deps.cases.getForFiles(caseId, user);
     const material = this.deps.materials.get(c.id, materialId);
     const row = this.deps.db.prepare('SELECT result_json FROM precheck_results WHERE material_id = ? AND case_id = ?').get(materialId, c.id) as { result_json: string } | undefined;
     const page = row ? (JSON.parse(row.result_json) as StoredResult).pages[pageNumber - 1] : undefined;
     if (page) return readAll(this.deps.blobs.open(page.imageSha256));
     if (row) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageNumber } });
-    return renderForDisplay(await readAll(this.deps.blobs.open(material.sha256)), pageNumber - 1, limitsFromConfig(this.deps.config));
+    const original = await readAll(this.deps.blobs.open(material.sha256));
+    return this.decodes.run(() => renderForDisplay(original, pageNumber - 1, limitsFromConfig(this.deps.config)));
   }
 
   // ── Clerk's edits ────────────────────────────────────────────────────────────────────────

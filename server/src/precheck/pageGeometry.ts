@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Bbox } from '@tongban/shared/precheck/types';
 
 /**
@@ -36,13 +36,24 @@ export type GeometryStep =
 
 export const rawInput = (img: RawImage) => ({ raw: { width: img.width, height: img.height, channels: img.channels } });
 
+const SCALE_OPTIONS = { kernel: 'lanczos3' } as const;
+
+/**
+ * The original with its EXIF orientation applied, read sequentially (strip by strip) and scaled to
+ * `size` if given — a `scale` step done while decoding, so a huge image is never held whole.
+ */
+export function decodeUpright(input: Buffer, maxPixels: number, size?: { width: number; height: number }): Sharp {
+  const img = sharp(input, { limitInputPixels: maxPixels, sequentialRead: true }).rotate();
+  return size ? img.resize(size.width, size.height, SCALE_OPTIONS) : img;
+}
+
 /** One step on a gray (1 channel) or colour (3 channels) image: the same operations either way, so the same geometry. */
 export async function applyStep(img: RawImage, step: GeometryStep): Promise<RawImage> {
   let s = sharp(img.data, rawInput(img));
   if (step.op === 'straighten')
     s = s.rotate(-step.degrees, { background: step.fill === 'white' ? '#ffffff' : '#000000' }).extract(step.region);
   else if (step.op === 'crop') s = s.extract(step.region);
-  else if (step.op === 'scale') s = s.resize(step.width, step.height, { kernel: 'lanczos3' });
+  else if (step.op === 'scale') s = s.resize(step.width, step.height, SCALE_OPTIONS);
   else s = s.rotate(step.degrees);
   const { data, info } = await s
     .removeAlpha()
@@ -60,14 +71,16 @@ export async function applyStep(img: RawImage, step: GeometryStep): Promise<RawI
 export async function cutInColour(original: Buffer, steps: readonly GeometryStep[], box: Bbox, maxPixels: number): Promise<Buffer | null> {
   const meta = await sharp(original, { limitInputPixels: maxPixels }).metadata();
   if (meta.space === 'b-w' || (meta.channels ?? 0) < 3) return null;
-  const decoded = await sharp(original, { limitInputPixels: maxPixels })
-    .rotate()
+  // A large original scaled down to the working size was scaled while decoding (normalise): so is its colour.
+  const [first, ...rest] = steps;
+  const scale = first?.op === 'scale' && first.width * first.height < meta.width! * meta.height! ? first : undefined;
+  const decoded = await decodeUpright(original, maxPixels, scale)
     .removeAlpha()
     .toColourspace('srgb')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   let img: RawImage = { data: decoded.data, width: decoded.info.width, height: decoded.info.height, channels: 3 };
-  for (const step of steps) img = await applyStep(img, step);
+  for (const step of scale ? rest : steps) img = await applyStep(img, step);
   return sharp(img.data, rawInput(img))
     .extract({ left: box.x0, top: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 })
     .png()

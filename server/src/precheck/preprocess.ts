@@ -4,7 +4,8 @@ import '@tongban/shared/precheck/errors';
 import { dHash, DHASH_HEIGHT, DHASH_WIDTH } from '@tongban/shared/precheck/pageHash';
 import { estimateSkew } from './skew';
 import { openPdf, type PdfRasterLimits } from './pdfRaster';
-import { applyStep, rawInput, type GeometryStep, type RawImage, type Region } from './pageGeometry';
+import { applyStep, decodeUpright, rawInput, type GeometryStep, type RawImage, type Region } from './pageGeometry';
+import type { Semaphore } from './semaphore';
 
 /**
  * Turns an uploaded file into page images tesseract reads well: EXIF orientation applied,
@@ -12,13 +13,38 @@ import { applyStep, rawInput, type GeometryStep, type RawImage, type Region } fr
  * camera shots cropped to the page. Each geometric step is recorded with the page (pageGeometry.ts)
  * so a region can later be cut from the original in colour. PDFs are rasterised page by page with
  * MuPDF (WASM) in a worker thread (pdfRaster.ts). Every input is bounded: pixel count (decompression
- * bombs) and PDF page count are checked before any large allocation.
+ * bombs) and PDF page count are checked before any large allocation, and a page larger than the
+ * working size is scaled down while it is decoded, so its full-size pixels are never held at once.
  */
 
-/** maxPixels bounds decoded images as well as rendered PDF pages. */
-export type PreprocessLimits = PdfRasterLimits;
+// libvips' operation cache keeps recent images alive, and each pipeline runs a thread per core,
+// each with its own buffers: a server decoding large scans would hold far more memory than it
+// needs. One thread per pipeline, nothing cached; jobs decode their pages a few at a time.
+sharp.cache(false);
+sharp.concurrency(1);
 
-export const DEFAULT_LIMITS: PreprocessLimits = { maxPixels: 100_000_000, maxPdfPages: 50, pdfDpi: 250, pdfTimeoutMs: 60_000 };
+export interface PreprocessLimits extends PdfRasterLimits {
+  /**
+   * Largest page OCR works on, in pixels: a larger image or PDF page is scaled down to it (A4 at
+   * 300 dpi is 8.7 MP). It bounds the memory of a page here and in the OCR worker, whose WASM heap
+   * never shrinks. maxPixels still refuses larger files outright.
+   */
+  workPixels: number;
+}
+
+export const DEFAULT_LIMITS: PreprocessLimits = { maxPixels: 100_000_000, workPixels: 16_000_000, maxPdfPages: 50, pdfDpi: 250, pdfTimeoutMs: 60_000 };
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+/** The size a page is scaled down to so it has at most `maxPixels`; undefined: it fits. */
+export function workingSize({ width, height }: Size, maxPixels: number): Size | undefined {
+  if (width * height <= maxPixels) return undefined;
+  const f = Math.sqrt(maxPixels / (width * height));
+  return { width: Math.max(1, Math.floor(width * f)), height: Math.max(1, Math.floor(height * f)) };
+}
 
 export interface PreparedPage {
   /** Grayscale PNG, straightened: what OCR reads and what bboxes refer to. */
@@ -52,23 +78,37 @@ export type ColourPage = (index: number) => Promise<Buffer>;
  */
 export async function forEachPage(
   input: Buffer,
-  opts: { limits: PreprocessLimits; camera?: boolean },
+  opts: {
+    limits: PreprocessLimits;
+    camera?: boolean;
+    /** Shared by every job of the server: bounds how many pages are decoded and normalised at once. */
+    decodes?: Semaphore | undefined;
+  },
   onPage: (page: PreparedPage, index: number, count: number) => Promise<void>,
   afterPages?: (colourPage: ColourPage) => Promise<void>,
 ): Promise<number> {
+  const { limits, camera, decodes } = opts;
+  const decode = <T>(task: () => Promise<T>) => (decodes ? decodes.run(task) : task());
+  const pageOpts = { limits, ...(camera ? { camera } : {}) };
   if (sniff(input) === 'pdf') {
-    const pdf = await openPdf(input, opts.limits);
+    // Rendered no larger than OCR works on: a poster-sized page is rendered at a lower resolution.
+    const pdf = await openPdf(input, { ...limits, maxPixels: Math.min(limits.maxPixels, limits.workPixels) });
     try {
-      for (let i = 0; i < pdf.count; i++) await onPage(await normalise(await pdf.render(i), { ...opts, dpi: opts.limits.pdfDpi }), i, pdf.count);
+      for (let i = 0; i < pdf.count; i++) await onPage(await decode(async () => normalise(await pdf.render(i), { ...pageOpts, dpi: limits.pdfDpi })), i, pdf.count);
       await afterPages?.((index) => pdf.render(index, { colour: true }));
     } finally {
       await pdf.close();
     }
     return pdf.count;
   }
-  await onPage(await normalise(input, opts), 0, 1);
+  await onPage(await decode(() => normalise(input, pageOpts)), 0, 1);
   await afterPages?.(() => Promise.resolve(input));
   return 1;
+}
+
+/** Width and height once the EXIF orientation is applied (orientations 5–8 turn the image a quarter). */
+function uprightSize(meta: Metadata): Size {
+  return (meta.orientation ?? 1) >= 5 ? { width: meta.height!, height: meta.width! } : { width: meta.width!, height: meta.height! };
 }
 
 async function imageMetadata(input: Buffer, maxPixels: number): Promise<Metadata> {
@@ -115,10 +155,12 @@ export interface NormaliseOptions {
 export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<PreparedPage> {
   const meta = await imageMetadata(input, opts.limits.maxPixels);
   try {
-    // EXIF orientation first; everything after works on upright pixels.
-    const gray = await sharp(input, { limitInputPixels: opts.limits.maxPixels }).rotate().grayscale().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    // EXIF orientation first; everything after works on upright pixels. A page larger than OCR
+    // needs is scaled down as it is read (strip by strip): the first step of its geometry.
+    const shrink = workingSize(uprightSize(meta), opts.limits.workPixels);
+    const geometry: GeometryStep[] = shrink ? [{ op: 'scale', ...shrink }] : [];
+    const gray = await decodeUpright(input, opts.limits.maxPixels, shrink).grayscale().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
     let page: RawImage = { data: gray.data, width: gray.info.width, height: gray.info.height, channels: 1 };
-    const geometry: GeometryStep[] = [];
     const apply = async (step: GeometryStep) => {
       geometry.push(step);
       page = await applyStep(page, step);
@@ -131,8 +173,9 @@ export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<
     if (opts.camera) await apply({ op: 'crop', region: await pageOnDesk(page) });
     const short = Math.min(page.width, page.height);
     if (short < MIN_SHORT_SIDE) {
-      const f = Math.min(3, MIN_SHORT_SIDE / short);
-      await apply({ op: 'scale', width: Math.round(page.width * f), height: Math.round(page.height * f) });
+      // Never past the working size: a long thin strip would otherwise grow ninefold.
+      const f = Math.min(3, MIN_SHORT_SIDE / short, Math.sqrt(opts.limits.workPixels / (page.width * page.height)));
+      if (f > 1) await apply({ op: 'scale', width: Math.round(page.width * f), height: Math.round(page.height * f) });
     }
     const { width, height } = page;
     let img = sharp(page.data, rawInput(page));
@@ -214,10 +257,10 @@ export async function crop(png: Buffer, b: { x0: number; y0: number; x1: number;
     .toBuffer();
 }
 
-/** Renders one page of a stored file for display (PDF page, or the image itself), as PNG. */
+/** Renders one page of a stored file for display (PDF page, or the image itself), as PNG, no larger than the working size. */
 export async function renderForDisplay(input: Buffer, pageIndex: number, limits: PreprocessLimits = DEFAULT_LIMITS): Promise<Buffer> {
   if (sniff(input) === 'pdf') {
-    const pdf = await openPdf(input, limits);
+    const pdf = await openPdf(input, { ...limits, maxPixels: Math.min(limits.maxPixels, limits.workPixels) });
     try {
       if (pageIndex >= pdf.count) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageIndex + 1, pages: pdf.count } });
       return await pdf.render(pageIndex);
@@ -226,6 +269,6 @@ export async function renderForDisplay(input: Buffer, pageIndex: number, limits:
     }
   }
   if (pageIndex !== 0) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageIndex + 1, pages: 1 } });
-  await imageMetadata(input, limits.maxPixels);
-  return sharp(input, { limitInputPixels: limits.maxPixels }).rotate().png().toBuffer();
+  const meta = await imageMetadata(input, limits.maxPixels);
+  return decodeUpright(input, limits.maxPixels, workingSize(uprightSize(meta), limits.workPixels)).png().toBuffer();
 }

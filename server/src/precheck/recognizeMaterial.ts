@@ -6,6 +6,7 @@ import { crop, forEachPage, pageSignature, type ColourPage, type PreparedPage, t
 import { readUpright } from './readUpright';
 import { locateIdPhoto } from './idPhotoRegion';
 import { cutInColour, type GeometryStep } from './pageGeometry';
+import type { Semaphore } from './semaphore';
 
 /**
  * One material, end to end: pages → normalised, straightened images → whole-page OCR (turned
@@ -23,6 +24,8 @@ export interface MaterialRecognition {
 export interface RecognizeMaterialOptions {
   limits: PreprocessLimits;
   camera?: boolean;
+  /** Bounds how many pages (and colour cuts) are decoded at once, shared by all jobs of the server. */
+  decodes?: Semaphore;
   onProgress?: (stage: PrecheckStage, fraction: number) => void;
   /** Receives each normalised page image (bboxes refer to it) — e.g. to store it for display. */
   onPageImage?: (index: number, png: Buffer) => Promise<void>;
@@ -76,7 +79,9 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
       if (!page.photo || !onColour) continue;
       let png: Buffer | null;
       try {
-        png = await cutInColour(await colourPage(page.index), geometries[page.index]!, page.photo.box, opts.limits.maxPixels);
+        const { box } = page.photo;
+        const cut = async () => cutInColour(await colourPage(page.index), geometries[page.index]!, box, opts.limits.maxPixels);
+        png = await (opts.decodes ? opts.decodes.run(cut) : cut());
       } catch (e) {
         opts.onIdPhotoColourFailed?.(page.index, e);
         continue;
@@ -84,7 +89,7 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
       if (png) await onColour(page.index, png);
     }
   };
-  await forEachPage(input, { limits: opts.limits, ...(opts.camera ? { camera: true } : {}) }, readPage, findPhotos);
+  await forEachPage(input, { limits: opts.limits, decodes: opts.decodes, ...(opts.camera ? { camera: true } : {}) }, readPage, findPhotos);
 
   opts.onProgress?.('fields', 0);
   const regions = fieldRegions(slot, pages);

@@ -19,6 +19,16 @@ export const PRECHECK_ERRORS = {
     zh: 'PDF 页数过多，请按材料分开扫描上传',
     en: 'The PDF has too many pages; scan each material separately',
   },
+  MATERIAL_SLOT_FULL: {
+    status: 409,
+    zh: '该项材料的文件数已达上限，请删除多余或重复的文件后再上传；多页材料请合并为一个 PDF',
+    en: 'This material already has the most files allowed; delete extra or duplicate files first, or combine the pages into one PDF',
+  },
+  CASE_MATERIALS_FULL: {
+    status: 409,
+    zh: '本办件的材料文件数已达上限，请删除多余或重复的文件后再上传；多页材料请合并为一个 PDF',
+    en: 'This case already has the most material files allowed; delete extra or duplicate files first, or combine the pages into one PDF',
+  },
   PRECHECK_OCR_TIMEOUT: { status: 504, zh: '识别超时，请重新扫描更清晰的图片后重试', en: 'Recognition timed out; rescan a clearer image and try again' },
   PRECHECK_OCR_FAILED: { status: 500, zh: '识别引擎出错，已重试仍失败，请重新发起预审', en: 'The OCR engine failed twice; start the pre-check again' },
   PRECHECK_OCR_DISABLED: { status: 503, zh: '本机未启用识别引擎，请联系技术支持', en: 'The OCR engine is disabled on this server; contact support' },

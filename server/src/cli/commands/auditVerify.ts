@@ -3,7 +3,8 @@ import type { CliCommand } from '../command';
 export const auditVerifyCommand: CliCommand = {
   name: 'audit verify',
   usage: 'tongban audit verify [--data DIR]',
-  summary: 'Check the hash chain of the audit ledger; names the first broken event',
+  summary: 'Check the hash chain of the audit ledger; names the first broken event (read-only: safe on a live server)',
+  data: 'read-only',
   async run({ open }) {
     const ctx = open();
     try {
