@@ -34,6 +34,7 @@ export { RoomRecorder } from './recording/RoomRecorder';
 export type { RoomRecorderOptions, RoomRecorderEvents, RecordingGroup, RecordingSegment, FinishedSegment } from './recording/RoomRecorder';
 export { RecordingPorts } from './recording/RecordingPorts';
 export { FfmpegRecorder, ffmpegArgs, type FfmpegExit } from './recording/FfmpegRecorder';
+export { probeFfmpeg, type FfmpegProbe } from './recording/ffmpegProbe';
 export { recordingSdp, recordingContainer, type SdpStream, type RecordingContainer } from './recording/sdp';
 export { SfuError, isSfuError, type SfuErrorCode } from './errors';
 export { ROUTER_MEDIA_CODECS } from './codecs';

@@ -19,7 +19,16 @@ describe('npm start', () => {
     const port = await freePort();
     child = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_PASSWORD: 'start-test-pass', LOG_LEVEL: 'warn', SFU_WORKERS: '2', OCR_WORKERS: '1' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        DEMO_PASSWORD: 'start-test-pass',
+        LOG_LEVEL: 'warn',
+        SFU_WORKERS: '2',
+        OCR_WORKERS: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -51,6 +60,11 @@ describe('npm start', () => {
     expect(health.db).toBe('ok');
     expect(health.ocr.ready).toBe(true);
     expect(health.sfu.workers).toHaveLength(2);
+    // Recording needs FFmpeg at run time: health and the banner both say whether it is there.
+    expect(health.recording).toMatchObject({ available: true, ffmpegVersion: expect.stringMatching(/^\d/) });
+    expect(output).toMatch(/录像可用 recording available \(ffmpeg \d/);
+    // OCR workers warmed up without tesseract's garbled "Error opening data file ./<garbage>" line.
+    expect(output).not.toMatch(/Error opening data file|Failed loading language/);
     for (const w of health.sfu.workers) {
       expect(w.alive).toBe(true);
       expect(() => process.kill(w.pid, 0)).not.toThrow(); // a real, running worker process

@@ -19,6 +19,7 @@ export function createHealthRoutes(ctx: AppContext): Router {
         db,
         sfu,
         ocr,
+        recording: ctx.recordings.availability,
         site: ctx.config.SITE_ID,
         version: ctx.version,
         uptimeSeconds: Math.round(process.uptime()),

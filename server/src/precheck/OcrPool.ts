@@ -168,7 +168,7 @@ export class OcrPool {
   private async spawn(): Promise<PoolWorker> {
     const id = this.nextId++;
     const holder: { pw?: PoolWorker } = {};
-    const worker = await createWorker(OCR_LANGS, OEM.LSTM_ONLY, {
+    const worker = await createWorker([], OEM.LSTM_ONLY, {
       langPath: this.opts.langPath,
       gzip: true,
       cacheMethod: 'none',
@@ -179,7 +179,10 @@ export class OcrPool {
       // would take the whole server down.
       errorHandler: (err: unknown) => this.opts.log.debug({ worker: id, err: String(err) }, 'OCR job failed in worker'),
     });
+    // Load the languages only once Tesseract's output goes to our log: loading the npm chi_sim
+    // data in a fresh worker prints "Error opening data file ./<garbled>.traineddata" (harmless).
     routeWorkerOutput(worker, this.opts.log);
+    await worker.reinitialize(OCR_LANGS, OEM.LSTM_ONLY);
     holder.pw = { id, worker, busy: false, params: '' };
     return holder.pw;
   }

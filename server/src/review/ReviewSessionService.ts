@@ -15,6 +15,7 @@ import {
 } from '@tongban/shared/review/checklist';
 import {
   isRecorded,
+  type RecordingAvailability,
   type ApplicantLink,
   type ApplicantPass,
   type DecisionRequest,
@@ -28,6 +29,7 @@ import {
 } from '@tongban/shared/review/session';
 import type { PeerRole } from '@tongban/shared/signalling/events';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
+import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import type { AppContext } from '../context';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import { SYSTEM_ACTOR } from '../audit/AuditLedger';
@@ -81,6 +83,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     private readonly cases: CaseService,
     /** The SFU the calls run on (started lazily, see SfuService). */
     readonly media: SfuService,
+    /** Whether this site can record (probed at start): consent to recording is refused otherwise. */
+    private readonly recording: RecordingAvailability,
   ) {
     super();
     this.tokens = new ApplicantTokens(ctx.db);
@@ -185,6 +189,13 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     return this.view(row);
   }
 
+  /** The session, for a download of its evidence (snapshots, recordings): the case's participants only, not admins. */
+  forFiles(user: SessionUser, sessionId: string): ReviewSessionView {
+    const { row, c } = this.load(sessionId);
+    this.cases.getForFiles(c.id, user);
+    return this.view(row);
+  }
+
   /* ---------- who may join the call ---------- */
 
   /** Only the case's intake office, its handling office and its applicant (with a key for this session). */
@@ -201,7 +212,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /* ---------- applicant link ---------- */
 
-  applicantLink(user: SessionUser, sessionId: string, baseUrl: string): ApplicantLink {
+  /** The one-time link for the applicant's phone, on PUBLIC_URL or else `serverOrigin` (this server's own address, not a header). */
+  applicantLink(user: SessionUser, sessionId: string, serverOrigin: string): ApplicantLink {
     const { row, c } = this.load(sessionId);
     this.requireSide(user, c, 'intake');
     if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
@@ -212,7 +224,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       this.ctx.ledger.append(actorOf(user), 'review.applicant_link_issued', { caseId: c.id, details: { sessionId, expiresAt: exp } });
       return exp;
     })();
-    const base = (this.ctx.config.PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
+    const base = (this.ctx.config.PUBLIC_URL ?? serverOrigin).replace(/\/+$/, '');
     return { url: `${base}/join/${token}`, token, expiresAt };
   }
 
@@ -243,6 +255,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   recordConsent(user: SessionUser, sessionId: string, body: ConsentRequest): ReviewSessionView {
     const { c } = this.activeForReviewer(user, sessionId);
+    if (body.recordingAllowed && !this.recording.available)
+      throw new AppError('REVIEW_RECORDING_UNAVAILABLE', { details: { reason: this.recording.reason } });
     const consent: ReviewConsent = { ...body, recordedBy: user.displayName, recordedAt: this.ctx.clock.now().toISOString() };
     this.ctx.db.transaction(() => {
       this.ctx.db.prepare('UPDATE review_sessions SET consent_json = ? WHERE id = ?').run(JSON.stringify(consent), sessionId);
@@ -277,6 +291,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     this.requireConsent(row);
     const prompt = body.step === 'liveness' ? this.livenessOf(sessionId) : undefined;
     if (body.step === 'liveness' && !prompt) throw new AppError('REVIEW_LIVENESS_NO_PROMPT');
+    // The schema masks a typed note already; callers inside the server (the demo CLI) skip it.
+    const note = maskIdNumbersInText(body.note);
     this.ctx.db.transaction(() => {
       this.ctx.db
         .prepare(
@@ -286,14 +302,14 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
           sessionId,
           body.step,
           body.passed ? 1 : 0,
-          body.note,
+          note,
           prompt ? JSON.stringify(prompt) : null,
           user.id,
           this.ctx.clock.now().toISOString(),
         );
       this.ctx.ledger.append(actorOf(user), 'review.identity_check', {
         caseId: c.id,
-        details: { sessionId, step: body.step, passed: body.passed, note: body.note },
+        details: { sessionId, step: body.step, passed: body.passed, note },
       });
     })();
     return this.changed(sessionId);
@@ -342,7 +358,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /** The stored (watermarked) image of a snapshot, for case participants. */
   snapshotBlob(user: SessionUser, sessionId: string, snapshotId: string): { sha256: string; mediaType: 'image/jpeg' } {
-    this.get(user, sessionId);
+    this.forFiles(user, sessionId);
     const sha = this.ctx.db
       .prepare('SELECT sha256 FROM review_snapshots WHERE id = ? AND session_id = ?')
       .pluck()
@@ -531,8 +547,9 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       ...(row.decision_json ? { decision: JSON.parse(row.decision_json) as ReviewDecision } : {}),
       recording: isRecorded(
         { status: row.status, ...(row.consent_json ? { consent: JSON.parse(row.consent_json) as ReviewConsent } : {}) },
-        this.ctx.config.RECORDING_ENABLED,
+        this.recording,
       ),
+      recordingAvailability: this.recording,
       recordings: recordingViews(this.ctx.db, row.id),
     };
   }

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { AppError } from '@tongban/shared';
 import { RECORDING_MEDIA_TYPES, recordingFileName } from '@tongban/shared/review/recordingFiles';
-import { isRecorded, type ReviewConsent, type ReviewStatus } from '@tongban/shared/review/session';
+import { isRecorded, type RecordingAvailability, type ReviewConsent, type ReviewStatus } from '@tongban/shared/review/session';
 import { RecordingPorts, RoomRecorder, type FinishedSegment, type RecordingSegment, type Room } from '@tongban/sfu';
 import type { AppContext } from '../context';
 import { actorOf, type SessionUser } from '../auth/AuthService';
@@ -42,6 +42,8 @@ export class ReviewRecordingService {
   constructor(
     private readonly ctx: Pick<AppContext, 'db' | 'clock' | 'ledger' | 'blobs' | 'config' | 'log'>,
     private readonly review: ReviewSessionService,
+    /** Probed once at start (recordingAvailability): nothing follows sessions when it is false. */
+    readonly availability: RecordingAvailability,
   ) {
     this.ports = new RecordingPorts({ min: ctx.config.RECORDING_MIN_PORT, max: ctx.config.RECORDING_MAX_PORT });
     // FFmpeg's working files; a file left here by a crash was never stored and is not evidence.
@@ -49,7 +51,7 @@ export class ReviewRecordingService {
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.mkdirSync(this.dir, { recursive: true });
     this.failInterrupted();
-    if (!ctx.config.RECORDING_ENABLED) return;
+    if (!availability.available) return;
     review.on('session', (view) => this.follow(view.id));
     review.media.onRoomCreated((roomKey, room) => {
       if (roomKey.startsWith(ROOM_PREFIX)) this.follow(roomKey.slice(ROOM_PREFIX.length), room);
@@ -62,7 +64,7 @@ export class ReviewRecordingService {
   }
 
   /**
-   * The stored file of a recording, for users of the case's offices. Every download is audited as
+   * The stored file of a recording, for the case's participants (not admins). Every download is audited as
    * `review.recording_downloaded` (ids, role and camera only): it is identity-verification video.
    */
   openRecording(
@@ -70,7 +72,7 @@ export class ReviewRecordingService {
     sessionId: string,
     recordingId: string,
   ): { mediaType: string; fileName: string; size: number; stream: Readable } {
-    const session = this.review.get(user, sessionId);
+    const session = this.review.forFiles(user, sessionId);
     const rec = session.recordings.find((r) => r.id === recordingId);
     if (rec?.status !== 'stored' || !rec.sha256 || rec.size === undefined) throw new AppError('NOT_FOUND', { details: { recordingId } });
     this.ctx.ledger.record(actorOf(user), 'review.recording_downloaded', {
@@ -109,7 +111,7 @@ export class ReviewRecordingService {
     if (this.closed) return;
     const state = this.sessionState(sessionId);
     const current = this.recorders.get(sessionId);
-    if (!state || !isRecorded(state, true)) {
+    if (!state || !isRecorded(state, this.availability)) {
       if (current) {
         this.recorders.delete(sessionId);
         void current.recorder.stop();
@@ -132,6 +134,7 @@ export class ReviewRecordingService {
       dir: this.dir,
       ports: this.ports,
       maxSeconds: this.ctx.config.RECORDING_MAX_SECONDS,
+      ffmpegPath: this.ctx.config.FFMPEG_PATH,
       logger: sfuLogger(this.ctx.log),
     });
     recorder.on('started', (segment) => this.started(sessionId, caseId, segment));

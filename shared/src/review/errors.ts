@@ -18,6 +18,11 @@ export const REVIEW_ERRORS = {
     zh: '请先征得申请人同意（录像与截图）并记录，再进行身份核验',
     en: 'Record the applicant’s consent (recording and snapshots) before the identity checks',
   },
+  REVIEW_RECORDING_UNAVAILABLE: {
+    status: 409,
+    zh: '本站点当前不能录像（录像已关闭或未安装 FFmpeg），请选择不录像的同意方式；如需录像请联系管理员',
+    en: 'This site cannot record now (recording is off or FFmpeg is missing); choose consent without recording, or ask the administrator',
+  },
   REVIEW_SNAPSHOTS_NOT_CONSENTED: { status: 409, zh: '申请人未同意截图取证，不能截图', en: 'The applicant did not consent to snapshots' },
   REVIEW_CHECKLIST_INCOMPLETE: {
     status: 409,
@@ -59,6 +64,21 @@ export const REVIEW_ERRORS = {
     status: 500,
     zh: '视频连接出错，正在重试；如持续出现请重新进入',
     en: 'The video connection failed; retrying — rejoin if it persists',
+  },
+  RTC_TOO_MANY_CONNECTIONS: {
+    status: 429,
+    zh: '您同时打开的视频页面过多，请关闭其他视频会审或设备自检的标签页后刷新本页',
+    en: 'You have too many video pages open; close the other video review or device check tabs, then reload this page',
+  },
+  RTC_TOO_MANY_TRANSPORTS: {
+    status: 429,
+    zh: '您占用的视频连接过多，请关闭其他视频会审或设备自检的标签页后重新进入',
+    en: 'You hold too many video connections; close the other video review or device check tabs, then join again',
+  },
+  RTC_TOO_MANY_SELF_TESTS: {
+    status: 429,
+    zh: '设备自检已在其他标签页中打开，请先关闭那些标签页再试',
+    en: 'The device check is already open in other tabs; close them and try again',
   },
 } as const;
 

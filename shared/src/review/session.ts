@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../schemas/text';
 import type { CheckStepResult, ChecklistStatus, LivenessPrompt } from './checklist';
 
 /**
@@ -20,19 +21,19 @@ export const REVIEW_STATUS_LABELS: Record<ReviewStatus, { zh: string; en: string
 export const CorrectionItemSchema = z.object({
   /** The material slot to correct (from the service item's materials list). */
   slotCode: z.string().trim().min(1).max(64),
-  reason: z.string().trim().min(1, '请写明需要补正的原因').max(500),
+  reason: freeText(500, { min: 1, minMessage: '请写明需要补正的原因', lines: 'multi' }),
 });
 export type CorrectionItem = z.infer<typeof CorrectionItemSchema>;
 
 /** The three outcomes are the case state machine's reviewer actions. */
 export const DecisionRequestSchema = z.discriminatedUnion('outcome', [
-  z.object({ outcome: z.literal('accept'), note: z.string().trim().max(2000).optional() }),
+  z.object({ outcome: z.literal('accept'), note: freeText(2000, { lines: 'multi' }).optional() }),
   z.object({
     outcome: z.literal('request_correction'),
     items: z.array(CorrectionItemSchema).min(1, '请至少列出一项需要补正的材料').max(50),
-    note: z.string().trim().max(2000).optional(),
+    note: freeText(2000, { lines: 'multi' }).optional(),
   }),
-  z.object({ outcome: z.literal('reject'), reason: z.string().trim().min(1, '请写明不予受理的理由').max(2000) }),
+  z.object({ outcome: z.literal('reject'), reason: freeText(2000, { min: 1, minMessage: '请写明不予受理的理由', lines: 'multi' }) }),
 ]);
 export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;
 export type DecisionOutcome = DecisionRequest['outcome'];
@@ -103,15 +104,24 @@ export interface ReviewSessionView {
   decision?: ReviewDecision;
   /** The call is being recorded now (consent given, session open): everyone on camera is shown so. */
   recording: boolean;
+  /** Whether this site can record at all (the consent step offers recording only then). */
+  recordingAvailability: RecordingAvailability;
   recordings: ReviewRecordingView[];
 }
+
+/**
+ * Whether this site can record calls: switched on (RECORDING_ENABLED) and FFmpeg found at start.
+ * The consent step offers recording only when it is available, and says why not otherwise.
+ */
+export type RecordingAvailability =
+  { available: true; ffmpegVersion: string } | { available: false; reason: 'disabled' | 'ffmpeg_missing'; detail?: string };
 
 /** Whether a session is recorded: only while it is open, and only with the applicant's consent. */
 export function isRecorded(
   session: { status: ReviewStatus; consent?: Pick<ReviewConsent, 'recordingAllowed'> },
-  enabled: boolean,
+  recording: RecordingAvailability,
 ): boolean {
-  return enabled && session.status === 'active' && session.consent?.recordingAllowed === true;
+  return recording.available && session.status === 'active' && session.consent?.recordingAllowed === true;
 }
 
 /** One entry in the handling office's live queue. */

@@ -121,16 +121,31 @@ export function ReviewerTools({
                 'Tell the applicant that snapshots and a recording of this video check may be kept as evidence. Click what they agree to.',
               )}
             </p>
+            {!session.recordingAvailability.available && (
+              <div data-testid="recording-unavailable">
+                <Alert tone="warn">
+                  {session.recordingAvailability.reason === 'disabled'
+                    ? t('本站点已关闭录像，本次核验不录像。', 'Recording is switched off at this site; this check is not recorded.')
+                    : t(
+                        '本站点未安装录像组件 FFmpeg，本次核验不能录像。请管理员运行 apt-get install ffmpeg 后重启服务。',
+                        'FFmpeg is not installed at this site, so this check cannot be recorded. Ask the administrator to run apt-get install ffmpeg and restart.',
+                      )}
+                </Alert>
+              </div>
+            )}
             <div className="card-actions">
+              {session.recordingAvailability.available && (
+                <Button
+                  variant="primary"
+                  busy={busy}
+                  disabled={!open}
+                  onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: true, snapshotsAllowed: true }))}
+                >
+                  {t('申请人同意录像和截图', 'Applicant agrees to recording and snapshots')}
+                </Button>
+              )}
               <Button
-                variant="primary"
-                busy={busy}
-                disabled={!open}
-                onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: true, snapshotsAllowed: true }))}
-              >
-                {t('申请人同意录像和截图', 'Applicant agrees to recording and snapshots')}
-              </Button>
-              <Button
+                variant={session.recordingAvailability.available ? 'secondary' : 'primary'}
                 busy={busy}
                 disabled={!open}
                 onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: false, snapshotsAllowed: true }))}
@@ -145,12 +160,14 @@ export function ReviewerTools({
                 {t('仅同意视频核验，不截图', 'Video check only, no snapshots')}
               </Button>
             </div>
-            <p className="muted">
-              {t(
-                '如申请人同意录像，通话将全程录像并作为办件证据保存；所有参会人画面上会显示“录像中”。',
-                'If the applicant agrees to recording, the whole call is recorded and kept as evidence; everyone sees “录像中”.',
-              )}
-            </p>
+            {session.recordingAvailability.available && (
+              <p className="muted">
+                {t(
+                  '如申请人同意录像，通话将全程录像并作为办件证据保存；所有参会人画面上会显示“录像中”。',
+                  'If the applicant agrees to recording, the whole call is recorded and kept as evidence; everyone sees “录像中”.',
+                )}
+              </p>
+            )}
           </>
         )}
       </Card>
