@@ -1,4 +1,6 @@
 import type { CaseState } from '@tongban/shared';
+import { chinaDate } from '@tongban/shared/cases/chinaTime';
+import { deadlineStatus, DEADLINE_STOPPED_STATES, type DeadlineStatus } from '@tongban/shared/cases/deadline';
 import type { Db } from '../storage/database';
 import type { CaseRecord } from './CaseService';
 
@@ -69,4 +71,26 @@ export function insertCaseRow(db: Db, c: CaseRecord): void {
     decidedAt: c.decidedAt ?? null,
     sourceSite: c.sourceSite ?? null,
   });
+}
+
+/**
+ * `deadlineStatus` for a case row. It walks the calendar day by day, and a list, the queue or the
+ * work ledger asks it for hundreds of cases sharing a handful of deadlines, so answers are kept
+ * for the current China day (the only part of `now` they depend on) and dropped when it changes.
+ */
+let memoDay = '';
+const memo = new Map<string, DeadlineStatus>();
+export function caseDeadlineStatus(state: CaseState, deadline: string, now: Date): DeadlineStatus {
+  const day = chinaDate(now);
+  if (day !== memoDay) {
+    memo.clear();
+    memoDay = day;
+  }
+  const key = `${DEADLINE_STOPPED_STATES.includes(state) ? 'stopped' : 'open'} ${deadline}`;
+  let status = memo.get(key);
+  if (!status) {
+    status = deadlineStatus(state, deadline, now);
+    memo.set(key, status);
+  }
+  return { ...status };
 }

@@ -11,14 +11,50 @@ export type Db = BetterSqlite3.Database;
 
 const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
 
-export function openDatabase(file: string): Db {
+/**
+ * `readonly`: for commands that only read (`audit verify`) next to a live server — the file must
+ * exist, nothing is migrated, and SQLite refuses any write on this connection.
+ */
+export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Db {
+  if (opts.readonly) {
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return cachePreparedStatements(db);
+  }
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new BetterSqlite3(file);
+  const db = cachePreparedStatements(new BetterSqlite3(file));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  return db;
+}
+
+/** Distinct SQL texts kept prepared; past this the cache starts over (dynamic IN-lists make new texts). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Makes `db.prepare(sql)` return the statement already prepared for the same text: repositories
+ * call it per request, and compiling the SQL again each time was a visible share of every read
+ * under load. A cached statement comes back in its default row mode (`pluck`/`raw`/`expand` off),
+ * so one caller's `.pluck()` never leaks into another's. One still being iterated is not handed
+ * out again: that caller gets a fresh statement. Callers must not `bind()` or `safeIntegers()` a
+ * statement from `prepare` (nothing does): those would stick to the shared one.
+ */
+function cachePreparedStatements(db: Db): Db {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  db.prepare = ((sql: string) => {
+    const hit = cache.get(sql);
+    if (hit && !hit.busy) return hit.reader ? hit.pluck(false).raw(false).expand(false) : hit;
+    const stmt = prepare(sql);
+    if (!hit) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as Db['prepare'];
   return db;
 }
 

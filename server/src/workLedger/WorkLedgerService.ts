@@ -1,10 +1,9 @@
 import { CASE_STATE_LABELS, CASE_STATES, maskIdNumber, type CaseState, type WorkLedgerSummary } from '@tongban/shared';
 import { canViewCase, type OfficeUser } from '@tongban/shared/cases/access';
-import { deadlineStatus } from '@tongban/shared/cases/deadline';
 import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
 import type { CatalogService } from '../catalog/CatalogService';
-import { toCaseRecord, type CaseRow } from '../cases/caseRows';
+import { caseDeadlineStatus, toCaseRecord, type CaseRow } from '../cases/caseRows';
 import { toCsv } from './csv';
 
 /** One case as the work ledger counts it (identity masked: the ledger is exported to files). */
@@ -93,7 +92,7 @@ export class WorkLedgerService {
         createdAt: c.createdAt,
         deadline: c.deadline,
         decidedAt: c.decidedAt ?? null,
-        ...deadlineStatus(c.state, c.deadline, now),
+        ...caseDeadlineStatus(c.state, c.deadline, now),
       }));
   }
 
