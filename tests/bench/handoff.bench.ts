@@ -1,8 +1,12 @@
 /**
  * `npm run bench:handoff`: builds and verifies signed BagIt handoff bags of generated scans
  * (10 MB, 100 MB, 1 GB by default; HANDOFF_BENCH_SIZES=10,100 to choose, in MB) and prints
- * MB/s next to coreutils `sha256sum` over the same files in the same run, plus peak RSS.
- * Target: build+hash ≥ 70% of sha256sum's throughput, with memory flat across sizes.
+ * MB/s next to coreutils `sha256sum` over the same files in the same run (the anchor), plus peak
+ * RSS. Each size is measured HANDOFF_BENCH_REPS times (default 3), anchor and product interleaved;
+ * the table shows medians and the ratio's range. A tiny bag is built and verified first so the
+ * first size is not charged for JIT warm-up (sha256sum has none), which a long-running server
+ * pays once.
+ * Targets: verify ≥ 80 % of sha256sum at every size; build ≥ 80 % at 1 GB; memory flat.
  */
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -16,6 +20,10 @@ import { SiteKeyring } from '@tongban/server/handoff/siteKeys';
 
 const MB = 1024 * 1024;
 const sizes = (process.env.HANDOFF_BENCH_SIZES ?? '10,100,1024').split(',').map((s) => Number(s.trim()));
+const reps = Number(process.env.HANDOFF_BENCH_REPS ?? 3);
+const VERIFY_TARGET = 0.8;
+const BUILD_TARGET = 0.8;
+const BUILD_TARGET_FROM_MB = 1024;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
 const keys = new SiteKeyring(path.join(root, 'keys'), 'gd', undefined);
 const trusted = [{ ...keys.signingKey(), site: 'gd' }];
@@ -50,49 +58,85 @@ async function measure(fn: () => Promise<unknown> | unknown): Promise<{ seconds:
   return { seconds, peakRss: Math.max(peak, process.memoryUsage().rss) };
 }
 
+async function buildBag(files: string[], zip: string, name: string): Promise<void> {
+  const payload: PayloadFile[] = files.map((f) => ({
+    path: `materials/${path.basename(f)}`,
+    size: fs.statSync(f).size,
+    open: () => fs.createReadStream(f, { highWaterMark: MB }),
+  }));
+  const { stream, summary } = createBagStream({
+    root: name,
+    info: [['External-Identifier', name]],
+    payload,
+    signer: keys.signingKey(),
+    mtime: new Date(),
+  });
+  await Promise.all([pipeline(stream, fs.createWriteStream(zip)), summary]);
+}
+
+async function verify(zip: string): Promise<void> {
+  const r = await verifyBag(zip, { trusted, limits: { maxTotalBytes: 8 * 1024 * MB } });
+  if (!r.ok) throw new Error(`bench bag invalid: ${JSON.stringify(r.problems)}`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const spread = (xs: number[]) => `${pct(median(xs))} (${pct(Math.min(...xs))}–${pct(Math.max(...xs))})`;
+
 const rows: string[][] = [];
+const verdicts: string[] = [];
 try {
+  {
+    const warm = generate(path.join(root, 'warm'), 2 * MB);
+    const zip = path.join(root, 'warm.zip');
+    await buildBag(warm, zip, 'WARM');
+    await verify(zip);
+    execFileSync('sha256sum', warm, { stdio: 'ignore' });
+  }
   for (const sizeMb of sizes) {
     const dir = path.join(root, `payload-${sizeMb}`);
     const files = generate(dir, sizeMb * MB);
     const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
     const mbytes = bytes / MB;
     const zip = path.join(root, `bag-${sizeMb}.zip`);
-
-    // Same files, same run, page cache warm for everyone: sha256sum first.
-    const sum = await measure(() => execFileSync('sha256sum', files, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 64 * MB }));
-    const payload: PayloadFile[] = files.map((f) => ({
-      path: `materials/${path.basename(f)}`,
-      size: fs.statSync(f).size,
-      open: () => fs.createReadStream(f, { highWaterMark: MB }),
-    }));
-    const build = await measure(async () => {
-      const { stream, summary } = createBagStream({
-        root: `BENCH-${sizeMb}`,
-        info: [['External-Identifier', `BENCH-${sizeMb}`]],
-        payload,
-        signer: keys.signingKey(),
-        mtime: new Date(),
-      });
-      await Promise.all([pipeline(stream, fs.createWriteStream(zip)), summary]);
-    });
-    const verify = await measure(async () => {
-      const r = await verifyBag(zip, { trusted, limits: { maxTotalBytes: 8 * 1024 * MB } });
-      if (!r.ok) throw new Error(`bench bag invalid: ${JSON.stringify(r.problems)}`);
-    });
     const rate = (s: number) => mbytes / s;
+    const sums: number[] = [];
+    const builds: number[] = [];
+    const verifies: number[] = [];
+    const buildRatios: number[] = [];
+    const verifyRatios: number[] = [];
+    let peak = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      // Same files, same run, page cache warm for everyone: sha256sum first, each repetition.
+      const sum = await measure(() => execFileSync('sha256sum', files, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 64 * MB }));
+      const build = await measure(() => buildBag(files, zip, `BENCH-${sizeMb}`));
+      const ver = await measure(() => verify(zip));
+      sums.push(rate(sum.seconds));
+      builds.push(rate(build.seconds));
+      verifies.push(rate(ver.seconds));
+      buildRatios.push(sum.seconds / build.seconds);
+      verifyRatios.push(sum.seconds / ver.seconds);
+      peak = Math.max(peak, build.peakRss, ver.peakRss);
+      fs.rmSync(zip, { force: true });
+    }
     rows.push([
       `${sizeMb} MB`,
       String(files.length),
-      rate(sum.seconds).toFixed(0),
-      rate(build.seconds).toFixed(0),
-      `${((rate(build.seconds) / rate(sum.seconds)) * 100).toFixed(0)}%`,
-      rate(verify.seconds).toFixed(0),
-      `${((rate(verify.seconds) / rate(sum.seconds)) * 100).toFixed(0)}%`,
-      (Math.max(build.peakRss, verify.peakRss) / MB).toFixed(0),
+      String(reps),
+      median(sums).toFixed(0),
+      median(builds).toFixed(0),
+      spread(buildRatios),
+      median(verifies).toFixed(0),
+      spread(verifyRatios),
+      (peak / MB).toFixed(0),
     ]);
+    const v = median(verifyRatios);
+    verdicts.push(`${sizeMb} MB verify ${pct(v)} of sha256sum (target ≥ ${pct(VERIFY_TARGET)}): ${v >= VERIFY_TARGET ? 'MET' : 'NOT MET'}`);
+    if (sizeMb >= BUILD_TARGET_FROM_MB) {
+      const b = median(buildRatios);
+      verdicts.push(`${sizeMb} MB build ${pct(b)} of sha256sum (target ≥ ${pct(BUILD_TARGET)}): ${b >= BUILD_TARGET ? 'MET' : 'NOT MET'}`);
+    }
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(zip, { force: true });
   }
 } finally {
   fs.rmSync(root, { recursive: true, force: true });
@@ -101,11 +145,12 @@ try {
 const header = [
   'payload',
   'files',
-  'sha256sum MB/s',
+  'reps',
+  'sha256sum MB/s (anchor)',
   'build MB/s (sha256+sha512+zip)',
-  'build/sha256sum',
+  'build/sha256sum median (range)',
   'verify MB/s',
-  'verify/sha256sum',
+  'verify/sha256sum median (range)',
   'peak RSS MB',
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -114,4 +159,5 @@ console.log(`\nHandoff bag benchmark (${os.cpus()[0]?.model ?? 'cpu'}, ${os.avai
 console.log(fmt(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(fmt(r));
-console.log('Target: build/sha256sum ≥ 70%, peak RSS flat across sizes.');
+for (const v of verdicts) console.log(v);
+console.log('Peak RSS should stay flat across sizes.');

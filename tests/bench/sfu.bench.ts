@@ -1,28 +1,38 @@
 /**
- * `npm run bench:sfu` — prints two tables:
+ * `npm run bench:sfu` — prints:
  *  1. join → first decoded remote video frame (real server, real SFU, headless Chromium; a clerk
- *     desk sends its fake camera, a receiver joins 10 times with the app's CallClient);
- *  2. SFU load: N concurrent 2-party sessions on ONE worker (tests/bench/sfuLoad.ts): worker CPU
- *     per forwarded stream next to mediasoup's documented ~500 consumers per core.
+ *     desk sends its fake camera, a receiver joins 30 times with the app's CallClient): first
+ *     join, p50, p95 against their targets;
+ *  2. SFU load (tests/bench/sfuLoad.ts): N concurrent 2-party sessions on ONE worker pinned to its
+ *     own core, through a bare mediasoup router (the anchor) and through the product's Room, in
+ *     the same run, three repetitions; consumers per core at 80 % CPU and the ratio.
+ *
+ *   npm run bench:sfu -- [--joins 30] [--sessions 25,50,100] [--window 10] [--reps 3] [--skip-join] [--skip-load]
  */
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser } from '../support/callBrowser';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
 import { diagnostics, joinCall } from '../support/callPage';
 import { bundleBrowserScript } from '../support/browserBundle';
-import { formatSfuLoadTable, runSfuLoadBench, sfuLoadVerdict } from './sfuLoad';
+import { parseArgs } from 'node:util';
+import { formatSfuComparisonRows, runSfuLoadComparison, sfuComparisonSummary } from './sfuLoad';
 
-const JOINS = 10;
+/** Targets on this (2-core) machine, ms. */
+const TARGET_P50_MS = 100;
+const TARGET_P95_MS = 150;
+const TARGET_FIRST_MS = 200;
 
 const progress = (msg: string) => process.stderr.write(`[bench:sfu] ${msg}\n`);
 
-const median = (xs: number[]) => {
+/** Nearest-rank percentile. */
+const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 };
 
-async function benchJoin(): Promise<void> {
+const verdict = (value: number, target: number) => `${value} ms (target ≤ ${target}): ${value <= target ? 'MET' : 'NOT MET'}`;
+
+async function benchJoin(joins: number): Promise<void> {
   const cb = await startCallBrowser({ rtcMinPort: 46000, env: { OCR_WORKERS: 1 } });
   try {
     const clerk = await ApiClient.login(cb.url, 'clerk');
@@ -40,7 +50,9 @@ async function benchJoin(): Promise<void> {
     // and a loopback page (a route-fulfilled page would be "public" to Chromium's local network
     // access checks and could not reach 127.0.0.1).
     await receiver.goto(`${cb.url}/__bench`);
-    await receiver.addScriptTag({ content: bundle, type: 'module' });
+    // The app's CSP allows same-origin scripts only: serve the bundle at a same-origin URL.
+    await receiver.route(`${cb.url}/__bench/join.js`, (route) => route.fulfill({ body: bundle, contentType: 'text/javascript' }));
+    await receiver.addScriptTag({ url: `${cb.url}/__bench/join.js`, type: 'module' });
     await receiver.waitForFunction(() => typeof window.benchJoin === 'function');
     progress('receiver page ready');
     // The sender is publishing before the first join.
@@ -50,20 +62,24 @@ async function benchJoin(): Promise<void> {
     }
 
     const times: number[] = [];
-    for (let i = 0; i < JOINS; i++) {
+    for (let i = 0; i < joins; i++) {
       times.push(await receiver.evaluate((sid) => window.benchJoin(sid), sessionId));
       progress(`join ${i + 1}: ${times[i]} ms`);
       await new Promise((r) => setTimeout(r, 300));
     }
     console.log('\nJoin → first decoded remote video frame (loopback, real server + SFU, headless Chromium)');
     console.table({
-      joins: JOINS,
+      joins,
       'first join (no cached router caps) ms': times[0],
-      'median ms': median(times),
+      'p50 ms': percentile(times, 50),
+      'p95 ms': percentile(times, 95),
       'min ms': Math.min(...times),
       'max ms': Math.max(...times),
       'all ms': times.join(' '),
     });
+    console.log(`join p50 ${verdict(percentile(times, 50), TARGET_P50_MS)}`);
+    console.log(`join p95 ${verdict(percentile(times, 95), TARGET_P95_MS)}`);
+    console.log(`first join ${verdict(times[0]!, TARGET_FIRST_MS)}`);
   } finally {
     await cb.close();
   }
@@ -71,13 +87,31 @@ async function benchJoin(): Promise<void> {
 
 /* ---------- SFU load ---------- */
 
-/** The forwarding load of one worker, measured by tests/bench/sfuLoad.ts (sinks count every packet). */
-async function benchLoad(): Promise<void> {
-  const rows = await runSfuLoadBench({ log: progress });
-  console.log('\nSFU load: one mediasoup worker, 2-party sessions (2 video + 2 audio producers, 4 consumers each), FFmpeg RTP, SRTP');
-  console.log(formatSfuLoadTable(rows));
-  console.log(sfuLoadVerdict(rows));
+/** Raw mediasoup and the product's Room, same senders and sinks, same run (tests/bench/sfuLoad.ts). */
+async function benchLoad(opts: { sessions?: number[]; windowSeconds?: number; repetitions?: number }): Promise<void> {
+  const comparison = await runSfuLoadComparison({ ...opts, log: progress });
+  console.log(
+    '\nSFU load: one mediasoup worker, 2-party sessions (2 video + 2 audio producers, 4 consumers each), FFmpeg RTP, SRTP — raw router vs Room',
+  );
+  console.log(formatSfuComparisonRows(comparison));
+  console.log(sfuComparisonSummary(comparison));
 }
 
-await benchJoin();
-await benchLoad();
+const { values } = parseArgs({
+  options: {
+    joins: { type: 'string', default: '30' },
+    sessions: { type: 'string' },
+    window: { type: 'string' },
+    reps: { type: 'string' },
+    'skip-join': { type: 'boolean', default: false },
+    'skip-load': { type: 'boolean', default: false },
+  },
+});
+if (!values['skip-join']) await benchJoin(Number(values.joins));
+if (!values['skip-load']) {
+  await benchLoad({
+    ...(values.sessions ? { sessions: values.sessions.split(',').map(Number) } : {}),
+    ...(values.window ? { windowSeconds: Number(values.window) } : {}),
+    ...(values.reps ? { repetitions: Number(values.reps) } : {}),
+  });
+}

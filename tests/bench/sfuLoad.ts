@@ -1,27 +1,36 @@
 /**
  * SFU load benchmark: how many concurrent 2-party co-review sessions (each
  * 2 video + 2 audio producers and 4 consumers) ONE mediasoup worker carries,
- * at what CPU.
+ * at what CPU — through a bare mediasoup router (the anchor) and through the
+ * product's Room, side by side in one invocation, repeated to show the spread.
  *
- *   npx tsx tests/bench/sfuLoad.ts [--sessions 10,25,50,75,100] [--window 10] [--srtp <suite>|none] [--no-io-uring]
- *   npx tsx tests/bench/sfuLoad.ts --check     # quick sanity run: 2 sessions, exact delivery check
+ *   npx tsx tests/bench/sfuLoad.ts [--sessions 25,50,100] [--window 10] [--reps 3] [--path both|raw|room]
+ *                                  [--srtp <suite>|none] [--no-io-uring] [--no-pin]
+ *   npx tsx tests/bench/sfuLoad.ts --check     # quick sanity run: 2 sessions per path, delivery checks
  *
  * Method (details in sfuLoad/*.ts): FFmpeg encodes a VP8 + Opus clip once and
  * streams it (copy, real time) into two producers on a feeder worker; the
  * feeder plays every browser by consuming those producers into each session's
  * send transports on the measured worker; each session's consumers send to a
- * UDP sink that counts packets per SSRC. Worker CPU is the getrusage delta
- * (pool.stats()) over a fixed window at each session count.
+ * counter (UDP sink on the raw path, the ICE/DTLS relay on the room path) that
+ * counts packets per SSRC. Worker CPU is the getrusage delta (pool.stats()) over
+ * a fixed window at each session count. The measured worker runs alone on the
+ * last core (taskset), so its CPU figure is its own, not shared with the load.
  */
 import { realpathSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MediasoupTypes } from '@tongban/sfu';
-import { LoadRig, type LoadRigOptions, type WindowMeasurement } from './sfuLoad/loadRig';
+import { coreSplit } from './sfuLoad/cpuPinning';
+import { LoadRig, type LoadPath, type LoadRigOptions, type WindowMeasurement } from './sfuLoad/loadRig';
 
 export interface SfuLoadOptions {
-  /** Session counts to measure, ascending; sessions are added, never rebuilt. Default 10, 25, 50, 75, 100. */
+  /** Which path one rig measures. Default 'room' (the product). */
+  path?: LoadPath;
+  /** Measured worker alone on the last core (taskset). Default true. */
+  pinCores?: boolean;
+  /** Session counts to measure, ascending; sessions are added, never rebuilt. Default 25, 50, 100. */
   sessions?: number[];
   /** Measurement window per session count, seconds. Default 10. */
   windowSeconds?: number;
@@ -38,6 +47,7 @@ export interface SfuLoadOptions {
 }
 
 export interface SfuLoadRow {
+  path: LoadPath;
   sessions: number;
   producers: number;
   consumers: number;
@@ -63,15 +73,17 @@ export interface SfuLoadRow {
   consumersPerCoreAt80: number;
   /** Datagrams the sink's socket dropped in the window (forwarded by the worker, lost locally). */
   sinkDrops: number;
+  /** Room events per second the server would relay (scores, …); 0 on the raw path. */
+  roomEventsPerSecond: number;
 }
 
-/** mediasoup's scalability doc: a worker "can typically handle over ~500 consumers in total". */
-export const MEDIASOUP_DOCUMENTED_CONSUMERS_PER_CORE = 500;
-/** Issue #6 target: at least this many consumers on one worker core below 80% CPU. */
-export const TARGET_CONSUMERS_PER_CORE = 400;
+/** The product path carries at least this share of the raw router's consumers per core at 80 %. */
+export const TARGET_SHARE_OF_RAW = 0.95;
 /** What Chromium 156 and this worker negotiated over DTLS-SRTP (RTCTransportStats.srtpCipher, checked by hand). */
 const DEFAULT_SRTP_SUITE: MediasoupTypes.SrtpCryptoSuite = 'AEAD_AES_256_GCM';
 const CPU_CEILING_PCT = 80;
+const DEFAULT_SESSIONS = [25, 50, 100];
+const DEFAULT_REPETITIONS = 3;
 /** A row below this delivery ratio measured a host that could not keep up, not the worker's capacity. */
 const FULLY_SERVED_PCT = 95;
 const PRODUCERS_PER_SESSION = 4;
@@ -80,7 +92,7 @@ const MAX_SESSIONS = 300;
 const MAX_WINDOW_SECONDS = 60;
 
 export async function runSfuLoadBench(opts: SfuLoadOptions = {}): Promise<SfuLoadRow[]> {
-  const levels = opts.sessions ?? [10, 25, 50, 75, 100];
+  const levels = opts.sessions ?? DEFAULT_SESSIONS;
   const windowSeconds = opts.windowSeconds ?? 10;
   validatePlan(levels, windowSeconds);
   const log = opts.log ?? (() => {});
@@ -89,8 +101,10 @@ export async function runSfuLoadBench(opts: SfuLoadOptions = {}): Promise<SfuLoa
     const rows: SfuLoadRow[] = [];
     for (const sessions of levels) {
       await rig.growTo(sessions);
-      const row = toRow(await rig.measure(windowSeconds));
-      log(`sfu load: ${sessions} sessions → worker ${row.workerCpuPct.toFixed(1)}% CPU, ${row.forwardedPps.toFixed(0)} pkt/s`);
+      const row = toRow(opts.path ?? 'room', await rig.measure(windowSeconds));
+      log(
+        `sfu load (${row.path}): ${sessions} sessions → worker ${row.workerCpuPct.toFixed(1)}% CPU, ${row.forwardedPps.toFixed(0)} pkt/s`,
+      );
       rows.push(row);
     }
     return rows;
@@ -100,14 +114,39 @@ export async function runSfuLoadBench(opts: SfuLoadOptions = {}): Promise<SfuLoa
 }
 
 /**
- * Quick sanity run (~15 s): 2 sessions. Fails unless every consumer's rate is
- * plausible for its kind (Opus 20 ms frames ≈ 50 pkt/s; VP8 at the target
- * bitrate), ≥ 95% of what the producers were sent reached the sink, and, after
+ * Both paths, `repetitions` times, interleaved (raw, room, raw, room, …) so a drift in the host
+ * hits both alike. Each repetition is a fresh rig per path.
+ */
+export async function runSfuLoadComparison(opts: SfuLoadOptions & { repetitions?: number } = {}): Promise<SfuLoadComparison> {
+  const repetitions = opts.repetitions ?? DEFAULT_REPETITIONS;
+  if (!(Number.isInteger(repetitions) && repetitions >= 1 && repetitions <= 10)) {
+    throw new RangeError(`repetitions must be an integer in 1..10, got ${repetitions}`);
+  }
+  const runs: SfuLoadComparison['runs'] = [];
+  for (let rep = 1; rep <= repetitions; rep++) {
+    const raw = await runSfuLoadBench({ ...opts, path: 'raw' });
+    const room = await runSfuLoadBench({ ...opts, path: 'room' });
+    runs.push({ raw, room });
+  }
+  return { runs, pinned: (opts.pinCores ?? true) && coreSplit() !== null };
+}
+
+export interface SfuLoadComparison {
+  runs: { raw: SfuLoadRow[]; room: SfuLoadRow[] }[];
+  /** Whether the measured worker had a core of its own. */
+  pinned: boolean;
+}
+
+/**
+ * Quick sanity run (~30 s): 2 sessions per path. Fails unless every consumer's rate is
+ * plausible for its kind (Opus 20 ms frames ≈ 50 pkt/s; VP8 at the target bitrate),
+ * ≥ 95% of what the producers were sent reached the counter, and, on the raw path, after
  * pausing, the sink counted exactly the packets each consumer reports sending.
  */
 export async function checkSfuLoadForwarding(opts: SfuLoadOptions = {}): Promise<SfuLoadRow> {
   const windowSeconds = opts.windowSeconds ?? 4;
   const sessions = opts.sessions?.[0] ?? 2;
+  const path = opts.path ?? 'room';
   validatePlan([sessions], windowSeconds);
   const rig = await LoadRig.start(rigOptions(opts, 1, windowSeconds));
   try {
@@ -119,22 +158,23 @@ export async function checkSfuLoadForwarding(opts: SfuLoadOptions = {}): Promise
       const ok = s.kind === 'audio' ? pps >= 40 && pps <= 60 : pps >= 30 && kbps >= 200 && kbps <= 2000;
       return ok ? [] : [`${s.kind} ssrc ${s.ssrc}: ${pps.toFixed(1)} pkt/s, ${kbps.toFixed(0)} kbit/s`];
     });
-    if (implausible.length > 0) throw new Error(`implausible consumer rates:\n  ${implausible.join('\n  ')}`);
-    if (window.sinkDrops > 0) throw new Error(`sink dropped ${window.sinkDrops} datagrams at a tiny load`);
-    const row = toRow(window);
+    if (implausible.length > 0) throw new Error(`${path}: implausible consumer rates:\n  ${implausible.join('\n  ')}`);
+    if (window.sinkDrops > 0) throw new Error(`${path}: counter dropped ${window.sinkDrops} datagrams at a tiny load`);
+    const row = toRow(path, window);
     if (row.deliveredPct < FULLY_SERVED_PCT)
-      throw new Error(`only ${row.deliveredPct.toFixed(1)}% of the offered packets reached the sink`);
-    await rig.verifyExactDelivery();
+      throw new Error(`${path}: only ${row.deliveredPct.toFixed(1)}% of the offered packets reached the counter`);
+    if (path === 'raw') await rig.verifyExactDelivery();
     return row;
   } finally {
     await rig.close();
   }
 }
 
-export function formatSfuLoadTable(rows: SfuLoadRow[]): string {
+export function formatSfuLoadTable(rows: (SfuLoadRow & { rep?: number })[]): string {
   const header = [
+    'path',
+    'rep',
     'sessions',
-    'producers',
     'consumers',
     'fwd pkt/s',
     'fwd Mbit/s',
@@ -144,52 +184,91 @@ export function formatSfuLoadTable(rows: SfuLoadRow[]): string {
     'µs/pkt',
     'CPU %/consumer',
     'consumers/core @80%',
-    'mediasoup doc',
-    'sink drops',
+    'room events/s',
+    'drops',
   ];
   const body = rows.map((r) => [
+    r.path,
+    String(r.rep ?? 1),
     String(r.sessions),
-    String(r.producers),
     String(r.consumers),
     r.forwardedPps.toFixed(0),
     r.forwardedMbps.toFixed(1),
     r.deliveredPct.toFixed(1),
     r.workerCpuPct.toFixed(1),
     r.workerSystemPct.toFixed(1),
-    r.cpuUsPerPacket.toFixed(1),
+    r.cpuUsPerPacket.toFixed(2),
     r.cpuPctPerConsumer.toFixed(3),
     r.consumersPerCoreAt80.toFixed(0),
-    `~${MEDIASOUP_DOCUMENTED_CONSUMERS_PER_CORE}`,
+    r.roomEventsPerSecond.toFixed(1),
     String(r.sinkDrops),
   ]);
+  return markdownTable(header, body);
+}
+
+/** Every measured row of a comparison, repetition by repetition. */
+export function formatSfuComparisonRows(c: SfuLoadComparison): string {
+  return formatSfuLoadTable(c.runs.flatMap(({ raw, room }, i) => [...raw, ...room].map((r) => ({ ...r, rep: i + 1 }))));
+}
+
+/**
+ * Per repetition: consumers per core at 80 % of each path at the largest session count both
+ * served fully (delivered ≥ 95 %), and their ratio; then the median and range of the ratio,
+ * judged against ≥ 95 % of raw.
+ */
+export function sfuComparisonSummary(c: SfuLoadComparison): string {
+  const header = ['rep', 'sessions', 'raw consumers/core @80%', 'room consumers/core @80%', 'room ÷ raw', 'raw µs/pkt', 'room µs/pkt'];
+  const ratios: number[] = [];
+  const body = c.runs.map(({ raw, room }, i) => {
+    const pair = largestServedPair(raw, room);
+    if (!pair) return [String(i + 1), '—', '—', '—', 'no level fully served on both paths', '—', '—'];
+    const ratio = pair.room.consumersPerCoreAt80 / pair.raw.consumersPerCoreAt80;
+    ratios.push(ratio);
+    return [
+      String(i + 1),
+      String(pair.raw.sessions),
+      pair.raw.consumersPerCoreAt80.toFixed(0),
+      pair.room.consumersPerCoreAt80.toFixed(0),
+      `${(ratio * 100).toFixed(1)} %`,
+      pair.raw.cpuUsPerPacket.toFixed(2),
+      pair.room.cpuUsPerPacket.toFixed(2),
+    ];
+  });
+  const target = `target: product path ≥ ${TARGET_SHARE_OF_RAW * 100} % of raw mediasoup's consumers per core at ${CPU_CEILING_PCT} % CPU`;
+  const pinning = c.pinned
+    ? 'measured worker pinned alone on its core'
+    : 'measured worker NOT pinned (one core, or --no-pin): its figure includes contention';
+  if (ratios.length === 0)
+    return `${markdownTable(header, body)}
+${target}: NOT JUDGED — no repetition had a level served fully on both paths (${pinning})`;
+  const med = median(ratios);
+  const spread = `median ${(med * 100).toFixed(1)} %, range ${(Math.min(...ratios) * 100).toFixed(1)}–${(Math.max(...ratios) * 100).toFixed(1)} % over ${ratios.length} repetition(s)`;
+  return `${markdownTable(header, body)}
+${target}: ${med >= TARGET_SHARE_OF_RAW ? 'MET' : 'NOT MET'} — ${spread} (${pinning})`;
+}
+
+function largestServedPair(raw: SfuLoadRow[], room: SfuLoadRow[]): { raw: SfuLoadRow; room: SfuLoadRow } | null {
+  const served = (r: SfuLoadRow) => r.deliveredPct >= FULLY_SERVED_PCT;
+  for (const r of [...raw].reverse()) {
+    const p = room.find((x) => x.sessions === r.sessions);
+    if (p && served(r) && served(p)) return { raw: r, room: p };
+  }
+  return null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function markdownTable(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 1) + ':').join('|')}|`, ...body.map(line)].join('\n');
 }
 
-/**
- * The issue's target. Judged on a measured row with ≥ 400 consumers that was
- * fully served; if the host could not serve it (shared cores), by the per-packet
- * cost of the largest fully served row instead, and said so.
- */
-export function sfuLoadVerdict(rows: SfuLoadRow[]): string {
-  const target = `target ≥${TARGET_CONSUMERS_PER_CORE} consumers on one worker core below ${CPU_CEILING_PCT}% CPU`;
-  const served = rows.filter((r) => r.deliveredPct >= FULLY_SERVED_PCT);
-  const measured = served.find((r) => r.consumers >= TARGET_CONSUMERS_PER_CORE);
-  if (measured) {
-    const met = measured.workerCpuPct < CPU_CEILING_PCT;
-    return `${target}: ${met ? 'MET' : 'NOT MET'} — measured ${measured.consumers} consumers at ${measured.workerCpuPct.toFixed(1)}%`;
-  }
-  const largest = served.at(-1);
-  if (!largest) return `${target}: not judged — no row was fully served (delivered ≥ ${FULLY_SERVED_PCT}%)`;
-  const met = largest.consumersPerCoreAt80 >= TARGET_CONSUMERS_PER_CORE;
-  return (
-    `${target}: ${met ? 'MET' : 'NOT MET'} by extrapolation — ${largest.consumersPerCoreAt80.toFixed(0)} consumers/core ` +
-    `from the ${largest.consumers}-consumer row (no fully served row with ≥ ${TARGET_CONSUMERS_PER_CORE} consumers)`
-  );
-}
-
-function toRow(m: WindowMeasurement): SfuLoadRow {
+function toRow(path: LoadPath, m: WindowMeasurement): SfuLoadRow {
   const packets = m.streams.reduce((sum, s) => sum + s.packets, 0);
   const bytes = m.streams.reduce((sum, s) => sum + s.bytes, 0);
   const consumers = m.sessions * CONSUMERS_PER_SESSION;
@@ -200,6 +279,7 @@ function toRow(m: WindowMeasurement): SfuLoadRow {
   const offeredPpsPerConsumer = m.offeredPackets / m.seconds / consumers;
   const cpuPctPerConsumer = (cpuUsPerPacket * offeredPpsPerConsumer) / 1e4;
   return {
+    path,
     sessions: m.sessions,
     producers: m.sessions * PRODUCERS_PER_SESSION,
     consumers,
@@ -212,11 +292,14 @@ function toRow(m: WindowMeasurement): SfuLoadRow {
     cpuPctPerConsumer,
     consumersPerCoreAt80: CPU_CEILING_PCT / cpuPctPerConsumer,
     sinkDrops: m.sinkDrops,
+    roomEventsPerSecond: m.roomEvents / m.seconds,
   };
 }
 
 function rigOptions(opts: SfuLoadOptions, levels: number, windowSeconds: number): LoadRigOptions {
   return {
+    path: opts.path ?? 'room',
+    pinCores: opts.pinCores ?? true,
     srtpCryptoSuite: srtpSuiteOf(opts),
     ioUring: opts.ioUring ?? true,
     portRange: opts.portRange ?? { min: 44000, max: 45999 },
@@ -259,36 +342,45 @@ async function main(): Promise<void> {
     options: {
       sessions: { type: 'string' },
       window: { type: 'string' },
+      reps: { type: 'string' },
+      path: { type: 'string', default: 'both' },
       srtp: { type: 'string' },
       'no-io-uring': { type: 'boolean', default: false },
+      'no-pin': { type: 'boolean', default: false },
       check: { type: 'boolean', default: false },
     },
   });
   // Ctrl-C: exit through process.exit so the 'exit' hooks kill ffmpeg (workers die with us).
   process.once('SIGINT', () => process.exit(130));
+  if (!['both', 'raw', 'room'].includes(values.path)) throw new RangeError('--path must be both, raw or room');
   const opts: SfuLoadOptions = {
     ...(values.sessions ? { sessions: values.sessions.split(',').map(Number) } : {}),
     ...(values.window ? { windowSeconds: Number(values.window) } : {}),
     ...(values.srtp ? { srtpCryptoSuite: parseSrtpSuite(values.srtp) } : {}),
     ioUring: !values['no-io-uring'],
+    pinCores: !values['no-pin'],
     log: (line) => console.error(line),
   };
+  const paths: LoadPath[] = values.path === 'both' ? ['raw', 'room'] : [values.path as LoadPath];
   const settings = `SRTP ${srtpSuiteOf(opts) ?? 'off'}, io_uring ${opts.ioUring ? 'on' : 'off'}, ${cpus().length} cores`;
   // The cores are shared: say how busy the host was, since it shapes the high rows.
   const load = () => loadavg()[0]!.toFixed(1);
   const loadBefore = load();
   if (values.check) {
-    const row = await checkSfuLoadForwarding(opts);
-    console.log(formatSfuLoadTable([row]));
-    console.log(
-      `sanity check passed (${settings}): every consumer delivered plausible rates and the sink counted exactly what the worker sent`,
-    );
+    const rows: SfuLoadRow[] = [];
+    for (const path of paths) rows.push(await checkSfuLoadForwarding({ ...opts, path }));
+    console.log(formatSfuLoadTable(rows));
+    console.log(`sanity check passed (${settings}): every consumer delivered plausible rates on ${paths.join(' and ')}`);
     return;
   }
-  const rows = await runSfuLoadBench(opts);
   console.log(`SFU load — one mediasoup worker, 2-party sessions (2 video + 2 audio producers, 4 consumers each), ${settings}`);
-  console.log(formatSfuLoadTable(rows));
-  console.log(sfuLoadVerdict(rows));
+  if (paths.length === 1) {
+    console.log(formatSfuLoadTable(await runSfuLoadBench({ ...opts, path: paths[0]! })));
+  } else {
+    const comparison = await runSfuLoadComparison({ ...opts, ...(values.reps ? { repetitions: Number(values.reps) } : {}) });
+    console.log(formatSfuComparisonRows(comparison));
+    console.log(sfuComparisonSummary(comparison));
+  }
   console.log(`host load average (1 min): ${loadBefore} before, ${load()} after`);
 }
 

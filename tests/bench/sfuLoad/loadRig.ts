@@ -3,11 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROUTER_MEDIA_CODECS, WorkerPool, type MediasoupTypes as types, type PortRange } from '@tongban/sfu';
+import { pinToCore, unpin } from './cpuPinning';
+import { createRoomSession } from './roomSession';
 import { RtpSink, type StreamCount } from './rtpSink';
 import { SyntheticSource } from './syntheticSource';
-import { createTwoPartySession, type ForwardedStream, type SessionEnv } from './twoPartySession';
+import { createTwoPartySession, type ForwardedStream } from './twoPartySession';
+import { WebRtcRelay } from './webRtcRelay';
+
+/**
+ * - 'raw': a bare mediasoup router per session, PlainTransports with SRTP, no product code: the anchor;
+ * - 'room': the product's Room per session (its WebRtcTransports, listeners, scores), browsers
+ *   played through tests/bench/sfuLoad/webRtcRelay.ts.
+ */
+export type LoadPath = 'raw' | 'room';
 
 export interface LoadRigOptions {
+  path: LoadPath;
+  /** Measured worker alone on the last core, everything else (this process, feeder, FFmpeg) on the others. */
+  pinCores: boolean;
   /** SRTP suite of the session transports; null = plain RTP. */
   srtpCryptoSuite: types.SrtpCryptoSuite | null;
   /** mediasoup's io_uring send path (falls back to libuv by itself where the kernel refuses it). */
@@ -35,10 +48,22 @@ export interface WindowMeasurement {
   streams: StreamWindow[];
   /** Datagrams the sink's kernel buffer dropped in the window. */
   sinkDrops: number;
+  /** Room events the listeners saw in the window (room path; 0 on the raw path). */
+  roomEvents: number;
 }
 
+/** Where the consumers' packets are counted: RtpSink (raw) or the relay (room). */
+interface Counter {
+  snapshot(): Map<number, StreamCount>;
+  kernelDrops(): Promise<number>;
+}
+
+/** Creates one session's streams on the measured worker. */
+type SessionFactory = (sessionId: string) => Promise<ForwardedStream[]>;
+
 const MEASURED = 0; // pool slot of the worker under measurement; slot 1 plays the browsers
-const PORTS_PER_SESSION = 6; // 4 transports on the measured worker, 2 on the feeder
+/** raw: 4 transports on the measured worker, 2 on the feeder; room: 4 × (UDP + TCP) + 4 browser stand-ins. */
+const PORTS_PER_SESSION: Record<LoadPath, number> = { raw: 6, room: 12 };
 const CREATE_CONCURRENCY = 10;
 const GROW_TIMEOUT_MS = 60_000;
 const FLOWING_TIMEOUT_MS = 20_000;
@@ -58,6 +83,9 @@ export class LoadRig {
     const workDir = await mkdtemp(join(tmpdir(), 'tongban-sfu-load-'));
     const cleanup: (() => void | Promise<void>)[] = [() => rm(workDir, { recursive: true, force: true })];
     try {
+      // Pin first: the workers and FFmpeg inherit this process's core; then the measured worker moves.
+      const cores = opts.pinCores ? await pinToCore(process.pid, 'rest') : null;
+      if (cores) cleanup.push(() => unpin(process.pid));
       const pool = await WorkerPool.create({
         numWorkers: 2,
         rtcMinPort: opts.portRange.min,
@@ -67,10 +95,9 @@ export class LoadRig {
       });
       cleanup.push(() => pool.close());
       const [measured, feeder] = pool.workers();
+      if (cores) await pinToCore(measured!.pid, 'last');
       const listenInfo: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1', portRange: { ...opts.portRange } };
       const sourceRouter = await feeder!.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
-      const sink = await RtpSink.open();
-      cleanup.push(() => sink.close());
       const source = await SyntheticSource.start({
         router: sourceRouter,
         listenInfo,
@@ -79,15 +106,31 @@ export class LoadRig {
         maxSeconds: opts.maxSeconds,
       });
       cleanup.push(() => source.close());
-      const env: SessionEnv = {
-        worker: measured!,
-        sourceRouter,
-        source,
-        listenInfo,
-        sinkPort: sink.port,
-        srtpCryptoSuite: opts.srtpCryptoSuite,
-      };
-      return new LoadRig(pool, sink, env, opts.portRange, cleanup);
+      const roomEvents = { count: 0 };
+      let counter: Counter & { close(): void };
+      let create: SessionFactory;
+      let sink: RtpSink | null = null;
+      if (opts.path === 'raw') {
+        sink = await RtpSink.open();
+        counter = sink;
+        const env = { worker: measured!, sourceRouter, source, listenInfo, sinkPort: sink.port, srtpCryptoSuite: opts.srtpCryptoSuite };
+        create = (id) => createTwoPartySession(env, id);
+      } else {
+        const relay = await WebRtcRelay.open();
+        counter = relay;
+        const env = {
+          pool,
+          worker: measured!,
+          sourceRouter,
+          source,
+          relay,
+          portRange: opts.portRange,
+          onRoomEvent: () => roomEvents.count++,
+        };
+        create = (id) => createRoomSession(env, id);
+      }
+      cleanup.push(() => counter.close());
+      return new LoadRig(pool, counter, sink, source, create, roomEvents, PORTS_PER_SESSION[opts.path], opts.portRange, cleanup);
     } catch (err) {
       await runCleanup(cleanup);
       throw err;
@@ -96,8 +139,12 @@ export class LoadRig {
 
   private constructor(
     private readonly pool: WorkerPool,
-    private readonly sink: RtpSink,
-    private readonly env: SessionEnv,
+    private readonly counter: Counter,
+    private readonly sink: RtpSink | null,
+    private readonly source: SyntheticSource,
+    private readonly create: SessionFactory,
+    private readonly roomEvents: { count: number },
+    private readonly portsPerSession: number,
     private readonly portRange: PortRange,
     private readonly cleanup: (() => void | Promise<void>)[],
   ) {}
@@ -108,7 +155,7 @@ export class LoadRig {
 
   /** Add sessions up to `target` (a few at a time), then wait until the sink hears every consumer. */
   async growTo(target: number): Promise<void> {
-    const capacity = Math.floor((this.portRange.max - this.portRange.min + 1 - 4) / PORTS_PER_SESSION);
+    const capacity = Math.floor((this.portRange.max - this.portRange.min + 1 - 4) / this.portsPerSession);
     if (target > capacity) {
       throw new RangeError(`${target} sessions need more ports than ${this.portRange.min}-${this.portRange.max} (max ${capacity})`);
     }
@@ -119,7 +166,7 @@ export class LoadRig {
       }
       const batch = Math.min(CREATE_CONCURRENCY, target - this.sessions);
       const ids = Array.from({ length: batch }, (_, i) => `load-${this.sessions + i}`);
-      const created = await Promise.all(ids.map((id) => createTwoPartySession(this.env, id)));
+      const created = await Promise.all(ids.map((id) => this.create(id)));
       this.streams.push(...created.flat());
       this.sessions += batch;
     }
@@ -151,6 +198,7 @@ export class LoadRig {
       offeredPackets: 2 * this.sessions * (end.sourcePackets - start.sourcePackets),
       streams,
       sinkDrops: end.drops - start.drops,
+      roomEvents: end.roomEvents - start.roomEvents,
     };
   }
 
@@ -159,11 +207,13 @@ export class LoadRig {
    * says it sent with what the sink counted: they must match exactly.
    */
   async verifyExactDelivery(): Promise<void> {
-    await Promise.all(this.streams.map(({ consumer }) => consumer.pause()));
+    if (!this.sink) throw new Error('exact delivery is checked on the raw path (the Room keeps its consumers)');
+    await Promise.all(this.streams.map(({ consumer }) => consumer?.pause()));
     await new Promise((r) => setTimeout(r, DRAIN_MS));
     const received = this.sink.snapshot();
     const mismatches: string[] = [];
     for (const { ssrc, kind, consumer } of this.streams) {
+      if (!consumer) continue;
       const sent = (await consumer.getStats()).find((s) => s.type === 'outbound-rtp' && s.ssrc === ssrc)?.packetCount ?? 0;
       const got = received.get(ssrc)?.packets ?? 0;
       if (sent === 0 || got !== sent) mismatches.push(`${kind} ssrc ${ssrc}: worker sent ${sent}, sink got ${got}`);
@@ -179,7 +229,7 @@ export class LoadRig {
     const deadline = Date.now() + FLOWING_TIMEOUT_MS;
     let silent = this.streams;
     while (Date.now() < deadline) {
-      const counts = this.sink.snapshot();
+      const counts = this.counter.snapshot();
       silent = this.streams.filter((s) => !counts.get(s.ssrc)?.packets);
       if (silent.length === 0) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -195,11 +245,12 @@ export class LoadRig {
   private async sample(): Promise<Sample> {
     const measured = (await this.pool.stats()).find((w) => w.index === MEASURED);
     if (!measured?.alive) throw new Error('the measured mediasoup worker is not alive');
-    const [video, audio] = await Promise.all([this.env.source.video.getStats(), this.env.source.audio.getStats()]);
-    const counts = this.sink.snapshot();
+    const [video, audio] = await Promise.all([this.source.video.getStats(), this.source.audio.getStats()]);
+    const counts = this.counter.snapshot();
     const at = performance.now();
     const sourcePackets = [...video, ...audio].reduce((sum, s) => sum + s.packetCount, 0);
-    return { at, counts, cpu: measured.cpu, sourcePackets, drops: await this.sink.kernelDrops() };
+    const roomEvents = this.roomEvents.count;
+    return { at, counts, cpu: measured.cpu, sourcePackets, roomEvents, drops: await this.counter.kernelDrops() };
   }
 }
 
@@ -209,6 +260,7 @@ interface Sample {
   cpu: { user: number; system: number };
   /** RTP packets the source producers have received from ffmpeg so far. */
   sourcePackets: number;
+  roomEvents: number;
   drops: number;
 }
 

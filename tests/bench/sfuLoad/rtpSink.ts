@@ -62,13 +62,18 @@ export class RtpSink {
     if (msg.length < 12 || msg[0]! >> 6 !== 2) return; // not RTP version 2
     const second = msg[1]!;
     if (second >= 192 && second <= 223) return; // RTCP packet types 192–223 (RFC 5761 demux)
-    const ssrc = msg.readUInt32BE(8);
-    const entry = this.counts.get(ssrc);
-    if (entry) {
-      entry.packets++;
-      entry.bytes += msg.length;
-    } else {
-      this.counts.set(ssrc, { packets: 1, bytes: msg.length });
-    }
+    countBySsrc(this.counts, msg);
+  }
+}
+
+/** Adds one RTP packet (at least its 12-byte header) to its SSRC's packet and byte count. */
+export function countBySsrc(counts: Map<number, StreamCount>, msg: Buffer): void {
+  const ssrc = msg.readUInt32BE(8);
+  const entry = counts.get(ssrc);
+  if (entry) {
+    entry.packets++;
+    entry.bytes += msg.length;
+  } else {
+    counts.set(ssrc, { packets: 1, bytes: msg.length });
   }
 }

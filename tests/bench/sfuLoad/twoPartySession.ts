@@ -18,7 +18,8 @@ export interface SessionEnv {
 export interface ForwardedStream {
   ssrc: number;
   kind: types.MediaKind;
-  consumer: types.Consumer;
+  /** The raw run's mediasoup consumer (the Room keeps its own out of reach). */
+  consumer?: types.Consumer;
 }
 
 interface Party {
