@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CreateCaseRequestSchema, freeText, plainText, TransitionRequestSchema } from '@tongban/shared';
-import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
+import { maskDigitRunsInText, maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import { formatCaseNumber } from '@tongban/shared/cases/caseNumber';
 import { OverrideRequestSchema } from '@tongban/shared/precheck/api';
 import { CheckStepRequestSchema } from '@tongban/shared/review/checklist';
@@ -109,5 +109,16 @@ describe('TransitionRequestSchema', () => {
     for (let i = 0; i < 50_000; i++) deep = { a: deep };
     expect(TransitionRequestSchema.safeParse({ action: 'withdraw', details: deep }).success).toBe(false);
     expect(TransitionRequestSchema.safeParse({ action: 'withdraw', note: deep }).success).toBe(false);
+  });
+});
+
+describe('maskDigitRunsInText (OCR text for non-participants)', () => {
+  it('masks what OCR made of an ID number: a stray character, spaces inside, a run touching a letter', () => {
+    expect(maskDigitRunsInText('号码 11010519491231002XX')).toBe('号码 1101***********02XX');
+    expect(maskDigitRunsInText('110105 19491231 002X')).toBe('1101**********002X');
+    expect(maskDigitRunsInText('A1101051949123100')).toBe('A1101********3100');
+  });
+  it('leaves short numbers alone', () => {
+    expect(maskDigitRunsInText('出生 1949 年 12 月 31 日, 电话 0755-1234')).toBe('出生 1949 年 12 月 31 日, 电话 0755-1234');
   });
 });

@@ -1,4 +1,4 @@
-import { maskIdNumber, maskIdNumbersInText } from '@tongban/shared/cases/masking';
+import { maskDigitRunsInText, maskIdNumber, maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
 
 /**
@@ -6,10 +6,17 @@ import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
  * in a note or detail value before it is hashed into the ledger.
  */
 export function maskDetails<T>(value: T): T {
-  if (typeof value === 'string') return maskIdNumbersInText(value) as T;
-  if (Array.isArray(value)) return value.map(maskDetails) as T;
+  return maskStrings(value, maskIdNumbersInText);
+}
+
+const OCR_TEXT_KEYS = new Set(['text', 'value', 'ocrValue']);
+
+/** Every string inside `value` (objects and arrays walked), through `mask` with the key it sits under. */
+function maskStrings<T>(value: T, mask: (s: string, key: string) => string, key = ''): T {
+  if (typeof value === 'string') return mask(value, key) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => maskStrings(v, mask, key)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskDetails(v)])) as T;
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskStrings(v, mask, k)])) as T;
   }
   return value;
 }
@@ -19,7 +26,11 @@ export function maskDetails<T>(value: T): T {
  * in OCR text, fields, reasons masked, and the ID number field masked whatever OCR made of it.
  */
 export function maskPrecheckIdentity(view: CasePrecheckResponse): CasePrecheckResponse {
-  const masked = maskDetails(view);
+  // OCR's own text (lines, words, field values) gets the looser digit-run rule too; ids and
+  // hashes elsewhere in the view keep their digits.
+  const masked = maskStrings(view, (s, key) =>
+    OCR_TEXT_KEYS.has(key) ? maskDigitRunsInText(maskIdNumbersInText(s)) : maskIdNumbersInText(s),
+  );
   const idField = <F extends { value: string; ocrValue?: string }>(f: F): F => ({
     ...f,
     value: maskIdNumber(f.value),

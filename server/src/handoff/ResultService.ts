@@ -240,7 +240,7 @@ export class ResultService {
 
   /** The result document, for the clerk to print or hand over. */
   openDocument(caseId: string, user: SessionUser): { stream: Readable; fileName: string } {
-    const c = this.deps.cases.getForUser(caseId, user);
+    const c = this.deps.cases.getForFiles(caseId, user);
     const row = this.deps.db.prepare('SELECT * FROM case_results WHERE case_id = ?').get(c.id) as ResultRow | undefined;
     if (!row?.document_sha256) throw new AppError('NOT_FOUND', { details: { caseId, what: 'result document' } });
     return {

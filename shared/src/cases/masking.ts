@@ -23,3 +23,12 @@ const ID_NUMBER_IN_TEXT =
 export function maskIdNumbersInText(text: string): string {
   return text.replace(ID_NUMBER_IN_TEXT, (m) => maskIdNumber(m));
 }
+
+/**
+ * OCR text, for someone who may not see the case's identity (an admin): OCR adds and drops
+ * characters ("…002XX", a split group), so the exact shapes above are not enough there. Any run of
+ * ten or more digits (X among them) is masked as an ID number is.
+ */
+export function maskDigitRunsInText(text: string): string {
+  return text.replace(/\d(?:[\dXx] ?){8,}[\dXx]/g, (m) => maskIdNumber(m.replace(/ /g, '')));
+}
