@@ -61,6 +61,12 @@ export interface AppContext {
   /** Closes what the context opened, in reverse order. */
   close(): Promise<void>;
   onClose(fn: () => Promise<void> | void): void;
+  /**
+   * Clears up what a previous server process left half-done: upload temp files, OCR jobs it was
+   * running, FFmpeg files and recordings it never stored. Only the server calls it, at start:
+   * a CLI command may run beside a live server and must not touch that server's work in flight.
+   */
+  recoverInterrupted(): void;
 }
 
 /**
@@ -104,7 +110,6 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(databaseFile(config));
   const blobs = new FsBlobStore(config.dataDir);
-  blobs.sweepTemp();
   const ledger = new AuditLedger(db, clock);
   const auth = new AuthService(db, ledger, clock, ids, config.SESSION_TTL_HOURS * 3600_000);
   const catalog = new CatalogService(db, ledger);
@@ -124,7 +129,10 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
   const precheck = new PrecheckService({ db, config, log, clock, ids, blobs, ledger, cases, materials, catalog });
   closers.push(() => precheck.close());
   const handoff = createHandoffModule({ config, db, clock, ids, blobs, ledger, cases, catalog, version: readVersion(config.repoRoot) });
-  handoff.evidence.provide('precheck', precheckEvidence((caseId) => precheck.precheckExport(caseId)));
+  handoff.evidence.provide(
+    'precheck',
+    precheckEvidence((caseId) => precheck.precheckExport(caseId)),
+  );
   handoff.evidence.provide(
     'review',
     reviewEvidence(async (caseId) => {
@@ -155,6 +163,11 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
     handoff,
     version: readVersion(config.repoRoot),
     onClose: (fn) => closers.push(fn),
+    recoverInterrupted: () => {
+      blobs.sweepTemp();
+      precheck.recoverInterrupted();
+      recordings.recoverInterrupted();
+    },
     close: async () => {
       for (const fn of closers.reverse()) await fn();
     },

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (err, origin) => log.fatal({ err, origin }, 'uncaught exception (a bug); still running'));
   process.on('unhandledRejection', (err) => log.fatal({ err }, 'unhandled promise rejection (a bug); still running'));
   const ctx = createContext(config, log);
+  ctx.recoverInterrupted();
   if (config.SEED_DEMO) {
     const seed = await seedDemo(ctx, config.DEMO_PASSWORD);
     if (seed.seeded) {

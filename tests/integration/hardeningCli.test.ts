@@ -7,7 +7,7 @@ import { loadConfig } from '@tongban/server/config/config';
 import { createLogger } from '@tongban/server/logger';
 import { createReadOnlyContext } from '@tongban/server/context';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { auditVerify } from '../support/auditCli';
+import { auditVerify, tongbanCli } from '../support/auditCli';
 import { createCase, jpegBytes } from '../support/caseFixtures';
 
 /**
@@ -101,6 +101,31 @@ describe('read-only CLI commands on a live server', () => {
     const done = await up.finish();
     expect(done.status, done.body).toBe(201);
     expect((await clerk.get(`/api/cases/${caseId}`)).body.materials).toHaveLength(1);
+  });
+
+  it('a command that opens the whole site (seed) leaves the server’s upload in flight, OCR jobs and FFmpeg files alone', async () => {
+    const { db } = srv.ctx;
+    const tmpDir = path.join(srv.dataDir, 'tmp');
+    const up = uploadInFlight(srv.url, clerk.cookieHeader, caseId);
+    await until(() => fs.readdirSync(tmpDir).length > 0, 'the upload to reach its temp file');
+    const inFlight = fs.readdirSync(tmpDir);
+    db.prepare(
+      `INSERT INTO precheck_jobs (id, case_id, material_id, sha256, slot_json, camera, status, attempts, created_at)
+       VALUES ('job-running-2', ?, 'm-2', ?, '{}', 0, 'running', 1, ?)`,
+    ).run(caseId, 'c'.repeat(64), new Date().toISOString());
+    const recordingFile = path.join(srv.dataDir, 'recording-tmp', 'segment-in-progress-2.webm');
+    fs.writeFileSync(recordingFile, 'webm bytes');
+
+    const r = await tongbanCli(['seed', '--data', srv.dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('already seeded');
+
+    // Recovering a crashed server's leftovers is the server's own start, never a CLI command's.
+    expect(fs.readdirSync(tmpDir)).toEqual(inFlight);
+    expect(db.prepare(`SELECT status FROM precheck_jobs WHERE id = 'job-running-2'`).pluck().get()).toBe('running');
+    expect(fs.existsSync(recordingFile)).toBe(true);
+    const done = await up.finish();
+    expect(done.status, done.body).toBe(201);
   });
 
   it('the read-only context opens SQLite read-only: a write is refused', async () => {

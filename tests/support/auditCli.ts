@@ -10,9 +10,14 @@ const CLI = path.join(REPO_ROOT, 'server', 'bin', 'tongban.mjs');
  * `tongban audit verify --data DIR` as an operator runs it: its own process, asynchronous so a
  * server in the test's process keeps serving meanwhile. A non-zero exit is returned, not thrown.
  */
-export async function auditVerify(dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export function auditVerify(dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return tongbanCli(['audit', 'verify', '--data', dataDir]);
+}
+
+/** Any `tongban …` command, the same way. */
+export async function tongbanCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [CLI, 'audit', 'verify', '--data', dataDir], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
     return { code: 0, ...r };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -18,10 +18,17 @@ export interface TestServer {
 }
 
 /** The real server, in-process, on a random port with a temporary data directory and demo seed. */
-export async function startTestServer(overrides: Partial<Env> = {}, opts: { keepData?: boolean; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Env> = {},
+  opts: { keepData?: boolean; dataDir?: string } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tongban-test-'));
-  const config = loadConfig({}, { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: 0, DATA_DIR: dataDir, LOG_LEVEL: 'silent', OCR_WORKERS: 0, ...overrides });
+  const config = loadConfig(
+    {},
+    { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: 0, DATA_DIR: dataDir, LOG_LEVEL: 'silent', OCR_WORKERS: 0, ...overrides },
+  );
   const ctx = createContext(config, createLogger(config.LOG_LEVEL));
+  ctx.recoverInterrupted(); // as server/src/main.ts does at start
   await seedDemo(ctx, TEST_PASSWORD);
   const app = await listen(ctx);
   return {
@@ -42,7 +49,12 @@ export class ApiClient {
   private cookie = '';
   constructor(readonly baseUrl: string) {}
 
-  async request(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  async request(
+    method: string,
+    p: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> {
     const init: RequestInit = { method, headers: { ...headers, ...(this.cookie ? { cookie: this.cookie } : {}) } };
     if (body instanceof Uint8Array || body instanceof FormData || typeof body === 'string') init.body = body as BodyInit;
     else if (body !== undefined) {

@@ -75,6 +75,10 @@ export class PrecheckService {
     deps.materials.onUploaded((e) => this.onUploaded(e));
     // The one gate of draft → prechecked, whichever endpoint or module fires it.
     deps.cases.guardTransition('precheck', (c) => this.assertReady(c.id));
+  }
+
+  /** Jobs the previous process was running go back to the queue (or fail after their last try). */
+  recoverInterrupted(): void {
     this.queue.requeueInterrupted();
   }
 
@@ -107,7 +111,11 @@ export class PrecheckService {
 
   private enqueue(caseId: string, material: MaterialView, slot: MaterialSpec, requestedBy: string | null): string {
     const id = this.deps.ids.uuid();
-    const rules: MaterialSlotRules = { kind: slot.kind, rules: slot.precheckRules, ...(slot.requiredFields ? { requiredFields: slot.requiredFields } : {}) };
+    const rules: MaterialSlotRules = {
+      kind: slot.kind,
+      rules: slot.precheckRules,
+      ...(slot.requiredFields ? { requiredFields: slot.requiredFields } : {}),
+    };
     this.queue.add({
       id,
       case_id: caseId,
@@ -169,9 +177,14 @@ export class PrecheckService {
         onIdPhotoImage: async (index, png) => {
           colourPhotos[index] = (await blobs.put(Readable.from([png]))).sha256;
         },
-        onIdPhotoColourFailed: (index, err) => log.warn({ err, jobId: job.id, page: index + 1 }, 'ID photo not cut in colour; the gray crop is served'),
+        onIdPhotoColourFailed: (index, err) =>
+          log.warn({ err, jobId: job.id, page: index + 1 }, 'ID photo not cut in colour; the gray crop is served'),
       });
-      const pages = r.pages.map((p) => ({ ...p, imageSha256: images[p.index]!, ...(colourPhotos[p.index] ? { colourPhotoSha256: colourPhotos[p.index] } : {}) }));
+      const pages = r.pages.map((p) => ({
+        ...p,
+        imageSha256: images[p.index]!,
+        ...(colourPhotos[p.index] ? { colourPhotoSha256: colourPhotos[p.index] } : {}),
+      }));
       const result: StoredResult = { pages, fields: r.fields };
       db.transaction(() => {
         const at = clock.now().toISOString();
@@ -207,8 +220,18 @@ export class PrecheckService {
     return [`office:${c?.intakeOfficeId ?? ''}`, ...(job.requested_by ? [`user:${job.requested_by}`] : [])];
   }
 
-  private emitProgress(job: Pick<JobRow, 'id' | 'case_id' | 'material_id' | 'requested_by'>, stage: PrecheckProgressEvent['stage'], progress: number): void {
-    const e: PrecheckProgressEvent = { jobId: job.id, caseId: job.case_id, materialId: job.material_id, stage, progress: Math.round(progress * 100) / 100 };
+  private emitProgress(
+    job: Pick<JobRow, 'id' | 'case_id' | 'material_id' | 'requested_by'>,
+    stage: PrecheckProgressEvent['stage'],
+    progress: number,
+  ): void {
+    const e: PrecheckProgressEvent = {
+      jobId: job.id,
+      caseId: job.case_id,
+      materialId: job.material_id,
+      stage,
+      progress: Math.round(progress * 100) / 100,
+    };
     this.notify(this.rooms(job), PRECHECK_EVENTS.progress, e);
   }
 
@@ -234,7 +257,14 @@ export class PrecheckService {
     const pending = materials.filter((m) => m.status === 'queued' || m.status === 'running').length;
     const unchecked = materials.filter((m) => m.verdict === undefined && m.status !== 'failed').length;
     const failed = materials.filter((m) => m.status === 'failed' && m.verdict === undefined).length;
-    return { caseId: c.id, materials, missingSlots, blocking, pending, ready: missingSlots.length === 0 && blocking === 0 && pending === 0 && unchecked === 0 && failed === 0 };
+    return {
+      caseId: c.id,
+      materials,
+      missingSlots,
+      blocking,
+      pending,
+      ready: missingSlots.length === 0 && blocking === 0 && pending === 0 && unchecked === 0 && failed === 0,
+    };
   }
 
   private materialViews(caseId: string, c: CaseRecord | undefined = this.deps.cases.get(caseId)): MaterialPrecheckView[] {
@@ -243,10 +273,13 @@ export class PrecheckService {
     const item = this.deps.catalog.getItem(c.itemCode);
     const materials = this.deps.materials.list(caseId);
     const results = new Map(
-      (db.prepare('SELECT material_id, job_id, result_json FROM precheck_results WHERE case_id = ?').all(caseId) as Array<{ material_id: string; job_id: string; result_json: string }>).map((r) => [
-        r.material_id,
-        { jobId: r.job_id, result: JSON.parse(r.result_json) as StoredResult },
-      ]),
+      (
+        db.prepare('SELECT material_id, job_id, result_json FROM precheck_results WHERE case_id = ?').all(caseId) as Array<{
+          material_id: string;
+          job_id: string;
+          result_json: string;
+        }>
+      ).map((r) => [r.material_id, { jobId: r.job_id, result: JSON.parse(r.result_json) as StoredResult }]),
     );
     const corrections = this.corrections(caseId);
     const overrides = this.overrides(caseId);
@@ -257,7 +290,8 @@ export class PrecheckService {
     };
     const intakeDate = chinaDate(new Date(c.createdAt));
     return materials.map((m) => {
-      const job = db.prepare('SELECT * FROM precheck_jobs WHERE material_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(m.id) as JobRow | undefined;
+      const job = db.prepare('SELECT * FROM precheck_jobs WHERE material_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(m.id) as
+        JobRow | undefined;
       const stored = results.get(m.id);
       const mine = corrections.filter((x) => x.materialId === m.id);
       const myOverrides = overrides.filter((x) => x.materialId === m.id);
@@ -276,7 +310,11 @@ export class PrecheckService {
       };
       const spec = item.materials.find((s) => s.code === m.slotCode);
       if (!stored || !spec) return base;
-      const slot: MaterialSlotRules = { kind: spec.kind, rules: spec.precheckRules, ...(spec.requiredFields ? { requiredFields: spec.requiredFields } : {}) };
+      const slot: MaterialSlotRules = {
+        kind: spec.kind,
+        rules: spec.precheckRules,
+        ...(spec.requiredFields ? { requiredFields: spec.requiredFields } : {}),
+      };
       const fields = applyCorrections(stored.result.fields, mine);
       const otherPages = [...results.entries()]
         .filter(([id]) => id !== m.id && materials.some((x) => x.id === id))
@@ -284,7 +322,21 @@ export class PrecheckService {
       const findings = evaluateMaterial({ slot, pages: stored.result.pages, fields, expectations, intakeDate, otherPages }).map((f) => {
         const key = findingKey(f);
         const override = [...myOverrides].reverse().find((o) => o.findingKey === key || o.findingKey === f.code);
-        return { ...f, key, ...(override ? { override: { id: override.id, findingKey: override.findingKey, reason: override.reason, actorId: override.actorId, at: override.at } } : {}) };
+        return {
+          ...f,
+          key,
+          ...(override
+            ? {
+                override: {
+                  id: override.id,
+                  findingKey: override.findingKey,
+                  reason: override.reason,
+                  actorId: override.actorId,
+                  at: override.at,
+                },
+              }
+            : {}),
+        };
       });
       const ocrByKey = new Map(stored.result.fields.map((f) => [f.key, f.value]));
       return {
@@ -332,7 +384,9 @@ export class PrecheckService {
    * The ID card front among the case's current materials (the latest pre-checked, if several):
    * its photo region (`null` when none was found), the page image the region refers to and the photo in colour, if cut.
    */
-  idCardFront(caseId: string): { materialId: string; pageIndex: number; photo: IdPhotoRegion | null; imageSha256: string; colourPhotoSha256?: string } | undefined {
+  idCardFront(
+    caseId: string,
+  ): { materialId: string; pageIndex: number; photo: IdPhotoRegion | null; imageSha256: string; colourPhotoSha256?: string } | undefined {
     const current = new Set(this.deps.materials.list(caseId).map((m) => m.id));
     const rows = this.deps.db
       .prepare('SELECT material_id, result_json FROM precheck_results WHERE case_id = ? ORDER BY created_at DESC, rowid DESC')
@@ -342,7 +396,13 @@ export class PrecheckService {
       const page = (JSON.parse(row.result_json) as StoredResult).pages.find((p) => p.photo !== undefined);
       if (page) {
         const { index, photo, imageSha256, colourPhotoSha256 } = page;
-        return { materialId: row.material_id, pageIndex: index, photo: photo ?? null, imageSha256, ...(colourPhotoSha256 ? { colourPhotoSha256 } : {}) };
+        return {
+          materialId: row.material_id,
+          pageIndex: index,
+          photo: photo ?? null,
+          imageSha256,
+          ...(colourPhotoSha256 ? { colourPhotoSha256 } : {}),
+        };
       }
     }
     return undefined;
@@ -352,7 +412,9 @@ export class PrecheckService {
   async pageImage(caseId: string, materialId: string, pageNumber: number, user: SessionUser): Promise<Buffer> {
     const c = this.deps.cases.getForFiles(caseId, user);
     const material = this.deps.materials.get(c.id, materialId);
-    const row = this.deps.db.prepare('SELECT result_json FROM precheck_results WHERE material_id = ? AND case_id = ?').get(materialId, c.id) as { result_json: string } | undefined;
+    const row = this.deps.db
+      .prepare('SELECT result_json FROM precheck_results WHERE material_id = ? AND case_id = ?')
+      .get(materialId, c.id) as { result_json: string } | undefined;
     const page = row ? (JSON.parse(row.result_json) as StoredResult).pages[pageNumber - 1] : undefined;
     if (page) return readAll(this.deps.blobs.open(page.imageSha256));
     if (row) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageNumber } });
@@ -369,8 +431,13 @@ export class PrecheckService {
       if (view.verdict === undefined) throw new AppError('PRECHECK_RESULT_NOT_FOUND', { details: { materialId: req.materialId } });
       const item = this.deps.catalog.getItem(c.itemCode);
       const spec = item.materials.find((s) => s.code === view.slotCode);
-      const knownKeys = new Set([...view.fields.map((f) => f.key), ...view.findings.flatMap((f) => (f.fieldKey ? [f.fieldKey] : [])), ...(spec?.requiredFields ?? []).map((l) => `label:${l}`)]);
-      if (!knownKeys.has(req.fieldKey)) throw new AppError('PRECHECK_FIELD_UNKNOWN', { details: { fieldKey: req.fieldKey, known: [...knownKeys] } });
+      const knownKeys = new Set([
+        ...view.fields.map((f) => f.key),
+        ...view.findings.flatMap((f) => (f.fieldKey ? [f.fieldKey] : [])),
+        ...(spec?.requiredFields ?? []).map((l) => `label:${l}`),
+      ]);
+      if (!knownKeys.has(req.fieldKey))
+        throw new AppError('PRECHECK_FIELD_UNKNOWN', { details: { fieldKey: req.fieldKey, known: [...knownKeys] } });
       const before = view.fields.find((f) => f.key === req.fieldKey)?.value;
       db.prepare(
         `INSERT INTO precheck_corrections (id, case_id, material_id, field_key, value, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -378,7 +445,13 @@ export class PrecheckService {
       const actor = actorOf(user);
       ledger.append(actor, 'precheck.field_corrected', {
         caseId: c.id,
-        details: maskDetails({ materialId: req.materialId, fieldKey: req.fieldKey, from: before ?? null, to: req.value, reason: req.reason }),
+        details: maskDetails({
+          materialId: req.materialId,
+          fieldKey: req.fieldKey,
+          from: before ?? null,
+          to: req.value,
+          reason: req.reason,
+        }),
       });
       cases.changes.changed(c.id, 'precheck', actor);
       return this.summary(c);
@@ -390,20 +463,22 @@ export class PrecheckService {
     return db.transaction(() => {
       const { c, view } = this.editableMaterial(caseId, user, req.materialId);
       const targets = view.findings.filter((f) => f.key === req.findingCode || f.code === req.findingCode);
-      if (targets.length === 0) throw new AppError('PRECHECK_FINDING_NOT_FOUND', { details: { findingCode: req.findingCode, findings: view.findings.map((f) => f.key) } });
-      db.prepare(`INSERT INTO precheck_overrides (id, case_id, material_id, finding_key, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-        ids.uuid(),
-        c.id,
-        req.materialId,
-        req.findingCode,
-        req.reason,
-        user.id,
-        clock.now().toISOString(),
-      );
+      if (targets.length === 0)
+        throw new AppError('PRECHECK_FINDING_NOT_FOUND', {
+          details: { findingCode: req.findingCode, findings: view.findings.map((f) => f.key) },
+        });
+      db.prepare(
+        `INSERT INTO precheck_overrides (id, case_id, material_id, finding_key, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(ids.uuid(), c.id, req.materialId, req.findingCode, req.reason, user.id, clock.now().toISOString());
       const actor = actorOf(user);
       ledger.append(actor, 'precheck.finding_overridden', {
         caseId: c.id,
-        details: { materialId: req.materialId, findingCode: req.findingCode, severities: targets.map((f) => f.severity), reason: req.reason },
+        details: {
+          materialId: req.materialId,
+          findingCode: req.findingCode,
+          severities: targets.map((f) => f.severity),
+          reason: req.reason,
+        },
       });
       cases.changes.changed(c.id, 'precheck', actor);
       return this.summary(c);
@@ -422,7 +497,9 @@ export class PrecheckService {
       throw new AppError('PRECHECK_INCOMPLETE', {
         details: {
           missingSlots: s.missingSlots.map((m) => m.code),
-          blocking: s.materials.flatMap((m) => m.findings.filter((f) => f.severity === 'block' && !f.override).map((f) => ({ materialId: m.materialId, key: f.key }))),
+          blocking: s.materials.flatMap((m) =>
+            m.findings.filter((f) => f.severity === 'block' && !f.override).map((f) => ({ materialId: m.materialId, key: f.key })),
+          ),
           unchecked: s.materials.filter((m) => m.verdict === undefined).map((m) => m.materialId),
         },
       });

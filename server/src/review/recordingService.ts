@@ -46,11 +46,9 @@ export class ReviewRecordingService {
     readonly availability: RecordingAvailability,
   ) {
     this.ports = new RecordingPorts({ min: ctx.config.RECORDING_MIN_PORT, max: ctx.config.RECORDING_MAX_PORT });
-    // FFmpeg's working files; a file left here by a crash was never stored and is not evidence.
+    // FFmpeg's working files (see recoverInterrupted).
     this.dir = path.join(ctx.config.dataDir, 'recording-tmp');
-    fs.rmSync(this.dir, { recursive: true, force: true });
     fs.mkdirSync(this.dir, { recursive: true });
-    this.failInterrupted();
     if (!availability.available) return;
     review.on('session', (view) => this.follow(view.id));
     review.media.onRoomCreated((roomKey, room) => {
@@ -203,8 +201,14 @@ export class ReviewRecordingService {
     }
   }
 
-  /** Rows still `recording` at start-up lost their FFmpeg with the previous process: say so, rather than leave them pending forever. */
-  private failInterrupted(): void {
+  /**
+   * At server start: a file left in FFmpeg's working folder was never stored and is not evidence;
+   * rows still `recording` lost their FFmpeg with the previous process — say so, rather than leave
+   * them pending forever.
+   */
+  recoverInterrupted(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.mkdirSync(this.dir, { recursive: true });
     const rows = this.ctx.db.prepare("SELECT id, session_id, case_id FROM review_recordings WHERE status = 'recording'").all() as Array<{
       id: string;
       session_id: string;
