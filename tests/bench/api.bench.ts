@@ -26,6 +26,7 @@ import { seedLoadData, type LoadSeed } from './apiLoad/seed';
 import { mainThreadProfile, startServerProcess, type ServerProcess } from './apiLoad/serverProcess';
 import { HttpUser, runLoad, summarize, type LoadResult, type NextRequest, type Sample } from './apiLoad/loadGen';
 import { topSelfTime } from './apiLoad/cpuProfile';
+import { pinToCore, unpin } from './cpuPinning';
 
 const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const CLERKS = num('API_BENCH_CLERKS', 100);
@@ -255,6 +256,12 @@ async function runPhase(name: string, dataDir: string, seed: LoadSeed): Promise<
     profDir ? { cpuProfileDir: profDir } : {},
   );
   progress(`${name}: server pid ${server.pid} at ${server.url}`);
+  // Idle: the server alone on the last core, this load generator on the other(s), so neither's
+  // bursts steal the other's CPU and the tail is the server's own. The OCR phase leaves the
+  // server unpinned: its OCR workers are threads of the server and share all cores, as in use.
+  const pinned = ocr ? null : await pinToCore(server.pid, 'last');
+  if (pinned) await pinToCore(process.pid, 'rest');
+  progress(`${name}: ${pinned ? `server pinned to core ${pinned.worker}, load generator to ${pinned.rest}` : 'not pinned'}`);
   let uploader: Awaited<ReturnType<typeof startUploader>> | undefined;
   try {
     if (ocr) {
@@ -294,6 +301,7 @@ async function runPhase(name: string, dataDir: string, seed: LoadSeed): Promise<
   } finally {
     await uploader?.stop();
     await server.stop();
+    if (pinned) await unpin(process.pid);
   }
 }
 
@@ -389,7 +397,7 @@ try {
     results.push(await runPhase(phase, dataDir, seed));
   }
   console.log(
-    `\nAPI read-path benchmark (${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, Node ${process.version}; load generator on the same machine)`,
+    `\nAPI read-path benchmark (${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, Node ${process.version}; load generator on the same machine; in the idle phase the server runs alone on one core, the generator on the other)`,
   );
   const verdicts = results.map(report);
   console.log(

@@ -22,7 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MediasoupTypes } from '@tongban/sfu';
-import { coreSplit } from './sfuLoad/cpuPinning';
+import { coreSplit } from './cpuPinning';
 import { LoadRig, type LoadPath, type LoadRigOptions, type WindowMeasurement } from './sfuLoad/loadRig';
 
 export interface SfuLoadOptions {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROUTER_MEDIA_CODECS, WorkerPool, type MediasoupTypes as types, type PortRange } from '@tongban/sfu';
-import { pinToCore, unpin } from './cpuPinning';
+import { pinToCore, unpin } from '../cpuPinning';
 import { createRoomSession } from './roomSession';
 import { RtpSink, type StreamCount } from './rtpSink';
 import { SyntheticSource } from './syntheticSource';

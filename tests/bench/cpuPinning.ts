@@ -6,10 +6,11 @@ const run = promisify(execFile);
 /** Read once, before any pinning: availableParallelism() follows this process's own affinity. */
 const CORES = availableParallelism();
 
+/** The measured process (an SFU worker, the API server) alone on one core, the load on the others. */
 export interface CoreSplit {
-  /** The measured worker's core. */
+  /** The measured process's core. */
   worker: number;
-  /** Everyone else's cores (this process, feeder worker, FFmpeg, relay, sink), as a taskset list. */
+  /** Everyone else's cores (this process, load generators, feeders, FFmpeg…), as a taskset list. */
   rest: string;
 }
 
