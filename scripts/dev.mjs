@@ -9,7 +9,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, NODE_ENV: 'development' };
 const children = [
   spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/src/main.ts'], { cwd: root, stdio: 'inherit', env }),
-  spawn('npx', ['vite', '--config', 'client/vite.config.ts', '--host', '127.0.0.1', '--port', '5173'], { cwd: root, stdio: 'inherit', env }),
+  spawn('npx', ['vite', '--config', 'client/vite.config.ts', '--host', '127.0.0.1', '--port', '5173'], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  }),
 ];
 console.log('[dev] client with hot reload: http://127.0.0.1:5173  (API on :8080)');
 const stop = () => {

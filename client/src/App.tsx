@@ -36,7 +36,11 @@ function RequireUser({ roles, children }: { roles?: Role[]; children: ReactNode 
   if (loading) return <Loading />;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   if (roles && !roles.includes(user.role)) {
-    return <Alert tone="block" title={t('无权访问此页面', 'You may not open this page')}>{t('请从顶部导航进入您的工作页面。', 'Use the navigation at the top to reach your own pages.')}</Alert>;
+    return (
+      <Alert tone="block" title={t('无权访问此页面', 'You may not open this page')}>
+        {t('请从顶部导航进入您的工作页面。', 'Use the navigation at the top to reach your own pages.')}
+      </Alert>
+    );
   }
   return <>{children}</>;
 }
@@ -62,11 +66,39 @@ export function App() {
           }
         >
           <Route path="/" element={<Home />} />
-          <Route path="/desk" element={<RequireUser roles={['clerk', 'supervisor']}><DeskPage /></RequireUser>} />
-          <Route path="/desk/new" element={<RequireUser roles={['clerk', 'supervisor']}><NewCasePage /></RequireUser>} />
-          <Route path="/queue" element={<RequireUser roles={['reviewer', 'supervisor']}><QueuePage /></RequireUser>} />
+          <Route
+            path="/desk"
+            element={
+              <RequireUser roles={['clerk', 'supervisor']}>
+                <DeskPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/desk/new"
+            element={
+              <RequireUser roles={['clerk', 'supervisor']}>
+                <NewCasePage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/queue"
+            element={
+              <RequireUser roles={['reviewer', 'supervisor']}>
+                <QueuePage />
+              </RequireUser>
+            }
+          />
           <Route path="/cases/:id" element={<CaseDetailPage />} />
-          <Route path="/ledger" element={<RequireUser roles={['supervisor', 'admin']}><LedgerPage /></RequireUser>} />
+          <Route
+            path="/ledger"
+            element={
+              <RequireUser roles={['supervisor', 'admin']}>
+                <LedgerPage />
+              </RequireUser>
+            }
+          />
           <Route path="/check" element={<CheckPage />} />
           <Route path="/call/:sessionId" element={<CallPage />} />
           <Route path="*" element={<NotFound />} />
@@ -78,5 +110,9 @@ export function App() {
 
 function NotFound() {
   const { t } = useI18n();
-  return <Alert tone="warn" title={t('页面不存在', 'Page not found')}>{t('请从顶部导航选择要去的页面。', 'Pick a page from the navigation at the top.')}</Alert>;
+  return (
+    <Alert tone="warn" title={t('页面不存在', 'Page not found')}>
+      {t('请从顶部导航选择要去的页面。', 'Pick a page from the navigation at the top.')}
+    </Alert>
+  );
 }

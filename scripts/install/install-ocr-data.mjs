@@ -47,7 +47,9 @@ try {
     fs.renameSync(`${dest}.tmp`, dest);
     copied++;
   }
-  console.log(`OCR data: ${LANGS.join(', ')} (${VARIANT}) in ${path.relative(root, target) || '.'}${copied ? ` — ${copied} copied` : ' — up to date'}`);
+  console.log(
+    `OCR data: ${LANGS.join(', ')} (${VARIANT}) in ${path.relative(root, target) || '.'}${copied ? ` — ${copied} copied` : ' — up to date'}`,
+  );
 } catch (e) {
   console.error(`install-ocr-data: ${e.message}`);
   process.exit(1);

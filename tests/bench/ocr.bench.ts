@@ -20,7 +20,13 @@ import { OcrPool } from '@tongban/server/precheck/OcrPool';
 import sharp, { type Sharp } from 'sharp';
 import { normalise, DEFAULT_LIMITS } from '@tongban/server/precheck/preprocess';
 import { recognizeMaterial, psmFor } from '@tongban/server/precheck/recognizeMaterial';
-import { degrade, renderFormPage, renderHouseholdRegisterPage, renderIdCardFront, type IdCardFront } from '@tongban/server/demo/scanRenderer';
+import {
+  degrade,
+  renderFormPage,
+  renderHouseholdRegisterPage,
+  renderIdCardFront,
+  type IdCardFront,
+} from '@tongban/server/demo/scanRenderer';
 import { SLOT_PRESETS } from '@tongban/shared/precheck/slots';
 import { extractFields } from '@tongban/shared/precheck/rules';
 import { findIdNumber } from '@tongban/shared/precheck/text';
@@ -33,14 +39,46 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-bench-'));
 const config = loadConfig({}, { LOG_LEVEL: 'silent' });
 const cardSlot: MaterialSlotRules = { ...SLOT_PRESETS['id-card-front'], rules: [...SLOT_PRESETS['id-card-front'].rules] };
 const formSlot: MaterialSlotRules = { kind: 'application-form', rules: ['required-fields'], requiredFields: ['姓名'] };
-const hukouSlot: MaterialSlotRules = { ...SLOT_PRESETS['household-register'], rules: [...SLOT_PRESETS['household-register'].rules], requiredFields: [...SLOT_PRESETS['household-register'].requiredFields] };
+const hukouSlot: MaterialSlotRules = {
+  ...SLOT_PRESETS['household-register'],
+  rules: [...SLOT_PRESETS['household-register'].rules],
+  requiredFields: [...SLOT_PRESETS['household-register'].requiredFields],
+};
 
 const PEOPLE: Array<Omit<IdCardFront, 'idNumber'> & { id17: string }> = [
-  { name: '张晓明', sex: '男', ethnicity: '汉', birth: '1990-03-07', address: '广东省广州市天河区天河路123号华景花园5栋1203房', id17: '11010519900307123' },
+  {
+    name: '张晓明',
+    sex: '男',
+    ethnicity: '汉',
+    birth: '1990-03-07',
+    address: '广东省广州市天河区天河路123号华景花园5栋1203房',
+    id17: '11010519900307123',
+  },
   { name: '李秀英', sex: '女', ethnicity: '汉', birth: '1968-11-21', address: '湖南省长沙市岳麓区麓山南路88号', id17: '43010419681121002' },
-  { name: '王建国', sex: '男', ethnicity: '回', birth: '1955-01-30', address: '四川省成都市武侯区人民南路四段12号', id17: '51010719550130003' },
-  { name: '欧阳静', sex: '女', ethnicity: '汉', birth: '2001-07-15', address: '广东省深圳市南山区科技园南区深南大道9988号', id17: '44030520010715004' },
-  { name: '陈志强', sex: '男', ethnicity: '壮', birth: '1979-09-09', address: '广西壮族自治区南宁市青秀区民族大道100号', id17: '45010319790909005' },
+  {
+    name: '王建国',
+    sex: '男',
+    ethnicity: '回',
+    birth: '1955-01-30',
+    address: '四川省成都市武侯区人民南路四段12号',
+    id17: '51010719550130003',
+  },
+  {
+    name: '欧阳静',
+    sex: '女',
+    ethnicity: '汉',
+    birth: '2001-07-15',
+    address: '广东省深圳市南山区科技园南区深南大道9988号',
+    id17: '44030520010715004',
+  },
+  {
+    name: '陈志强',
+    sex: '男',
+    ethnicity: '壮',
+    birth: '1979-09-09',
+    address: '广西壮族自治区南宁市青秀区民族大道100号',
+    id17: '45010319790909005',
+  },
   { name: '赵丽', sex: '女', ethnicity: '满', birth: '1985-12-01', address: '辽宁省沈阳市和平区南京北街5号', id17: '21010219851201006' },
 ];
 const DEGRADE = { rotateDeg: 3, noise: 22, blur: 1.1, jpegQuality: 60 };
@@ -81,7 +119,13 @@ async function samples(): Promise<Sample[]> {
   const form = await renderFormPage({ title: '社会保障卡申领登记表', fields });
   const truth = '社会保障卡申领登记表' + fields.map(([l, v]) => l + v).join('') + '申请人（签字）：年月日';
   out.push({ label: 'A4 form clean', image: form, slot: formSlot, truth, idNumber: fields[1]![1] });
-  out.push({ label: 'A4 form degraded', image: await degrade(form, { ...DEGRADE, rotateDeg: 2 }), slot: formSlot, truth, idNumber: fields[1]![1] });
+  out.push({
+    label: 'A4 form degraded',
+    image: await degrade(form, { ...DEGRADE, rotateDeg: 2 }),
+    slot: formSlot,
+    truth,
+    idNumber: fields[1]![1],
+  });
 
   const member = {
     name: '李秀英',
@@ -99,7 +143,12 @@ async function samples(): Promise<Sample[]> {
   const hukouTruth =
     `常住人口登记卡姓名${member.name}户主或与户主关系${member.relation}性别${member.sex}民族${member.ethnicity}出生地${member.birthplace}` +
     `出生日期${y}年${m}月${d}日籍贯${member.nativePlace}公民身份号码${member.idNumber}文化程度大学本科职业职员住址${member.address}`;
-  const hukouBase = { slot: hukouSlot, truth: hukouTruth, idNumber: member.idNumber, required: { 姓名: member.name, 公民身份号码: member.idNumber, 住址: member.address } };
+  const hukouBase = {
+    slot: hukouSlot,
+    truth: hukouTruth,
+    idNumber: member.idNumber,
+    required: { 姓名: member.name, 公民身份号码: member.idNumber, 住址: member.address },
+  };
   out.push({ label: '户口簿 clean', image: hukou, ...hukouBase });
   out.push({ label: '户口簿 degraded', image: await degrade(hukou, DEGRADE), ...hukouBase });
   return out;
@@ -153,7 +202,9 @@ async function main(): Promise<void> {
   // Warm every worker first (production keeps them warm): the first job of a fresh worker pays one-off set-up.
   const warm = await normalise(list[0]!.image, { limits: DEFAULT_LIMITS });
   await Promise.all(Array.from({ length: cores }, () => pool.recognize(warm.png, { psm: 6 })));
-  console.log(`\nOCR benchmark — tesseract.js 7 (chi_sim+eng best_int, ${cores} workers) vs native ${(await run('tesseract', ['--version'])).stdout.split('\n')[0]} (OMP_THREAD_LIMIT=1), ${cores} cores\n`);
+  console.log(
+    `\nOCR benchmark — tesseract.js 7 (chi_sim+eng best_int, ${cores} workers) vs native ${(await run('tesseract', ['--version'])).stdout.split('\n')[0]} (OMP_THREAD_LIMIT=1), ${cores} cores\n`,
+  );
   const rows: string[][] = [];
   const totals = { cardId: [0, 0], cardIdDeg: [0, 0], name: [0, 0], nativeName: [0, 0], ratio: [] as number[] };
   for (const s of list) {
@@ -179,9 +230,12 @@ async function main(): Promise<void> {
     const fullMs = performance.now() - t1;
     const fields = Object.fromEntries(full.fields.map((f) => [f.key, f.value]));
     const natFields = Object.fromEntries(
-      extractFields(s.slot, [{ index: 0, width: prepared.width, height: prepared.height, lines: nat.lines, hash: '', inkRatio: 0.1, rotationDeg: 0 }]).map((f) => [f.key, f.value]),
+      extractFields(s.slot, [
+        { index: 0, width: prepared.width, height: prepared.height, lines: nat.lines, hash: '', inkRatio: 0.1, rotationDeg: 0 },
+      ]).map((f) => [f.key, f.value]),
     );
-    const idOf = (f: Record<string, string | undefined>, lines: OcrLine[]) => f.idNumber ?? f['label:公民身份号码'] ?? findIdNumber(textOf(lines));
+    const idOf = (f: Record<string, string | undefined>, lines: OcrLine[]) =>
+      f.idNumber ?? f['label:公民身份号码'] ?? findIdNumber(textOf(lines));
     const idOk = s.idNumber ? idOf(fields, full.pages[0]!.lines) === s.idNumber : undefined;
     const natIdOk = s.idNumber ? idOf(natFields, nat.lines) === s.idNumber : undefined;
     const nameOk = s.name ? fields.name === s.name : undefined;
@@ -219,7 +273,24 @@ async function main(): Promise<void> {
       (fullMs / 1000).toFixed(2),
     ]);
   }
-  table(['sample', 'psm', 'js s', 'native s', 'ratio', 'deskew s', 'skew°', 'CER js', 'CER native', 'ID exact js/nat', 'name exact js/nat', 'required fields js / nat', 'full pre-check s'], rows);
+  table(
+    [
+      'sample',
+      'psm',
+      'js s',
+      'native s',
+      'ratio',
+      'deskew s',
+      'skew°',
+      'CER js',
+      'CER native',
+      'ID exact js/nat',
+      'name exact js/nat',
+      'required fields js / nat',
+      'full pre-check s',
+    ],
+    rows,
+  );
   const median = [...totals.ratio].sort((a, b) => a - b)[Math.floor(totals.ratio.length / 2)]!;
   console.log(
     `\nID number exact (pre-check): clean ${totals.cardId[0]}/${totals.cardId[1]}, degraded ${totals.cardIdDeg[0]}/${totals.cardIdDeg[1]}; ` +
@@ -230,7 +301,9 @@ async function main(): Promise<void> {
 
   // Throughput and memory over 100 pages: the card samples (clean and degraded) cycled.
   const cards = list.filter((s) => s.slot === cardSlot);
-  const pages = await Promise.all(Array.from({ length: 100 }, (_, i) => normalise(cards[i % cards.length]!.image, { limits: DEFAULT_LIMITS })));
+  const pages = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => normalise(cards[i % cards.length]!.image, { limits: DEFAULT_LIMITS })),
+  );
   const files = pages.map((p, i) => {
     const f = path.join(tmp, `tp${i}.png`);
     fs.writeFileSync(f, p.png);
@@ -285,7 +358,9 @@ async function cameraCaptures(pool: OcrPool, cards: Sample[]): Promise<void> {
         const card = await sharp(s.image).resize({ width: cardWidth }).rotate(2, { background: '#303030' }).png().toBuffer();
         const meta = await sharp(card).metadata();
         const pad = Math.round(cardWidth * 0.3);
-        const desk = sharp({ create: { width: meta.width! + 2 * pad, height: meta.height! + 2 * pad, channels: 3, background: '#303030' } }).composite([{ input: card, left: pad, top: pad }]);
+        const desk = sharp({
+          create: { width: meta.width! + 2 * pad, height: meta.height! + 2 * pad, channels: 3, background: '#303030' },
+        }).composite([{ input: card, left: pad, top: pad }]);
         const photo = await encode(sharp(await desk.png().toBuffer())).toBuffer();
         bytes += photo.length;
         const r = await recognizeMaterial(pool, photo, s.slot, { limits: DEFAULT_LIMITS, camera: true });

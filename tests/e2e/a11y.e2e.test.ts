@@ -16,9 +16,14 @@ describe('accessibility (axe-core)', () => {
     app = await startAppBrowser();
     // A case with a material, so the case page shows the viewer and the audit trail.
     const clerkApi = await ApiClient.login(app.url, 'clerk');
-    const item = app.server.ctx.catalog.listItems().find((i) => i.handlingOfficeId === 'hn-cs-office' && !i.materials.some((m) => m.kind === 'business-licence'))!;
+    const item = app.server.ctx.catalog
+      .listItems()
+      .find((i) => i.handlingOfficeId === 'hn-cs-office' && !i.materials.some((m) => m.kind === 'business-licence'))!;
     const first17 = '11010519491231002';
-    const created = await clerkApi.post('/api/cases', { itemCode: item.code, applicant: { name: '赵老伯', idType: 'resident-id', idNumber: first17 + idNumberCheckChar(first17), phone: '13900139000' } });
+    const created = await clerkApi.post('/api/cases', {
+      itemCode: item.code,
+      applicant: { name: '赵老伯', idType: 'resident-id', idNumber: first17 + idNumberCheckChar(first17), phone: '13900139000' },
+    });
     expect(created.status).toBe(201);
     caseId = created.body.case.id;
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');

@@ -87,7 +87,9 @@ describe('case flow in the browser', () => {
     expect(await slot.locator('.slot-files li').count()).toBe(1);
 
     const second = page.locator('li.slot').nth(1);
-    await second.locator('input[type=file]').setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ\x90\x00') });
+    await second
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ\x90\x00') });
     await second.getByText(/不是 JPEG、PNG 或 PDF 文件.*重新扫描/).waitFor();
     expect(await second.locator('.slot-files li').count()).toBe(0);
 

@@ -27,14 +27,18 @@ describe('ratings on the work ledger', () => {
       const c = await createCase(clerk, 'TB-YLBX-ZY', APPLICANT);
       caseNos.push(c.caseNo);
       const at = new Date(Date.now() - i * 60_000).toISOString();
-      db.prepare('INSERT INTO ratings (id, case_id, level, comment, channel, rated_at) VALUES (?, ?, ?, ?, ?, ?)').run(`rating-${i}`, c.id, level, comment, channel, at);
+      db.prepare('INSERT INTO ratings (id, case_id, level, comment, channel, rated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        `rating-${i}`,
+        c.id,
+        level,
+        comment,
+        channel,
+        at,
+      );
       if (level < 3) {
-        db.prepare("INSERT INTO rating_follow_ups (id, rating_id, case_id, office_id, status, created_at) VALUES (?, ?, ?, 'gd-sg-window', 'open', ?)").run(
-          `follow-up-${i}`,
-          `rating-${i}`,
-          c.id,
-          at,
-        );
+        db.prepare(
+          "INSERT INTO rating_follow_ups (id, rating_id, case_id, office_id, status, created_at) VALUES (?, ?, ?, 'gd-sg-window', 'open', ?)",
+        ).run(`follow-up-${i}`, `rating-${i}`, c.id, at);
       }
     }
   });
@@ -56,10 +60,9 @@ describe('ratings on the work ledger', () => {
     expect(await perLevel.getByRole('row', { name: /^不满意/ }).textContent()).toContain('1');
     expect(await perLevel.getByRole('row', { name: /^满意/ }).textContent()).toContain('0');
     const comments = ratings.getByRole('region', { name: '最近的意见' });
-    await expect.poll(() => comments.getByRole('listitem').allTextContents()).toEqual([
-      expect.stringContaining('窗口人员很耐心，一次办好'),
-      expect.stringContaining('等待时间较长'),
-    ]);
+    await expect
+      .poll(() => comments.getByRole('listitem').allTextContents())
+      .toEqual([expect.stringContaining('窗口人员很耐心，一次办好'), expect.stringContaining('等待时间较长')]);
     const open = ratings.getByRole('region', { name: '待回访（不满意评价）' });
     expect(await open.getByRole('listitem').count()).toBe(2);
     expect(await seriousViolations(page)).toEqual([]);

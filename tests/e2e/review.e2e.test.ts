@@ -46,7 +46,9 @@ describe('live co-review in two browsers through the real SFU', () => {
     const photo = reviewerPage.getByTestId('id-photo');
     await photo.waitFor();
     const shown = await photo.evaluate((el) => ({ w: (el as HTMLImageElement).naturalWidth, h: (el as HTMLImageElement).naturalHeight }));
-    const crop = await fetch(`${cb.url}/api/cases/${caseId}/id-photo.png`, { headers: { cookie: (await ApiClient.login(cb.url, 'reviewer')).cookieHeader } });
+    const crop = await fetch(`${cb.url}/api/cases/${caseId}/id-photo.png`, {
+      headers: { cookie: (await ApiClient.login(cb.url, 'reviewer')).cookieHeader },
+    });
     const png = Buffer.from(await crop.arrayBuffer());
     expect(shown).toEqual({ w: png.readUInt32BE(16), h: png.readUInt32BE(20) });
     expect(shown.h).toBeGreaterThan(shown.w);

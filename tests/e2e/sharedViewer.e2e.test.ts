@@ -16,7 +16,7 @@ import {
 /**
  * 共享材料: during the call the clerk and the reviewer look at the same material and zoom, each
  * sees the other's pointer, and the pre-check's outlines are drawn on both desks. The viewer
- * follows whoever moved last, both ways (MaterialsViewer: "each other's pointer").
+ * follows whoever moved last, both ways (SharedMaterialsViewer: "each other's pointer").
  */
 let cb: CallBrowser;
 let clerkPage: Page;

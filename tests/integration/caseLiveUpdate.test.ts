@@ -43,7 +43,10 @@ async function sentinel(): Promise<string> {
 beforeAll(async () => {
   // One OCR worker: the pre-check results the clerk corrects and overrides are real.
   srv = await startTestServer({ OCR_WORKERS: 1 });
-  await srv.ctx.auth.createUser({ username: 'clerk3', displayName: '赵窗口', role: 'clerk', officeId: 'gd-sg-window', password: TEST_PASSWORD }, SYSTEM_ACTOR);
+  await srv.ctx.auth.createUser(
+    { username: 'clerk3', displayName: '赵窗口', role: 'clerk', officeId: 'gd-sg-window', password: TEST_PASSWORD },
+    SYSTEM_ACTOR,
+  );
   for (const u of USERS) {
     api[u] = await ApiClient.login(srv.url, u);
     const socket = connect(srv.url, { extraHeaders: { cookie: api[u].cookieHeader }, transports: ['websocket'] });
@@ -120,7 +123,8 @@ describe('case:changed', () => {
       heard[u].filter((e) => e.caseId === c.id && e.kinds.join() === kinds.join() && e.byUserId === byUserId).length;
     const expectHeard = async (kinds: CaseChangedEvent['kinds'], byUserId: string | null, times: number) => {
       // Generous: the first wait includes a real OCR run on a shared machine.
-      for (const u of watchers) await expect.poll(() => heardOf(u, kinds, byUserId), { message: `${u} ${kinds.join()}`, timeout: 60_000 }).toBe(times);
+      for (const u of watchers)
+        await expect.poll(() => heardOf(u, kinds, byUserId), { message: `${u} ${kinds.join()}`, timeout: 60_000 }).toBe(times);
     };
 
     const scan = await renderIdCardFront({ ...CARD_PERSON, idNumber: wrongCheck(CARD_PERSON.idNumber) });
@@ -164,7 +168,8 @@ describe('case:changed', () => {
     const events = heard.reviewer.filter((e) => e.caseId === c.id);
     for (const e of events) {
       expect(Object.keys(e).sort()).toEqual(['byUserId', 'caseId', 'kinds', 'state']);
-      for (const personal of [applicant.name, applicant.idNumber, applicant.phone, wrongCheck(applicant.idNumber)]) expect(JSON.stringify(e)).not.toContain(personal);
+      for (const personal of [applicant.name, applicant.idNumber, applicant.phone, wrongCheck(applicant.idNumber)])
+        expect(JSON.stringify(e)).not.toContain(personal);
     }
   });
 });

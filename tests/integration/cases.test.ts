@@ -252,7 +252,14 @@ describe('transitions', () => {
     expect(empty.body.error.details.missingSlots).toEqual(['ID_CARD_FRONT', 'ID_CARD_BACK', 'SBK_FORM', 'PHOTO']);
 
     // The applicant's card, but with a wrong check digit; the other scans are fine.
-    const card = { name: APPLICANT.name, sex: '女' as const, ethnicity: '汉', birth: '1949-12-31', address: '湖南省长沙市岳麓区麓山南路12号', idNumber: wrongCheck(APPLICANT.idNumber) };
+    const card = {
+      name: APPLICANT.name,
+      sex: '女' as const,
+      ethnicity: '汉',
+      birth: '1949-12-31',
+      address: '湖南省长沙市岳麓区麓山南路12号',
+      idNumber: wrongCheck(APPLICANT.idNumber),
+    };
     expect((await upload(clerk, id, 'ID_CARD_FRONT', await renderIdCardFront(card), 'front.png')).status).toBe(201);
     await uploadMissingScans(clerk, id);
     const pending = await transition(clerk, id, 'precheck');
@@ -267,7 +274,9 @@ describe('transitions', () => {
     const blocked = await transition(clerk, id, 'precheck', '跳过预审');
     expect(blocked.status).toBe(409);
     expect(blocked.body.error.code).toBe('PRECHECK_INCOMPLETE');
-    expect(blocked.body.error.details.blocking).toEqual(expect.arrayContaining([{ materialId: front.materialId, key: 'ID_NUMBER_CHECKSUM:idNumber' }]));
+    expect(blocked.body.error.details.blocking).toEqual(
+      expect.arrayContaining([{ materialId: front.materialId, key: 'ID_NUMBER_CHECKSUM:idNumber' }]),
+    );
     // Trusted server code cannot skip the gate either.
     expect(() => srv.ctx.db.transaction(() => srv.ctx.cases.applyTransition(id, 'precheck', SYSTEM_ACTOR))()).toThrow(
       expect.objectContaining({ code: 'PRECHECK_INCOMPLETE' }),
@@ -276,7 +285,11 @@ describe('transitions', () => {
     expect(srv.ctx.ledger.forCase(id).map((e) => e.action)).not.toContain('case.precheck');
 
     for (const key of blocks) {
-      const o = await clerk.post(`/api/cases/${id}/precheck/overrides`, { materialId: front.materialId, findingCode: key, reason: '已核对原件，号码以原件为准' });
+      const o = await clerk.post(`/api/cases/${id}/precheck/overrides`, {
+        materialId: front.materialId,
+        findingCode: key,
+        reason: '已核对原件，号码以原件为准',
+      });
       expect(o.status).toBe(200);
     }
     const passed = await transition(clerk, id, 'precheck');

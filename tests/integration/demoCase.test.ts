@@ -116,7 +116,11 @@ describe('npx tongban demo-case', () => {
         },
       };
       const steps = [...DEMO_CASE_STEPS];
-      steps.splice(steps.findIndex((st) => st.title.includes('扫描并上传')), 0, misprint);
+      steps.splice(
+        steps.findIndex((st) => st.title.includes('扫描并上传')),
+        0,
+        misprint,
+      );
       for (const step of steps) await step.run(run);
       const c = ctx.cases.get(run.caseId!);
       expect(c.state).toBe('accepted');

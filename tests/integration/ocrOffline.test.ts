@@ -32,7 +32,15 @@ describe('offline OCR data (installed by npm install)', () => {
     try {
       const out = execFileSync(
         'unshare',
-        ['-n', process.execPath, '--import', tsx, path.join(import.meta.dirname, '../support/offline/recogniseChinese.ts'), ocrDataDir, text],
+        [
+          '-n',
+          process.execPath,
+          '--import',
+          tsx,
+          path.join(import.meta.dirname, '../support/offline/recogniseChinese.ts'),
+          ocrDataDir,
+          text,
+        ],
         { cwd, encoding: 'utf8', timeout: 90_000, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       const result = JSON.parse(out.trim().split('\n').pop()!) as { text: string; confidence: number };

@@ -74,7 +74,12 @@ describe('pre-check of an ID card with real OCR', () => {
     const r = await reviewer.get(`/api/cases/${caseId}/precheck`);
     expect(r.status).toBe(200);
     expect(r.body.materials[0].fields).toEqual(front.fields);
-    const c = await reviewer.post(`/api/cases/${caseId}/precheck/corrections`, { materialId: front.materialId, fieldKey: 'name', value: '张三', reason: '核对原件' });
+    const c = await reviewer.post(`/api/cases/${caseId}/precheck/corrections`, {
+      materialId: front.materialId,
+      fieldKey: 'name',
+      value: '张三',
+      reason: '核对原件',
+    });
     expect(c.status).toBe(403);
   });
 
@@ -95,14 +100,27 @@ describe('pre-check of an ID card with real OCR', () => {
     expect(checksum.bbox).toBeDefined();
     expect(material.verdict).toBe('block');
 
-    const noReason = await clerk.post(`/api/cases/${other}/precheck/overrides`, { materialId: material.materialId, findingCode: checksum.key, reason: '' });
+    const noReason = await clerk.post(`/api/cases/${other}/precheck/overrides`, {
+      materialId: material.materialId,
+      findingCode: checksum.key,
+      reason: '',
+    });
     expect(noReason.status).toBe(400);
-    const o = await clerk.post(`/api/cases/${other}/precheck/overrides`, { materialId: material.materialId, findingCode: checksum.key, reason: '原件为旧版证件，已人工核验' });
+    const o = await clerk.post(`/api/cases/${other}/precheck/overrides`, {
+      materialId: material.materialId,
+      findingCode: checksum.key,
+      reason: '原件为旧版证件，已人工核验',
+    });
     expect(o.status).toBe(200);
     const m = o.body.materials.find((x: any) => x.materialId === material.materialId);
     expect(m.findings.find((f: any) => f.code === 'ID_NUMBER_CHECKSUM').override.reason).toBe('原件为旧版证件，已人工核验');
 
-    const fix = await clerk.post(`/api/cases/${other}/precheck/corrections`, { materialId: material.materialId, fieldKey: 'idNumber', value: CARD_PERSON.idNumber, reason: '按原件更正' });
+    const fix = await clerk.post(`/api/cases/${other}/precheck/corrections`, {
+      materialId: material.materialId,
+      fieldKey: 'idNumber',
+      value: CARD_PERSON.idNumber,
+      reason: '按原件更正',
+    });
     expect(fix.status).toBe(200);
     const fixed = fix.body.materials.find((x: any) => x.materialId === material.materialId);
     expect(fixed.fields.find((f: any) => f.key === 'idNumber')).toMatchObject({ value: CARD_PERSON.idNumber, corrected: true });
@@ -113,13 +131,22 @@ describe('pre-check of an ID card with real OCR', () => {
     expect(JSON.stringify(corrected.details)).not.toContain(CARD_PERSON.idNumber);
 
     const exported = srv.ctx.precheck.precheckExport(other);
-    expect(JSON.parse(JSON.stringify(exported)).materials[0]).toMatchObject({ corrections: [expect.objectContaining({ fieldKey: 'idNumber' })], overrides: [expect.objectContaining({ reason: '原件为旧版证件，已人工核验' })] });
+    expect(JSON.parse(JSON.stringify(exported)).materials[0]).toMatchObject({
+      corrections: [expect.objectContaining({ fieldKey: 'idNumber' })],
+      overrides: [expect.objectContaining({ reason: '原件为旧版证件，已人工核验' })],
+    });
   });
 
   it('fails a corrupt upload with a clear code and keeps serving other jobs', async () => {
     const other = (await createCase(clerk, ITEM_HN, APPLICANT)).id;
     const corrupt = await upload(clerk, other, 'ID_CARD_FRONT', jpegBytes(4096), 'corrupt.jpg');
-    const back = await upload(clerk, other, 'ID_CARD_BACK', await renderIdCardBack({ authority: '广州市公安局天河分局', validFrom: '2015-03-01', validTo: '2035-03-01' }), 'back.png');
+    const back = await upload(
+      clerk,
+      other,
+      'ID_CARD_BACK',
+      await renderIdCardBack({ authority: '广州市公安局天河分局', validFrom: '2015-03-01', validTo: '2035-03-01' }),
+      'back.png',
+    );
     const failed = await waitForMaterial(clerk, other, corrupt.body.material.id);
     expect(failed.material.status).toBe('failed');
     expect(failed.material.error.code).toBe('PRECHECK_FILE_CORRUPT');

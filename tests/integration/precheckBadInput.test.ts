@@ -73,7 +73,12 @@ describe('bad input to the pre-check', () => {
     expect(performance.now() - t0).toBeLessThan(20_000);
   });
   it('a PDF within the limit is rasterised page by page (blank pages are read, not rejected)', async () => {
-    const r = await recognizeMaterial(pool, await pdfWithPages(2), { kind: 'application-form', rules: ['blank-page'] }, { limits: DEFAULT_LIMITS });
+    const r = await recognizeMaterial(
+      pool,
+      await pdfWithPages(2),
+      { kind: 'application-form', rules: ['blank-page'] },
+      { limits: DEFAULT_LIMITS },
+    );
     expect(r.pages.map((p) => [p.index, p.dpi])).toEqual([
       [0, DEFAULT_LIMITS.pdfDpi],
       [1, DEFAULT_LIMITS.pdfDpi],
@@ -84,13 +89,25 @@ describe('bad input to the pre-check', () => {
     const impatient = new OcrPool({ size: 1, langPath: config.ocrDataDir, timeoutMs: 1000, log });
     try {
       await impatient.start();
-      const a4 = await renderFormPage({ title: '超时测试', fields: Array.from({ length: 14 }, (_, i) => [`项目${i + 1}`, '这是一段足够长的文字，用来让识别超过一秒钟的时间限制。'] as [string, string]) });
+      const a4 = await renderFormPage({
+        title: '超时测试',
+        fields: Array.from(
+          { length: 14 },
+          (_, i) => [`项目${i + 1}`, '这是一段足够长的文字，用来让识别超过一秒钟的时间限制。'] as [string, string],
+        ),
+      });
       const err = await impatient.recognize(a4, { psm: 3 }).catch((e: unknown) => e);
       expect(isAppError(err) && err.code).toBe('PRECHECK_OCR_TIMEOUT');
       expect(impatient.health().timeouts).toBe(1);
       // The replacement worker reads a small line well within the timeout.
       const line = await sharp({ create: { width: 400, height: 80, channels: 3, background: '#ffffff' } })
-        .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="80"><text x="10" y="55" font-size="40">12345</text></svg>') }])
+        .composite([
+          {
+            input: Buffer.from(
+              '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="80"><text x="10" y="55" font-size="40">12345</text></svg>',
+            ),
+          },
+        ])
         .png()
         .toBuffer();
       const ok = await impatient.recognize(line, { psm: 7 });

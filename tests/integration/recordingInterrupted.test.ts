@@ -39,10 +39,15 @@ describe('recordings interrupted by a server stop', () => {
     expect(row.ended_at).not.toBeNull();
 
     const reader = await ApiClient.login(srv.url, 'clerk');
-    const events = (await reader.get(`/api/cases/${caseId}/audit`)).body.events as Array<{ action: string; details: Record<string, unknown> }>;
+    const events = (await reader.get(`/api/cases/${caseId}/audit`)).body.events as Array<{
+      action: string;
+      details: Record<string, unknown>;
+    }>;
     const failed = events.filter((e) => e.action === 'review.recording_failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]!.details).toMatchObject({ sessionId, recordingId: 'rec-interrupted' });
-    expect((await reader.get(`/api/review/sessions/${sessionId}`)).body.recordings).toMatchObject([{ id: 'rec-interrupted', status: 'failed' }]);
+    expect((await reader.get(`/api/review/sessions/${sessionId}`)).body.recordings).toMatchObject([
+      { id: 'rec-interrupted', status: 'failed' },
+    ]);
   });
 });

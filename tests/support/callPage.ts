@@ -34,7 +34,11 @@ export async function mediaFlowing(page: Page, remoteTracks: number, timeoutMs =
 }
 
 /** Logs the clerk and the reviewer in on their own pages, joins both to the session and waits until each receives the other's camera and microphone. */
-export async function joinClerkAndReviewer(cb: Pick<CallBrowser, 'url' | 'login'>, sessionId: string, pages: { clerk: Page; reviewer: Page }): Promise<void> {
+export async function joinClerkAndReviewer(
+  cb: Pick<CallBrowser, 'url' | 'login'>,
+  sessionId: string,
+  pages: { clerk: Page; reviewer: Page },
+): Promise<void> {
   await cb.login(pages.clerk, 'clerk');
   await cb.login(pages.reviewer, 'reviewer');
   await joinCall(pages.clerk, cb.url, sessionId);

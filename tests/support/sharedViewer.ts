@@ -27,9 +27,12 @@ async function twoPageFormPdf(): Promise<Buffer> {
   const require = createRequire(import.meta.url);
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')), {
-    subset: false,
-  });
+  const font = await doc.embedFont(
+    fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')),
+    {
+      subset: false,
+    },
+  );
   const pages = [
     [
       '社会保障卡申领登记表',

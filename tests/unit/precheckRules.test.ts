@@ -24,9 +24,16 @@ const FRONT: MaterialSlotRules = { kind: 'id-card', rules: ['legibility', 'resol
 const BACK: MaterialSlotRules = { kind: 'id-card', rules: ['legibility', 'blank-page', 'id-card-back'] };
 const VALID_ID = '110105199003071239'; // check digit 9 (GB 11643)
 const frontPage = (id: string, sex = '男', birth = ['1990', '年', '3', '月', '7', '日']) =>
-  page([['姓', '名', '张晓明'], ['性', '别', sex, '民', '族', '汉'], ['出', '生', ...birth], ['住', '址', '广东省广州市天河区'], ['公民身份号码', id]]);
+  page([
+    ['姓', '名', '张晓明'],
+    ['性', '别', sex, '民', '族', '汉'],
+    ['出', '生', ...birth],
+    ['住', '址', '广东省广州市天河区'],
+    ['公民身份号码', id],
+  ]);
 const codes = (fs: Array<{ code: string }>) => fs.map((f) => f.code).sort();
-const evalFront = (p: PageOcr, expectations = {}) => evaluateMaterial({ slot: FRONT, pages: [p], fields: extractFields(FRONT, [p]), expectations, intakeDate: '2026-01-10' });
+const evalFront = (p: PageOcr, expectations = {}) =>
+  evaluateMaterial({ slot: FRONT, pages: [p], fields: extractFields(FRONT, [p]), expectations, intakeDate: '2026-01-10' });
 
 describe('ID number and USCC in OCR text', () => {
   it('finds 18-digit numbers through look-alike letters', () => {
@@ -62,13 +69,22 @@ describe('ID card front rules', () => {
     expect(checksum.bbox).toBeDefined();
   });
   it('blocks birth date and sex that disagree with the number', () => {
-    expect(codes(evalFront(frontPage(VALID_ID, '女', ['1991', '年', '3', '月', '7', '日'])))).toEqual(['ID_BIRTH_MISMATCH', 'ID_SEX_MISMATCH']);
+    expect(codes(evalFront(frontPage(VALID_ID, '女', ['1991', '年', '3', '月', '7', '日'])))).toEqual([
+      'ID_BIRTH_MISMATCH',
+      'ID_SEX_MISMATCH',
+    ]);
   });
   it('blocks a card that is not the applicant’s', () => {
-    expect(codes(evalFront(frontPage(VALID_ID), { applicantName: '李四', applicantIdNumber: '440106198506124329' }))).toEqual(['ID_NAME_MISMATCH', 'ID_NUMBER_MISMATCH']);
+    expect(codes(evalFront(frontPage(VALID_ID), { applicantName: '李四', applicantIdNumber: '440106198506124329' }))).toEqual([
+      'ID_NAME_MISMATCH',
+      'ID_NUMBER_MISMATCH',
+    ]);
   });
   it('blocks when no number can be read, and a correction clears it', () => {
-    const p = page([['姓', '名', '张晓明'], ['公民身份号码', '1101']]);
+    const p = page([
+      ['姓', '名', '张晓明'],
+      ['公民身份号码', '1101'],
+    ]);
     const fields = extractFields(FRONT, [p]);
     const input = { slot: FRONT, pages: [p], expectations: {}, intakeDate: '2026-01-10' };
     expect(codes(evaluateMaterial({ ...input, fields }))).toContain('ID_NUMBER_NOT_FOUND');
@@ -96,9 +112,29 @@ describe('business licence, forms and page rules', () => {
   it('checks the USCC checksum and the company name', () => {
     const p = (code: string) => page([['统一社会信用代码'], [code], ['营业执照'], ['名', '称', '某科技有限公司']]);
     const ok = p('91350100M000100Y43');
-    expect(codes(evaluateMaterial({ slot: BL, pages: [ok], fields: extractFields(BL, [ok]), expectations: { companyName: '某科技有限公司', uscc: '91350100M000100Y43' }, intakeDate: '2026-01-10' }))).toEqual([]);
+    expect(
+      codes(
+        evaluateMaterial({
+          slot: BL,
+          pages: [ok],
+          fields: extractFields(BL, [ok]),
+          expectations: { companyName: '某科技有限公司', uscc: '91350100M000100Y43' },
+          intakeDate: '2026-01-10',
+        }),
+      ),
+    ).toEqual([]);
     const bad = p('91350100M000100Y44');
-    expect(codes(evaluateMaterial({ slot: BL, pages: [bad], fields: extractFields(BL, [bad]), expectations: { companyName: '另一家公司' }, intakeDate: '2026-01-10' }))).toEqual(['COMPANY_NAME_MISMATCH', 'USCC_CHECKSUM']);
+    expect(
+      codes(
+        evaluateMaterial({
+          slot: BL,
+          pages: [bad],
+          fields: extractFields(BL, [bad]),
+          expectations: { companyName: '另一家公司' },
+          intakeDate: '2026-01-10',
+        }),
+      ),
+    ).toEqual(['COMPANY_NAME_MISMATCH', 'USCC_CHECKSUM']);
   });
   it('requires configured labels with a value', () => {
     const slot: MaterialSlotRules = { kind: 'application-form', rules: ['required-fields'], requiredFields: ['姓名', '联系电话', '签名'] };
@@ -107,15 +143,44 @@ describe('business licence, forms and page rules', () => {
     expect(f.map(findingKey)).toEqual(['REQUIRED_FIELD_MISSING:label:签名']);
   });
   it('flags blank, illegible, low-resolution, duplicate and wrong-kind pages', () => {
-    const slot: MaterialSlotRules = { kind: 'business-licence', rules: ['legibility', 'resolution', 'blank-page', 'duplicate-page', 'material-kind'] };
+    const slot: MaterialSlotRules = {
+      kind: 'business-licence',
+      rules: ['legibility', 'resolution', 'blank-page', 'duplicate-page', 'material-kind'],
+    };
     const blank = page([], { index: 0, inkRatio: 0.0005 });
     const blurry = page([['模', '糊', '的', '字']], { index: 1, hash: 'ffff000000000000' });
     blurry.lines.forEach((l) => l.words.forEach((w) => (w.confidence = 20)));
-    const small = page([['营业执照', '统一社会信用代码', '法定代表人', '名称']], { index: 2, width: 400, height: 300, dpi: 72, hash: 'aaaa000000000000' });
+    const small = page([['营业执照', '统一社会信用代码', '法定代表人', '名称']], {
+      index: 2,
+      width: 400,
+      height: 300,
+      dpi: 72,
+      hash: 'aaaa000000000000',
+    });
     const dup = page([['营业执照', '统一社会信用代码', '法定代表人', '名称']], { index: 3, hash: 'aaaa000000000001' });
-    const idCard = page([['姓名', '张三'], ['性别', '男'], ['公民身份号码', VALID_ID], ['住址', '某地']], { index: 4, hash: '5555555555555555' });
-    const f = evaluateMaterial({ slot, pages: [blank, blurry, small, dup, idCard], fields: [], expectations: {}, intakeDate: '2026-01-10' });
-    expect(f.map(findingKey).sort()).toEqual(['BLANK_PAGE@0', 'DUPLICATE_PAGE@3', 'ILLEGIBLE_PAGE@1', 'LOW_RESOLUTION@2', 'MATERIAL_KIND_MISMATCH@4']);
+    const idCard = page(
+      [
+        ['姓名', '张三'],
+        ['性别', '男'],
+        ['公民身份号码', VALID_ID],
+        ['住址', '某地'],
+      ],
+      { index: 4, hash: '5555555555555555' },
+    );
+    const f = evaluateMaterial({
+      slot,
+      pages: [blank, blurry, small, dup, idCard],
+      fields: [],
+      expectations: {},
+      intakeDate: '2026-01-10',
+    });
+    expect(f.map(findingKey).sort()).toEqual([
+      'BLANK_PAGE@0',
+      'DUPLICATE_PAGE@3',
+      'ILLEGIBLE_PAGE@1',
+      'LOW_RESOLUTION@2',
+      'MATERIAL_KIND_MISMATCH@4',
+    ]);
   });
   it('classifies pages by their printed keywords', () => {
     expect(classifyPage(page([['常住人口登记卡'], ['公民身份号码', VALID_ID]]))).toBe('household-register');

@@ -17,7 +17,7 @@ interface Rect {
 function textLayout(width: number, height: number, opts: { lineHeight: number; glyph: number; margin: number }): Rect[] {
   const rects: Rect[] = [];
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let y = opts.margin; y + opts.glyph < height - opts.margin; y += opts.lineHeight) {
     const lineEnd = width - opts.margin - rand() * width * 0.4;
     for (let x = opts.margin + (rand() < 0.3 ? opts.glyph * 2 : 0); x + opts.glyph < lineEnd; x += opts.glyph * 1.25) {
@@ -73,7 +73,9 @@ describe('estimateSkew', () => {
   it('has no confidence on a blank page, and little on scattered specks with no lines', () => {
     expect(estimateSkew({ data: new Uint8Array(400 * 300).fill(240), width: 400, height: 300 })).toEqual({ degrees: 0, confidence: 0 });
     let seed = 3;
-    const specks = new Uint8Array(A4.width * A4.height).map(() => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 50 === 0 ? 20 : 235));
+    const specks = new Uint8Array(A4.width * A4.height).map(() =>
+      (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 50 === 0 ? 20 : 235,
+    );
     expect(estimateSkew({ data: specks, width: A4.width, height: A4.height }).confidence).toBeLessThan(2);
     expect(estimateSkew(render(A4.width, A4.height, a4Text, 0)).confidence).toBeGreaterThan(4);
   });

@@ -32,7 +32,12 @@ export class ApiError extends Error {
       const zh = e.message_zh ?? e.message ?? e.code;
       return new ApiError(status, e.code, zh, e.message_en ?? zh, e.details);
     }
-    return new ApiError(status, `HTTP_${status}`, `服务器返回错误（${status}），请稍后重试`, `The server answered ${status}; try again later`);
+    return new ApiError(
+      status,
+      `HTTP_${status}`,
+      `服务器返回错误（${status}），请稍后重试`,
+      `The server answered ${status}; try again later`,
+    );
   }
 
   static network(cause: unknown): ApiError {

@@ -9,7 +9,17 @@ import { Deadline } from './Deadline';
  * The case list of the desk and the queue. `waitingSince` adds a column with how long each case
  * has waited (the queue's view); the desk shows when it was received instead.
  */
-export function CaseTable({ cases, caption, showWaiting = false, now = Date.now() }: { cases: CaseView[]; caption: string; showWaiting?: boolean; now?: number }) {
+export function CaseTable({
+  cases,
+  caption,
+  showWaiting = false,
+  now = Date.now(),
+}: {
+  cases: CaseView[];
+  caption: string;
+  showWaiting?: boolean;
+  now?: number;
+}) {
   const { t, lang } = useI18n();
   if (cases.length === 0) return <p className="empty">{t('暂无办件', 'No cases')}</p>;
   return (

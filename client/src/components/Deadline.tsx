@@ -9,7 +9,9 @@ export function Deadline({ c }: { c: Pick<CaseView, 'deadline' | 'workingDaysLef
       <span className="mono">{c.deadline}</span>
       <br />
       {c.overdue ? (
-        <span className="overdue">{t(`已超期 ${Math.abs(c.workingDaysLeft)} 个工作日`, `Overdue by ${Math.abs(c.workingDaysLeft)} working days`)}</span>
+        <span className="overdue">
+          {t(`已超期 ${Math.abs(c.workingDaysLeft)} 个工作日`, `Overdue by ${Math.abs(c.workingDaysLeft)} working days`)}
+        </span>
       ) : (
         <span className={c.workingDaysLeft <= 1 ? 'danger-text' : 'muted'}>
           {t(`剩余 ${c.workingDaysLeft} 个工作日`, `${c.workingDaysLeft} working days left`)}

@@ -3,7 +3,15 @@ import { useI18n } from '../i18n';
 import { Select } from '../ui';
 
 /** "All states" or one state, for the case lists. */
-export function StateFilter({ value, onChange, states = CASE_STATES }: { value: CaseState | ''; onChange: (s: CaseState | '') => void; states?: readonly CaseState[] }) {
+export function StateFilter({
+  value,
+  onChange,
+  states = CASE_STATES,
+}: {
+  value: CaseState | '';
+  onChange: (s: CaseState | '') => void;
+  states?: readonly CaseState[];
+}) {
   const { t, lang } = useI18n();
   return (
     <Select

@@ -13,7 +13,13 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
 export function formatDateTime(iso: string, lang: I18n['lang']): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** "3 小时 20 分" / "2 天 4 小时" since `iso`, for how long a case has waited. */

@@ -70,7 +70,12 @@ export function AppLayout() {
             </span>
             <span>{officeName(user.officeId)}</span>
           </div>
-          <button type="button" className="header-btn" lang={lang === 'zh' ? 'en' : 'zh-CN'} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          <button
+            type="button"
+            className="header-btn"
+            lang={lang === 'zh' ? 'en' : 'zh-CN'}
+            onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          >
             {lang === 'zh' ? 'English' : '中文'}
           </button>
           <button type="button" className="header-btn" aria-pressed={largeText} onClick={() => setLargeText(!largeText)}>

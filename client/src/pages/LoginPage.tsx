@@ -53,20 +53,44 @@ export function LoginPage() {
         {error != null && (
           <Alert tone="block" title={rateLimited ? t('登录暂时被锁定', 'Login temporarily locked') : t('登录失败', 'Login failed')}>
             {rateLimited && wait !== undefined
-              ? t(`登录尝试过于频繁，为保护账号安全已暂时锁定，请在 ${wait} 秒后再试。`, `Too many login attempts; to protect the account, try again in ${wait} s.`)
+              ? t(
+                  `登录尝试过于频繁，为保护账号安全已暂时锁定，请在 ${wait} 秒后再试。`,
+                  `Too many login attempts; to protect the account, try again in ${wait} s.`,
+                )
               : errorText(error)}
           </Alert>
         )}
         <form onSubmit={(e) => void submit(e)} noValidate>
-          <TextField label={t('用户名', 'Username')} name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
-          <TextField label={t('密码', 'Password')} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <TextField
+            label={t('用户名', 'Username')}
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoFocus
+          />
+          <TextField
+            label={t('密码', 'Password')}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
           <Button type="submit" variant="primary" busy={busy} disabled={!username.trim() || !password} style={{ width: '100%' }}>
             {t('登录', 'Log in')}
           </Button>
         </form>
       </Card>
       <div className="page-actions" style={{ justifyContent: 'center' }}>
-        <button type="button" className="btn btn-ghost" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          lang={lang === 'zh' ? 'en' : 'zh-CN'}
+        >
           {lang === 'zh' ? 'English' : '中文'}
         </button>
         <button type="button" className="btn btn-ghost" aria-pressed={largeText} onClick={() => setLargeText(!largeText)}>

@@ -1,7 +1,17 @@
 import { useId, type ReactNode } from 'react';
 
 /** A titled section; the heading labels the region for screen readers. */
-export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   const headingId = useId();
   return (
     <section className={['card', className].filter(Boolean).join(' ')} aria-labelledby={title ? headingId : undefined}>

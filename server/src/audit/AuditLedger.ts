@@ -42,10 +42,17 @@ export function verifyAuditChain(events: Iterable<AuditEvent>, opts: { contiguou
   for (const e of events) {
     count++;
     if (opts.contiguous) {
-      if (e.seq !== expectSeq) return { ok: false, count, firstBad: e.seq, reason: `expected seq ${expectSeq}, found ${e.seq} (an event was removed or inserted)` };
+      if (e.seq !== expectSeq)
+        return {
+          ok: false,
+          count,
+          firstBad: e.seq,
+          reason: `expected seq ${expectSeq}, found ${e.seq} (an event was removed or inserted)`,
+        };
       if (e.prev_hash !== prev) return { ok: false, count, firstBad: e.seq, reason: 'prev_hash does not match the previous event’s hash' };
     }
-    if (hashAuditEvent(e) !== e.hash) return { ok: false, count, firstBad: e.seq, reason: 'hash does not match the event’s content (edited)' };
+    if (hashAuditEvent(e) !== e.hash)
+      return { ok: false, count, firstBad: e.seq, reason: 'hash does not match the event’s content (edited)' };
     prev = e.hash;
     expectSeq = e.seq + 1;
   }

@@ -40,14 +40,19 @@ export class AuthService {
     private readonly sessionTtlMs: number,
   ) {}
 
-  async createUser(input: { username: string; displayName: string; role: Role; officeId: string; password: string }, by: Actor): Promise<SessionUser> {
+  async createUser(
+    input: { username: string; displayName: string; role: Role; officeId: string; password: string },
+    by: Actor,
+  ): Promise<SessionUser> {
     const hash = await hashPassword(input.password);
     const id = this.ids.uuid();
     this.db.transaction(() => {
       this.db
         .prepare('INSERT INTO users (id, username, display_name, role, office_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, input.username, input.displayName, input.role, input.officeId, hash, this.clock.now().toISOString());
-      this.ledger.append(by, 'user.created', { details: { userId: id, username: input.username, role: input.role, officeId: input.officeId } });
+      this.ledger.append(by, 'user.created', {
+        details: { userId: id, username: input.username, role: input.role, officeId: input.officeId },
+      });
     })();
     return { id, username: input.username, displayName: input.displayName, role: input.role, officeId: input.officeId };
   }
@@ -70,7 +75,9 @@ export class AuthService {
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok) {
       this.limiter.fail(ip, username, now.getTime());
-      this.ledger.record({ id: null, name: username.slice(0, 64), role: 'system', officeId: null }, 'auth.login_failed', { details: { ip } });
+      this.ledger.record({ id: null, name: username.slice(0, 64), role: 'system', officeId: null }, 'auth.login_failed', {
+        details: { ip },
+      });
       throw new AppError('AUTH_INVALID_CREDENTIALS');
     }
     this.limiter.succeed(ip, username);
@@ -78,7 +85,9 @@ export class AuthService {
     const token = this.ids.token(32);
     const expiresAt = new Date(now.getTime() + this.sessionTtlMs).toISOString();
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), user.id, now.toISOString(), expiresAt);
+      this.db
+        .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(sha256(token), user.id, now.toISOString(), expiresAt);
       this.ledger.append(actorOf(user), 'auth.login', { details: { ip } });
     })();
     return { token, user, expiresAt };

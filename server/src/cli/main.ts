@@ -10,7 +10,11 @@ import { handoffCommands } from './commands/handoff';
 const COMMANDS: CliCommand[] = [seedCommand, auditVerifyCommand, precheckCommand, demoCaseCommand, ...handoffCommands];
 
 function usage(): string {
-  return ['Usage: tongban <command> [options]   (every command takes --data DIR)', '', ...COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`)].join('\n');
+  return [
+    'Usage: tongban <command> [options]   (every command takes --data DIR)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`),
+  ].join('\n');
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -39,7 +43,8 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (isAppError(e)) console.error(`错误 / error ${e.code}: ${e.message_zh} / ${e.message_en}${e.details ? `\n${JSON.stringify(e.details)}` : ''}`);
+    if (isAppError(e))
+      console.error(`错误 / error ${e.code}: ${e.message_zh} / ${e.message_en}${e.details ? `\n${JSON.stringify(e.details)}` : ''}`);
     else console.error(e);
     process.exit(1);
   },

@@ -210,7 +210,11 @@ function dotted(date: string): string {
 
 async function toPng(canvas: Canvas): Promise<Buffer> {
   // Re-encode through sharp: a plain 8-bit RGB PNG like a scanner writes, 300 dpi metadata.
-  return sharp(await canvas.encode('png')).removeAlpha().withMetadata({ density: 300 }).png().toBuffer();
+  return sharp(await canvas.encode('png'))
+    .removeAlpha()
+    .withMetadata({ density: 300 })
+    .png()
+    .toBuffer();
 }
 
 const LABEL_COLOUR = '#2a5d8f';

@@ -78,7 +78,10 @@ const isStored = (r: ReviewRecordingView): r is StoredRecording => r.status === 
  * count is in review.json (`recordingsFailed`, `recordingsUnfinished`) so the handling office
  * knows that evidence is missing.
  */
-export function reviewEvidence(exportFn: (caseId: string) => Promise<ReviewExport | null> | ReviewExport | null, blobs: BlobStore): EvidenceProvider {
+export function reviewEvidence(
+  exportFn: (caseId: string) => Promise<ReviewExport | null> | ReviewExport | null,
+  blobs: BlobStore,
+): EvidenceProvider {
   return async (caseId) => {
     const exported = await exportFn(caseId);
     if (!exported) return [];

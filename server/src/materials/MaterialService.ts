@@ -1,6 +1,13 @@
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { AppError, type CaseState, type MaterialSpec, type MaterialView, type UploadMaterialResponse, type UploadSource } from '@tongban/shared';
+import {
+  AppError,
+  type CaseState,
+  type MaterialSpec,
+  type MaterialView,
+  type UploadMaterialResponse,
+  type UploadSource,
+} from '@tongban/shared';
 import { canEditMaterials, caseSides, MATERIAL_DELETE_STATES, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
 import '@tongban/shared/cases/errors';
 import '@tongban/shared/precheck/errors';
@@ -122,7 +129,15 @@ export class MaterialService {
       cases.touch(c.id);
       ledger.append(actor, 'material.uploaded', {
         caseId: c.id,
-        details: { materialId: row.id, slotCode: slot.code, fileName, sha256: stored.sha256, size: stored.size, mediaType, source: row.source },
+        details: {
+          materialId: row.id,
+          slotCode: slot.code,
+          fileName,
+          sha256: stored.sha256,
+          size: stored.size,
+          mediaType,
+          source: row.source,
+        },
       });
       cases.changes.changed(c.id, 'materials', actor);
       return { c, material: toMaterialView(row), deduplicated: false };

@@ -32,7 +32,13 @@ export interface PreprocessLimits extends PdfRasterLimits {
   workPixels: number;
 }
 
-export const DEFAULT_LIMITS: PreprocessLimits = { maxPixels: 100_000_000, workPixels: 16_000_000, maxPdfPages: 50, pdfDpi: 250, pdfTimeoutMs: 60_000 };
+export const DEFAULT_LIMITS: PreprocessLimits = {
+  maxPixels: 100_000_000,
+  workPixels: 16_000_000,
+  maxPdfPages: 50,
+  pdfDpi: 250,
+  pdfTimeoutMs: 60_000,
+};
 
 interface Size {
   width: number;
@@ -94,7 +100,8 @@ export async function forEachPage(
     // Rendered no larger than OCR works on: a poster-sized page is rendered at a lower resolution.
     const pdf = await openPdf(input, { ...limits, maxPixels: Math.min(limits.maxPixels, limits.workPixels) });
     try {
-      for (let i = 0; i < pdf.count; i++) await onPage(await decode(async () => normalise(await pdf.render(i), { ...pageOpts, dpi: limits.pdfDpi })), i, pdf.count);
+      for (let i = 0; i < pdf.count; i++)
+        await onPage(await decode(async () => normalise(await pdf.render(i), { ...pageOpts, dpi: limits.pdfDpi })), i, pdf.count);
       await afterPages?.((index) => pdf.render(index, { colour: true }));
     } finally {
       await pdf.close();
@@ -126,7 +133,8 @@ function imageError(e: unknown, maxPixels: number): AppError {
   if (e instanceof AppError) return e;
   const msg = String((e as Error)?.message ?? e);
   if (/pixel limit/i.test(msg)) return new AppError('PRECHECK_IMAGE_TOO_LARGE', { details: { maxPixels } });
-  if (/unsupported image format|Input buffer contains unsupported/i.test(msg)) return new AppError('PRECHECK_FILE_UNSUPPORTED', { details: { reason: msg } });
+  if (/unsupported image format|Input buffer contains unsupported/i.test(msg))
+    return new AppError('PRECHECK_FILE_UNSUPPORTED', { details: { reason: msg } });
   return new AppError('PRECHECK_FILE_CORRUPT', { details: { reason: msg } });
 }
 
@@ -135,7 +143,10 @@ async function noiseLevel(img: Sharp, width: number, height: number): Promise<nu
   const size = Math.min(400, width, height);
   const region = { left: Math.floor((width - size) / 2), top: Math.floor((height - size) / 2), width: size, height: size };
   const sample = await img.clone().extract(region).toColourspace('b-w').raw().toBuffer();
-  const filtered = await sharp(sample, { raw: { width: size, height: size, channels: 1 } }).median(3).raw().toBuffer();
+  const filtered = await sharp(sample, { raw: { width: size, height: size, channels: 1 } })
+    .median(3)
+    .raw()
+    .toBuffer();
   let sum = 0;
   for (let i = 0; i < sample.length; i++) sum += Math.abs(sample[i]! - filtered[i]!);
   return sum / sample.length;
@@ -159,7 +170,11 @@ export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<
     // needs is scaled down as it is read (strip by strip): the first step of its geometry.
     const shrink = workingSize(uprightSize(meta), opts.limits.workPixels);
     const geometry: GeometryStep[] = shrink ? [{ op: 'scale', ...shrink }] : [];
-    const gray = await decodeUpright(input, opts.limits.maxPixels, shrink).grayscale().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    const gray = await decodeUpright(input, opts.limits.maxPixels, shrink)
+      .grayscale()
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     let page: RawImage = { data: gray.data, width: gray.info.width, height: gray.info.height, channels: 1 };
     const apply = async (step: GeometryStep) => {
       geometry.push(step);
@@ -184,7 +199,15 @@ export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<
     const raw: RawImage = { data: await img.toColourspace('b-w').raw().toBuffer(), width, height, channels: 1 };
     // A camera's JPEG says 72 dpi whatever it saw: only a scanner's density is a page resolution.
     const dpi = opts.dpi ?? (!opts.camera && meta.density && meta.density > 1 ? Math.round(meta.density) : undefined);
-    return { png: await encodePage(raw, dpi), width, height, denoised, skewDeg: straighten?.degrees ?? 0, geometry, ...(dpi ? { dpi } : {}) };
+    return {
+      png: await encodePage(raw, dpi),
+      width,
+      height,
+      denoised,
+      skewDeg: straighten?.degrees ?? 0,
+      geometry,
+      ...(dpi ? { dpi } : {}),
+    };
   } catch (e) {
     throw imageError(e, opts.limits.maxPixels);
   }
@@ -199,12 +222,23 @@ export async function turnPage(page: PreparedPage, degrees: 90 | 180 | 270): Pro
   const straighten = await straightening(raw, 'white');
   if (straighten) raw = await applyStep(raw, straighten);
   const geometry = [...page.geometry, turn, ...(straighten ? [straighten] : [])];
-  return { ...page, png: await encodePage(raw, page.dpi), width: raw.width, height: raw.height, skewDeg: straighten?.degrees ?? 0, geometry };
+  return {
+    ...page,
+    png: await encodePage(raw, page.dpi),
+    width: raw.width,
+    height: raw.height,
+    skewDeg: straighten?.degrees ?? 0,
+    geometry,
+  };
 }
 
 /** Tesseract sizes its text model from the PNG's resolution; without one it guesses badly. */
 function encodePage(r: RawImage, dpi: number | undefined): Promise<Buffer> {
-  return sharp(r.data, rawInput(r)).toColourspace('b-w').withMetadata({ density: dpi ?? 300 }).png({ compressionLevel: 1 }).toBuffer();
+  return sharp(r.data, rawInput(r))
+    .toColourspace('b-w')
+    .withMetadata({ density: dpi ?? 300 })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
 }
 
 /** Tesseract reads a skew this small as well as a straight page: not worth a rotation. */
@@ -230,14 +264,26 @@ async function straightening(page: RawImage, fill: 'white' | 'black'): Promise<E
   if (skew.confidence < MIN_SKEW_CONFIDENCE || Math.abs(skew.degrees) <= MIN_SKEW_DEG) return undefined;
   // The turned image's bounding box, rounded down so the centred crop stays inside it.
   const rad = (Math.abs(skew.degrees) * Math.PI) / 180;
-  const turned = { width: Math.floor(page.width * Math.cos(rad) + page.height * Math.sin(rad)), height: Math.floor(page.width * Math.sin(rad) + page.height * Math.cos(rad)) };
-  const region = { left: Math.floor((turned.width - page.width) / 2), top: Math.floor((turned.height - page.height) / 2), width: page.width, height: page.height };
+  const turned = {
+    width: Math.floor(page.width * Math.cos(rad) + page.height * Math.sin(rad)),
+    height: Math.floor(page.width * Math.sin(rad) + page.height * Math.cos(rad)),
+  };
+  const region = {
+    left: Math.floor((turned.width - page.width) / 2),
+    top: Math.floor((turned.height - page.height) / 2),
+    width: page.width,
+    height: page.height,
+  };
   return { op: 'straighten', degrees: skew.degrees, fill, region };
 }
 
 /** Where the page lies in a camera shot: the bright region the dark desk is trimmed from. */
 async function pageOnDesk(shot: RawImage): Promise<Region> {
-  const { info } = await sharp(shot.data, rawInput(shot)).trim({ background: '#000000', threshold: 60 }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const { info } = await sharp(shot.data, rawInput(shot))
+    .trim({ background: '#000000', threshold: 60 })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { left: -(info.trimOffsetLeft ?? 0), top: -(info.trimOffsetTop ?? 0), width: info.width, height: info.height };
 }
 
@@ -270,5 +316,7 @@ export async function renderForDisplay(input: Buffer, pageIndex: number, limits:
   }
   if (pageIndex !== 0) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageIndex + 1, pages: 1 } });
   const meta = await imageMetadata(input, limits.maxPixels);
-  return decodeUpright(input, limits.maxPixels, workingSize(uprightSize(meta), limits.workPixels)).png().toBuffer();
+  return decodeUpright(input, limits.maxPixels, workingSize(uprightSize(meta), limits.workPixels))
+    .png()
+    .toBuffer();
 }

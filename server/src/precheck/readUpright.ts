@@ -29,7 +29,12 @@ function score(r: RecognizeOutput): number {
   return meanConfidence(r.lines) * Math.sqrt(wordCount(r.lines));
 }
 
-export async function readUpright(pool: OcrPool, prepared: PreparedPage, psm: 3 | 6, onProgress?: (fraction: number) => void): Promise<UprightRead> {
+export async function readUpright(
+  pool: OcrPool,
+  prepared: PreparedPage,
+  psm: 3 | 6,
+  onProgress?: (fraction: number) => void,
+): Promise<UprightRead> {
   const first = await pool.recognize(prepared.png, { psm, ...(onProgress ? { onProgress } : {}) });
   const asIs: UprightRead = { page: prepared, result: first, quarter: 0, orientedBy: 'none' };
   if (meanConfidence(first.lines) >= POOR_CONFIDENCE || (await pageSignature(prepared.png)).inkRatio <= MIN_INK) return asIs;
@@ -43,7 +48,8 @@ export async function readUpright(pool: OcrPool, prepared: PreparedPage, psm: 3 
   for (const quarter of [180, 90, 270] as const) {
     const page = await turnPage(prepared, quarter);
     const result = await pool.recognize(page.png, { psm });
-    if (score(result) > score(first) * 1.5 && meanConfidence(result.lines) >= POOR_CONFIDENCE) return { page, result, quarter, orientedBy: 'retries' };
+    if (score(result) > score(first) * 1.5 && meanConfidence(result.lines) >= POOR_CONFIDENCE)
+      return { page, result, quarter, orientedBy: 'retries' };
   }
   return asIs;
 }

@@ -44,7 +44,12 @@ export function psmFor(slot: MaterialSlotRules): 3 | 6 {
   return slot.kind === 'id-card' ? 6 : 3;
 }
 
-export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: MaterialSlotRules, opts: RecognizeMaterialOptions): Promise<MaterialRecognition> {
+export async function recognizeMaterial(
+  pool: OcrPool,
+  input: Buffer,
+  slot: MaterialSlotRules,
+  opts: RecognizeMaterialOptions,
+): Promise<MaterialRecognition> {
   const psm = psmFor(slot);
   const pages: PageOcr[] = [];
   const images: Buffer[] = [];
@@ -97,10 +102,17 @@ export async function recognizeMaterial(pool: OcrPool, input: Buffer, slot: Mate
   for (const [i, { page, region }] of regions.entries()) {
     const b = region.bbox;
     if (b.x1 - b.x0 < 4 || b.y1 - b.y0 < 4) continue;
-    const r = await pool.recognize(await crop(images[page]!, b), { psm: region.mode === 'line' ? 7 : 6, ...(region.charset ? { charset: region.charset } : {}) });
+    const r = await pool.recognize(await crop(images[page]!, b), {
+      psm: region.mode === 'line' ? 7 : 6,
+      ...(region.charset ? { charset: region.charset } : {}),
+    });
     const words = r.lines.flatMap((l) => l.words);
     const box = unionBbox(words.map((w) => ({ x0: w.bbox.x0 + b.x0, y0: w.bbox.y0 + b.y0, x1: w.bbox.x1 + b.x0, y1: w.bbox.y1 + b.y0 })));
-    reads[`${page}:${region.key}`] = { text: r.lines.map((l) => l.text).join(' '), confidence: Math.round(meanConfidence(r.lines)), bbox: box ?? b };
+    reads[`${page}:${region.key}`] = {
+      text: r.lines.map((l) => l.text).join(' '),
+      confidence: Math.round(meanConfidence(r.lines)),
+      bbox: box ?? b,
+    };
     opts.onProgress?.('fields', (i + 1) / regions.length);
   }
   return { pages, fields: extractFields(slot, pages, reads) };

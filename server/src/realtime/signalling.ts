@@ -33,6 +33,7 @@ import type { AppContext } from '../context';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 import type { ReviewPrincipal } from '../review/ReviewSessionService';
 import { reviewRoomKey as sessionRoomKey } from '../sfu/sfuService';
+import { reviewQueueRoom } from './rooms';
 
 /** Where a socket is: one room at a time. The peer id in the SFU room is the socket id. */
 interface Membership {
@@ -116,7 +117,7 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     );
 
   ctx.review.on('session', (view) => nsp.to(sessionRoomKey(view.id)).emit('review:updated', view));
-  ctx.review.on('queue', (officeId) => nsp.to(`queue:${officeId}`).emit('queue:changed', ctx.review.queueFor(officeId)));
+  ctx.review.on('queue', (officeId) => nsp.to(reviewQueueRoom(officeId)).emit('queue:changed', ctx.review.queueFor(officeId)));
   sfu.onRoomReset((roomKey, reason) => {
     // Everyone in the dead room rejoins; a new room is made on a live worker.
     viewers.delete(roomKey);
@@ -384,7 +385,7 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     handle('queue:subscribe', async () => {
       const u = user();
       const entries = ctx.review.queue(u);
-      await socket.join(`queue:${u.officeId}`);
+      await socket.join(reviewQueueRoom(u.officeId));
       return entries;
     });
 

@@ -16,7 +16,9 @@ export async function seedDemo(ctx: AppContext, password: string | undefined): P
   const generated = !password;
   const pw = password ?? ctx.ids.token(9);
   ctx.db.transaction(() => {
-    const insertOffice = ctx.db.prepare('INSERT INTO offices (id, code, name, kind, province, city) VALUES (@id, @code, @name, @kind, @province, @city)');
+    const insertOffice = ctx.db.prepare(
+      'INSERT INTO offices (id, code, name, kind, province, city) VALUES (@id, @code, @name, @kind, @province, @city)',
+    );
     for (const o of DEMO_OFFICES) {
       insertOffice.run(o);
       ctx.ledger.append(SYSTEM_ACTOR, 'seed.office', { details: { officeId: o.id, name: o.name } });

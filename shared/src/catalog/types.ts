@@ -1,13 +1,6 @@
 import type { OfficeKind } from '../roles';
 
-export const MATERIAL_KINDS = [
-  'id-card',
-  'household-register',
-  'business-licence',
-  'application-form',
-  'certificate',
-  'other',
-] as const;
+export const MATERIAL_KINDS = ['id-card', 'household-register', 'business-licence', 'application-form', 'certificate', 'other'] as const;
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
 
 /** Names of pre-check rules a material slot asks for (implemented in the pre-check module). */

@@ -15,7 +15,12 @@ export function extractBusinessLicence(page: PageOcr): ExtractedField[] {
   const out: ExtractedField[] = [];
   const codeLabel = findLabel(rows, /信用代码|社会信用/, { anywhere: true });
   // The code is printed under its label (or beside it); search near the label first, then the page.
-  const near = codeLabel ? rows.filter((r) => r.bbox.y0 >= codeLabel.row.bbox.y0 - 5 && r.bbox.y0 < codeLabel.row.bbox.y1 + 3 * (codeLabel.row.bbox.y1 - codeLabel.row.bbox.y0)) : [];
+  const near = codeLabel
+    ? rows.filter(
+        (r) =>
+          r.bbox.y0 >= codeLabel.row.bbox.y0 - 5 && r.bbox.y0 < codeLabel.row.bbox.y1 + 3 * (codeLabel.row.bbox.y1 - codeLabel.row.bbox.y0),
+      )
+    : [];
   for (const scope of [near, rows]) {
     const row = scope.find((r) => findUscc(r.text, isValidUscc));
     if (row) {
@@ -34,12 +39,28 @@ export function extractBusinessLicence(page: PageOcr): ExtractedField[] {
   const name = findLabel(rows, /^.?名.?称/);
   if (name) {
     const value = onlyCjk(name.value).replace(/^称/, '');
-    if (value) out.push({ key: 'companyName', label: '名称', value, confidence: conf(name.valueWords), page: page.index, ...(name.valueBbox ? { bbox: name.valueBbox } : {}) });
+    if (value)
+      out.push({
+        key: 'companyName',
+        label: '名称',
+        value,
+        confidence: conf(name.valueWords),
+        page: page.index,
+        ...(name.valueBbox ? { bbox: name.valueBbox } : {}),
+      });
   }
   const rep = findLabel(rows, /法定代表人|负责人|经营者/, { anywhere: true });
   if (rep) {
     const value = onlyCjk(rep.value);
-    if (value) out.push({ key: 'legalRep', label: '法定代表人', value, confidence: conf(rep.valueWords), page: page.index, ...(rep.valueBbox ? { bbox: rep.valueBbox } : {}) });
+    if (value)
+      out.push({
+        key: 'legalRep',
+        label: '法定代表人',
+        value,
+        confidence: conf(rep.valueWords),
+        page: page.index,
+        ...(rep.valueBbox ? { bbox: rep.valueBbox } : {}),
+      });
   }
   return out;
 }
@@ -59,13 +80,48 @@ function boxOf(words: ReadonlyArray<{ bbox: { x0: number; y0: number; x1: number
  */
 const PRINTED_LABELS: Record<DocumentKind, readonly string[]> = {
   'household-register': [
-    '姓名', '户主或与户主关系', '曾用名', '性别', '出生地', '民族', '籍贯', '出生日期', '其他住址', '宗教信仰', '公民身份号码', '身高', '血型',
-    '文化程度', '婚姻状况', '兵役状况', '服务处所', '职业', '何时由何地迁来', '住址', '户别', '户主姓名', '户号', '承办人签章', '登记日期',
+    '姓名',
+    '户主或与户主关系',
+    '曾用名',
+    '性别',
+    '出生地',
+    '民族',
+    '籍贯',
+    '出生日期',
+    '其他住址',
+    '宗教信仰',
+    '公民身份号码',
+    '身高',
+    '血型',
+    '文化程度',
+    '婚姻状况',
+    '兵役状况',
+    '服务处所',
+    '职业',
+    '何时由何地迁来',
+    '住址',
+    '户别',
+    '户主姓名',
+    '户号',
+    '承办人签章',
+    '登记日期',
   ],
   'id-card-front': ['姓名', '性别', '民族', '出生', '住址', '公民身份号码'],
   'id-card-back': ['签发机关', '有效期限'],
   'business-licence': ['统一社会信用代码', '名称', '类型', '法定代表人', '经营范围', '注册资本', '成立日期', '营业期限', '住所'],
-  'application-form': ['姓名', '性别', '民族', '出生日期', '公民身份号码', '身份证号码', '联系电话', '住址', '工作单位', '申请事项', '签名'],
+  'application-form': [
+    '姓名',
+    '性别',
+    '民族',
+    '出生日期',
+    '公民身份号码',
+    '身份证号码',
+    '联系电话',
+    '住址',
+    '工作单位',
+    '申请事项',
+    '签名',
+  ],
   generic: [],
 };
 
@@ -74,14 +130,29 @@ const PRINTED_LABELS: Record<DocumentKind, readonly string[]> = {
  * `kinds` (one per page, as the slot reads them) say which printed labels end a cell; by default
  * each page's look decides.
  */
-export function extractLabelledFields(pages: ReadonlyArray<PageOcr>, labels: ReadonlyArray<string>, kinds: ReadonlyArray<DocumentKind> = pages.map((p) => classifyPage(p))): ExtractedField[] {
+export function extractLabelledFields(
+  pages: ReadonlyArray<PageOcr>,
+  labels: ReadonlyArray<string>,
+  kinds: ReadonlyArray<DocumentKind> = pages.map((p) => classifyPage(p)),
+): ExtractedField[] {
   const out: ExtractedField[] = [];
-  const scanned = pages.map((p, i) => ({ index: p.index, rows: rowsOf(p.lines), stops: [...PRINTED_LABELS[kinds[i] ?? 'generic'], ...labels] }));
+  const scanned = pages.map((p, i) => ({
+    index: p.index,
+    rows: rowsOf(p.lines),
+    stops: [...PRINTED_LABELS[kinds[i] ?? 'generic'], ...labels],
+  }));
   for (const label of labels) {
     for (const { index, rows, stops } of scanned) {
       const cell = filledCell(rows, labelPattern(label), stops);
       if (cell) {
-        out.push({ key: `label:${label}`, label, value: cell.value, confidence: conf(cell.words), page: index, ...(cell.bbox ? { bbox: cell.bbox } : {}) });
+        out.push({
+          key: `label:${label}`,
+          label,
+          value: cell.value,
+          confidence: conf(cell.words),
+          page: index,
+          ...(cell.bbox ? { bbox: cell.bbox } : {}),
+        });
         break;
       }
     }

@@ -8,7 +8,11 @@ export const PRECHECK_ERRORS = {
     zh: '无法识别的文件格式，只接受 JPEG、PNG、TIFF、WebP 图片或 PDF，请重新扫描',
     en: 'Unsupported file; only JPEG, PNG, TIFF, WebP images or PDF are accepted — scan it again',
   },
-  PRECHECK_FILE_CORRUPT: { status: 422, zh: '文件已损坏，无法读取，请重新扫描或重新导出', en: 'The file is damaged and cannot be read; scan or export it again' },
+  PRECHECK_FILE_CORRUPT: {
+    status: 422,
+    zh: '文件已损坏，无法读取，请重新扫描或重新导出',
+    en: 'The file is damaged and cannot be read; scan or export it again',
+  },
   PRECHECK_IMAGE_TOO_LARGE: {
     status: 413,
     zh: '图片像素过大，请将扫描分辨率调到 300 dpi 左右后重新扫描',
@@ -29,9 +33,21 @@ export const PRECHECK_ERRORS = {
     zh: '本办件的材料文件数已达上限，请删除多余或重复的文件后再上传；多页材料请合并为一个 PDF',
     en: 'This case already has the most material files allowed; delete extra or duplicate files first, or combine the pages into one PDF',
   },
-  PRECHECK_OCR_TIMEOUT: { status: 504, zh: '识别超时，请重新扫描更清晰的图片后重试', en: 'Recognition timed out; rescan a clearer image and try again' },
-  PRECHECK_OCR_FAILED: { status: 500, zh: '识别引擎出错，已重试仍失败，请重新发起预审', en: 'The OCR engine failed twice; start the pre-check again' },
-  PRECHECK_OCR_DISABLED: { status: 503, zh: '本机未启用识别引擎，请联系技术支持', en: 'The OCR engine is disabled on this server; contact support' },
+  PRECHECK_OCR_TIMEOUT: {
+    status: 504,
+    zh: '识别超时，请重新扫描更清晰的图片后重试',
+    en: 'Recognition timed out; rescan a clearer image and try again',
+  },
+  PRECHECK_OCR_FAILED: {
+    status: 500,
+    zh: '识别引擎出错，已重试仍失败，请重新发起预审',
+    en: 'The OCR engine failed twice; start the pre-check again',
+  },
+  PRECHECK_OCR_DISABLED: {
+    status: 503,
+    zh: '本机未启用识别引擎，请联系技术支持',
+    en: 'The OCR engine is disabled on this server; contact support',
+  },
   PRECHECK_OCR_NOT_READY: { status: 503, zh: '识别引擎正在启动，请稍后再试', en: 'The OCR engine is still starting; try again shortly' },
   PRECHECK_OCR_DATA_MISSING: {
     status: 500,
@@ -43,7 +59,11 @@ export const PRECHECK_ERRORS = {
     zh: '预审未通过：仍有缺少的必需材料或未处理的阻断问题，请补齐或处理后再提交',
     en: 'Pre-check not passed: required materials are missing or blocking findings are unresolved',
   },
-  PRECHECK_PENDING: { status: 409, zh: '仍有材料正在识别，请等待识别完成', en: 'Some materials are still being recognised; wait until they finish' },
+  PRECHECK_PENDING: {
+    status: 409,
+    zh: '仍有材料正在识别，请等待识别完成',
+    en: 'Some materials are still being recognised; wait until they finish',
+  },
   PRECHECK_RESULT_NOT_FOUND: { status: 404, zh: '该材料还没有预审结果', en: 'This material has no pre-check result yet' },
   PRECHECK_FINDING_NOT_FOUND: { status: 404, zh: '该材料没有这一项预审问题', en: 'This material has no such finding' },
   PRECHECK_FIELD_UNKNOWN: { status: 400, zh: '该材料没有这一识别字段', en: 'This material has no such field' },

@@ -107,14 +107,18 @@ export function extractIdCardFront(page: PageOcr, reads: Partial<Record<string, 
     const h = hits.address.labelBbox.y1 - hits.address.labelBbox.y0;
     const more = hits.rows.filter((r) => r.bbox.y0 > hits.address!.row.bbox.y1 - h * 0.3 && r.bbox.y1 < stopY && r.bbox.x0 > indent - h);
     const words = [...hits.address.valueWords, ...more.flatMap((r) => r.words)].filter((w) => w.bbox.x0 < page.width * 0.68); // the photo starts at ≈ 2/3 of the card
-    address = words.map((w) => w.text).join('').replace(/[^\u3400-\u9fff0-9A-Za-z\-－()（）#]/g, '') || undefined;
+    address =
+      words
+        .map((w) => w.text)
+        .join('')
+        .replace(/[^\u3400-\u9fff0-9A-Za-z\-－()（）#]/g, '') || undefined;
     addressBox = unionBbox(words.map((w) => w.bbox));
     addressConf = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : 0;
   }
 
   const idRead = reads.idNumber;
   const idFromRead = idRead ? findIdNumber(idRead.text) : undefined;
-  const idFromPage = hits.idNumber ? findIdNumber(hits.idNumber.value) ?? findIdNumber(hits.idNumber.row.text) : undefined;
+  const idFromPage = hits.idNumber ? (findIdNumber(hits.idNumber.value) ?? findIdNumber(hits.idNumber.row.text)) : undefined;
   const idNumber = idFromRead ?? idFromPage;
   const idConf = idFromRead ? (idRead?.confidence ?? 0) : wordsConfidence(hits.idNumber);
   const idBox = idFromRead ? idRead?.bbox : hits.idNumber?.valueBbox;

@@ -5,7 +5,17 @@ import { classifyPage, extractBusinessLicence, extractLabelledFields } from './d
 import { extractIdCardBack, extractIdCardFront, idCardFrontRegions, type LineRead } from './idCard';
 import { meanConfidence, wordCount } from './layout';
 import { hammingDistance } from './pageHash';
-import type { Bbox, CaseExpectations, DocumentKind, ExtractedField, FieldRegion, Finding, MaterialSlotRules, PageOcr, Severity } from './types';
+import type {
+  Bbox,
+  CaseExpectations,
+  DocumentKind,
+  ExtractedField,
+  FieldRegion,
+  Finding,
+  MaterialSlotRules,
+  PageOcr,
+  Severity,
+} from './types';
 
 /**
  * The pre-check of one material: which fields to read, and which findings follow from the
@@ -105,7 +115,13 @@ export interface EvaluationInput {
 
 type Msg = [zh: string, en: string];
 
-function finding(rule: PrecheckRule, severity: Severity, code: string, [zh, en]: Msg, at: { page?: number; bbox?: Bbox; fieldKey?: string } = {}): Finding {
+function finding(
+  rule: PrecheckRule,
+  severity: Severity,
+  code: string,
+  [zh, en]: Msg,
+  at: { page?: number; bbox?: Bbox; fieldKey?: string } = {},
+): Finding {
   return { rule, severity, code, message_zh: zh, message_en: en, ...at };
 }
 
@@ -134,40 +150,118 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
     const page = { page: p.index };
     const n = p.index + 1;
     if (rules.has('blank-page') && isBlank) {
-      out.push(finding('blank-page', 'block', 'BLANK_PAGE', [`第 ${n} 页是空白页，请翻面或重新扫描`, `Page ${n} is blank; turn the sheet over or scan again`], page));
+      out.push(
+        finding(
+          'blank-page',
+          'block',
+          'BLANK_PAGE',
+          [`第 ${n} 页是空白页，请翻面或重新扫描`, `Page ${n} is blank; turn the sheet over or scan again`],
+          page,
+        ),
+      );
       continue;
     }
     const c = meanConfidence(p.lines);
     const illegible = words === 0 || c < THRESHOLDS.legibilityBlock;
     if (rules.has('legibility') && !isBlank) {
       if (illegible)
-        out.push(finding('legibility', 'block', 'ILLEGIBLE_PAGE', [`第 ${n} 页无法辨认，请摆正原件、擦净镜头后重新扫描`, `Page ${n} cannot be read; straighten the original, clean the lens and scan again`], page));
+        out.push(
+          finding(
+            'legibility',
+            'block',
+            'ILLEGIBLE_PAGE',
+            [
+              `第 ${n} 页无法辨认，请摆正原件、擦净镜头后重新扫描`,
+              `Page ${n} cannot be read; straighten the original, clean the lens and scan again`,
+            ],
+            page,
+          ),
+        );
       else if (c < THRESHOLDS.legibilityWarn)
-        out.push(finding('legibility', 'warn', 'LOW_LEGIBILITY', [`第 ${n} 页字迹不够清晰（识别可信度 ${Math.round(c)}），建议重新扫描`, `Page ${n} is hard to read (confidence ${Math.round(c)}); consider scanning again`], page));
+        out.push(
+          finding(
+            'legibility',
+            'warn',
+            'LOW_LEGIBILITY',
+            [
+              `第 ${n} 页字迹不够清晰（识别可信度 ${Math.round(c)}），建议重新扫描`,
+              `Page ${n} is hard to read (confidence ${Math.round(c)}); consider scanning again`,
+            ],
+            page,
+          ),
+        );
     }
     if (rules.has('resolution')) {
       const lowDpi = p.dpi !== undefined && p.dpi > 0 && p.dpi < THRESHOLDS.minDpi;
       if (lowDpi || Math.min(p.width, p.height) < THRESHOLDS.minShortSide)
-        out.push(finding('resolution', 'warn', 'LOW_RESOLUTION', [`第 ${n} 页分辨率过低（${p.width}×${p.height}${p.dpi ? `，${p.dpi} dpi` : ''}），请用 300 dpi 重新扫描`, `Page ${n} has too low a resolution (${p.width}×${p.height}${p.dpi ? `, ${p.dpi} dpi` : ''}); rescan at 300 dpi`], page));
+        out.push(
+          finding(
+            'resolution',
+            'warn',
+            'LOW_RESOLUTION',
+            [
+              `第 ${n} 页分辨率过低（${p.width}×${p.height}${p.dpi ? `，${p.dpi} dpi` : ''}），请用 300 dpi 重新扫描`,
+              `Page ${n} has too low a resolution (${p.width}×${p.height}${p.dpi ? `, ${p.dpi} dpi` : ''}); rescan at 300 dpi`,
+            ],
+            page,
+          ),
+        );
     }
     if (rules.has('duplicate-page') && !isBlank) {
       const earlier = pages.filter((q) => q.index < p.index).find((q) => hammingDistance(q.hash, p.hash) <= THRESHOLDS.duplicateBits);
       const other = (input.otherPages ?? []).find((q) => hammingDistance(q.hash, p.hash) <= THRESHOLDS.duplicateBits);
       if (earlier)
-        out.push(finding('duplicate-page', 'warn', 'DUPLICATE_PAGE', [`第 ${n} 页与第 ${earlier.index + 1} 页重复，请删除重复页或补扫缺少的页`, `Page ${n} duplicates page ${earlier.index + 1}; remove it or scan the missing page`], page));
+        out.push(
+          finding(
+            'duplicate-page',
+            'warn',
+            'DUPLICATE_PAGE',
+            [
+              `第 ${n} 页与第 ${earlier.index + 1} 页重复，请删除重复页或补扫缺少的页`,
+              `Page ${n} duplicates page ${earlier.index + 1}; remove it or scan the missing page`,
+            ],
+            page,
+          ),
+        );
       else if (other)
-        out.push(finding('duplicate-page', 'warn', 'DUPLICATE_OF_OTHER_MATERIAL', [`第 ${n} 页与另一项材料中的页面相同，请确认是否放错了材料栏`, `Page ${n} is the same as a page of another material; check it is in the right slot`], page));
+        out.push(
+          finding(
+            'duplicate-page',
+            'warn',
+            'DUPLICATE_OF_OTHER_MATERIAL',
+            [
+              `第 ${n} 页与另一项材料中的页面相同，请确认是否放错了材料栏`,
+              `Page ${n} is the same as a page of another material; check it is in the right slot`,
+            ],
+            page,
+          ),
+        );
     }
     // An unreadable page cannot say what it is: legibility already asks for a rescan.
     if (rules.has('material-kind') && !isBlank && !illegible && words > 3) {
       const expected = kinds[p.index];
       const looks = classifyPage(p);
       const mismatch =
-        expected !== undefined && expected !== 'generic' && expected !== 'application-form' && looks !== expected && !(looks === 'generic' && expected === 'household-register')
+        expected !== undefined &&
+        expected !== 'generic' &&
+        expected !== 'application-form' &&
+        looks !== expected &&
+        !(looks === 'generic' && expected === 'household-register')
           ? !(expected.startsWith('id-card') && looks.startsWith('id-card'))
           : false;
       if (mismatch)
-        out.push(finding('material-kind', 'warn', 'MATERIAL_KIND_MISMATCH', [`第 ${n} 页看起来不是本栏要求的材料，请确认是否放错了材料栏`, `Page ${n} does not look like the material this slot expects; check the slot`], page));
+        out.push(
+          finding(
+            'material-kind',
+            'warn',
+            'MATERIAL_KIND_MISMATCH',
+            [
+              `第 ${n} 页看起来不是本栏要求的材料，请确认是否放错了材料栏`,
+              `Page ${n} does not look like the material this slot expects; check the slot`,
+            ],
+            page,
+          ),
+        );
     }
   }
 
@@ -175,62 +269,222 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
     const id = fields.get('idNumber');
     const pageAt = (pages.find((_, i) => kinds[i] === 'id-card-front') ?? pages[0])!.index;
     if (!id) {
-      out.push(finding('id-card-front', 'block', 'ID_NUMBER_NOT_FOUND', ['未能识别身份证号码，请将身份证人像面放正后重新扫描，或手工录入', 'The ID number could not be read; rescan the photo side straight or enter it by hand'], { page: pageAt, fieldKey: 'idNumber' }));
+      out.push(
+        finding(
+          'id-card-front',
+          'block',
+          'ID_NUMBER_NOT_FOUND',
+          [
+            '未能识别身份证号码，请将身份证人像面放正后重新扫描，或手工录入',
+            'The ID number could not be read; rescan the photo side straight or enter it by hand',
+          ],
+          { page: pageAt, fieldKey: 'idNumber' },
+        ),
+      );
     } else {
       const info = parseIdNumber(id.value);
       if (!info.valid) {
         out.push(
           info.problem === 'checksum'
-            ? finding('id-card-front', 'block', 'ID_NUMBER_CHECKSUM', ['身份证号码校验位错误，请重新扫描或核对原件', 'The ID number fails its check digit; rescan or check the original card'], at('idNumber'))
-            : finding('id-card-front', 'block', 'ID_NUMBER_MALFORMED', ['身份证号码格式不正确（应为 18 位，出生日期有效），请核对原件', 'The ID number is malformed (18 characters with a real birth date); check the original'], at('idNumber')),
+            ? finding(
+                'id-card-front',
+                'block',
+                'ID_NUMBER_CHECKSUM',
+                ['身份证号码校验位错误，请重新扫描或核对原件', 'The ID number fails its check digit; rescan or check the original card'],
+                at('idNumber'),
+              )
+            : finding(
+                'id-card-front',
+                'block',
+                'ID_NUMBER_MALFORMED',
+                [
+                  '身份证号码格式不正确（应为 18 位，出生日期有效），请核对原件',
+                  'The ID number is malformed (18 characters with a real birth date); check the original',
+                ],
+                at('idNumber'),
+              ),
         );
       }
       const birth = fields.get('birth');
       if (birth && info.birthDate && birth.value !== info.birthDate)
-        out.push(finding('id-card-front', 'block', 'ID_BIRTH_MISMATCH', [`“出生”（${birth.value}）与身份证号码中的出生日期（${info.birthDate}）不一致，请核对原件`, `Date of birth (${birth.value}) differs from the one in the ID number (${info.birthDate}); check the original`], at('birth')));
+        out.push(
+          finding(
+            'id-card-front',
+            'block',
+            'ID_BIRTH_MISMATCH',
+            [
+              `“出生”（${birth.value}）与身份证号码中的出生日期（${info.birthDate}）不一致，请核对原件`,
+              `Date of birth (${birth.value}) differs from the one in the ID number (${info.birthDate}); check the original`,
+            ],
+            at('birth'),
+          ),
+        );
       const sex = fields.get('sex');
       const sexFromId = info.sex === 'M' ? '男' : info.sex === 'F' ? '女' : undefined;
       if (sex && sexFromId && sex.value !== sexFromId)
-        out.push(finding('id-card-front', 'block', 'ID_SEX_MISMATCH', [`“性别”（${sex.value}）与身份证号码不一致，请核对原件`, `Sex (${sex.value}) does not match the ID number; check the original`], at('sex')));
+        out.push(
+          finding(
+            'id-card-front',
+            'block',
+            'ID_SEX_MISMATCH',
+            [`“性别”（${sex.value}）与身份证号码不一致，请核对原件`, `Sex (${sex.value}) does not match the ID number; check the original`],
+            at('sex'),
+          ),
+        );
       if (expectations.applicantIdNumber && id.value.toUpperCase() !== expectations.applicantIdNumber.toUpperCase())
-        out.push(finding('id-card-front', 'block', 'ID_NUMBER_MISMATCH', [`身份证号码（${maskIdNumber(id.value)}）与申请人登记的号码不一致，请核对是否为申请人本人证件`, `The ID number (${maskIdNumber(id.value)}) is not the applicant's; check this is the applicant's own card`], at('idNumber')));
+        out.push(
+          finding(
+            'id-card-front',
+            'block',
+            'ID_NUMBER_MISMATCH',
+            [
+              `身份证号码（${maskIdNumber(id.value)}）与申请人登记的号码不一致，请核对是否为申请人本人证件`,
+              `The ID number (${maskIdNumber(id.value)}) is not the applicant's; check this is the applicant's own card`,
+            ],
+            at('idNumber'),
+          ),
+        );
     }
     const name = fields.get('name');
     if (!name)
-      out.push(finding('id-card-front', 'warn', 'ID_NAME_NOT_FOUND', ['未能识别“姓名”，请核对原件并手工录入', 'The name could not be read; check the card and enter it by hand'], { page: pageAt, fieldKey: 'name' }));
+      out.push(
+        finding(
+          'id-card-front',
+          'warn',
+          'ID_NAME_NOT_FOUND',
+          ['未能识别“姓名”，请核对原件并手工录入', 'The name could not be read; check the card and enter it by hand'],
+          { page: pageAt, fieldKey: 'name' },
+        ),
+      );
     else if (expectations.applicantName && !sameName(name.value, expectations.applicantName))
-      out.push(finding('id-card-front', 'block', 'ID_NAME_MISMATCH', [`证件姓名“${name.value}”与申请人“${expectations.applicantName}”不一致，请核对是否为申请人本人证件`, `The name on the card ("${name.value}") is not the applicant's ("${expectations.applicantName}"); check the card`], at('name')));
+      out.push(
+        finding(
+          'id-card-front',
+          'block',
+          'ID_NAME_MISMATCH',
+          [
+            `证件姓名“${name.value}”与申请人“${expectations.applicantName}”不一致，请核对是否为申请人本人证件`,
+            `The name on the card ("${name.value}") is not the applicant's ("${expectations.applicantName}"); check the card`,
+          ],
+          at('name'),
+        ),
+      );
     // The reviewer compares the applicant's live face with this photo: without it there is nothing to compare.
     for (const p of pages.filter((q, i) => kinds[i] === 'id-card-front' && q.photo === null))
-      out.push(finding('id-card-front', 'warn', 'ID_PHOTO_NOT_FOUND', ['未能定位证件照片，视频核验时无法比对人像，请将身份证人像面放正后重新扫描', 'The ID photo could not be located, so the reviewer cannot compare faces; rescan the photo side of the ID card, straight'], { page: p.index }));
+      out.push(
+        finding(
+          'id-card-front',
+          'warn',
+          'ID_PHOTO_NOT_FOUND',
+          [
+            '未能定位证件照片，视频核验时无法比对人像，请将身份证人像面放正后重新扫描',
+            'The ID photo could not be located, so the reviewer cannot compare faces; rescan the photo side of the ID card, straight',
+          ],
+          { page: p.index },
+        ),
+      );
   }
 
   if (rules.has('id-card-back') && pages.length > 0) {
     const to = fields.get('validTo');
     const pageAt = (pages.find((_, i) => kinds[i] === 'id-card-back') ?? pages[pages.length - 1])!.index;
     if (!to)
-      out.push(finding('id-card-back', 'warn', 'ID_VALIDITY_NOT_FOUND', ['未能识别身份证有效期限，请扫描国徽面并核对有效期', 'The validity period could not be read; scan the emblem side and check it'], { page: pageAt, fieldKey: 'validTo' }));
+      out.push(
+        finding(
+          'id-card-back',
+          'warn',
+          'ID_VALIDITY_NOT_FOUND',
+          ['未能识别身份证有效期限，请扫描国徽面并核对有效期', 'The validity period could not be read; scan the emblem side and check it'],
+          { page: pageAt, fieldKey: 'validTo' },
+        ),
+      );
     else if (to.value !== '长期' && to.value < input.intakeDate)
-      out.push(finding('id-card-back', 'block', 'ID_EXPIRED', [`身份证已于 ${to.value} 过期，请申请人提供有效证件（或临时身份证）`, `The ID card expired on ${to.value}; ask for a valid card (or a temporary ID)`], at('validTo')));
+      out.push(
+        finding(
+          'id-card-back',
+          'block',
+          'ID_EXPIRED',
+          [
+            `身份证已于 ${to.value} 过期，请申请人提供有效证件（或临时身份证）`,
+            `The ID card expired on ${to.value}; ask for a valid card (or a temporary ID)`,
+          ],
+          at('validTo'),
+        ),
+      );
   }
 
   if (rules.has('business-licence') && pages.length > 0) {
     const code = fields.get('uscc');
     if (!code)
-      out.push(finding('business-licence', 'block', 'USCC_NOT_FOUND', ['未能识别统一社会信用代码，请重新扫描营业执照或手工录入', 'The unified social credit code could not be read; rescan the licence or enter it by hand'], { page: 0, fieldKey: 'uscc' }));
+      out.push(
+        finding(
+          'business-licence',
+          'block',
+          'USCC_NOT_FOUND',
+          [
+            '未能识别统一社会信用代码，请重新扫描营业执照或手工录入',
+            'The unified social credit code could not be read; rescan the licence or enter it by hand',
+          ],
+          { page: 0, fieldKey: 'uscc' },
+        ),
+      );
     else if (!isValidUscc(code.value))
-      out.push(finding('business-licence', 'block', 'USCC_CHECKSUM', ['统一社会信用代码校验位错误，请重新扫描或核对原件', 'The unified social credit code fails its check character; rescan or check the original'], at('uscc')));
+      out.push(
+        finding(
+          'business-licence',
+          'block',
+          'USCC_CHECKSUM',
+          [
+            '统一社会信用代码校验位错误，请重新扫描或核对原件',
+            'The unified social credit code fails its check character; rescan or check the original',
+          ],
+          at('uscc'),
+        ),
+      );
     else if (expectations.uscc && code.value !== expectations.uscc.toUpperCase())
-      out.push(finding('business-licence', 'block', 'USCC_MISMATCH', ['统一社会信用代码与办件登记的企业不一致，请核对是否为本企业执照', "The code is not the case's company's; check this is the right licence"], at('uscc')));
+      out.push(
+        finding(
+          'business-licence',
+          'block',
+          'USCC_MISMATCH',
+          [
+            '统一社会信用代码与办件登记的企业不一致，请核对是否为本企业执照',
+            "The code is not the case's company's; check this is the right licence",
+          ],
+          at('uscc'),
+        ),
+      );
     const name = fields.get('companyName');
     if (name && expectations.companyName && !sameCompany(name.value, expectations.companyName))
-      out.push(finding('business-licence', 'block', 'COMPANY_NAME_MISMATCH', [`执照名称“${name.value}”与办件登记的企业“${expectations.companyName}”不一致，请核对`, `The licence's name ("${name.value}") differs from the case's company ("${expectations.companyName}"); check it`], at('companyName')));
+      out.push(
+        finding(
+          'business-licence',
+          'block',
+          'COMPANY_NAME_MISMATCH',
+          [
+            `执照名称“${name.value}”与办件登记的企业“${expectations.companyName}”不一致，请核对`,
+            `The licence's name ("${name.value}") differs from the case's company ("${expectations.companyName}"); check it`,
+          ],
+          at('companyName'),
+        ),
+      );
   }
 
   if (rules.has('required-fields')) {
     for (const label of slot.requiredFields ?? []) {
       if (!fields.has(`label:${label}`))
-        out.push(finding('required-fields', 'block', 'REQUIRED_FIELD_MISSING', [`未找到必填项“${label}”或其内容为空，请申请人补填后重新扫描`, `Required field "${label}" is missing or empty; have the applicant fill it in and rescan`], { fieldKey: `label:${label}` }));
+        out.push(
+          finding(
+            'required-fields',
+            'block',
+            'REQUIRED_FIELD_MISSING',
+            [
+              `未找到必填项“${label}”或其内容为空，请申请人补填后重新扫描`,
+              `Required field "${label}" is missing or empty; have the applicant fill it in and rescan`,
+            ],
+            { fieldKey: `label:${label}` },
+          ),
+        );
     }
   }
   return out;

@@ -9,7 +9,11 @@ export const SLOT_PRESETS = {
   'id-card-front': { kind: 'id-card', rules: [...PAGE_RULES, 'id-card-front'] },
   'id-card-back': { kind: 'id-card', rules: [...PAGE_RULES, 'id-card-back'] },
   'business-licence': { kind: 'business-licence', rules: [...PAGE_RULES, 'business-licence'] },
-  'household-register': { kind: 'household-register', rules: [...PAGE_RULES, 'required-fields'], requiredFields: ['姓名', '公民身份号码', '住址'] },
+  'household-register': {
+    kind: 'household-register',
+    rules: [...PAGE_RULES, 'required-fields'],
+    requiredFields: ['姓名', '公民身份号码', '住址'],
+  },
   'application-form': { kind: 'application-form', rules: [...PAGE_RULES, 'required-fields'], requiredFields: [] },
 } as const satisfies Record<string, MaterialSlotRules>;
 

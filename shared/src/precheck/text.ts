@@ -1,6 +1,27 @@
 /** Normalisers for OCR text: the usual look-alike confusions of digits and Latin letters. */
 
-const DIGIT_LOOKALIKES: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', i: '1', Z: '2', z: '2', S: '5', s: '5', B: '8', G: '6', b: '6', g: '9', q: '9', x: 'X', '×': 'X', '乂': 'X' };
+const DIGIT_LOOKALIKES: Record<string, string> = {
+  O: '0',
+  o: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  l: '1',
+  '|': '1',
+  i: '1',
+  Z: '2',
+  z: '2',
+  S: '5',
+  s: '5',
+  B: '8',
+  G: '6',
+  b: '6',
+  g: '9',
+  q: '9',
+  x: 'X',
+  '×': 'X',
+  乂: 'X',
+};
 
 /** Finds an 18-character ID number (17 digits + digit or X) in OCR text. */
 export function findIdNumber(text: string): string | undefined {

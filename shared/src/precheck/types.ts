@@ -53,7 +53,14 @@ export interface IdPhotoRegion {
 }
 
 /** How a document kind is read; maps from the catalog's material kind and rules. */
-export const DOCUMENT_KINDS = ['id-card-front', 'id-card-back', 'business-licence', 'household-register', 'application-form', 'generic'] as const;
+export const DOCUMENT_KINDS = [
+  'id-card-front',
+  'id-card-back',
+  'business-licence',
+  'household-register',
+  'application-form',
+  'generic',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export type Severity = 'block' | 'warn' | 'info';

@@ -19,7 +19,19 @@ const KIND_LABELS: Record<MaterialSpec['kind'], { zh: string; en: string }> = {
  * 申请材料清单: one row per material the item asks for, with what was received and an upload
  * control per slot (several files allowed, e.g. one per page).
  */
-export function MaterialsChecklist({ caseId, item, materials, onUploaded, canUpload }: { caseId: string; item: ServiceItem; materials: MaterialView[]; onUploaded: (m: MaterialView) => void; canUpload: boolean }) {
+export function MaterialsChecklist({
+  caseId,
+  item,
+  materials,
+  onUploaded,
+  canUpload,
+}: {
+  caseId: string;
+  item: ServiceItem;
+  materials: MaterialView[];
+  onUploaded: (m: MaterialView) => void;
+  canUpload: boolean;
+}) {
   const { t, lang } = useI18n();
   const { bySlot, uploadFiles } = useSlotUploads(caseId, onUploaded);
   const required = item.materials.filter((m) => m.required);
@@ -43,7 +55,11 @@ export function MaterialsChecklist({ caseId, item, materials, onUploaded, canUpl
                 {spec.required ? <Badge tone="warn">{t('必交', 'Required')}</Badge> : <Badge tone="info">{t('选交', 'Optional')}</Badge>}{' '}
                 {files.length > 0 && <Badge tone="ok">{t(`已收 ${files.length} 份`, `${files.length} received`)}</Badge>}
                 <div className="slot-meta">
-                  {KIND_LABELS[spec.kind][lang]} · {t(`${spec.copies} 份，每份 ${spec.pages} 页`, `${spec.copies} cop${spec.copies > 1 ? 'ies' : 'y'}, ${spec.pages} page(s)`)}
+                  {KIND_LABELS[spec.kind][lang]} ·{' '}
+                  {t(
+                    `${spec.copies} 份，每份 ${spec.pages} 页`,
+                    `${spec.copies} cop${spec.copies > 1 ? 'ies' : 'y'}, ${spec.pages} page(s)`,
+                  )}
                   {spec.originalByCourier && <> · {t('原件需邮寄至办理地', 'original goes by courier')}</>}
                 </div>
               </div>
@@ -59,7 +75,12 @@ export function MaterialsChecklist({ caseId, item, materials, onUploaded, canUpl
               )}
               {state && (state.current || state.errors.length > 0 || state.notices.length > 0) && (
                 <div className="slot-status">
-                  {state.current && <ProgressBar value={state.current.fraction} label={t(`正在上传 ${state.current.fileName}`, `Uploading ${state.current.fileName}`)} />}
+                  {state.current && (
+                    <ProgressBar
+                      value={state.current.fraction}
+                      label={t(`正在上传 ${state.current.fileName}`, `Uploading ${state.current.fileName}`)}
+                    />
+                  )}
                   {state.errors.map((e) => (
                     <Alert key={e} tone="block">
                       {e}

@@ -19,7 +19,10 @@ export function useSlotUploads(caseId: string, onUploaded: (m: MaterialView) => 
   const { t, errorText } = useI18n();
   const [bySlot, setBySlot] = useState<Record<string, SlotUploadState>>({});
 
-  const patch = useCallback((slot: string, f: (s: SlotUploadState) => SlotUploadState) => setBySlot((all) => ({ ...all, [slot]: f(all[slot] ?? IDLE) })), []);
+  const patch = useCallback(
+    (slot: string, f: (s: SlotUploadState) => SlotUploadState) => setBySlot((all) => ({ ...all, [slot]: f(all[slot] ?? IDLE) })),
+    [],
+  );
 
   const uploadFiles = useCallback(
     async (slotCode: string, files: File[]) => {
@@ -42,7 +45,13 @@ export function useSlotUploads(caseId: string, onUploaded: (m: MaterialView) => 
           if (r.deduplicated) {
             patch(slotCode, (s) => ({
               ...s,
-              notices: [...s.notices, t(`“${file.name}”与已上传的材料内容完全相同，未重复保存。`, `"${file.name}" is identical to a file already uploaded; it was not stored twice.`)],
+              notices: [
+                ...s.notices,
+                t(
+                  `“${file.name}”与已上传的材料内容完全相同，未重复保存。`,
+                  `"${file.name}" is identical to a file already uploaded; it was not stored twice.`,
+                ),
+              ],
             }));
           }
         } catch (e) {

@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n';
 import { Alert, PageHeader } from '../../ui';
 import { CallView } from './CallView';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
-import { MaterialsViewer } from './MaterialsViewer';
+import { SharedMaterialsViewer } from './SharedMaterialsViewer';
 import { ReviewerTools } from './ReviewerTools';
 import { reviewApi } from './reviewApi';
 import { useCall } from './useCall';
@@ -137,7 +137,7 @@ function InCall({
       localDocument={media.documentTrack}
       side={side || undefined}
       below={
-        <MaterialsViewer
+        <SharedMaterialsViewer
           caseId={detail.case.id}
           materials={detail.materials}
           precheck={precheck}

@@ -32,7 +32,7 @@ function pagesOf(caseId: string, m: MaterialView, pre: MaterialPrecheckView | un
  * 共享材料查看: the clerk and the reviewer see the same material, page and zoom, and each other's
  * pointer; pre-check findings are outlined on the page. Applicants do not get this view.
  */
-export function MaterialsViewer({
+export function SharedMaterialsViewer({
   caseId,
   materials,
   precheck,

@@ -39,7 +39,10 @@ function RatingsBody({ data, canClose, onClosed }: { data: RatingsLedgerView; ca
     <>
       <div className="stat-grid">
         <Stat value={data.total} label={t('评价总数', 'Ratings')} />
-        <Stat value={rate === null ? '—' : `${Math.round(rate * 100)}%`} label={t('满意率（基本满意及以上）', 'Satisfied (fairly or better)')} />
+        <Stat
+          value={rate === null ? '—' : `${Math.round(rate * 100)}%`}
+          label={t('满意率（基本满意及以上）', 'Satisfied (fairly or better)')}
+        />
         <Stat value={data.openFollowUps} label={t('待回访', 'Open follow-ups')} alarm={data.openFollowUps > 0} />
       </div>
       {data.total === 0 ? (
@@ -82,7 +85,9 @@ function RatingsBody({ data, canClose, onClosed }: { data: RatingsLedgerView; ca
                   {canClose ? (
                     <CloseFollowUpForm followUpId={r.followUp!.id} caseNo={r.caseNo} onClosed={onClosed} />
                   ) : (
-                    <p className="muted">{t('由收件单位主管回访后关闭', 'The intake office’s supervisor closes it after the follow-up call')}</p>
+                    <p className="muted">
+                      {t('由收件单位主管回访后关闭', 'The intake office’s supervisor closes it after the follow-up call')}
+                    </p>
                   )}
                 </li>
               ))}

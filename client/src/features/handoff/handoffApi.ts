@@ -1,9 +1,4 @@
-import type {
-  FollowUpCloseRequest,
-  HandoffStatusView,
-  RatingRequest,
-  ResultRequest,
-} from '@tongban/shared/handoff/schemas';
+import type { FollowUpCloseRequest, HandoffStatusView, RatingRequest, ResultRequest } from '@tongban/shared/handoff/schemas';
 import { api, upload } from '../../api/client';
 
 /** REST calls of the handoff panel, the rating pad, the phone rating page and the ratings ledger. */
@@ -28,5 +23,6 @@ export const handoffApi = {
     api.get<{ caseNo: string; itemName: string; intakeOffice: string }>(`/api/ratings/${encodeURIComponent(token)}`),
   rateByToken: (token: string, body: RatingRequest) => api.post(`/api/ratings/${encodeURIComponent(token)}`, body),
   ratingsLedgerPath: '/api/ledger/ratings',
-  closeFollowUp: (id: string, body: FollowUpCloseRequest) => api.post<{ ok: true }>(`/api/follow-ups/${encodeURIComponent(id)}/close`, body),
+  closeFollowUp: (id: string, body: FollowUpCloseRequest) =>
+    api.post<{ ok: true }>(`/api/follow-ups/${encodeURIComponent(id)}/close`, body),
 };

@@ -75,11 +75,23 @@ export function CameraCapture({ onCapture, busy }: { onCapture: (photo: Blob) =>
         label={t('摄像头（高拍仪）', 'Camera (document camera)')}
         value={deviceId}
         onChange={(e) => setDeviceId(e.target.value)}
-        options={[{ value: '', label: t('默认摄像头', 'Default camera') }, ...devices.map((d, i) => ({ value: d.deviceId, label: d.label || t(`摄像头 ${i + 1}`, `Camera ${i + 1}`) }))]}
+        options={[
+          { value: '', label: t('默认摄像头', 'Default camera') },
+          ...devices.map((d, i) => ({ value: d.deviceId, label: d.label || t(`摄像头 ${i + 1}`, `Camera ${i + 1}`) })),
+        ]}
       />
       {error ? <p role="alert">{error}</p> : null}
-      <video ref={video} autoPlay playsInline muted style={{ width: '100%', maxHeight: '50vh', background: '#000' }} aria-label={t('摄像头预览', 'Camera preview')} />
-      {settings?.width ? <p>{t(`分辨率 ${settings.width}×${settings.height}`, `Resolution ${settings.width}×${settings.height}`)}</p> : null}
+      <video
+        ref={video}
+        autoPlay
+        playsInline
+        muted
+        style={{ width: '100%', maxHeight: '50vh', background: '#000' }}
+        aria-label={t('摄像头预览', 'Camera preview')}
+      />
+      {settings?.width ? (
+        <p>{t(`分辨率 ${settings.width}×${settings.height}`, `Resolution ${settings.width}×${settings.height}`)}</p>
+      ) : null}
       <Button variant="primary" onClick={() => void capture()} disabled={!stream} busy={busy}>
         {t('拍摄并上传', 'Capture and upload')}
       </Button>

@@ -2,7 +2,12 @@ import type { MaterialPrecheckView } from '@tongban/shared/precheck/api';
 import type { Bbox } from '@tongban/shared/precheck/types';
 import { useI18n } from '../../i18n';
 
-const BOX_COLOURS: Record<string, string> = { 'box-field': '#1d4ed8', 'box-finding box-block': '#b91c1c', 'box-finding box-warn': '#b45309', 'box-finding box-info': '#475569' };
+const BOX_COLOURS: Record<string, string> = {
+  'box-field': '#1d4ed8',
+  'box-finding box-block': '#b91c1c',
+  'box-finding box-warn': '#b45309',
+  'box-finding box-info': '#475569',
+};
 
 /**
  * One page of a material with boxes over it: blue for extracted fields, red/amber for the words a
@@ -34,14 +39,26 @@ export function PageView({ material, pageIndex, highlight }: { material: Materia
   return (
     <figure className="precheck-page">
       <div className="precheck-page-frame" style={{ position: 'relative' }}>
-        <img src={page.imageUrl} alt={t(`${material.fileName} 第 ${pageIndex + 1} 页`, `${material.fileName}, page ${pageIndex + 1}`)} style={{ width: '100%', display: 'block' }} />
-        <svg viewBox={`0 0 ${page.width} ${page.height}`} preserveAspectRatio="none" style={{ position: 'absolute', inset: 0, width: '100%', height: '100%' }} aria-hidden="true">
+        <img
+          src={page.imageUrl}
+          alt={t(`${material.fileName} 第 ${pageIndex + 1} 页`, `${material.fileName}, page ${pageIndex + 1}`)}
+          style={{ width: '100%', display: 'block' }}
+        />
+        <svg
+          viewBox={`0 0 ${page.width} ${page.height}`}
+          preserveAspectRatio="none"
+          style={{ position: 'absolute', inset: 0, width: '100%', height: '100%' }}
+          aria-hidden="true"
+        >
           {fields.map((f) => rect(f.bbox!, 'box-field', `field:${f.key}`, `${f.label}: ${f.value}`))}
           {findings.map((f) => rect(f.bbox!, `box-finding box-${f.severity}`, `finding:${f.key}`, t(f.message_zh, f.message_en)))}
         </svg>
       </div>
       <figcaption>
-        {t(`第 ${pageIndex + 1} 页，共 ${material.pages.length} 页 · ${page.width}×${page.height} 像素${page.dpi ? ` · ${page.dpi} dpi` : ''} · 识别可信度 ${page.meanConfidence}`, `Page ${pageIndex + 1} of ${material.pages.length} · ${page.width}×${page.height} px${page.dpi ? ` · ${page.dpi} dpi` : ''} · confidence ${page.meanConfidence}`)}
+        {t(
+          `第 ${pageIndex + 1} 页，共 ${material.pages.length} 页 · ${page.width}×${page.height} 像素${page.dpi ? ` · ${page.dpi} dpi` : ''} · 识别可信度 ${page.meanConfidence}`,
+          `Page ${pageIndex + 1} of ${material.pages.length} · ${page.width}×${page.height} px${page.dpi ? ` · ${page.dpi} dpi` : ''} · confidence ${page.meanConfidence}`,
+        )}
       </figcaption>
     </figure>
   );

@@ -2,7 +2,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { useCaseChanges } from '../../api/caseChanges';
 import { getSocket } from '../../api/socket';
-import { PRECHECK_EVENTS, type CasePrecheckResponse, type PrecheckDoneEvent, type PrecheckProgressEvent } from '@tongban/shared/precheck/api';
+import {
+  PRECHECK_EVENTS,
+  type CasePrecheckResponse,
+  type PrecheckDoneEvent,
+  type PrecheckProgressEvent,
+} from '@tongban/shared/precheck/api';
 
 /**
  * The case's pre-check, kept fresh: reloads when it changes anywhere (a job's result, a clerk's

@@ -36,7 +36,6 @@ function eventLabel(action: string): { zh: string; en: string } | undefined {
   return EVENT_LABELS[action];
 }
 
-
 function summarize(details: Record<string, unknown>): string {
   return Object.entries(details)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')

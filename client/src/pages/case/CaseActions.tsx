@@ -10,7 +10,15 @@ import { ACTION_SPECS } from './actionSpecs';
  * their own panel (video co-review and its decision, handoff, result, rating). Every action asks for
  * confirmation (they are audited and most cannot be undone), with a reason where one is needed.
  */
-export function CaseActions({ caseId, allowedActions: allowed, onChanged }: { caseId: string; allowedActions: CaseAction[]; onChanged: () => void }) {
+export function CaseActions({
+  caseId,
+  allowedActions: allowed,
+  onChanged,
+}: {
+  caseId: string;
+  allowedActions: CaseAction[];
+  onChanged: () => void;
+}) {
   const allowedActions = allowed.filter((a) => !isDedicatedAction(a));
   const { t, errorText } = useI18n();
   const toast = useToast();
@@ -40,7 +48,10 @@ export function CaseActions({ caseId, allowedActions: allowed, onChanged }: { ca
     setBusy(true);
     setError(null);
     try {
-      await api.post(`/api/cases/${encodeURIComponent(caseId)}/transitions`, { action: pending, ...(note.trim() ? { note: note.trim() } : {}) });
+      await api.post(`/api/cases/${encodeURIComponent(caseId)}/transitions`, {
+        action: pending,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
       toast.show(t(`已执行：${spec.zh}`, `Done: ${spec.en}`));
       setPending(null);
       onChanged();
@@ -75,7 +86,12 @@ export function CaseActions({ caseId, allowedActions: allowed, onChanged }: { ca
         actions={
           <>
             <Button onClick={() => setPending(null)}>{t('取消', 'Cancel')}</Button>
-            <Button variant={spec?.variant === 'danger' ? 'danger' : 'primary'} busy={busy} disabled={noteMissing} onClick={() => void fire()}>
+            <Button
+              variant={spec?.variant === 'danger' ? 'danger' : 'primary'}
+              busy={busy}
+              disabled={noteMissing}
+              onClick={() => void fire()}
+            >
               {t('确认', 'Confirm')}
             </Button>
           </>
@@ -86,9 +102,18 @@ export function CaseActions({ caseId, allowedActions: allowed, onChanged }: { ca
         {spec?.note && (
           <div className="field">
             <label htmlFor="transition-note" className="field-label">
-              {spec.note === 'required' ? t('原因（必填，将告知申请人）', 'Reason (required; the applicant is told)') : t('备注（选填）', 'Note (optional)')}
+              {spec.note === 'required'
+                ? t('原因（必填，将告知申请人）', 'Reason (required; the applicant is told)')
+                : t('备注（选填）', 'Note (optional)')}
             </label>
-            <textarea id="transition-note" className="input" rows={3} value={note} onChange={(e) => setNote(e.target.value)} required={spec.note === 'required'} />
+            <textarea
+              id="transition-note"
+              className="input"
+              rows={3}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              required={spec.note === 'required'}
+            />
           </div>
         )}
       </Dialog>

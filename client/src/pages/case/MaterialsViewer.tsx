@@ -29,7 +29,13 @@ export function MaterialsViewer({ materials, item }: { materials: MaterialView[]
       <ul className="thumbs" aria-label={t('材料缩略图', 'Material thumbnails')}>
         {materials.map((m) => (
           <li key={m.id}>
-            <button type="button" className="thumb" aria-pressed={m.id === selected?.id} onClick={() => setSelectedId(m.id)} title={`${slotName(m.slotCode)} · ${m.fileName}`}>
+            <button
+              type="button"
+              className="thumb"
+              aria-pressed={m.id === selected?.id}
+              onClick={() => setSelectedId(m.id)}
+              title={`${slotName(m.slotCode)} · ${m.fileName}`}
+            >
               <img src={pictureUrl(m, 1)} alt="" loading="lazy" />
               <span>{slotName(m.slotCode)}</span>
               <span className="muted">{m.fileName}</span>
@@ -169,7 +175,19 @@ function Picture({ material, label }: { material: MaterialView; label: string })
                   setPageNotice(t('已是最后一页', 'That was the last page'));
                 } else setFailed(true);
               }}
-              style={geometry ? { position: 'absolute', left: 0, top: 0, width: geometry.img.w, height: geometry.img.h, transform: geometry.transform, transformOrigin: '0 0' } : { maxWidth: '100%' }}
+              style={
+                geometry
+                  ? {
+                      position: 'absolute',
+                      left: 0,
+                      top: 0,
+                      width: geometry.img.w,
+                      height: geometry.img.h,
+                      transform: geometry.transform,
+                      transformOrigin: '0 0',
+                    }
+                  : { maxWidth: '100%' }
+              }
             />
           </div>
         </div>

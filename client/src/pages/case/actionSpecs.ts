@@ -24,4 +24,3 @@ export const ACTION_SPECS: Record<CaseAction, ActionSpec> = {
   withdraw: { zh: '申请人撤回', en: 'Applicant withdraws', variant: 'danger', note: 'required' },
   reopen: { zh: '重新打开', en: 'Reopen', variant: 'secondary', note: 'required' },
 };
-

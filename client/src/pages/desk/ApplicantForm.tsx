@@ -1,7 +1,15 @@
 import { parseIdNumber, type ServiceItem } from '@tongban/shared';
 import { useI18n } from '../../i18n';
 import { Select, TextField } from '../../ui';
-import { idNumberError, needsCompany, phoneError, usccError, type ApplicantDraft, type ApplicantField, type FieldErrors } from './applicantForm';
+import {
+  idNumberError,
+  needsCompany,
+  phoneError,
+  usccError,
+  type ApplicantDraft,
+  type ApplicantField,
+  type FieldErrors,
+} from './applicantForm';
 
 /**
  * Step 2: applicant (and company, when the item needs a business licence). The ID number is checked
@@ -32,7 +40,10 @@ export function ApplicantForm({
 
   const id = parseIdNumber(draft.idNumber);
   const idHint = id.valid
-    ? t(`校验通过 · 出生日期 ${id.birthDate} · ${id.sex === 'M' ? '男' : '女'}`, `Checksum OK · born ${id.birthDate} · ${id.sex === 'M' ? 'male' : 'female'}`)
+    ? t(
+        `校验通过 · 出生日期 ${id.birthDate} · ${id.sex === 'M' ? '男' : '女'}`,
+        `Checksum OK · born ${id.birthDate} · ${id.sex === 'M' ? 'male' : 'female'}`,
+      )
     : t('18 位，末位可为 X；输入完整后自动校验', '18 characters, the last may be X; checked when complete');
 
   return (
@@ -40,8 +51,21 @@ export function ApplicantForm({
       <fieldset>
         <legend>{t('申请人', 'Applicant')}</legend>
         <div className="form-row">
-          <TextField label={t('姓名', 'Name')} required autoComplete="off" value={draft.name} error={errors.name} onChange={(e) => set('name', e.target.value)} onBlur={() => blur('name', draft.name.trim() ? undefined : t('请填写申请人姓名', "Enter the applicant's name"))} />
-          <Select label={t('证件类型', 'ID type')} value={draft.idType} disabled options={[{ value: 'resident-id', label: t('居民身份证', 'Resident ID card') }]} />
+          <TextField
+            label={t('姓名', 'Name')}
+            required
+            autoComplete="off"
+            value={draft.name}
+            error={errors.name}
+            onChange={(e) => set('name', e.target.value)}
+            onBlur={() => blur('name', draft.name.trim() ? undefined : t('请填写申请人姓名', "Enter the applicant's name"))}
+          />
+          <Select
+            label={t('证件类型', 'ID type')}
+            value={draft.idType}
+            disabled
+            options={[{ value: 'resident-id', label: t('居民身份证', 'Resident ID card') }]}
+          />
         </div>
         <div className="form-row">
           <TextField
@@ -76,7 +100,14 @@ export function ApplicantForm({
         <fieldset>
           <legend>{t('企业信息（本事项需提交营业执照）', 'Company (this item needs a business licence)')}</legend>
           <div className="form-row">
-            <TextField label={t('企业名称', 'Company name')} required value={draft.companyName} error={errors.companyName} onChange={(e) => set('companyName', e.target.value)} onBlur={() => blur('companyName', draft.companyName.trim() ? undefined : t('请填写企业名称', 'Enter the company name'))} />
+            <TextField
+              label={t('企业名称', 'Company name')}
+              required
+              value={draft.companyName}
+              error={errors.companyName}
+              onChange={(e) => set('companyName', e.target.value)}
+              onBlur={() => blur('companyName', draft.companyName.trim() ? undefined : t('请填写企业名称', 'Enter the company name'))}
+            />
             <TextField
               label={t('统一社会信用代码', 'Unified social credit code')}
               required

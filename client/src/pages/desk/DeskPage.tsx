@@ -45,7 +45,13 @@ export function DeskPage() {
           </div>
         }
       >
-        {error ? <Alert tone="block">{errorText(error)}</Alert> : loading && !data ? <p className="muted">{t('正在加载…', 'Loading…')}</p> : <CaseTable cases={cases} caption={t('我的办件', 'My cases')} />}
+        {error ? (
+          <Alert tone="block">{errorText(error)}</Alert>
+        ) : loading && !data ? (
+          <p className="muted">{t('正在加载…', 'Loading…')}</p>
+        ) : (
+          <CaseTable cases={cases} caption={t('我的办件', 'My cases')} />
+        )}
       </Card>
     </>
   );

@@ -5,7 +5,15 @@ import { useI18n } from '../../i18n';
 import { TextField } from '../../ui';
 
 /** Step 1: search the catalog (name, code or material) and pick one 事项. */
-export function ItemPicker({ items, selected, onSelect }: { items: ServiceItem[]; selected: ServiceItem | undefined; onSelect: (item: ServiceItem) => void }) {
+export function ItemPicker({
+  items,
+  selected,
+  onSelect,
+}: {
+  items: ServiceItem[];
+  selected: ServiceItem | undefined;
+  onSelect: (item: ServiceItem) => void;
+}) {
   const { t } = useI18n();
   const { officeName } = useOffices();
   const [query, setQuery] = useState('');

@@ -7,7 +7,14 @@ import { MaterialsChecklist } from '../../components/materials/MaterialsChecklis
 import { useI18n } from '../../i18n';
 import { Alert, Button, Card, PageHeader, useToast } from '../../ui';
 import { ApplicantForm } from './ApplicantForm';
-import { EMPTY_APPLICANT, fieldOfServerPath, needsCompany, validateApplicant, type ApplicantDraft, type FieldErrors } from './applicantForm';
+import {
+  EMPTY_APPLICANT,
+  fieldOfServerPath,
+  needsCompany,
+  validateApplicant,
+  type ApplicantDraft,
+  type FieldErrors,
+} from './applicantForm';
 import { ItemPicker } from './ItemPicker';
 
 type Step = 'item' | 'applicant' | 'materials';
@@ -75,7 +82,11 @@ export function NewCasePage() {
   const current = STEPS.findIndex((s) => s.id === step);
   return (
     <>
-      <PageHeader title={t('新建办件', 'New case')} subtitle={created ? t(`办件编号 ${created.caseNo}`, `Case no. ${created.caseNo}`) : t('跨省通办 · 收件', 'Cross-province intake')} actions={<Link to="/desk">{t('返回我的办件', 'Back to my cases')}</Link>} />
+      <PageHeader
+        title={t('新建办件', 'New case')}
+        subtitle={created ? t(`办件编号 ${created.caseNo}`, `Case no. ${created.caseNo}`) : t('跨省通办 · 收件', 'Cross-province intake')}
+        actions={<Link to="/desk">{t('返回我的办件', 'Back to my cases')}</Link>}
+      />
       <ol className="steps" aria-label={t('办理步骤', 'Steps')}>
         {STEPS.map((s, i) => (
           <li key={s.id} aria-current={i === current ? 'step' : undefined} className={i < current ? 'done' : undefined}>
@@ -89,7 +100,13 @@ export function NewCasePage() {
           <h2 className="card-title" tabIndex={-1} ref={stepHeading}>
             {t('选择申请事项', 'Choose the service item')}
           </h2>
-          {catalogError ? <Alert tone="block">{errorText(catalogError)}</Alert> : !items ? <p className="muted">{t('正在加载事项清单…', 'Loading the catalog…')}</p> : <ItemPicker items={items} selected={item} onSelect={setItem} />}
+          {catalogError ? (
+            <Alert tone="block">{errorText(catalogError)}</Alert>
+          ) : !items ? (
+            <p className="muted">{t('正在加载事项清单…', 'Loading the catalog…')}</p>
+          ) : (
+            <ItemPicker items={items} selected={item} onSelect={setItem} />
+          )}
           {item && (
             <div className="alert alert-info" style={{ marginTop: 16 }}>
               <strong>{item.name}</strong>
@@ -117,7 +134,11 @@ export function NewCasePage() {
           <h2 className="card-title" tabIndex={-1} ref={stepHeading}>
             {t(`申请人信息 · ${item.name}`, `Applicant · ${item.name}`)}
           </h2>
-          {submitError != null && <Alert tone="block" title={t('未能创建办件', 'The case was not created')}>{errorText(submitError)}</Alert>}
+          {submitError != null && (
+            <Alert tone="block" title={t('未能创建办件', 'The case was not created')}>
+              {errorText(submitError)}
+            </Alert>
+          )}
           <form onSubmit={(e) => void createCase(e)} noValidate>
             <ApplicantForm item={item} draft={draft} errors={errors} onChange={setDraft} onErrors={setErrors} />
             <div className="wizard-nav">
@@ -135,7 +156,12 @@ export function NewCasePage() {
           <h2 className="card-title" tabIndex={-1} ref={stepHeading}>
             {t('收取申请材料', 'Take in the materials')}
           </h2>
-          <p className="muted">{t('逐项扫描或上传材料；支持 JPEG、PNG、PDF，可一次选择多页。', 'Scan or upload each material: JPEG, PNG or PDF; several pages at once are fine.')}</p>
+          <p className="muted">
+            {t(
+              '逐项扫描或上传材料；支持 JPEG、PNG、PDF，可一次选择多页。',
+              'Scan or upload each material: JPEG, PNG or PDF; several pages at once are fine.',
+            )}
+          </p>
           <MaterialsChecklist caseId={created.id} item={item} materials={materials} onUploaded={onUploaded} canUpload />
           <div className="wizard-nav">
             <Link to="/desk" className="btn btn-secondary">

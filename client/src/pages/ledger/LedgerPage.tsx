@@ -18,7 +18,9 @@ export function LedgerPage() {
     <>
       <PageHeader
         title={t('工作台账', 'Work ledger')}
-        subtitle={data ? t(`统计时间 ${formatDateTime(data.generatedAt, lang)}`, `As of ${formatDateTime(data.generatedAt, lang)}`) : undefined}
+        subtitle={
+          data ? t(`统计时间 ${formatDateTime(data.generatedAt, lang)}`, `As of ${formatDateTime(data.generatedAt, lang)}`) : undefined
+        }
         actions={
           <>
             <Button onClick={reload} busy={loading}>
@@ -102,7 +104,9 @@ function LedgerBody({ data }: { data: WorkLedgerSummary }) {
           <CountTable
             caption={t('按状态统计', 'Cases by state')}
             head={[t('状态', 'State'), t('件数', 'Cases')]}
-            rows={data.byState.filter((s) => s.count > 0).map((s) => ({ key: s.state, cells: [CASE_STATE_LABELS[s.state][lang], s.count] }))}
+            rows={data.byState
+              .filter((s) => s.count > 0)
+              .map((s) => ({ key: s.state, cells: [CASE_STATE_LABELS[s.state][lang], s.count] }))}
           />
         </Card>
       </div>

@@ -64,7 +64,13 @@ export function QueuePage() {
           </div>
         }
       >
-        {error ? <Alert tone="block">{errorText(error)}</Alert> : loading && !data ? <p className="muted">{t('正在加载…', 'Loading…')}</p> : <CaseTable cases={cases} caption={t('待审队列', 'Review queue')} showWaiting now={now} />}
+        {error ? (
+          <Alert tone="block">{errorText(error)}</Alert>
+        ) : loading && !data ? (
+          <p className="muted">{t('正在加载…', 'Loading…')}</p>
+        ) : (
+          <CaseTable cases={cases} caption={t('待审队列', 'Review queue')} showWaiting now={now} />
+        )}
       </Card>
     </>
   );

@@ -149,7 +149,9 @@ function correctMisreads(r: DemoCaseRun, s: CasePrecheckResponse): void {
       if (value === undefined) continue;
       const read = m.fields.find((f) => f.key === fieldKey)?.value ?? '';
       ctx.precheck.correct(caseId, clerk, { materialId: m.materialId, fieldKey, value, reason: '演示：按原件核对后更正识别结果' });
-      r.say(`  更正 / corrected ${fieldKey}: 「${fieldKey === 'idNumber' ? maskIdNumber(read) : read}」→「${fieldKey === 'idNumber' ? maskIdNumber(value) : value}」`);
+      r.say(
+        `  更正 / corrected ${fieldKey}: 「${fieldKey === 'idNumber' ? maskIdNumber(read) : read}」→「${fieldKey === 'idNumber' ? maskIdNumber(value) : value}」`,
+      );
     }
   }
 }

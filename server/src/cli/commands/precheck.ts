@@ -39,7 +39,10 @@ export const precheckCommand: CliCommand = {
       return 2;
     }
     const preset = SLOT_PRESETS[kind as SlotPreset];
-    const required = (values.required as string | undefined)?.split(/[,，]/).map((s) => s.trim()).filter(Boolean);
+    const required = (values.required as string | undefined)
+      ?.split(/[,，]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     const requiredFields = required ?? ('requiredFields' in preset ? [...preset.requiredFields] : undefined);
     const slot: MaterialSlotRules = { kind: preset.kind, rules: [...preset.rules], ...(requiredFields ? { requiredFields } : {}) };
     const intakeDate = (values.date as string | undefined) ?? new Date().toISOString().slice(0, 10);
@@ -77,13 +80,24 @@ export const precheckCommand: CliCommand = {
             file: path.resolve(file),
             kind,
             verdict: verdictOf(findings),
-            pages: r.pages.map((p) => ({ index: p.index, width: p.width, height: p.height, dpi: p.dpi, rotationDeg: p.rotationDeg, meanConfidence: Math.round(meanConfidence(p.lines)), words: wordCount(p.lines), hash: p.hash })),
+            pages: r.pages.map((p) => ({
+              index: p.index,
+              width: p.width,
+              height: p.height,
+              dpi: p.dpi,
+              rotationDeg: p.rotationDeg,
+              meanConfidence: Math.round(meanConfidence(p.lines)),
+              words: wordCount(p.lines),
+              hash: p.hash,
+            })),
             fields,
             findings: findings.map((f) => ({ key: findingKey(f), ...f })),
           });
         } catch (e) {
           failed++;
-          const err = isAppError(e) ? { code: e.code, message_zh: e.message_zh, message_en: e.message_en, details: e.details } : { code: 'INTERNAL', message_en: String(e) };
+          const err = isAppError(e)
+            ? { code: e.code, message_zh: e.message_zh, message_en: e.message_en, details: e.details }
+            : { code: 'INTERNAL', message_en: String(e) };
           console.error(`${file}: ${isAppError(e) ? `${e.code} — ${e.message_zh} / ${e.message_en}` : String(e)}`);
           results.push({ file: path.resolve(file), error: err });
         }

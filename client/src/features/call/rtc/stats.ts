@@ -76,11 +76,7 @@ export interface QualityScore {
  * Network quality from what this receiver sees between two samples: packet loss and jitter,
  * scored 0–10 like mediasoup's consumer score (10 = clean) and bucketed for the indicator.
  */
-export function qualityBetween(
-  prev: InboundSummary | undefined,
-  now: InboundSummary,
-  rttMs: number | null,
-): QualityScore {
+export function qualityBetween(prev: InboundSummary | undefined, now: InboundSummary, rttMs: number | null): QualityScore {
   const received = now.packetsReceived - (prev?.packetsReceived ?? 0);
   const lost = Math.max(0, now.packetsLost - (prev?.packetsLost ?? 0));
   if (received + lost === 0) return { score: 0, quality: 'none' };
