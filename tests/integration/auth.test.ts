@@ -10,10 +10,12 @@ afterAll(async () => {
 });
 
 describe('auth', () => {
-  it('refuses the API without a session', async () => {
-    const r = await new ApiClient(srv.url).get('/api/auth/me');
+  it('refuses the API without a session; /api/auth/me answers "nobody" without a 401', async () => {
+    const r = await new ApiClient(srv.url).get('/api/cases');
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('AUTH_REQUIRED');
+    const me = await new ApiClient(srv.url).get('/api/auth/me');
+    expect([me.status, me.body]).toEqual([200, { user: null }]);
   });
 
   it('logs in with an HTTP-only SameSite cookie and logs out', async () => {
@@ -25,7 +27,8 @@ describe('auth', () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect((await c.get('/api/auth/me')).body.user).toMatchObject({ username: 'clerk', role: 'clerk', officeId: 'gd-sg-window' });
     expect((await c.post('/api/auth/logout')).status).toBe(200);
-    expect((await c.get('/api/auth/me')).status).toBe(401);
+    expect((await c.get('/api/auth/me')).body).toEqual({ user: null });
+    expect((await c.get('/api/cases')).status).toBe(401);
   });
 
   it('rejects a wrong password, malformed JSON and a bad body with specific codes', async () => {

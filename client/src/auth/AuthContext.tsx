@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { PublicUser } from '@tongban/shared';
-import { api, ApiError, UNAUTHORIZED_EVENT } from '../api/client';
+import { api, UNAUTHORIZED_EVENT } from '../api/client';
 import { closeSocket } from '../api/socket';
 
 /** Who is logged in. The session itself is an HttpOnly cookie; this only mirrors `/api/auth/me`. */
@@ -16,31 +16,13 @@ export interface Auth {
 
 const AuthContext = createContext<Auth | null>(null);
 
-/**
- * Whether this browser logged in and has not logged out since. The cookie is HttpOnly, so without
- * this hint every fresh visit would ask `/api/auth/me`, get 401, and Chromium would log that 401 as
- * a console error on the login page.
- */
-const SESSION_HINT_KEY = 'tongban.session';
-
-function sessionHint(on?: boolean): boolean {
-  try {
-    if (on === true) localStorage.setItem(SESSION_HINT_KEY, '1');
-    if (on === false) localStorage.removeItem(SESSION_HINT_KEY);
-    return localStorage.getItem(SESSION_HINT_KEY) === '1';
-  } catch {
-    return true; // no storage: just ask the server
-  }
-}
-
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<PublicUser | null>(null);
-  const [loading, setLoading] = useState(sessionHint);
+  const [loading, setLoading] = useState(true);
 
   useEffect(() => {
     let cancelled = false;
     const onUnauthorized = () => {
-      sessionHint(false);
       closeSocket();
       setUser(null);
     };
@@ -49,14 +31,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       cancelled = true;
       window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
     };
-    if (!sessionHint()) return unsubscribe;
+    // The session cookie is HttpOnly: only the server knows whether it is still valid. It answers
+    // `{ user: null }` rather than 401 when it is not, so the login page logs no console error.
     api
-      .get<{ user: PublicUser }>('/api/auth/me')
+      .get<{ user: PublicUser | null }>('/api/auth/me')
       .then((r) => !cancelled && setUser(r.user))
       .catch((e: unknown) => {
-        // 401: the session expired. Anything else also leaves us on the login page.
-        if (e instanceof ApiError && e.status === 401) sessionHint(false);
-        else console.warn('auth check failed', e);
+        console.warn('auth check failed', e);
         if (!cancelled) setUser(null);
       })
       .finally(() => !cancelled && setLoading(false));
@@ -66,7 +47,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (username: string, password: string) => {
     const r = await api.post<{ user: PublicUser }>('/api/auth/login', { username, password });
     closeSocket(); // a socket opened before login carries no session
-    sessionHint(true);
     setUser(r.user);
     return r.user;
   }, []);
@@ -77,7 +57,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // The session may already be gone on the server; logging out locally is what matters.
     }
-    sessionHint(false);
     closeSocket();
     setUser(null);
   }, []);

@@ -27,10 +27,11 @@ export function createAuthRoutes(ctx: AppContext): Router {
     }),
   );
 
+  // "Who am I?" has an answer without a session — nobody — so a fresh visit asks without a 401.
   r.get(
     '/auth/me',
     route((req, res) => {
-      res.json({ user: currentUser(req) });
+      res.json({ user: req.user ?? null });
     }),
   );
   return r;
