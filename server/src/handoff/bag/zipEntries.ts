@@ -1,4 +1,4 @@
-import { open as openFile, type FileHandle } from 'node:fs/promises';
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { Readable, Transform } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
@@ -132,14 +132,15 @@ interface LocalHeaderReader {
   readLocalFileHeader(entry: Entry, options: { minimal: true }, cb: (err: Error | null, header?: { fileDataStart: number }) => void): void;
 }
 
-function openStored(zip: ZipFile, handle: FileHandle, entry: Entry): Promise<Readable> {
+function openStored(zip: ZipFile, file: string, entry: Entry): Promise<Readable> {
   return new Promise((resolve, reject) =>
     (zip as unknown as LocalHeaderReader).readLocalFileHeader(entry, { minimal: true }, (err, header) => {
       if (err || !header) return reject(err ?? new Error('no local file header'));
       if (entry.compressedSize === 0) return resolve(Readable.from([]));
       const start = header.fileDataStart;
       resolve(
-        handle.createReadStream({ start, end: start + entry.compressedSize - 1, highWaterMark: STORED_READ_BYTES, autoClose: false }),
+        // Its own descriptor per entry (closed at its end): streams sharing one FileHandle each leave a listener on it.
+        fs.createReadStream(file, { start, end: start + entry.compressedSize - 1, highWaterMark: STORED_READ_BYTES }),
       );
     }),
   );
@@ -155,24 +156,12 @@ export async function forEachZipEntry(
   onEntry: (info: ZipEntryInfo, open: () => Promise<Readable>) => Promise<void>,
 ): Promise<void> {
   const zip = await openZip(file);
-  let handle: FileHandle;
-  try {
-    handle = await openFile(file, 'r');
-  } catch (e) {
-    zip.close();
-    throw unreadable(file, e);
-  }
-  try {
-    await readEntries(file, zip, handle, limits, onEntry);
-  } finally {
-    await handle.close();
-  }
+  await readEntries(file, zip, limits, onEntry);
 }
 
 function readEntries(
   file: string,
   zip: ZipFile,
-  handle: FileHandle,
   limits: ZipLimits,
   onEntry: (info: ZipEntryInfo, open: () => Promise<Readable>) => Promise<void>,
 ): Promise<void> {
@@ -197,7 +186,7 @@ function readEntries(
         return;
       }
       const open = async () => {
-        if (entry.compressionMethod === 0 && !entry.isEncrypted()) return crcChecked(await openStored(zip, handle, entry), entry, name);
+        if (entry.compressionMethod === 0 && !entry.isEncrypted()) return crcChecked(await openStored(zip, file, entry), entry, name);
         return new Promise<Readable>((res, rej) =>
           zip.openReadStream(entry, (err, s) => (err || !s ? rej(err ?? new Error('no stream')) : res(crcChecked(s, entry, name)))),
         );
