@@ -10,6 +10,7 @@ import type {
 } from '@tongban/shared/signalling/events';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { openRtcSocket, RtcError, rtcRequest, type RtcSocket } from './signalling';
+import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
 
 export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -42,6 +43,12 @@ export interface CallClientOptions {
   produce?: boolean;
   /** Loopback self-test: consume our own producers back through the SFU. */
   consumeOwn?: boolean;
+  /** Opens the /rtc socket (default: socket.io to this origin); tests pass a fake. */
+  socketFactory?: () => RtcSocket;
+  /** Retry and ICE timings (default: DefaultReconnectPolicy). */
+  reconnectPolicy?: ReconnectPolicy;
+  /** mediasoup handler (default: detected from the browser); tests pass mediasoup-client's FakeHandler. */
+  handlerFactory?: types.HandlerFactory;
 }
 
 const ROUTER_CAPS_KEY = 'tongban.rtc.routerCaps';
@@ -61,8 +68,6 @@ const FATAL_CODES = new Set([
   'RTC_TOO_MANY_TRANSPORTS',
   'RTC_TOO_MANY_SELF_TESTS',
 ]);
-const ICE_GRACE_MS = 1500;
-const MAX_BACKOFF_MS = 4000;
 
 /**
  * One participant's side of a call, without UI: joins the room over /rtc, sends the local tracks,
@@ -96,23 +101,22 @@ export class CallClient {
   private everJoined = false;
   private closed = false;
   private iceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly policy: ReconnectPolicy;
 
   constructor(private readonly opts: CallClientOptions) {
-    this.socket = openRtcSocket(opts.token ? { token: opts.token } : {});
+    this.socket = opts.socketFactory ? opts.socketFactory() : openRtcSocket(opts.token ? { token: opts.token } : {});
+    this.policy = opts.reconnectPolicy ?? new DefaultReconnectPolicy();
     this.socket.on('disconnect', () => {
       if (!this.closed) this.setState('reconnecting');
     });
     this.socket.on('connect', () => {
       // A reconnect: the server dropped our peer with the old socket; join again with new transports.
-      if (this.everJoined && !this.closed) void this.rejoin();
+      if (this.everJoined) this.repair();
     });
     this.socket.on('connect_error', (err) => {
       const data = (err as { data?: { code: string; message_zh: string; message_en: string } }).data;
       // A refused handshake (bad or expired key) will not get better by retrying.
-      if (data && !this.socket.active) {
-        this.emit('error', new RtcError(data));
-        this.setState('failed');
-      }
+      if (data && !this.socket.active) this.fail(new RtcError(data));
     });
     this.socket.on('rtc:newProducer', (p) => void this.consume(p).catch((e: unknown) => this.report(e)));
     this.socket.on('rtc:consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
@@ -121,8 +125,8 @@ export class CallClient {
     this.socket.on('rtc:producerResumed', ({ producerId }) => this.markPaused(producerId, false));
     this.socket.on('rtc:peerJoined', (p) => this.setPeers([...this.peerList.filter((x) => x.peerId !== p.peerId), p]));
     this.socket.on('rtc:peerLeft', ({ peerId }) => this.setPeers(this.peerList.filter((x) => x.peerId !== peerId)));
-    this.socket.on('rtc:roomReset', () => void this.rejoin());
-    this.socket.on('rtc:transportClosed', () => void this.rejoin());
+    this.socket.on('rtc:roomReset', () => this.repair());
+    this.socket.on('rtc:transportClosed', () => this.repair());
     this.socket.on('review:updated', (v) => this.emit('session', v));
     this.socket.on('viewer:state', (v) => this.emit('viewer', v));
   }
@@ -235,9 +239,14 @@ export class CallClient {
     return this.joining;
   }
 
+  /** Rejoins in the background; how that ends reaches the UI through 'state' and 'error'. */
+  private repair(): void {
+    if (!this.closed) void this.rejoin().catch(() => undefined);
+  }
+
   private async joinWithRetry(): Promise<JoinResponse> {
-    let delay = 250;
-    for (;;) {
+    let firstFailureAt: number | undefined;
+    for (let retryCount = 1; ; retryCount++) {
       if (this.closed) throw new RtcError({ code: 'RTC_CLOSED', message_zh: '已离开', message_en: 'Left the call' });
       try {
         return await this.joinOnce();
@@ -245,18 +254,31 @@ export class CallClient {
         const err = toRtcError(e);
         if (this.closed) throw err;
         // Decisions about access do not change by retrying.
-        if (FATAL_CODES.has(err.code)) {
-          this.emit('error', err);
-          this.setState('failed');
-          throw err;
+        if (FATAL_CODES.has(err.code)) throw this.fail(err);
+        firstFailureAt ??= Date.now();
+        const context = { retryCount, elapsedMs: Date.now() - firstFailureAt, retryReason: err };
+        const delay = this.policy.nextRetryDelayInMs(context);
+        if (delay === null) {
+          console.warn(`rtc join failed (${err.code}): ${err.message}; giving up after ${retryCount} attempts`);
+          // Final, as the message says: a later socket reconnect must not quietly start over.
+          this.closed = true;
+          this.teardown();
+          this.socket.close();
+          throw this.fail(gaveUpError(context));
         }
         console.warn(`rtc join failed (${err.code}): ${err.message}; retrying in ${delay} ms`);
         this.setState('reconnecting');
         await sleep(delay);
-        delay = Math.min(delay * 2, MAX_BACKOFF_MS);
         if (!this.socket.connected) await this.waitForSocket();
       }
     }
+  }
+
+  /** Ends the call's attempts with `err` shown to the user; returns it for the caller to throw. */
+  private fail(err: RtcError): RtcError {
+    this.emit('error', err);
+    this.setState('failed');
+    return err;
   }
 
   private async joinOnce(): Promise<JoinResponse> {
@@ -269,11 +291,11 @@ export class CallClient {
         : { selfTest: true as const, clientId: this.clientId };
     // Load the Device from cached router capabilities while the join is in flight.
     const cached = readCachedCaps();
-    const early = cached ? loadDevice(cached) : undefined;
+    const early = cached ? loadDevice(cached, this.opts.handlerFactory) : undefined;
     const res = await rtcRequest(this.socket, 'rtc:join', request);
     const capsJson = JSON.stringify(res.routerRtpCapabilities);
     let device = early ? await early.catch(() => undefined) : undefined;
-    if (!device || cached !== capsJson) device = await loadDevice(capsJson);
+    if (!device || cached !== capsJson) device = await loadDevice(capsJson, this.opts.handlerFactory);
     writeCachedCaps(capsJson);
     this.device = device;
     this.peerId = res.peerId;
@@ -396,7 +418,7 @@ export class CallClient {
         // Often a blip; give ICE a moment before asking for new credentials.
         this.iceTimers.set(
           transport.id,
-          setTimeout(() => void this.restartIce(transport), ICE_GRACE_MS),
+          setTimeout(() => void this.restartIce(transport), this.policy.iceGraceMs),
         );
       } else if (state === 'failed') {
         void this.restartIce(transport);
@@ -414,8 +436,8 @@ export class CallClient {
       this.iceTimers.set(
         transport.id,
         setTimeout(() => {
-          if (!transport.closed && transport.connectionState !== 'connected') void this.rejoin();
-        }, 5000),
+          if (!transport.closed && transport.connectionState !== 'connected') this.repair();
+        }, this.policy.iceRestartTimeoutMs),
       );
     } catch (e) {
       if (toRtcError(e).code === 'RTC_TIMEOUT') {
@@ -423,7 +445,7 @@ export class CallClient {
         this.socket.disconnect();
         this.socket.connect();
       } else {
-        void this.rejoin();
+        this.repair();
       }
     }
   }
@@ -507,8 +529,8 @@ export class CallClient {
   }
 }
 
-async function loadDevice(capsJson: string): Promise<Device> {
-  const device = new Device();
+async function loadDevice(capsJson: string, handlerFactory: types.HandlerFactory | undefined): Promise<Device> {
+  const device = new Device(handlerFactory ? { handlerFactory } : {});
   await device.load({ routerRtpCapabilities: JSON.parse(capsJson) as types.RtpCapabilities });
   return device;
 }

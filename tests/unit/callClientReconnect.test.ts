@@ -1,0 +1,267 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeHandler, testFakeParameters, type types } from 'mediasoup-client';
+import type { Ack, AckError, JoinResponse } from '@tongban/shared/signalling/events';
+import { CallClient, type CallState } from '../../client/src/features/call/rtc/CallClient';
+import { DefaultReconnectPolicy, type ReconnectPolicy } from '../../client/src/features/call/rtc/ReconnectPolicy';
+import type { RtcError, RtcSocket } from '../../client/src/features/call/rtc/signalling';
+
+/** What the fake server does with one request: answer it, or stay silent (the client times out). */
+type Answer = Ack<unknown> | 'silent';
+
+/**
+ * The part of a socket.io client socket CallClient uses: on/off/once for server events, and
+ * timeout(ms).emit(event, req, ack) for requests. The test plays the server through `answer`
+ * and `serverSends`.
+ */
+class FakeSocket extends EventEmitter {
+  connected = true;
+  active = true;
+  readonly requests: Array<{ event: string; req: unknown; at: number }> = [];
+
+  constructor(private readonly answer: (event: string, req: unknown) => Answer) {
+    super();
+  }
+
+  timeout(ms: number) {
+    return {
+      emit: (event: string, req: unknown, cb: (err: Error | null, ack?: Ack<unknown>) => void) => {
+        this.requests.push({ event, req, at: Date.now() });
+        const a = this.answer(event, req);
+        if (a === 'silent') setTimeout(() => cb(new Error('operation has timed out')), ms);
+        else queueMicrotask(() => cb(null, a));
+      },
+    };
+  }
+
+  joins(): number[] {
+    return this.requests.filter((r) => r.event === 'rtc:join').map((r) => r.at);
+  }
+
+  serverSends(event: string, payload: unknown = {}): void {
+    this.emit(event, payload);
+  }
+
+  /** The network drops: socket.io reports the disconnect and keeps trying (active stays true). */
+  drop(): void {
+    this.connected = false;
+    this.emit('disconnect', 'transport close');
+  }
+
+  /** socket.io got through again. */
+  reconnect(): void {
+    this.connected = true;
+    this.emit('connect');
+  }
+
+  connect(): this {
+    this.active = true;
+    if (!this.connected) this.reconnect();
+    return this;
+  }
+
+  disconnect(): this {
+    this.active = false;
+    if (this.connected) {
+      this.connected = false;
+      this.emit('disconnect', 'io client disconnect');
+    }
+    return this;
+  }
+
+  close(): this {
+    return this.disconnect();
+  }
+}
+
+const refused = (code: string): Ack<unknown> => ({
+  ok: false,
+  error: { code, message_zh: `拒绝：${code}`, message_en: `refused: ${code}` } satisfies AckError,
+});
+
+let peerSeq = 0;
+function joined(): Ack<JoinResponse> {
+  return {
+    ok: true,
+    data: {
+      peerId: `peer-${++peerSeq}`,
+      role: 'reviewer',
+      routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() as unknown as Record<string, unknown>,
+      sendTransport: null,
+      recvTransport: testFakeParameters.generateTransportRemoteParameters() as unknown as JoinResponse['recvTransport'],
+      producers: [],
+      peers: [],
+      viewer: null,
+      session: null,
+    },
+  };
+}
+
+const ok: Ack<unknown> = { ok: true, data: {} };
+
+/** Lets promise chains (acks, mediasoup's device and transport set-up) run without moving the clock. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await vi.advanceTimersByTimeAsync(0);
+}
+
+function start(answer: (event: string, req: unknown) => Answer, reconnectPolicy?: ReconnectPolicy) {
+  const socket = new FakeSocket(answer);
+  const handlers: FakeHandler[] = [];
+  const base = FakeHandler.createFactory(testFakeParameters);
+  const handlerFactory: types.HandlerFactory = {
+    ...base,
+    factory: (options) => {
+      const h = base.factory(options) as FakeHandler;
+      handlers.push(h);
+      return h;
+    },
+  };
+  const client = new CallClient({
+    target: { sessionId: 'session-1' },
+    produce: false,
+    socketFactory: () => socket as unknown as RtcSocket,
+    handlerFactory,
+    ...(reconnectPolicy ? { reconnectPolicy } : {}),
+  });
+  const states: CallState[] = [];
+  const errors: RtcError[] = [];
+  client.on('state', (s) => states.push(s));
+  client.on('error', (e) => errors.push(e));
+  const joining = client.join();
+  joining.catch(() => undefined); // asserted where a test expects the rejection
+  return { socket, client, states, errors, handlers, joining };
+}
+
+describe('CallClient reconnecting (fake socket, mediasoup FakeHandler)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('retries a transient failure (a timeout, a refusal) with the policy’s backoff, then connects', async () => {
+    let attempt = 0;
+    const { socket, client, states, errors, joining } = start((event) => {
+      if (event !== 'rtc:join') return ok;
+      attempt++;
+      if (attempt === 1) return 'silent';
+      if (attempt === 2) return refused('RTC_UNAVAILABLE');
+      return joined();
+    });
+    await vi.advanceTimersByTimeAsync(7000);
+    await settle();
+    const res = await joining;
+    // 6 s request timeout, then 250 ms; a refusal, then 500 ms.
+    expect(socket.joins()).toEqual([0, 6250, 6750]);
+    expect(res.peerId).toBe(client.peerId);
+    expect(states).toEqual(['reconnecting', 'connected']);
+    expect(errors).toEqual([]);
+  });
+
+  it('a refusal retrying cannot fix fails at once, with the server’s message', async () => {
+    const { socket, states, errors, joining } = start((event) => (event === 'rtc:join' ? refused('FORBIDDEN_OFFICE') : ok));
+    await expect(joining).rejects.toMatchObject({ code: 'FORBIDDEN_OFFICE' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(socket.joins()).toEqual([0]);
+    expect(states).toEqual(['failed']);
+    expect(errors.map((e) => [e.code, e.message_zh])).toEqual([['FORBIDDEN_OFFICE', '拒绝：FORBIDDEN_OFFICE']]);
+  });
+
+  it('gives up when the default policy does (three minutes of failures) with a clear message, and stays down', async () => {
+    const { socket, client, states, errors, joining } = start((event) => (event === 'rtc:join' ? refused('RTC_UNAVAILABLE') : ok));
+    await vi.advanceTimersByTimeAsync(179_000);
+    expect(client.state).toBe('reconnecting');
+    expect(errors).toEqual([]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await expect(joining).rejects.toMatchObject({ code: 'RTC_GAVE_UP' });
+    expect(states).toEqual(['reconnecting', 'failed']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message_zh).toContain('请检查网络后刷新页面');
+    expect(errors[0]?.message_en).toContain('last error RTC_UNAVAILABLE');
+    // 0, 0.25, 0.75, 1.75, 3.75 s, then every 4 s until 183.75 s, the first failure past 180 s.
+    const joins = socket.joins();
+    expect(joins.slice(0, 6)).toEqual([0, 250, 750, 1750, 3750, 7750]);
+    expect(joins.at(-1)).toBe(183_750);
+    // Final: the socket is closed, and nothing starts over later.
+    expect(socket.connected).toBe(false);
+    socket.reconnect();
+    socket.serverSends('rtc:roomReset');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(socket.joins()).toHaveLength(joins.length);
+    expect(client.state).toBe('failed');
+  });
+
+  it('takes a shorter give-up bound from a custom policy', async () => {
+    const policy = new DefaultReconnectPolicy({ giveUpAfterMs: 1000 });
+    const { socket, states, joining } = start((event) => (event === 'rtc:join' ? refused('RTC_UNAVAILABLE') : ok), policy);
+    await vi.advanceTimersByTimeAsync(2000);
+    await expect(joining).rejects.toMatchObject({ code: 'RTC_GAVE_UP' });
+    expect(socket.joins()).toEqual([0, 250, 750, 1750]);
+    expect(states).toEqual(['reconnecting', 'failed']);
+  });
+
+  it('restarts ICE only after the policy’s grace on a disconnected transport, and rejoins if that does not help', async () => {
+    const policy = new DefaultReconnectPolicy({ iceGraceMs: 800, iceRestartTimeoutMs: 2000 });
+    const { socket, client, handlers, joining } = start((event) => {
+      if (event === 'rtc:join') return joined();
+      if (event === 'rtc:restartIce')
+        return { ok: true, data: { iceParameters: testFakeParameters.generateTransportRemoteParameters().iceParameters } };
+      return ok;
+    }, policy);
+    await settle();
+    await joining;
+    const recv = handlers.at(-1)!;
+    recv.setConnectionState('connected');
+    const restarts = () => socket.requests.filter((r) => r.event === 'rtc:restartIce').length;
+
+    // A blip that heals within the grace: nothing to do.
+    recv.setConnectionState('disconnected');
+    await vi.advanceTimersByTimeAsync(700);
+    recv.setConnectionState('connected');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(restarts()).toBe(0);
+    expect(client.state).toBe('connected');
+
+    // A real loss: ICE restart at the grace, a rejoin when the restarted ICE is still down.
+    recv.setConnectionState('disconnected');
+    await vi.advanceTimersByTimeAsync(799);
+    expect(restarts()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(restarts()).toBe(1);
+    expect(client.state).toBe('reconnecting');
+    expect(socket.joins()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    expect(socket.joins()).toHaveLength(2);
+    expect(client.state).toBe('connected');
+  });
+
+  it('rejoins on a new router after an SFU worker death (room reset)', async () => {
+    const { socket, client, joining } = start((event) => (event === 'rtc:join' ? joined() : ok));
+    await settle();
+    await joining;
+    const first = client.peerId;
+    socket.serverSends('rtc:roomReset');
+    await settle();
+    expect(socket.joins()).toHaveLength(2);
+    expect(client.peerId).not.toBe(first);
+    expect(client.state).toBe('connected');
+  });
+
+  it('shows reconnecting while the socket is down and rejoins when it is back', async () => {
+    const { socket, client, states, joining } = start((event) => (event === 'rtc:join' ? joined() : ok));
+    await settle();
+    await joining;
+    socket.drop();
+    expect(client.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(30_000);
+    socket.reconnect();
+    await settle();
+    expect(socket.joins()).toHaveLength(2);
+    expect(states).toEqual(['connected', 'reconnecting', 'connected']);
+  });
+});
