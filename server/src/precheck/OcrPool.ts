@@ -7,6 +7,7 @@ import type { Bbox, OcrLine } from '@tongban/shared/precheck/types';
 import type { Logger } from '../logger';
 import { OsdDetector, type Orientation } from './osd';
 import { routeWorkerOutput } from './workerOutput';
+import { startInBackground } from './threadPriority';
 
 /**
  * A pool of warm tesseract.js workers (WASM in worker threads) with local language data only:
@@ -168,17 +169,19 @@ export class OcrPool {
   private async spawn(): Promise<PoolWorker> {
     const id = this.nextId++;
     const holder: { pw?: PoolWorker } = {};
-    const worker = await createWorker([], OEM.LSTM_ONLY, {
-      langPath: this.opts.langPath,
-      gzip: true,
-      cacheMethod: 'none',
-      logger: (m) => {
-        if (m.status === 'recognizing text') holder.pw?.progress?.(m.progress);
-      },
-      // Without a handler tesseract.js rethrows a failed job inside its message listener, which
-      // would take the whole server down.
-      errorHandler: (err: unknown) => this.opts.log.debug({ worker: id, err: String(err) }, 'OCR job failed in worker'),
-    });
+    const worker = await startInBackground(() =>
+      createWorker([], OEM.LSTM_ONLY, {
+        langPath: this.opts.langPath,
+        gzip: true,
+        cacheMethod: 'none',
+        logger: (m) => {
+          if (m.status === 'recognizing text') holder.pw?.progress?.(m.progress);
+        },
+        // Without a handler tesseract.js rethrows a failed job inside its message listener, which
+        // would take the whole server down.
+        errorHandler: (err: unknown) => this.opts.log.debug({ worker: id, err: String(err) }, 'OCR job failed in worker'),
+      }),
+    );
     // Load the languages only once Tesseract's output goes to our log: loading the npm chi_sim
     // data in a fresh worker prints "Error opening data file ./<garbled>.traineddata" (harmless).
     routeWorkerOutput(worker, this.opts.log);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import type { Logger } from '../logger';
 import { routeWorkerOutput } from './workerOutput';
+import { startInBackground } from './threadPriority';
 
 /**
  * Page orientation by Tesseract's OSD (orientation and script detection). OSD runs only on the
@@ -80,14 +81,16 @@ export class OsdDetector {
   }
 
   private async spawn(): Promise<Worker> {
-    const worker = await createWorker('osd', OEM.TESSERACT_ONLY, {
-      langPath: this.opts.langPath,
-      gzip: true,
-      cacheMethod: 'none',
-      legacyCore: true,
-      legacyLang: true,
-      errorHandler: (err: unknown) => this.opts.log.debug({ err: String(err) }, 'OSD job failed in worker'),
-    });
+    const worker = await startInBackground(() =>
+      createWorker('osd', OEM.TESSERACT_ONLY, {
+        langPath: this.opts.langPath,
+        gzip: true,
+        cacheMethod: 'none',
+        legacyCore: true,
+        legacyLang: true,
+        errorHandler: (err: unknown) => this.opts.log.debug({ err: String(err) }, 'OSD job failed in worker'),
+      }),
+    );
     routeWorkerOutput(worker, this.opts.log);
     return worker;
   }

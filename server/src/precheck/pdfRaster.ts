@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '@tongban/shared';
 import '@tongban/shared/precheck/errors';
+import { startInBackground } from './threadPriority';
 
 /**
  * Rasterises PDF pages in a worker thread (pdfRasterWorker.ts), one thread per document. Limits
@@ -62,7 +63,7 @@ function esmEntry(pkg: string, subpath: string): string {
 
 export async function openPdf(input: Buffer, limits: PdfRasterLimits): Promise<OpenPdf> {
   const data: PdfWorkerData = { pdf: new Uint8Array(input), maxPages: limits.maxPdfPages, maxPixels: limits.maxPixels, dpi: limits.pdfDpi };
-  const worker = new Worker(bootstrap, { eval: true, workerData: data });
+  const worker = startInBackground(() => new Worker(bootstrap, { eval: true, workerData: data }));
   // One request at a time: each waits for the worker's next message (or its exit).
   const next = (what: string): Promise<PdfWorkerReply> =>
     new Promise((resolve, reject) => {
