@@ -6,6 +6,7 @@ import { renderIdCardFront } from '@tongban/server/demo/scanRenderer';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
 import {
   APPLICANT,
+  applicantCard,
   createCase,
   ITEM_HN,
   ITEM_SC,
@@ -252,14 +253,7 @@ describe('transitions', () => {
     expect(empty.body.error.details.missingSlots).toEqual(['ID_CARD_FRONT', 'ID_CARD_BACK', 'SBK_FORM', 'PHOTO']);
 
     // The applicant's card, but with a wrong check digit; the other scans are fine.
-    const card = {
-      name: APPLICANT.name,
-      sex: '女' as const,
-      ethnicity: '汉',
-      birth: '1949-12-31',
-      address: '湖南省长沙市岳麓区麓山南路12号',
-      idNumber: wrongCheck(APPLICANT.idNumber),
-    };
+    const card = applicantCard(wrongCheck(APPLICANT.idNumber));
     expect((await upload(clerk, id, 'ID_CARD_FRONT', await renderIdCardFront(card), 'front.png')).status).toBe(201);
     await uploadMissingScans(clerk, id);
     const pending = await transition(clerk, id, 'precheck');

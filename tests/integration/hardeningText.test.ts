@@ -8,7 +8,7 @@ import type { Actor } from '@tongban/server/audit/AuditLedger';
 import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
 import { IDENTITY_STEPS } from '@tongban/shared/review/checklist';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { APPLICANT, createCase, transition, upload, uploadMissingScans, waitForPrecheck } from '../support/caseFixtures';
+import { APPLICANT, applicantCard, createCase, transition, upload, uploadMissingScans, waitForPrecheck } from '../support/caseFixtures';
 import { wrongCheck } from '../support/precheckFixtures';
 import { requestReview } from '../support/reviewFixtures';
 import { readZip } from '../support/handoffZip';
@@ -45,14 +45,7 @@ beforeAll(async () => {
   supervisor = await ApiClient.login(srv.url, 'supervisor');
   admin = await ApiClient.login(srv.url, 'admin');
   caseId = (await createCase(clerk)).id;
-  const card = {
-    name: APPLICANT.name,
-    sex: '女' as const,
-    ethnicity: '汉',
-    birth: '1949-12-31',
-    address: '湖南省长沙市岳麓区麓山南路12号',
-    idNumber: CARD_ID,
-  };
+  const card = applicantCard(CARD_ID);
   expect((await upload(clerk, caseId, 'ID_CARD_FRONT', await renderIdCardFront(card), 'front.png')).status).toBe(201);
   await uploadMissingScans(clerk, caseId);
   precheck = await waitForPrecheck(clerk, caseId);

@@ -10,6 +10,16 @@ import type { ApiClient } from './testServer';
 /** Fixtures for the case-intake tests: a valid applicant, scan-like bytes, upload helpers. */
 
 export const APPLICANT = { name: '张三', idNumber: '11010519491231002X', phone: '13800138000' };
+
+/** The applicant's ID card as a generated scan shows it, with the number printed on it. */
+export const applicantCard = (idNumber: string) => ({
+  name: APPLICANT.name,
+  sex: '女' as const,
+  ethnicity: '汉',
+  birth: '1949-12-31',
+  address: '湖南省长沙市岳麓区麓山南路12号',
+  idNumber,
+});
 /** Handled at hn-cs-office (reviewer), received at gd-sg-window (clerk). */
 export const ITEM_HN = 'TB-SBK-SL';
 /** Handled at sc-cd-office (reviewer2). */
