@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
+import { SCAN_MEDIA_TYPES } from '@tongban/shared/schemas/cases';
 import { HeadSniffer, STORED_HEAD_BYTES, sniffStoredType } from './mediaType';
 
 /**
@@ -20,7 +21,7 @@ export interface StoredFileMeta {
 }
 
 /** Types a browser may render inline; everything else is an attachment. */
-const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'application/pdf']);
+const INLINE_TYPES: ReadonlySet<string> = new Set(SCAN_MEDIA_TYPES);
 
 export const STORED_FILE_CSP = "default-src 'none'; sandbox";
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CASE_NUMBER_PATTERN } from '../cases/caseNumber';
 import { MAX_FILES_PER_CASE } from '../precheck/limits';
 import { OFFICE_KINDS } from '../roles';
-import { ApplicantInputSchema, CompanyInputSchema, type MaterialView } from '../schemas/cases';
+import { ApplicantInputSchema, CompanyInputSchema, SCAN_MEDIA_TYPES } from '../schemas/cases';
 import { plainText } from '../schemas/text';
 import { sha256Hex, TRANSFER_MODES } from './schemas';
 
@@ -14,9 +14,6 @@ import { sha256Hex, TRANSFER_MODES } from './schemas';
  */
 
 export const CASE_JSON_SCHEMA = 'tongban.case.v1';
-
-/** The only types a scan may have (the importing site re-sniffs every file's bytes). */
-export const SCAN_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const satisfies ReadonlyArray<MaterialView['mediaType']>;
 
 /** Where the bag writer puts scans (caseBag.materialPath): ASCII names under data/materials/. */
 export const BAG_MATERIAL_PATH = /^data\/materials\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;

@@ -102,13 +102,17 @@ export interface CaseView {
   overdue: boolean;
 }
 
+/** The only types a scan may have: what uploads accept, bags carry, and browsers may show inline. */
+export const SCAN_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type ScanMediaType = (typeof SCAN_MEDIA_TYPES)[number];
+
 export interface MaterialView {
   id: string;
   caseId: string;
   slotCode: string;
   fileName: string;
   sha256: string;
-  mediaType: 'image/jpeg' | 'image/png' | 'application/pdf';
+  mediaType: ScanMediaType;
   size: number;
   /** `transfer`: arrived in a handoff bag from a peer site. */
   source: UploadSource | 'transfer';

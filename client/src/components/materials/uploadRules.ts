@@ -1,10 +1,11 @@
+import { SCAN_MEDIA_TYPES } from '@tongban/shared/schemas/cases';
 import type { I18n } from '../../i18n';
 
 /**
  * The browser's first check before an upload: only JPEG, PNG or PDF by extension or MIME type.
  * The server still sniffs magic bytes (an .exe renamed .jpg is refused there with 415).
  */
-const ACCEPTED_MIME = ['image/jpeg', 'image/png', 'application/pdf'];
+const ACCEPTED_MIME: readonly string[] = SCAN_MEDIA_TYPES;
 const ACCEPTED_EXT = /\.(jpe?g|png|pdf)$/i;
 
 export const ACCEPT_ATTR = '.jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf';
