@@ -15,7 +15,7 @@ import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
 import type { HandoffDeps, HandoffService } from './HandoffService';
 import { MediaTypeGate } from '../materials/mediaType';
 import { sanitizeFileName } from '../materials/fileName';
-import { PeerSites, describeError } from './peers';
+import { PeerSites, describeError, isOfficeOfSite } from './peers';
 import { signEnvelope, verifyEnvelope, type SignedEnvelope } from './siteSigning';
 
 export const TRANSFERS_PATH = '/api/transfers';
@@ -282,7 +282,7 @@ export class TransferService {
       });
     if (c.handlingOfficeId !== item.handlingOfficeId)
       throw mismatch('handlingOfficeId', `item ${item.code} is handled by ${item.handlingOfficeId}`);
-    if (handling?.kind !== 'handling' || !handling.id.startsWith(`${keys.siteId}-`))
+    if (handling?.kind !== 'handling' || !isOfficeOfSite(handling.id, keys.siteId))
       throw mismatch('handlingOfficeId', `not a handling office of site ${keys.siteId}`);
     if (intake?.kind !== 'intake' || this.peers.forOffice(intake.id)?.id !== site)
       throw mismatch('intakeOfficeId', `not an intake office of site ${site}`);

@@ -7,6 +7,11 @@ import type { Actor } from '../audit/AuditLedger';
 import { signRequestHeaders, verifyRequestHeaders, type VerifiedRequest } from './siteSigning';
 import type { SiteKeyring } from './siteKeys';
 
+/** The office registry's convention: an office belongs to the site its id starts with (`hn-cs-office` → `hn`). */
+export function isOfficeOfSite(officeId: string, siteId: string): boolean {
+  return officeId.startsWith(`${siteId}-`);
+}
+
 /**
  * The other deployments this site talks to. A handling office belongs to the peer site whose id
  * is the office id's first segment (`hn-cs-office` → site `hn`), the convention of the office
@@ -20,7 +25,7 @@ export class PeerSites {
   ) {}
 
   forOffice(officeId: string): PeerSite | undefined {
-    return this.peers.find((p) => officeId.startsWith(`${p.id}-`));
+    return this.peers.find((p) => isOfficeOfSite(officeId, p.id));
   }
 
   byId(site: string): PeerSite {
