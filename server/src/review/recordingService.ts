@@ -65,11 +65,7 @@ export class ReviewRecordingService {
    * The stored file of a recording, for the case's participants (not admins). Every download is audited as
    * `review.recording_downloaded` (ids, role and camera only): it is identity-verification video.
    */
-  openRecording(
-    user: SessionUser,
-    sessionId: string,
-    recordingId: string,
-  ): { mediaType: string; fileName: string; size: number; stream: Readable } {
+  openRecording(user: SessionUser, sessionId: string, recordingId: string): { fileName: string; size: number; stream: Readable } {
     const session = this.review.forFiles(user, sessionId);
     const rec = session.recordings.find((r) => r.id === recordingId);
     if (rec?.status !== 'stored' || !rec.sha256 || rec.size === undefined) throw new AppError('NOT_FOUND', { details: { recordingId } });
@@ -78,7 +74,6 @@ export class ReviewRecordingService {
       details: { sessionId, recordingId, role: rec.role, source: rec.source, sha256: rec.sha256 },
     });
     return {
-      mediaType: rec.mediaType ?? RECORDING_MEDIA_TYPES.webm,
       fileName: `${session.caseNo}-${recordingFileName(rec)}`,
       size: rec.size,
       stream: this.ctx.blobs.open(rec.sha256),
