@@ -77,12 +77,14 @@ async function expectPlayable(sessionId: string, rec: ReviewRecordingView, minSe
 async function expectDecodable(file: string, rec: ReviewRecordingView, minSeconds: number): Promise<void> {
   const probed = await probeRecording(file);
   console.log(
-    `recording ${rec.role}/${rec.source}: ${probed.durationSeconds.toFixed(1)} s, ${probed.videoFrames} video frames, ${rec.size} bytes`,
+    `recording ${rec.role}/${rec.source}: ${probed.durationSeconds.toFixed(1)} s, ${probed.videoFrames} video frames, ${probed.repeatedTimestamps} repeated timestamps, ${rec.size} bytes`,
   );
   expect(probed.codecs).toEqual(['opus', 'vp8']);
   expect(probed.durationSeconds).toBeGreaterThanOrEqual(minSeconds);
   expect(probed.videoFrames).toBeGreaterThan(30);
   expect(probed.decodeErrors).toBe('');
+  // A few repeated timestamps under CI load (see ProbedRecording), at most one frame in twenty.
+  expect(probed.repeatedTimestamps).toBeLessThanOrEqual(probed.videoFrames / 20);
 }
 
 /** Extracts a bag zip with Info-ZIP unzip; returns the bag's base directory. */
@@ -187,7 +189,7 @@ describe('recording the co-review call', () => {
     await sleep(4000);
     const before = cb.server.ctx.recordings.processes();
 
-    const room = (await cb.server.ctx.review.media.stats()).rooms.find((r) => r.roomId === `review:${sessionId}`);
+    const room = (await cb.server.ctx.call.sfu.stats()).rooms.find((r) => r.roomId === `review:${sessionId}`);
     process.kill(room!.workerPid, 'SIGKILL');
     // Both desks rejoin by themselves; the new room is recorded by new FFmpeg processes, the old ones are gone.
     await expect.poll(async () => (await recordingsOf(sessionId, 'stored')).length, { timeout: 30_000 }).toBe(2);

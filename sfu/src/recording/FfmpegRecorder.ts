@@ -139,6 +139,10 @@ export function ffmpegArgs(opts: Pick<FfmpegRecorderOptions, 'sdpPath' | 'output
     // Only this host's mediasoup can reach FFmpeg's ports.
     '-localaddr',
     '127.0.0.1',
+    // A key frame arrives as a burst of packets; when FFmpeg is short of CPU the default socket
+    // buffer (384 KiB) can overflow and frames are lost. 2 MiB (the kernel doubles it, up to rmem_max).
+    '-buffer_size',
+    '2097152',
     '-i',
     opts.sdpPath,
     '-map',
