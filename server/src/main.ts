@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         ? selfSignedTls(config)
         : undefined;
   // Start the mediasoup workers now so a missing worker binary shows at boot (and in /api/health).
-  ctx.review.media.start().catch((e: unknown) => log.error({ err: e }, 'SFU failed to start: video review is unavailable'));
+  ctx.call.sfu.start().catch((e: unknown) => log.error({ err: e }, 'SFU failed to start: video review is unavailable'));
   const app = await listen(ctx, tls);
   // Warm the OCR workers in the background; /api/health shows ocr.ready once they have loaded.
   void ctx.precheck.start().catch((e: unknown) => log.error({ err: e }, 'OCR pre-check could not start'));

@@ -92,33 +92,15 @@ export interface ConsumerScoreInfo extends ConsumerRef {
 
 export type RoomCloseReason = 'closed' | 'worker-died';
 
-/** Where a recording tap sends one producer's RTP (a local FFmpeg): RTP to `port`, RTCP to `rtcpPort`. */
-export interface RecordingTarget {
-  producerId: string;
-  port: number;
-  rtcpPort: number;
-}
-
-/** One producer's stream as the tap forwards it: what FFmpeg's SDP must describe. */
-export interface RecordingTapStream extends RecordingTarget {
-  kind: types.MediaKind;
-  codec: types.RtpCodecParameters;
-}
-
-/**
- * Paused consumers of some producers on PlainTransports aimed at a local recorder. The recorder
- * resumes them once it listens, asks for key frames so its file starts decodable, and closes the
- * tap when done (the room closing closes it too).
- */
-export interface RecordingTap {
-  streams: RecordingTapStream[];
-  /**
-   * Video first (with a key frame request), audio once video flows (or after `maxWaitMs`): the
-   * recorder times each stream from its first packet, so both must start at the same moment.
-   */
-  resume(maxWaitMs?: number): Promise<void>;
-  requestKeyFrame(): Promise<void>;
-  close(): void;
+/** What a recording tap (recording/recordingTap.ts) reaches inside a room. */
+export interface RecordingAccess {
+  router: types.Router;
+  /** The pool's RTP port range, which the tap's PlainTransports bind in too. */
+  portRange: PortRange;
+  /** A live producer of any peer (SFU_PRODUCER_NOT_FOUND otherwise). */
+  producer(producerId: string): types.Producer;
+  /** Throws SFU_ROOM_CLOSED once the room has closed. */
+  assertOpen(): void;
 }
 
 export interface RoomEvents {
@@ -193,7 +175,7 @@ export class Room extends EventEmitter<RoomEvents> {
   private constructor(
     router: types.Router,
     readonly workerPid: number,
-    portRange: PortRange,
+    private readonly portRange: PortRange,
     options: RoomOptions,
   ) {
     super();
@@ -225,7 +207,7 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** The router's RTP capabilities: what a client loads its mediasoup-client Device with. */
-  get rtpCapabilities(): types.RouterRtpCapabilities {
+  get rtpCapabilities(): types.RtpCapabilities {
     return this.router.rtpCapabilities;
   }
 
@@ -463,62 +445,15 @@ export class Room extends EventEmitter<RoomEvents> {
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
   }
 
-  /**
-   * Recording: per producer, a PlainTransport on `ip` sending plain RTP (no comedia: we know where
-   * the recorder listens) and a paused consumer without RTX or header extensions, which FFmpeg
-   * would not understand. RTCP goes to `target.rtcpPort`.
-   */
-  async openRecordingTap(targets: readonly RecordingTarget[], ip = '127.0.0.1'): Promise<RecordingTap> {
+  /** For a recording tap (openRecordingTap): throws SFU_ROOM_CLOSED if the room has closed. */
+  recordingAccess(): RecordingAccess {
     this.assertOpen();
-    const transports: types.PlainTransport[] = [];
-    const consumers: types.Consumer[] = [];
-    const close = () => {
-      for (const t of transports) if (!t.closed) t.close();
+    return {
+      router: this.router,
+      portRange: this.portRange,
+      producer: (producerId) => this.producerById(producerId),
+      assertOpen: () => this.assertOpen(),
     };
-    try {
-      const streams: RecordingTapStream[] = [];
-      for (const target of targets) {
-        const producer = this.producerById(target.producerId);
-        const transport = await this.router.createPlainTransport({
-          listenInfo: { protocol: 'udp', ip, portRange: { ...this.listenInfos[0]!.portRange! } },
-          rtcpMux: false,
-          comedia: false,
-          appData: { recording: true },
-        });
-        transports.push(transport);
-        await transport.connect({ ip, port: target.port, rtcpPort: target.rtcpPort });
-        const codecs = this.router.rtpCapabilities.codecs?.filter((c) => c.kind === producer.kind && !c.mimeType.endsWith('/rtx')) ?? [];
-        const consumer = await transport.consume({
-          producerId: producer.id,
-          rtpCapabilities: { codecs, headerExtensions: [] },
-          paused: true,
-          appData: { recording: true },
-        });
-        consumers.push(consumer);
-        const codec = consumer.rtpParameters.codecs[0];
-        if (!codec) throw new SfuError('SFU_CANNOT_CONSUME', `no codec to record producer ${producer.id}`, { producerId: producer.id });
-        streams.push({ ...target, kind: consumer.kind, codec });
-      }
-      this.assertOpen();
-      return {
-        streams,
-        resume: async (maxWaitMs = 3000) => {
-          const open = consumers.filter((c) => !c.closed);
-          const video = open.filter((c) => c.kind === 'video');
-          await Promise.all(video.map(async (c) => (await c.resume(), await c.requestKeyFrame())));
-          const deadline = Date.now() + maxWaitMs;
-          while (video.length > 0 && Date.now() < deadline && !(await allSending(video))) await new Promise((r) => setTimeout(r, 20));
-          await Promise.all(open.filter((c) => c.kind === 'audio' && !c.closed).map((c) => c.resume()));
-        },
-        requestKeyFrame: async () => {
-          await Promise.all(consumers.filter((c) => !c.closed && c.kind === 'video').map((c) => c.requestKeyFrame()));
-        },
-        close,
-      };
-    } catch (err) {
-      close();
-      throw err;
-    }
   }
 
   async pauseConsumer(peerId: string, consumerId: string): Promise<void> {
@@ -641,12 +576,6 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     return consumer;
   }
-}
-
-/** Every consumer has sent at least one RTP packet. */
-async function allSending(consumers: types.Consumer[]): Promise<boolean> {
-  const stats = await Promise.all(consumers.map((c) => (c.closed ? Promise.resolve([]) : c.getStats().catch(() => []))));
-  return stats.every((s) => s.some((x) => x.type === 'outbound-rtp' && x.packetCount > 0));
 }
 
 function producerInfo(peerId: string, producer: types.Producer): ProducerInfo {

@@ -26,10 +26,8 @@ export type {
   PeerRef,
   ConsumerRef,
   ConsumerScoreInfo,
-  RecordingTarget,
-  RecordingTap,
-  RecordingTapStream,
 } from './Room';
+export { openRecordingTap, type RecordingTarget, type RecordingTap, type RecordingTapStream } from './recording/recordingTap';
 export { RoomRecorder } from './recording/RoomRecorder';
 export type { RoomRecorderOptions, RoomRecorderEvents, RecordingGroup, RecordingSegment, FinishedSegment } from './recording/RoomRecorder';
 export { RecordingPorts } from './recording/RecordingPorts';

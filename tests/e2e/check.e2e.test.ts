@@ -31,6 +31,6 @@ describe('/check network and device self-test', () => {
     expect(result.iceTransport).toBe('udp');
     await expect(page.getByTestId('check-result').textContent()).resolves.toContain('UDP');
     // Leaving cleaned up: no transports left on the SFU.
-    await expect.poll(async () => (await cb.server.ctx.review.media.stats()).totals.transports).toBe(0);
+    await expect.poll(async () => (await cb.server.ctx.call.sfu.stats()).totals.transports).toBe(0);
   });
 });

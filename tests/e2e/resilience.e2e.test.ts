@@ -75,11 +75,11 @@ describe('resilience', () => {
     expect(reviewerBack).not.toBeNull();
     expect(clerkBack).not.toBeNull();
     // No leak: exactly two peers with two transports each.
-    await expect.poll(async () => (await cb.server.ctx.review.media.stats()).totals).toMatchObject({ peers: 2, transports: 4 });
+    await expect.poll(async () => (await cb.server.ctx.call.sfu.stats()).totals).toMatchObject({ peers: 2, transports: 4 });
   });
 
   it('a killed SFU worker: both desks rejoin on a new router by themselves', async () => {
-    const room = (await cb.server.ctx.review.media.stats()).rooms.find((r) => r.roomId === `review:${sessionId}`);
+    const room = (await cb.server.ctx.call.sfu.stats()).rooms.find((r) => r.roomId === `review:${sessionId}`);
     expect(room).toBeDefined();
     const killedAt = Date.now();
     process.kill(room!.workerPid, 'SIGKILL');
@@ -87,7 +87,7 @@ describe('resilience', () => {
     console.log(`worker SIGKILL: video back after ${reviewerBack} ms (reviewer) and ${clerkBack} ms (clerk)`);
     expect(reviewerBack).not.toBeNull();
     expect(clerkBack).not.toBeNull();
-    const after = (await cb.server.ctx.review.media.stats()).rooms.find((r) => r.roomId === `review:${sessionId}`);
+    const after = (await cb.server.ctx.call.sfu.stats()).rooms.find((r) => r.roomId === `review:${sessionId}`);
     expect(after?.workerPid).not.toBe(room!.workerPid);
     expect(after).toMatchObject({ peers: 2, transports: 4 });
   });
@@ -95,7 +95,7 @@ describe('resilience', () => {
   it('closing a tab frees its transports', async () => {
     await clerkPage.close();
     await expect
-      .poll(async () => (await cb.server.ctx.review.media.stats()).totals, { timeout: 10_000 })
+      .poll(async () => (await cb.server.ctx.call.sfu.stats()).totals, { timeout: 10_000 })
       .toMatchObject({ peers: 1, transports: 2 });
   });
 });

@@ -15,7 +15,7 @@ const connect = async (auth: { cookie?: string; token?: string }) => {
   sockets.push(s);
   return s;
 };
-const sfuTotals = async () => (await srv.ctx.review.media.stats()).totals;
+const sfuTotals = async () => (await srv.ctx.call.sfu.stats()).totals;
 const waitFor = async (fn: () => Promise<boolean>, ms = 5000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -123,7 +123,7 @@ describe('/rtc resource limits', () => {
     }
     const extra = await connect({ cookie: clerk.cookieHeader });
     expect(await joinSession(extra, 'clerk-extra')).toMatchObject({ ok: false, error: { code: 'RTC_TOO_MANY_TRANSPORTS' } });
-    expect((await srv.ctx.review.media.stats()).totals.transports).toBe(perUser);
+    expect((await srv.ctx.call.sfu.stats()).totals.transports).toBe(perUser);
 
     const rev = await connect({ cookie: reviewer.cookieHeader });
     expect((await joinSession(rev, 'reviewer-tab')).ok).toBe(true);

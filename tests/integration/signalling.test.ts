@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const joinReq = (clientId: string) => ({ sessionId, clientId });
-const sfuTotals = async () => (await srv.ctx.review.media.stats()).totals;
+const sfuTotals = async () => (await srv.ctx.call.sfu.stats()).totals;
 const waitFor = async (fn: () => Promise<boolean>, ms = 3000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -98,7 +98,7 @@ describe('/rtc signalling', () => {
     // An applicant may not publish the document camera, nor steer the shared viewer.
     const sendId = joined.ok ? joined.data.sendTransport!.id : '';
     expect(
-      await rtcRequest(applicant, 'rtc:produce', { transportId: sendId, kind: 'video', rtpParameters: {}, source: 'document' }),
+      await rtcRequest(applicant, 'rtc:produce', { transportId: sendId, kind: 'video', rtpParameters: { codecs: [] }, source: 'document' }),
     ).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN_ROLE' },

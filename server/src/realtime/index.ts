@@ -2,10 +2,6 @@ import type { Server as SocketServer, Socket } from 'socket.io';
 import type { AppContext } from '../context';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 import type { SessionUser } from '../auth/AuthService';
-import { attachSignalling } from './signalling';
-import { attachPrecheckRealtime } from '../precheck/realtime';
-import { attachHandoffRealtime } from '../handoff/handoffRealtime';
-import { attachCaseUpdates } from './caseUpdates';
 import { officeRoom, roleRoom, userRoom } from './rooms';
 import { guardSockets } from './socketGuards';
 
@@ -33,8 +29,6 @@ export function attachRealtime(ctx: AppContext, io: SocketServer): void {
     // Rooms per office, role and user let services push queue, progress and case updates.
     void socket.join([officeRoom(user.officeId), roleRoom(user.role), userRoom(user.id)]);
   });
-  attachSignalling(ctx, io);
-  attachPrecheckRealtime(ctx, io);
-  attachHandoffRealtime(ctx, io);
-  attachCaseUpdates(ctx, io);
+  ctx.call.attach(io);
+  for (const feature of ctx.features) feature.realtime?.(io);
 }

@@ -7,17 +7,31 @@ import { AppError } from '@tongban/shared';
 import { RECORDING_MEDIA_TYPES, recordingFileName } from '@tongban/shared/review/recordingFiles';
 import { isRecorded, type RecordingAvailability, type ReviewConsent, type ReviewStatus } from '@tongban/shared/review/session';
 import { RecordingPorts, RoomRecorder, type FinishedSegment, type RecordingSegment, type Room } from '@tongban/sfu';
-import type { AppContext } from '../context';
 import { actorOf, type SessionUser } from '../auth/AuthService';
-import { SYSTEM_ACTOR } from '../audit/AuditLedger';
-import { reviewRoomKey, sfuLogger } from '../sfu/sfuService';
+import { SYSTEM_ACTOR, type AuditLedger } from '../audit/AuditLedger';
+import type { Clock } from '../clock';
+import type { Config } from '../config/config';
+import type { Logger } from '../logger';
+import type { BlobStore } from '../storage/BlobStore';
+import type { Db } from '../storage/database';
+import { sfuLogger } from '../call/sfuService';
+import type { CallModule } from '../call/callModule';
 import type { ReviewSessionService } from './ReviewSessionService';
 
 const run = promisify(execFile);
 /** FFmpeg finalises a file and the blob store takes it within a few seconds of the call ending. */
 const SETTLE_TIMEOUT_MS = 20_000;
 const SETTLE_POLL_MS = 100;
-const ROOM_PREFIX = reviewRoomKey('');
+
+/** What recording is built on (besides the sessions it follows and their calls). */
+export interface RecordingDeps {
+  db: Db;
+  clock: Clock;
+  ledger: AuditLedger;
+  blobs: BlobStore;
+  log: Logger;
+  config: Config;
+}
 
 interface SessionState {
   status: ReviewStatus;
@@ -28,7 +42,7 @@ interface SessionState {
 /**
  * Records co-review calls whose applicant consented (consent.recordingAllowed), and only while
  * the session is open. Follows the session (consent recorded → start; decided / cancelled →
- * stop) and its SFU room (a room made again after a worker died is recorded again). Each file
+ * stop) and its call (a call started again after a worker died is recorded again). Each file
  * FFmpeg finishes goes into the blob store as evidence of the session, with audit events for the
  * start, the stored file (sha256, size, duration) and failures; a failure never touches the call.
  */
@@ -40,8 +54,10 @@ export class ReviewRecordingService {
   private closed = false;
 
   constructor(
-    private readonly ctx: Pick<AppContext, 'db' | 'clock' | 'ledger' | 'blobs' | 'config' | 'log'>,
+    private readonly ctx: RecordingDeps,
     private readonly review: ReviewSessionService,
+    /** The live calls: recording follows a session's call as it starts, and joins one under way. */
+    private readonly calls: Pick<CallModule, 'events' | 'roomOf'>,
     /** Probed once at start (recordingAvailability): nothing follows sessions when it is false. */
     readonly availability: RecordingAvailability,
   ) {
@@ -51,8 +67,8 @@ export class ReviewRecordingService {
     fs.mkdirSync(this.dir, { recursive: true });
     if (!availability.available) return;
     review.on('session', (view) => this.follow(view.id));
-    review.media.onRoomCreated((roomKey, room) => {
-      if (roomKey.startsWith(ROOM_PREFIX)) this.follow(roomKey.slice(ROOM_PREFIX.length), room);
+    calls.events.on('callStarted', ({ key, room }) => {
+      if (key.kind === 'review') this.follow(key.sessionId, room);
     });
   }
 
@@ -99,7 +115,7 @@ export class ReviewRecordingService {
     while (this.storing.size > 0) await Promise.all([...this.storing]);
   }
 
-  /** Start or stop recording `sessionId` to match its state; `created` is its room when just made. */
+  /** Start or stop recording `sessionId` to match its state; `created` is its call's room when just made. */
   private follow(sessionId: string, created?: Room): void {
     if (this.closed) return;
     const state = this.sessionState(sessionId);
@@ -112,14 +128,10 @@ export class ReviewRecordingService {
       return;
     }
     if (current?.recorder.active && (!created || created === current.room)) return;
-    const attach = (room: Room) => {
-      const now = this.recorders.get(sessionId);
-      if (this.closed || room.closed || (now?.recorder.active && now.room === room)) return;
-      if (now) void now.recorder.stop();
-      this.recorders.set(sessionId, { room, recorder: this.record(sessionId, state.caseId, room) });
-    };
-    if (created) attach(created);
-    else void this.review.media.existingRoom(reviewRoomKey(sessionId))?.then(attach, () => undefined);
+    const room = created ?? this.calls.roomOf({ kind: 'review', sessionId });
+    if (!room || room.closed) return;
+    if (current) void current.recorder.stop();
+    this.recorders.set(sessionId, { room, recorder: this.record(sessionId, state.caseId, room) });
   }
 
   private record(sessionId: string, caseId: string, room: Room): RoomRecorder {
@@ -167,13 +179,10 @@ export class ReviewRecordingService {
         return;
       }
       const durationMs = await probeDurationMs(segment.path);
-      const stored = await this.ctx.blobs.put(fs.createReadStream(segment.path));
       const mediaType = RECORDING_MEDIA_TYPES[segment.container];
+      const stored = await this.ctx.blobs.store(fs.createReadStream(segment.path), { mediaType });
       const now = this.ctx.clock.now().toISOString();
       this.ctx.db.transaction(() => {
-        this.ctx.db
-          .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
-          .run(stored.sha256, stored.size, mediaType, now);
         this.ctx.db
           .prepare(
             `UPDATE review_recordings SET status = 'stored', ended_at = ?, sha256 = ?, media_type = ?, size = ?, duration_ms = ? WHERE id = ?`,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/config';
-import { announcedAddress } from '../sfu/sfuService';
+import { announcedAddress } from '../call/sfuService';
 
 /**
  * TLS_SELF_SIGNED=true: for a LAN trial, browsers only give cameras to secure contexts, and a

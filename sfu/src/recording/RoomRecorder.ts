@@ -2,10 +2,11 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProducerInfo, RecordingTap, Room } from '../Room';
+import type { ProducerInfo, Room } from '../Room';
 import { silentLogger, type SfuLogger } from '../logger';
 import { FfmpegRecorder, type FfmpegExit } from './FfmpegRecorder';
 import type { RecordingPorts } from './RecordingPorts';
+import { openRecordingTap, type RecordingTap } from './recordingTap';
 import { recordingContainer, recordingSdp, type RecordingContainer } from './sdp';
 
 /** What one file holds: a peer's camera with its microphone, or its document camera. */
@@ -213,7 +214,8 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
       // one seconds after the video one, so audio jumped back and the file got overlapping
       // timestamps. Without reports each stream is timed from its first packet, and tap.resume()
       // starts them together.
-      tap = await this.room.openRecordingTap(
+      tap = await openRecordingTap(
+        this.room,
         producers.map((p, i) => ({ producerId: p.producerId, port: ports[i]!, rtcpPort: DISCARD_PORT })),
       );
       const streams = tap.streams.map((s) => ({

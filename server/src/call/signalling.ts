@@ -1,6 +1,6 @@
 import type { Namespace, Server as SocketServer, Socket } from 'socket.io';
 import { AppError, isAppError } from '@tongban/shared';
-import '@tongban/shared/review/errors';
+import { assertCan } from '@tongban/shared/cases/access';
 import {
   CLIENT_EVENTS,
   RTC_NAMESPACE,
@@ -18,63 +18,45 @@ import {
   type ResponseOf,
   type ServerToClientEvents,
   type TransportOptions,
-  type ViewerState,
 } from '@tongban/shared/signalling/events';
-import {
-  isSfuError,
-  type MediasoupTypes,
-  type ProducerInfo,
-  type Room,
-  type TransportDirection,
-  type WebRtcTransportInfo,
-} from '@tongban/sfu';
+import { isSfuError, type ProducerInfo, type TransportDirection, type WebRtcTransportInfo } from '@tongban/sfu';
 import type { Config } from '../config/config';
-import type { AppContext } from '../context';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 import type { ReviewPrincipal } from '../review/ReviewSessionService';
-import { reviewRoomKey as sessionRoomKey } from '../sfu/sfuService';
-import { reviewQueueRoom } from './rooms';
-
-/** Where a socket is: one room at a time. The peer id in the SFU room is the socket id. */
-interface Membership {
-  roomKey: string;
-  room: Room;
-  sessionId: string | null;
-  clientId: string;
-  view: PeerView;
-}
+import { reviewQueueRoom } from '../realtime/rooms';
+import { callId, type CallKey } from './callKey';
+import type { CallRegistry } from './CallRegistry';
+import type { CallMember, CallRoom } from './CallRoom';
+import type { CallDeps } from './callModule';
 
 interface RtcSocketData {
   principal: ReviewPrincipal;
-  membership?: Membership;
-  /** The room key of a join in progress, until `membership` is set (counted by the self-test cap). */
-  joining?: string;
+  /** The call this socket is a member of: one at a time. */
+  call?: CallRoom;
+  /** The call of a join in progress, until `call` is set (counted by the self-test cap). */
+  joining?: CallKey;
 }
-
-const SELF_TEST_PREFIX = 'check:';
 
 type RtcNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
 type RtcSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, RtcSocketData>;
 
 /**
- * socket.io namespace `/rtc`: signalling around sfu Rooms for co-review calls and the /check
- * self-test. Authenticated by the login cookie, or by an applicant session key in
+ * socket.io namespace `/rtc`: signalling around the calls of `calls` (co-review sessions and the
+ * /check self-test). Authenticated by the login cookie, or by an applicant session key in
  * `handshake.auth.token`. Every payload is parsed with its schema from the shared event map;
- * who may join a session's room is decided by ReviewSessionService.authorizeJoin.
+ * who may join a session's call is decided by the review flow's authorizeJoin.
  */
-export function attachSignalling(ctx: AppContext, io: SocketServer): void {
+export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: SocketServer): void {
   const nsp = io.of(RTC_NAMESPACE) as unknown as RtcNamespace;
-  const sfu = ctx.review.media;
-  const viewers = new Map<string, ViewerState & { by: string }>();
-  const wiredRooms = new WeakSet<Room>();
+  const wiredCalls = new WeakSet<CallRoom>();
 
   nsp.use((socket, next) => {
     try {
-      const user = ctx.auth.userForToken(parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
+      const user = deps.auth.userForToken(parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (user) socket.data.principal = { kind: 'user', user };
       else if (typeof token === 'string' && token.length > 0 && token.length < 200)
-        socket.data.principal = ctx.review.applicantForKey(token);
+        socket.data.principal = deps.review.applicantForKey(token);
       else throw new AppError('AUTH_REQUIRED');
       next();
     } catch (e) {
@@ -82,7 +64,7 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     }
   });
 
-  const limits = rtcLimits(ctx.config);
+  const limits = rtcLimits(deps.config);
   /** Socket ids holding one of their owner's connection slots, by owner (see ownerOf). */
   const connections = new Map<string, Set<string>>();
   // After the login check, and last: a slot is given back on disconnect or when the connection
@@ -93,7 +75,7 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     const max = principal.kind === 'user' ? limits.socketsPerUser : limits.socketsPerApplicant;
     const held = connections.get(owner) ?? new Set<string>();
     if (held.size >= max) {
-      ctx.log.warn({ owner, open: held.size, max }, 'rtc connection refused: too many open');
+      deps.log.warn({ owner, open: held.size, max }, 'rtc connection refused: too many open');
       next(refusal(new AppError('RTC_TOO_MANY_CONNECTIONS', { details: { max } })));
       return;
     }
@@ -109,34 +91,34 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     next();
   });
   const ownSockets = (owner: string) => [...(connections.get(owner) ?? [])].flatMap((id) => nsp.sockets.get(id) ?? []);
-  /** Transports the owner's peers hold or are being given, in all their rooms. */
+  /** Transports the owner's peers hold or are being given, in all their calls. */
   const transportsOf = (owner: string) =>
-    ownSockets(owner).reduce(
-      (n, s) => (s.data.membership && !s.data.membership.room.closed ? n + s.data.membership.room.transportCount(s.id) : n),
-      0,
-    );
+    ownSockets(owner).reduce((n, s) => (s.data.call && !s.data.call.room.closed ? n + s.data.call.room.transportCount(s.id) : n), 0);
 
-  ctx.review.on('session', (view) => nsp.to(sessionRoomKey(view.id)).emit('review:updated', view));
-  ctx.review.on('queue', (officeId) => nsp.to(reviewQueueRoom(officeId)).emit('queue:changed', ctx.review.queueFor(officeId)));
-  sfu.onRoomReset((roomKey, reason) => {
-    // Everyone in the dead room rejoins; a new room is made on a live worker.
-    viewers.delete(roomKey);
-    for (const s of nsp.sockets.values()) {
-      if (s.data.membership?.roomKey !== roomKey) continue;
-      s.data.membership = undefined;
-      void s.leave(roomKey);
+  deps.review.on('session', (view) => nsp.to(callId({ kind: 'review', sessionId: view.id })).emit('review:updated', view));
+  deps.review.on('queue', (officeId) => nsp.to(reviewQueueRoom(officeId)).emit('queue:changed', deps.review.queueFor(officeId)));
+
+  /** The call's room died with its worker: everyone in it rejoins, which makes a new call on a live worker. */
+  const reset = (call: CallRoom, reason: 'worker-died') => {
+    for (const peerId of call.peerIds()) {
+      call.remove(peerId);
+      const s = nsp.sockets.get(peerId);
+      if (s?.data.call !== call) continue;
+      s.data.call = undefined;
+      void s.leave(call.id);
       s.emit('rtc:roomReset', { reason });
     }
-  });
+  };
 
-  /** Room events → the sockets concerned. Once per Room (peer ids are socket ids). */
-  const wire = (roomKey: string, room: Room) => {
-    if (wiredRooms.has(room)) return;
-    wiredRooms.add(room);
-    room.on('newproducer', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:newProducer', remoteProducer(p)));
-    room.on('producerclosed', (p) => nsp.to(roomKey).emit('rtc:producerClosed', p));
-    room.on('producerpaused', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:producerPaused', p));
-    room.on('producerresumed', (p) => nsp.to(roomKey).except(p.peerId).emit('rtc:producerResumed', p));
+  /** Room events → the sockets concerned. Once per call (peer ids are socket ids). */
+  const wire = (call: CallRoom) => {
+    if (wiredCalls.has(call)) return;
+    wiredCalls.add(call);
+    const { room, id } = call;
+    room.on('newproducer', (p) => nsp.to(id).except(p.peerId).emit('rtc:newProducer', remoteProducer(p)));
+    room.on('producerclosed', (p) => nsp.to(id).emit('rtc:producerClosed', p));
+    room.on('producerpaused', (p) => nsp.to(id).except(p.peerId).emit('rtc:producerPaused', p));
+    room.on('producerresumed', (p) => nsp.to(id).except(p.peerId).emit('rtc:producerResumed', p));
     room.on('consumerclosed', (c) => nsp.to(c.peerId).emit('rtc:consumerClosed', { consumerId: c.consumerId, producerId: c.producerId }));
     room.on('consumerscore', (c) =>
       nsp
@@ -144,19 +126,20 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
         .emit('rtc:consumerScore', { consumerId: c.consumerId, producerId: c.producerId, score: c.score, producerScore: c.producerScore }),
     );
     room.on('transportclosed', (t) => nsp.to(t.peerId).emit('rtc:transportClosed', { transportId: t.transportId }));
-    room.on('peerremoved', (p) => nsp.to(roomKey).emit('rtc:peerLeft', p));
+    room.on('peerremoved', (p) => nsp.to(id).emit('rtc:peerLeft', p));
+    room.on('close', ({ reason }) => {
+      if (reason === 'worker-died') reset(call, reason);
+    });
   };
 
   const leave = (socket: RtcSocket) => {
-    const m = socket.data.membership;
-    if (!m) return;
-    socket.data.membership = undefined;
-    void socket.leave(m.roomKey);
-    if (!m.room.closed) m.room.removePeer(socket.id);
-    if (!m.room.closed && m.room.peerIds().length === 0) {
-      viewers.delete(m.roomKey);
-      sfu.closeRoomIfEmpty(m.roomKey, m.room);
-    }
+    const call = socket.data.call;
+    if (!call) return;
+    socket.data.call = undefined;
+    call.remove(socket.id);
+    void socket.leave(call.id);
+    if (!call.room.closed) call.room.removePeer(socket.id);
+    calls.closeIfEmpty(call);
   };
 
   nsp.on('connection', (socket) => {
@@ -181,17 +164,18 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
             .then(
               (data) => reply({ ok: true, data }),
               (e: unknown) => {
-                if (!isAppError(e) && !isSfuError(e)) ctx.log.error({ err: e, event }, 'signalling handler failed');
+                if (!isAppError(e) && !isSfuError(e)) deps.log.error({ err: e, event }, 'signalling handler failed');
                 reply({ ok: false, error: ackError(e) });
               },
             );
         }) as never,
       );
     };
-    const joined = (): Membership => {
-      const m = socket.data.membership;
-      if (!m || m.room.closed) throw new AppError('RTC_NOT_JOINED');
-      return m;
+    const joined = (): { call: CallRoom; member: CallMember } => {
+      const call = socket.data.call;
+      const member = call?.member(socket.id);
+      if (!call || !member || call.room.closed) throw new AppError('RTC_NOT_JOINED');
+      return { call, member };
     };
     const user = () => {
       const p = socket.data.principal;
@@ -201,14 +185,14 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
 
     const owner = ownerOf(socket.data.principal);
     /** A transport for this peer, within the per-peer and per-owner caps (checked and reserved synchronously). */
-    const newTransport = async (room: Room, direction: TransportDirection): Promise<WebRtcTransportInfo> => {
+    const newTransport = async (call: CallRoom, direction: TransportDirection): Promise<WebRtcTransportInfo> => {
       const held = transportsOf(owner);
       if (held >= limits.transportsPerUser) {
-        ctx.log.warn({ owner, held, max: limits.transportsPerUser }, 'rtc transport refused: too many for this account');
+        deps.log.warn({ owner, held, max: limits.transportsPerUser }, 'rtc transport refused: too many for this account');
         throw new AppError('RTC_TOO_MANY_TRANSPORTS', { details: { max: limits.transportsPerUser } });
       }
       try {
-        return await room.createWebRtcTransport(socket.id, direction);
+        return await call.room.createWebRtcTransport(socket.id, direction);
       } catch (e) {
         if (isSfuError(e) && e.code === 'SFU_LIMIT_EXCEEDED') throw new AppError('RTC_TOO_MANY_TRANSPORTS', { details: e.details });
         throw e;
@@ -218,71 +202,62 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
     const join = async (req: ParsedRequestOf<'rtc:join'>): Promise<JoinResponse> => {
       leave(socket);
       const principal = socket.data.principal;
-      let roomKey: string;
-      let sessionId: string | null = null;
+      let key: CallKey;
       let role: PeerRole;
       let displayName: string;
       let session: JoinResponse['session'] = null;
       let produce = true;
       if ('selfTest' in req) {
         const u = user();
-        const open = ownSockets(owner).filter(
-          (s) => s.id !== socket.id && (s.data.membership?.roomKey ?? s.data.joining)?.startsWith(SELF_TEST_PREFIX),
-        );
+        const open = ownSockets(owner).filter((s) => s.id !== socket.id && (s.data.call?.key ?? s.data.joining)?.kind === 'selfTest');
         if (open.length >= limits.selfTestsPerUser)
           throw new AppError('RTC_TOO_MANY_SELF_TESTS', { details: { max: limits.selfTestsPerUser } });
-        roomKey = `${SELF_TEST_PREFIX}${socket.id}`;
+        key = { kind: 'selfTest', peerId: socket.id };
         role = u.role;
         displayName = u.displayName;
       } else {
-        const grant = ctx.review.authorizeJoin(principal, req.sessionId);
-        roomKey = sessionRoomKey(req.sessionId);
-        sessionId = req.sessionId;
+        const grant = deps.review.authorizeJoin(principal, req.sessionId);
+        key = { kind: 'review', sessionId: req.sessionId };
         role = grant.role;
         displayName = grant.displayName;
         session = grant.session;
         produce = req.produce;
       }
       // A rejoin after a network loss: the old socket may not have timed out yet. Replace it.
-      for (const other of nsp.sockets.values()) {
-        if (other.id !== socket.id && other.data.membership?.roomKey === roomKey && other.data.membership.clientId === req.clientId) {
-          leave(other);
-          other.disconnect(true);
-        }
+      for (const peerId of calls.get(key)?.peersOfClient(req.clientId) ?? []) {
+        const other = nsp.sockets.get(peerId);
+        if (!other || other.id === socket.id) continue;
+        leave(other);
+        other.disconnect(true);
       }
-      socket.data.joining = roomKey;
-      let room: Room;
+      socket.data.joining = key;
+      let call: CallRoom;
       try {
-        room = await sfu.room(roomKey);
+        call = await calls.open(key);
       } catch (e) {
         throw new AppError('RTC_UNAVAILABLE', { details: { reason: (e as Error).message } });
       } finally {
         socket.data.joining = undefined;
       }
-      wire(roomKey, room);
-      room.addPeer(
-        socket.id,
-        req.rtpCapabilities ? { rtpCapabilities: req.rtpCapabilities as unknown as MediasoupTypes.RtpCapabilities } : {},
-      );
+      wire(call);
+      call.room.addPeer(socket.id, req.rtpCapabilities ? { rtpCapabilities: req.rtpCapabilities } : {});
       const view: PeerView = { peerId: socket.id, role, displayName };
-      socket.data.membership = { roomKey, room, sessionId, clientId: req.clientId, view };
+      call.add({ view, clientId: req.clientId });
+      socket.data.call = call;
       try {
-        const [recv, send] = await Promise.all([newTransport(room, 'recv'), produce ? newTransport(room, 'send') : Promise.resolve(null)]);
+        const [recv, send] = await Promise.all([newTransport(call, 'recv'), produce ? newTransport(call, 'send') : Promise.resolve(null)]);
         if (!socket.connected) throw new AppError('RTC_NOT_JOINED');
-        await socket.join(roomKey);
-        const peers = [...nsp.sockets.values()]
-          .filter((s) => s.id !== socket.id && s.data.membership?.roomKey === roomKey)
-          .map((s) => s.data.membership!.view);
-        socket.to(roomKey).emit('rtc:peerJoined', view);
+        await socket.join(call.id);
+        socket.to(call.id).emit('rtc:peerJoined', view);
         return {
           peerId: socket.id,
           role,
-          routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
+          routerRtpCapabilities: call.room.rtpCapabilities,
           sendTransport: send ? transportOptions(send) : null,
           recvTransport: transportOptions(recv),
-          producers: room.listProducers(socket.id).map(remoteProducer),
-          peers,
-          viewer: viewers.get(roomKey) ?? null,
+          producers: call.room.listProducers(socket.id).map(remoteProducer),
+          peers: call.views().filter((v) => v.peerId !== socket.id),
+          viewer: call.viewer ?? null,
           session,
         };
       } catch (e) {
@@ -304,44 +279,43 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
       return {};
     });
     handle('rtc:setRtpCapabilities', (req) => {
-      joined().room.setRtpCapabilities(socket.id, req.rtpCapabilities as unknown as MediasoupTypes.RtpCapabilities);
+      joined().call.room.setRtpCapabilities(socket.id, req.rtpCapabilities);
       return {};
     });
-    handle('rtc:createTransport', async (req) => transportOptions(await newTransport(joined().room, req.direction)));
+    handle('rtc:createTransport', async (req) => transportOptions(await newTransport(joined().call, req.direction)));
     handle('rtc:connectTransport', async (req) => {
-      await joined().room.connectTransport(socket.id, req.transportId, req.dtlsParameters as unknown as MediasoupTypes.DtlsParameters);
+      await joined().call.room.connectTransport(socket.id, req.transportId, req.dtlsParameters);
       return {};
     });
     handle('rtc:restartIce', async (req) => ({
-      iceParameters: (await joined().room.restartIce(socket.id, req.transportId)) as unknown as Record<string, unknown>,
+      iceParameters: await joined().call.room.restartIce(socket.id, req.transportId),
     }));
     handle('rtc:produce', async (req) => {
-      const m = joined();
-      if (req.source === 'document' && !['clerk', 'supervisor'].includes(m.view.role)) {
-        throw new AppError('FORBIDDEN_ROLE', { details: { source: req.source, role: m.view.role } });
-      }
-      const { id } = await m.room.produce(socket.id, req.transportId, {
+      const { call, member } = joined();
+      const { role } = member.view;
+      if (req.source === 'document') assertCan(member.view, 'call.shareDocument', undefined, { details: { source: req.source } });
+      const { id } = await call.room.produce(socket.id, req.transportId, {
         kind: req.kind,
-        rtpParameters: req.rtpParameters as unknown as MediasoupTypes.RtpParameters,
+        rtpParameters: req.rtpParameters,
         // The role tells a recording whose camera it holds.
-        appData: { source: req.source, role: m.view.role },
+        appData: { source: req.source, role },
       });
       return { producerId: id };
     });
     handle('rtc:closeProducer', (req) => {
-      joined().room.closeProducer(socket.id, req.producerId);
+      joined().call.room.closeProducer(socket.id, req.producerId);
       return {};
     });
     handle('rtc:pauseProducer', async (req) => {
-      await joined().room.pauseProducer(socket.id, req.producerId);
+      await joined().call.room.pauseProducer(socket.id, req.producerId);
       return {};
     });
     handle('rtc:resumeProducer', async (req) => {
-      await joined().room.resumeProducer(socket.id, req.producerId);
+      await joined().call.room.resumeProducer(socket.id, req.producerId);
       return {};
     });
     handle('rtc:consume', async (req) => {
-      const { room } = joined();
+      const { room } = joined().call;
       const c = await room.consume(socket.id, req.transportId, req.producerId);
       if (req.resume) await room.resumeConsumer(socket.id, c.id);
       const options: ConsumerOptions = {
@@ -350,41 +324,40 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
         peerId: c.producerPeerId,
         kind: c.kind,
         source: sourceOf(c.appData),
-        rtpParameters: c.rtpParameters as unknown as Record<string, unknown>,
+        rtpParameters: c.rtpParameters,
         producerPaused: c.producerPaused,
       };
       return options;
     });
     handle('rtc:resumeConsumer', async (req) => {
-      await joined().room.resumeConsumer(socket.id, req.consumerId);
+      await joined().call.room.resumeConsumer(socket.id, req.consumerId);
       return {};
     });
     handle('rtc:pauseConsumer', async (req) => {
-      await joined().room.pauseConsumer(socket.id, req.consumerId);
+      await joined().call.room.pauseConsumer(socket.id, req.consumerId);
       return {};
     });
     handle('rtc:setPreferredLayers', async (req) => {
-      await joined().room.setPreferredLayers(socket.id, req.consumerId, {
+      await joined().call.room.setPreferredLayers(socket.id, req.consumerId, {
         spatialLayer: req.spatialLayer,
         ...(req.temporalLayer === undefined ? {} : { temporalLayer: req.temporalLayer }),
       });
       return {};
     });
     handle('rtc:requestKeyFrame', async (req) => {
-      await joined().room.requestKeyFrame(socket.id, req.consumerId);
+      await joined().call.room.requestKeyFrame(socket.id, req.consumerId);
       return {};
     });
     handle('viewer:update', (req) => {
-      const m = joined();
-      if (m.view.role === 'applicant') throw new AppError('FORBIDDEN_ROLE', { details: { role: 'applicant' } });
-      const state = { ...req, by: socket.id };
-      viewers.set(m.roomKey, state);
-      socket.to(m.roomKey).emit('viewer:state', state);
+      const { call, member } = joined();
+      assertCan(member.view, 'call.steerViewer');
+      call.viewer = { ...req, by: socket.id };
+      socket.to(call.id).emit('viewer:state', call.viewer);
       return {};
     });
     handle('queue:subscribe', async () => {
       const u = user();
-      const entries = ctx.review.queue(u);
+      const entries = deps.review.queue(u);
       await socket.join(reviewQueueRoom(u.officeId));
       return entries;
     });
@@ -396,9 +369,9 @@ export function attachSignalling(ctx: AppContext, io: SocketServer): void {
 function transportOptions(t: WebRtcTransportInfo): TransportOptions {
   return {
     id: t.id,
-    iceParameters: t.iceParameters as unknown as Record<string, unknown>,
-    iceCandidates: t.iceCandidates as unknown as Array<Record<string, unknown>>,
-    dtlsParameters: t.dtlsParameters as unknown as Record<string, unknown>,
+    iceParameters: t.iceParameters,
+    iceCandidates: t.iceCandidates,
+    dtlsParameters: t.dtlsParameters,
   };
 }
 

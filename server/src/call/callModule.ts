@@ -1,0 +1,58 @@
+import type { EventEmitter } from 'node:events';
+import type { Server as SocketServer } from 'socket.io';
+import type { Room } from '@tongban/sfu';
+import type { ReviewQueueEntry } from '@tongban/shared/review/session';
+import type { Config } from '../config/config';
+import type { Logger } from '../logger';
+import type { SessionUser } from '../auth/AuthService';
+import type { JoinGrant, ReviewEvents, ReviewPrincipal } from '../review/ReviewSessionService';
+import type { CallKey } from './callKey';
+import { CallRegistry } from './CallRegistry';
+import type { CallEvents } from './CallRoom';
+import { attachSignalling } from './signalling';
+import { SfuService } from './sfuService';
+
+/** What the call module asks of the co-review flow: who may join a session's call, and its live queue. */
+export interface CallReview extends Pick<EventEmitter<ReviewEvents>, 'on'> {
+  authorizeJoin(who: ReviewPrincipal, sessionId: string): JoinGrant;
+  /** An applicant's session key, at the handshake (throws REVIEW_TOKEN_*). */
+  applicantForKey(key: string): ReviewPrincipal;
+  queue(user: SessionUser): ReviewQueueEntry[];
+  queueFor(officeId: string): ReviewQueueEntry[];
+}
+
+/** What the call module is built from. */
+export interface CallDeps {
+  config: Config;
+  log: Logger;
+  /** The login cookie's user, at the handshake. */
+  auth: { userForToken(token: string | undefined): SessionUser | undefined };
+  review: CallReview;
+}
+
+/** The live calls as the rest of the server sees them (ctx.call). */
+export interface CallModule {
+  /** The mediasoup workers: started at boot, /api/health, the supervisors' figures. */
+  sfu: Pick<SfuService, 'start' | 'health' | 'stats'>;
+  events: EventEmitter<CallEvents>;
+  /** The SFU room of a call running now (recording joins a call already under way). */
+  roomOf(key: CallKey): Room | undefined;
+  /** The `/rtc` signalling namespace: co-review calls and the /check self-test. */
+  attach(io: SocketServer): void;
+  close(): Promise<void>;
+}
+
+export function createCallModule(deps: CallDeps): CallModule {
+  const sfu = new SfuService(deps.config, deps.log);
+  const calls = new CallRegistry(sfu);
+  return {
+    sfu,
+    events: calls.events,
+    roomOf: (key) => calls.get(key)?.room,
+    attach: (io) => attachSignalling(deps, calls, io),
+    close: async () => {
+      calls.close();
+      await sfu.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import type { RecordingAvailability } from '@tongban/shared/review/session';
+import type { CallModule } from '../call/callModule';
+import type { Feature } from '../feature';
+import { reviewEvidence, type HandoffEvidence } from '../handoff/evidence';
+import { createRecordingRoutes } from './recordingRoutes';
+import { ReviewRecordingService, type RecordingDeps } from './recordingService';
+import { createReviewRoutes } from './reviewRoutes';
+import type { ReviewSessionService } from './ReviewSessionService';
+
+export interface ReviewModuleDeps extends RecordingDeps {
+  /** The co-review sessions, made first: the call module is built over them and this module over its calls. */
+  review: ReviewSessionService;
+  call: Pick<CallModule, 'sfu' | 'events' | 'roomOf'>;
+  /** Whether this site records calls (probed once at start). */
+  recording: RecordingAvailability;
+  /** The handoff bag's evidence: the review adds data/review/ (decision, checks, snapshots, recordings). */
+  evidence: Pick<HandoffEvidence, 'provide'>;
+}
+
+/** 视频会审 around the live call: the sessions' routes, the recordings of consented calls and the review's bag evidence. */
+export interface ReviewModule extends Feature {
+  review: ReviewSessionService;
+  recordings: ReviewRecordingService;
+}
+
+export function createReviewModule({ review, call, recording, evidence, ...deps }: ReviewModuleDeps): ReviewModule {
+  const recordings = new ReviewRecordingService(deps, review, call, recording);
+  evidence.provide(
+    'review',
+    reviewEvidence(async (caseId) => {
+      // Recordings of the decided session may still be finishing: wait for them (bounded) first.
+      const sessionId = review.reviewExport(caseId)?.sessionId;
+      if (sessionId) await recordings.settled(sessionId);
+      return review.reviewExport(caseId);
+    }, deps.blobs),
+  );
+  return {
+    review,
+    recordings,
+    routes: () => Router().use(createReviewRoutes({ review, blobs: deps.blobs, call }), createRecordingRoutes({ recordings })),
+    recoverInterrupted: () => recordings.recoverInterrupted(),
+    close: () => recordings.close(),
+  };
+}
