@@ -2,7 +2,19 @@
  * One error type for the whole product. Codes are stable strings, tested by name; the
  * server maps them to HTTP responses and the client shows the message in the user's language.
  */
-export const ERRORS = {
+import { CASE_ERRORS } from './cases/errors';
+import { HANDOFF_ERRORS } from './handoff/errors';
+import { PRECHECK_ERRORS } from './precheck/errors';
+import { REVIEW_ERRORS } from './review/errors';
+
+export interface ErrorSpec {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+/** Codes any feature may throw: request shape, sign-in, roles, uploads, the server itself. */
+const COMMON_ERRORS = {
   VALIDATION_FAILED: { status: 400, zh: '请求内容不符合要求，请检查后重试', en: 'The request is not valid; check it and try again' },
   MALFORMED_JSON: { status: 400, zh: '请求不是有效的 JSON', en: 'The request body is not valid JSON' },
   AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Please log in first' },
@@ -52,39 +64,67 @@ export const ERRORS = {
   },
   CONFIG_INVALID: { status: 500, zh: '服务器配置有误', en: 'The server configuration is invalid' },
   INTERNAL: { status: 500, zh: '服务器内部错误，请联系技术支持', en: 'Internal server error; contact support' },
-} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+} as const satisfies Record<string, ErrorSpec>;
+
+/**
+ * The catalogue: every code the product throws, each feature's next to its code. Static, so a
+ * code missing from it is a compile error rather than a 500 at run time.
+ */
+export const ERRORS = {
+  ...COMMON_ERRORS,
+  ...CASE_ERRORS,
+  ...PRECHECK_ERRORS,
+  ...REVIEW_ERRORS,
+  ...HANDOFF_ERRORS,
+} satisfies NoCodeTwice<[typeof COMMON_ERRORS, typeof CASE_ERRORS, typeof PRECHECK_ERRORS, typeof REVIEW_ERRORS, typeof HANDOFF_ERRORS]>;
+
+/** A spread keeps the later of two equal keys silently; this names such a code in a compile error instead. */
+type NoCodeTwice<T extends readonly object[], Seen extends PropertyKey = never> = T extends readonly [
+  infer Head,
+  ...infer Rest extends readonly object[],
+]
+  ? [keyof Head & Seen] extends [never]
+    ? NoCodeTwice<Rest, Seen | keyof Head>
+    : { declaredTwice: keyof Head & Seen }
+  : object;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-interface ErrorSpec {
-  status: number;
-  zh: string;
-  en: string;
-}
-const registry = new Map<string, ErrorSpec>(Object.entries(ERRORS));
-
-/** Lets a feature module (e.g. handoff) declare its codes next to its code. */
-export function registerErrors(specs: Record<string, ErrorSpec>): void {
-  for (const [code, spec] of Object.entries(specs)) registry.set(code, spec);
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERRORS, code);
 }
 
+/** The spec of a code read back from storage; INTERNAL's for a code no longer in the catalogue. */
 export function errorSpec(code: string): ErrorSpec {
-  return registry.get(code) ?? ERRORS.INTERNAL;
+  return isErrorCode(code) ? ERRORS[code] : ERRORS.INTERNAL;
 }
 
+/**
+ * The shape every coded error has: the server's AppError, and on the client the REST ApiError and
+ * the signalling RtcError. The client's codes are plain strings: it also makes its own (e.g.
+ * NETWORK_ERROR) and may talk to a server of another version.
+ */
+export interface CodedError<Code extends string = string> {
+  readonly code: Code;
+  readonly message_zh: string;
+  readonly message_en: string;
+  readonly details?: unknown;
+}
+
+/** The HTTP error body; `message` repeats the Chinese text for clients that read one message. */
 export interface ErrorBody {
-  error: { code: string; message: string; message_zh: string; message_en: string; details?: unknown };
+  error: CodedError & { message: string };
 }
 
-export class AppError extends Error {
-  readonly code: string;
+export class AppError extends Error implements CodedError<ErrorCode> {
+  readonly code: ErrorCode;
   readonly status: number;
   readonly message_zh: string;
   readonly message_en: string;
   readonly details: unknown;
 
-  constructor(code: ErrorCode | (string & {}), opts: { details?: unknown; zh?: string; en?: string; status?: number } = {}) {
-    const spec = errorSpec(code);
+  constructor(code: ErrorCode, opts: { details?: unknown; zh?: string; en?: string; status?: number } = {}) {
+    const spec: ErrorSpec = ERRORS[code];
     super(opts.en ?? spec.en);
     this.name = 'AppError';
     this.code = code;

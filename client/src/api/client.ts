@@ -3,12 +3,9 @@
  * JSON in and out, and every failure turned into an ApiError carrying the server's stable code
  * and its bilingual message.
  */
+import type { CodedError, ErrorBody } from '@tongban/shared/errors';
 
-interface ErrorBodyShape {
-  error?: { code?: string; message?: string; message_zh?: string; message_en?: string; details?: unknown };
-}
-
-export class ApiError extends Error {
+export class ApiError extends Error implements CodedError {
   readonly code: string;
   readonly status: number;
   readonly message_zh: string;
@@ -27,7 +24,7 @@ export class ApiError extends Error {
 
   /** Builds the error from a non-2xx response body (which may not be JSON at all, e.g. a proxy page). */
   static fromBody(status: number, body: unknown): ApiError {
-    const e = (body as ErrorBodyShape | null)?.error;
+    const e = (body as { error?: Partial<ErrorBody['error']> } | null)?.error;
     if (e?.code) {
       const zh = e.message_zh ?? e.message ?? e.code;
       return new ApiError(status, e.code, zh, e.message_en ?? zh, e.details);

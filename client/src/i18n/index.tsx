@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import type { CodedError } from '@tongban/shared/errors';
 
 /**
  * Bilingual strings live at the call site — `t('我的办件', 'My cases')` — so feature teams never
@@ -12,7 +12,7 @@ export interface I18n {
   lang: Lang;
   setLang(lang: Lang): void;
   t(zh: string, en: string): string;
-  /** A user-facing message for anything thrown: ApiError's server message, else a generic one. */
+  /** A user-facing message for anything thrown: a coded error's own message, else a generic one. */
   errorText(e: unknown): string;
 }
 
@@ -26,8 +26,14 @@ function initialLang(): Lang {
   }
 }
 
+/** ApiError and RtcError, recognised by shape: importing RtcError here would load socket.io with every page. */
+function isCodedError(e: unknown): e is Error & CodedError {
+  const c = e as Partial<CodedError> | null;
+  return e instanceof Error && typeof c?.code === 'string' && typeof c.message_zh === 'string' && typeof c.message_en === 'string';
+}
+
 export function errorTextFor(lang: Lang, e: unknown): string {
-  if (e instanceof ApiError) return lang === 'zh' ? e.message_zh : e.message_en;
+  if (isCodedError(e)) return lang === 'zh' ? e.message_zh : e.message_en;
   if (e instanceof Error && e.message) {
     return lang === 'zh' ? `操作失败：${e.message}` : `Something went wrong: ${e.message}`;
   }

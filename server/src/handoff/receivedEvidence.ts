@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError } from '@tongban/shared';
 import { parseTagFile, SIGNATURE_FIELDS, SIGNATURE_FILE, tagValue } from '@tongban/shared/handoff/bagit';
-import '@tongban/shared/handoff/errors';
 import {
   BagReviewSchema,
   PrecheckMaterialSummarySchema,

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '@tongban/shared';
-import '@tongban/shared/handoff/errors';
 import { canonicalJson } from '../audit/canonicalJson';
 import { verifySignature, type SigningKey, type TrustedKey } from './siteKeys';
 

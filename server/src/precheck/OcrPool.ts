@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createWorker, OEM, type Worker, type Page } from 'tesseract.js';
 import { AppError } from '@tongban/shared';
-import '@tongban/shared/precheck/errors';
 import type { Bbox, OcrLine } from '@tongban/shared/precheck/types';
 import type { Logger } from '../logger';
 import { OsdDetector, type Orientation } from './osd';

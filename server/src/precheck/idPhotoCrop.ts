@@ -1,10 +1,11 @@
 import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
 import { AppError } from '@tongban/shared';
-import '@tongban/shared/precheck/errors';
 import type { IdPhotoRegion } from '@tongban/shared/precheck/types';
-import type { AppContext } from '../context';
 import type { SessionUser } from '../auth/AuthService';
+import type { CaseService } from '../cases/CaseService';
+import type { BlobStore } from '../storage/BlobStore';
+import type { PrecheckService } from './PrecheckService';
 
 /**
  * The ID photo for the reviewer's face comparison: exactly the region the pre-check found on the
@@ -20,10 +21,14 @@ export interface IdPhotoCrop {
   photo: IdPhotoRegion;
 }
 
-type Deps = Pick<AppContext, 'cases' | 'precheck' | 'blobs'>;
+export interface IdPhotoDeps {
+  cases: CaseService;
+  precheck: PrecheckService;
+  blobs: BlobStore;
+}
 
 /** Case participants only — the intake window and the handling office — as for the scans themselves; not admins. */
-export async function idPhotoCrop(deps: Deps, caseId: string, user: SessionUser): Promise<IdPhotoCrop> {
+export async function idPhotoCrop(deps: IdPhotoDeps, caseId: string, user: SessionUser): Promise<IdPhotoCrop> {
   const c = deps.cases.getForFiles(caseId, user);
   const front = deps.precheck.idCardFront(c.id);
   if (!front) throw new AppError('PRECHECK_ID_FRONT_MISSING', { details: { caseId: c.id } });

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '@tongban/shared';
-import '@tongban/shared/precheck/errors';
 import { startInBackground } from './threadPriority';
 
 /**

@@ -1,6 +1,5 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError } from '@tongban/shared';
-import '@tongban/shared/precheck/errors';
 import { dHash, DHASH_HEIGHT, DHASH_WIDTH } from '@tongban/shared/precheck/pageHash';
 import { estimateSkew } from './skew';
 import { openPdf, type PdfRasterLimits } from './pdfRaster';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@tongban/shared';
-import '@tongban/shared/review/errors';
 import type { Db } from '../storage/database';
 
 /**

@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import { AppError } from '@tongban/shared';
-import '@tongban/shared/review/errors';
 
 export interface WatermarkedImage {
   jpeg: Buffer;

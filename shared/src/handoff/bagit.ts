@@ -1,5 +1,4 @@
 import { AppError } from '../errors';
-import './errors';
 
 /**
  * BagIt 1.0 (RFC 8493) text formats, pure: tag files, manifests, Payload-Oxum, safe paths.

@@ -1,4 +1,4 @@
-import { registerErrors } from '../errors';
+import type { ErrorSpec } from '../errors';
 
 /**
  * Codes of the handoff feature (bags, transfers between sites, results, ratings). A bag problem
@@ -170,8 +170,6 @@ export const HANDOFF_ERRORS = {
     zh: '转递包的审查记录中没有这个文件，请从审查记录列表中打开',
     en: 'The review record in the bag lists no such file; open it from the review record list',
   },
-} as const;
-
-registerErrors(HANDOFF_ERRORS);
+} as const satisfies Record<string, ErrorSpec>;
 
 export type HandoffErrorCode = keyof typeof HANDOFF_ERRORS;

@@ -1,6 +1,6 @@
-import { registerErrors } from '../errors';
+import type { ErrorSpec } from '../errors';
 
-/** Error codes of the OCR pre-check. Import this module where they are thrown. */
+/** Error codes of the OCR pre-check. */
 export const PRECHECK_ERRORS = {
   PRECHECK_FILE_EMPTY: { status: 400, zh: '文件为空，请重新扫描后上传', en: 'The file is empty; scan it again and upload' },
   PRECHECK_FILE_UNSUPPORTED: {
@@ -78,8 +78,4 @@ export const PRECHECK_ERRORS = {
     zh: '预审未能在身份证人像面上定位证件照片。请收件窗口将身份证人像面放正后重新扫描，或改为核对原件',
     en: 'The pre-check could not locate the photo on the ID card; the intake window must rescan the photo side straight, or check the original card',
   },
-} as const;
-
-registerErrors(PRECHECK_ERRORS);
-
-export type PrecheckErrorCode = keyof typeof PRECHECK_ERRORS;
+} as const satisfies Record<string, ErrorSpec>;

@@ -1,4 +1,4 @@
-import { registerErrors } from '../errors';
+import type { ErrorSpec } from '../errors';
 
 /** Error codes of the live co-review (视频会审) feature: REST, signalling and the applicant link. */
 export const REVIEW_ERRORS = {
@@ -80,8 +80,4 @@ export const REVIEW_ERRORS = {
     zh: '设备自检已在其他标签页中打开，请先关闭那些标签页再试',
     en: 'The device check is already open in other tabs; close them and try again',
   },
-} as const;
-
-registerErrors(REVIEW_ERRORS);
-
-export type ReviewErrorCode = keyof typeof REVIEW_ERRORS;
+} as const satisfies Record<string, ErrorSpec>;

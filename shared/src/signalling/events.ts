@@ -1,4 +1,7 @@
+import type * as Browser from 'mediasoup-client/types';
+import type * as Sfu from 'mediasoup/types';
 import { z } from 'zod';
+import type { CodedError } from '../errors';
 import type { ReviewQueueEntry, ReviewSessionView } from '../review/session';
 
 /**
@@ -6,21 +9,27 @@ import type { ReviewQueueEntry, ReviewSessionView } from '../review/session';
  *
  * Client → server events carry one payload validated by the zod schema below and an ack
  * callback answered with `Ack<Response>`. Server → client events are plain notifications.
- * mediasoup's own structures (RTP capabilities, RTP/DTLS parameters) are checked here only as
- * JSON objects; mediasoup validates them in depth and its errors come back as RTC_REQUEST_FAILED.
+ * mediasoup's own structures (RTP capabilities, RTP/DTLS/ICE parameters) carry the types of
+ * mediasoup-client (what the browser sends and takes) and of the mediasoup server (what a parsed
+ * request hands to the SFU). They are checked here only as JSON objects; mediasoup validates them
+ * in depth and its errors come back as RTC_REQUEST_FAILED.
  */
 
 export const RTC_NAMESPACE = '/rtc';
 
-export interface AckError {
-  code: string;
-  message_zh: string;
-  message_en: string;
-}
+/** A refused request: the coded error without its details. */
+export type AckError = Omit<CodedError, 'details'>;
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 
 const id = z.string().min(1).max(128);
-const json = z.record(z.string(), z.unknown());
+
+/**
+ * A mediasoup structure from the browser: checked as a JSON object only (see above), typed as
+ * mediasoup-client sends it and as the mediasoup server takes it. The two describe the same JSON;
+ * the server's types just know fewer header extensions than the client's.
+ */
+const mediasoupJson = <Sent, Taken>() => z.record(z.string(), z.unknown()) as unknown as z.ZodType<Taken, Sent>;
+const rtpCapabilities = mediasoupJson<Browser.RtpCapabilities, Sfu.RtpCapabilities>();
 
 export const MEDIA_SOURCES = ['camera', 'microphone', 'document'] as const;
 export type MediaSource = (typeof MEDIA_SOURCES)[number];
@@ -42,12 +51,7 @@ export interface RemoteProducer {
 }
 
 /** What mediasoup-client's `device.createSendTransport/createRecvTransport` take. */
-export interface TransportOptions {
-  id: string;
-  iceParameters: Record<string, unknown>;
-  iceCandidates: Array<Record<string, unknown>>;
-  dtlsParameters: Record<string, unknown>;
-}
+export type TransportOptions = Pick<Browser.TransportOptions, 'id' | 'iceParameters' | 'iceCandidates' | 'dtlsParameters'>;
 
 /** What mediasoup-client's `transport.consume` takes (plus who sends it). */
 export interface ConsumerOptions {
@@ -56,7 +60,7 @@ export interface ConsumerOptions {
   peerId: string;
   kind: 'audio' | 'video';
   source: MediaSource;
-  rtpParameters: Record<string, unknown>;
+  rtpParameters: Browser.RtpParameters;
   producerPaused: boolean;
 }
 
@@ -73,7 +77,7 @@ export type ViewerState = z.infer<typeof ViewerStateSchema>;
 export interface JoinResponse {
   peerId: string;
   role: PeerRole;
-  routerRtpCapabilities: Record<string, unknown>;
+  routerRtpCapabilities: Browser.RtpCapabilities;
   /** Created in the same round trip as the join so the client can overlap device loading with them. */
   sendTransport: TransportOptions | null;
   recvTransport: TransportOptions;
@@ -104,16 +108,23 @@ export const CLIENT_EVENTS = {
    */
   'rtc:join': def<JoinResponse>()(
     z.union([
-      z.object({ sessionId: id, clientId: id, produce: z.boolean().default(true), rtpCapabilities: json.optional() }),
-      z.object({ selfTest: z.literal(true), clientId: id, rtpCapabilities: json.optional() }),
+      z.object({ sessionId: id, clientId: id, produce: z.boolean().default(true), rtpCapabilities: rtpCapabilities.optional() }),
+      z.object({ selfTest: z.literal(true), clientId: id, rtpCapabilities: rtpCapabilities.optional() }),
     ]),
   ),
-  'rtc:setRtpCapabilities': def<Record<string, never>>()(z.object({ rtpCapabilities: json })),
+  'rtc:setRtpCapabilities': def<Record<string, never>>()(z.object({ rtpCapabilities })),
   'rtc:createTransport': def<TransportOptions>()(z.object({ direction: z.enum(['send', 'recv']) })),
-  'rtc:connectTransport': def<Record<string, never>>()(z.object({ transportId: id, dtlsParameters: json })),
-  'rtc:restartIce': def<{ iceParameters: Record<string, unknown> }>()(z.object({ transportId: id })),
+  'rtc:connectTransport': def<Record<string, never>>()(
+    z.object({ transportId: id, dtlsParameters: mediasoupJson<Browser.DtlsParameters, Sfu.DtlsParameters>() }),
+  ),
+  'rtc:restartIce': def<{ iceParameters: Browser.IceParameters }>()(z.object({ transportId: id })),
   'rtc:produce': def<{ producerId: string }>()(
-    z.object({ transportId: id, kind: z.enum(['audio', 'video']), rtpParameters: json, source: z.enum(MEDIA_SOURCES) }),
+    z.object({
+      transportId: id,
+      kind: z.enum(['audio', 'video']),
+      rtpParameters: mediasoupJson<Browser.RtpParameters, Sfu.RtpParameters>(),
+      source: z.enum(MEDIA_SOURCES),
+    }),
   ),
   'rtc:closeProducer': def<Record<string, never>>()(ProducerRef),
   'rtc:pauseProducer': def<Record<string, never>>()(ProducerRef),

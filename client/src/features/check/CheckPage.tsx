@@ -37,7 +37,7 @@ const MEASURE_MS = 2000;
  * join-to-first-frame time, frames decoded, round-trip time and whether ICE used UDP or TCP.
  */
 export default function CheckPage() {
-  const { t, lang } = useI18n();
+  const { t, lang, errorText } = useI18n();
   const [phase, setPhase] = useState<Phase>('idle');
   const [result, setResult] = useState<CheckResult | null>(null);
   const [problem, setProblem] = useState<MediaProblem | RtcError | null>(null);
@@ -140,17 +140,7 @@ export default function CheckPage() {
           className="check-video"
           aria-label={t('经服务器回传的画面', 'Video returned by the server')}
         />
-        {problem && (
-          <Alert tone="block">
-            {problem instanceof RtcError
-              ? lang === 'zh'
-                ? problem.message_zh
-                : problem.message_en
-              : lang === 'zh'
-                ? problem.zh
-                : problem.en}
-          </Alert>
-        )}
+        {problem && <Alert tone="block">{problem instanceof RtcError ? errorText(problem) : t(problem.zh, problem.en)}</Alert>}
         {result && (
           <dl className="check-figures" data-testid="check-result">
             <dt>{t('入会到首帧', 'Join to first frame')}</dt>

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '@tongban/shared';
+import { AppError, type ErrorCode } from '@tongban/shared';
 import {
   BAG_ALGORITHMS,
   BAG_INFO,
@@ -14,7 +14,6 @@ import {
   type BagAlgorithm,
   type TagField,
 } from '@tongban/shared/handoff/bagit';
-import '@tongban/shared/handoff/errors';
 import { verifyAuditChain, type AuditEvent } from '../../audit/AuditLedger';
 import { fingerprintOf, verifySignature, type TrustedKey } from '../siteKeys';
 import { DEFAULT_ZIP_LIMITS, forEachZipEntry, WHOLE_ZIP, type ZipLimits } from './zipEntries';
@@ -27,7 +26,7 @@ import { DEFAULT_ZIP_LIMITS, forEachZipEntry, WHOLE_ZIP, type ZipLimits } from '
  */
 
 export interface BagProblem {
-  code: string;
+  code: ErrorCode;
   file: string;
   message_zh: string;
   message_en: string;
@@ -60,7 +59,7 @@ interface Seen {
 const TAG_FILE_CAP = 16 * 1024 * 1024;
 const READ_IN_FULL = new Set(['data/case.json', 'data/audit/events.jsonl']);
 
-function problem(code: string, file: string, zh: string, en: string, details?: Record<string, unknown>): BagProblem {
+function problem(code: ErrorCode, file: string, zh: string, en: string, details?: Record<string, unknown>): BagProblem {
   return { code, file, message_zh: zh, message_en: en, ...(details ? { details } : {}) };
 }
 

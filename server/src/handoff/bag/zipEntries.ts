@@ -3,8 +3,8 @@ import zlib from 'node:zlib';
 import { Readable, Transform } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { AppError } from '@tongban/shared';
+import type { HandoffErrorCode } from '@tongban/shared/handoff/errors';
 import { isSafeBagPath } from '@tongban/shared/handoff/bagit';
-import '@tongban/shared/handoff/errors';
 
 /**
  * Reads a zip entry by entry, refusing what could hurt the machine before any byte is used:
@@ -28,7 +28,7 @@ export interface ZipEntryInfo {
   size: number;
 }
 
-function zipError(code: string, file: string, zh: string, en: string, extra: Record<string, unknown> = {}): AppError {
+function zipError(code: HandoffErrorCode, file: string, zh: string, en: string, extra: Record<string, unknown> = {}): AppError {
   return new AppError(code, { details: { file, ...extra }, zh, en });
 }
 

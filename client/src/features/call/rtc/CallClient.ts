@@ -1,5 +1,6 @@
 import { Device, type types } from 'mediasoup-client';
 import type {
+  AckError,
   ConsumerOptions,
   JoinResponse,
   MediaSource,
@@ -114,7 +115,7 @@ export class CallClient {
       if (this.everJoined) this.repair();
     });
     this.socket.on('connect_error', (err) => {
-      const data = (err as { data?: { code: string; message_zh: string; message_en: string } }).data;
+      const data = (err as { data?: AckError }).data;
       // A refused handshake (bad or expired key) will not get better by retrying.
       if (data && !this.socket.active) this.fail(new RtcError(data));
     });
@@ -303,16 +304,14 @@ export class CallClient {
     if (res.session) this.emit('session', res.session);
     if (res.viewer) this.emit('viewer', res.viewer);
 
-    this.recvTransport = device.createRecvTransport(res.recvTransport as unknown as types.TransportOptions);
+    this.recvTransport = device.createRecvTransport(res.recvTransport);
     this.wireTransport(this.recvTransport);
     if (res.sendTransport) {
-      this.sendTransport = device.createSendTransport(res.sendTransport as unknown as types.TransportOptions);
+      this.sendTransport = device.createSendTransport(res.sendTransport);
       this.wireTransport(this.sendTransport);
     }
     // Sent before the consumes on the same socket, so the server has them first.
-    void rtcRequest(this.socket, 'rtc:setRtpCapabilities', {
-      rtpCapabilities: device.recvRtpCapabilities as unknown as Record<string, unknown>,
-    });
+    void rtcRequest(this.socket, 'rtc:setRtpCapabilities', { rtpCapabilities: device.recvRtpCapabilities });
     const work: Array<Promise<unknown>> = res.producers.map((p) => this.consume(p));
     for (const [source, track] of this.local) work.push(this.produce(source, track));
     await Promise.all(work);
@@ -377,7 +376,7 @@ export class CallClient {
         id: info.id,
         producerId: info.producerId,
         kind: info.kind,
-        rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
+        rtpParameters: info.rtpParameters,
       });
       this.consumers.set(consumer.id, { consumer, peerId: info.peerId, source: info.source });
       if (info.producerPaused) consumer.pause();
@@ -392,17 +391,14 @@ export class CallClient {
 
   private wireTransport(transport: types.Transport): void {
     transport.on('connect', ({ dtlsParameters }, ok, fail) => {
-      rtcRequest(this.socket, 'rtc:connectTransport', {
-        transportId: transport.id,
-        dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
-      }).then(() => ok(), fail);
+      rtcRequest(this.socket, 'rtc:connectTransport', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
     });
     if (transport.direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
         rtcRequest(this.socket, 'rtc:produce', {
           transportId: transport.id,
           kind,
-          rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+          rtpParameters,
           source: (appData['source'] as MediaSource | undefined) ?? 'camera',
         }).then(({ producerId }) => ok({ id: producerId }), fail);
       });
@@ -431,7 +427,7 @@ export class CallClient {
     this.setState('reconnecting');
     try {
       const { iceParameters } = await rtcRequest(this.socket, 'rtc:restartIce', { transportId: transport.id }, 3000);
-      await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
+      await transport.restartIce({ iceParameters });
       // Still not through after a while: start over with new transports.
       this.iceTimers.set(
         transport.id,
@@ -460,7 +456,7 @@ export class CallClient {
         resolve();
       };
       const onError = (err: Error) => {
-        const data = (err as { data?: { code: string; message_zh: string; message_en: string } }).data;
+        const data = (err as { data?: AckError }).data;
         if (!data || this.socket.active) return; // a network error: socket.io keeps retrying
         this.socket.off('connect', onConnect);
         this.socket.off('connect_error', onError);

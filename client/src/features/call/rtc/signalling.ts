@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { CodedError } from '@tongban/shared/errors';
 import {
   RTC_NAMESPACE,
   type AckError,
@@ -11,7 +12,7 @@ import {
 } from '@tongban/shared/signalling/events';
 
 /** A refused or failed signalling request, with the server's stable code and bilingual message. */
-export class RtcError extends Error {
+export class RtcError extends Error implements CodedError {
   readonly code: string;
   readonly message_zh: string;
   readonly message_en: string;
@@ -58,10 +59,8 @@ export function rtcRequest<E extends ClientEventName>(
   timeoutMs = 6000,
 ): Promise<ResponseOf<E>> {
   return new Promise((resolve, reject) => {
-    const timed = socket.timeout(timeoutMs) as unknown as {
-      emit(e: string, r: unknown, cb: (err: Error | null, ack: Ack<ResponseOf<E>>) => void): void;
-    };
-    timed.emit(event, req, (err, ack) => {
+    // socket.io cannot check an emit whose event is a type parameter; this signature ties req and ack to E.
+    (socket.timeout(timeoutMs) as Socket).emit(event, req, (err: Error | null, ack: Ack<ResponseOf<E>>) => {
       if (err) reject(TIMEOUT);
       else if (ack.ok) resolve(ack.data);
       else reject(new RtcError(ack.error));
