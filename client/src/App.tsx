@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import type { Role } from '@tongban/shared';
+import { can, type Action } from '@tongban/shared/cases/access';
 import { useAuth } from './auth/AuthContext';
 import { homePathFor } from './auth/homePath';
 import { useI18n } from './i18n';
@@ -28,14 +28,14 @@ function Loading() {
   );
 }
 
-/** Only logged-in users (of the given roles) get past; others go to /login and come back after. */
-function RequireUser({ roles, children }: { roles?: Role[]; children: ReactNode }) {
+/** Only logged-in users (whose role may do the page's `action`) get past; others go to /login and come back after. */
+function RequireUser({ action, children }: { action?: Action; children: ReactNode }) {
   const { user, loading } = useAuth();
   const { t } = useI18n();
   const location = useLocation();
   if (loading) return <Loading />;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
-  if (roles && !roles.includes(user.role)) {
+  if (action && !can(user, action)) {
     return (
       <Alert tone="block" title={t('无权访问此页面', 'You may not open this page')}>
         {t('请从顶部导航进入您的工作页面。', 'Use the navigation at the top to reach your own pages.')}
@@ -69,7 +69,7 @@ export function App() {
           <Route
             path="/desk"
             element={
-              <RequireUser roles={['clerk', 'supervisor']}>
+              <RequireUser action="case.create">
                 <DeskPage />
               </RequireUser>
             }
@@ -77,7 +77,7 @@ export function App() {
           <Route
             path="/desk/new"
             element={
-              <RequireUser roles={['clerk', 'supervisor']}>
+              <RequireUser action="case.create">
                 <NewCasePage />
               </RequireUser>
             }
@@ -85,7 +85,7 @@ export function App() {
           <Route
             path="/queue"
             element={
-              <RequireUser roles={['reviewer', 'supervisor']}>
+              <RequireUser action="review.queue">
                 <QueuePage />
               </RequireUser>
             }
@@ -94,7 +94,7 @@ export function App() {
           <Route
             path="/ledger"
             element={
-              <RequireUser roles={['supervisor', 'admin']}>
+              <RequireUser action="ledger.view">
                 <LedgerPage />
               </RequireUser>
             }

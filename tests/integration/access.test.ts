@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
+import type { CaseView, Role } from '@tongban/shared';
+import { ACCESS, can, refusal, type Action, type CaseRef, type OfficeUser } from '@tongban/shared/cases/access';
+import { SYSTEM_ACTOR } from '@tongban/server/audit/AuditLedger';
+import { DEMO_USERS } from '@tongban/server/seed/demoOffices';
+import { ApiClient, startTestServer, TEST_PASSWORD, type TestServer } from '../support/testServer';
 import { APPLICANT, createCase, jpegBytes, precheckCase, upload, transition } from '../support/caseFixtures';
-import { requestReview } from '../support/reviewFixtures';
+import { createPrecheckedCase, openActiveSession, requestReview } from '../support/reviewFixtures';
 
 /**
  * Role × endpoint matrix over one case received at gd-sg-window (clerk, supervisor, admin) and
@@ -20,8 +24,8 @@ let caseId: string;
 let materialId: string;
 
 beforeAll(async () => {
-  // One OCR worker: a case reaches review only through a real pre-check.
-  srv = await startTestServer({ OCR_WORKERS: 1 });
+  // One OCR worker: a case reaches review only through a real pre-check. One SFU worker for /api/sfu/stats.
+  srv = await startTestServer({ OCR_WORKERS: 1, SFU_WORKERS: 1 });
   for (const u of USERS) as[u] = u === 'anon' ? new ApiClient(srv.url) : await ApiClient.login(srv.url, u);
   caseId = (await createCase(as.clerk)).id;
   materialId = (await upload(as.clerk, caseId, 'ID_CARD_FRONT', jpegBytes())).body.material.id;
@@ -248,5 +252,229 @@ describe('role × endpoint access matrix', () => {
     await as.reviewer.get(`/api/cases/${id}/materials/${mid}/content`);
     expect(views()).toHaveLength(1);
     expect(views()[0]).toMatchObject({ actor_name: 'reviewer', office_id: 'hn-cs-office', details: { materialId: mid } });
+  });
+});
+
+/**
+ * The whole ACCESS table against the real server: for every action, every role at the case's
+ * intake office, at its handling office and at an unrelated office, the outcome `refusal()`
+ * predicts: 403 FORBIDDEN_ROLE, 403 FORBIDDEN_OFFICE (CASE_FILES_PARTICIPANTS_ONLY for an admin
+ * asking for files), the feature's code for a wrong state, or, when allowed, anything but 401/403.
+ * Each probe is harmless when allowed: it names a material or slot that does not exist, or meets a
+ * session or case in a state where the feature refuses it after the access check.
+ *
+ * Not probed here: call.join, call.shareDocument and call.steerViewer are /rtc socket requests
+ * (tests/integration/signalling.test.ts), and case.create's "at an intake office" rule is the
+ * catalogue's (an office's kind), not the table's.
+ */
+describe('the access table, probed over HTTP', () => {
+  // Supervisors at the handling office and at an unrelated one, besides the seeded users.
+  const EXTRA: Array<OfficeUser & { username: string }> = [
+    { username: 'supervisor-hn', role: 'supervisor', officeId: 'hn-cs-office' },
+    { username: 'supervisor-sc', role: 'supervisor', officeId: 'sc-cd-office' },
+  ];
+  const people = [...DEMO_USERS, ...EXTRA].map((u) => ({ username: u.username, user: { role: u.role as Role, officeId: u.officeId } }));
+  const client: Record<string, ApiClient> = {};
+  /** A draft case (intake gd-sg-window, handling hn-cs-office) with one scan, and a decided co-review of another. */
+  let draft: CaseView;
+  let draftMaterial: string;
+  let decided: CaseView;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    for (const u of EXTRA) {
+      await srv.ctx.auth.createUser({ ...u, displayName: u.username, password: TEST_PASSWORD }, SYSTEM_ACTOR);
+    }
+    client['anon'] = new ApiClient(srv.url);
+    for (const p of people) client[p.username] = await ApiClient.login(srv.url, p.username);
+    const c = as.clerk;
+    draft = (await createCase(c)).body.case;
+    draftMaterial = (await upload(c, draft.id, 'ID_CARD_FRONT', jpegBytes())).body.material.id;
+    // A closed follow-up of the draft case, so closing it again passes the access check and changes nothing.
+    srv.ctx.db
+      .prepare("INSERT INTO ratings (id, case_id, level, channel, rated_at) VALUES ('probe-rating', ?, 1, 'window', ?)")
+      .run(draft.id, draft.createdAt);
+    srv.ctx.db
+      .prepare(
+        "INSERT INTO rating_follow_ups (id, rating_id, case_id, office_id, status, created_at) VALUES ('probe-follow-up', 'probe-rating', ?, ?, 'closed', ?)",
+      )
+      .run(draft.id, draft.intakeOfficeId, draft.createdAt);
+    const { id } = await createPrecheckedCase(c);
+    sessionId = await openActiveSession(c, as.reviewer, id);
+    expect((await as.reviewer.post(`/api/review/sessions/${sessionId}/decision`, { outcome: 'reject', reason: '探测用' })).status).toBe(
+      200,
+    );
+    decided = (await c.get(`/api/cases/${id}`)).body.case;
+  }, 300_000);
+
+  type Res = { status: number; body: any };
+  interface Probe {
+    action: Action;
+    name: string;
+    /** The case the probe acts on (none: the action is not about one case). */
+    on?: () => CaseView;
+    call: (c: ApiClient) => Promise<Res>;
+    /** The feature's code for a case in a state the action does not apply to. */
+    wrongState?: string;
+  }
+  const onDraft = () => draft;
+  const onDecided = () => decided;
+  const session = (step: string, body?: unknown) => (c: ApiClient) => c.post(`/api/review/sessions/${sessionId}/${step}`, body);
+  const scan = () => {
+    const fd = new FormData();
+    fd.append('file', new Blob([new Uint8Array(jpegBytes())]), 'probe.jpg');
+    return fd;
+  };
+
+  const PROBES: Probe[] = [
+    { action: 'case.create', name: 'POST /api/cases (empty body)', call: (c) => c.post('/api/cases', {}) },
+    { action: 'case.view', name: 'GET /api/cases/:id', on: onDraft, call: (c) => c.get(`/api/cases/${draft.id}`) },
+    { action: 'case.view', name: 'GET /api/cases/:id/audit', on: onDraft, call: (c) => c.get(`/api/cases/${draft.id}/audit`) },
+    { action: 'case.view', name: 'GET /api/review/sessions/:id', on: onDecided, call: (c) => c.get(`/api/review/sessions/${sessionId}`) },
+    {
+      action: 'case.fullIdentity',
+      name: 'GET /api/cases/:id/materials/:mid/content',
+      on: onDraft,
+      call: (c) => c.get(`/api/cases/${draft.id}/materials/${draftMaterial}/content`),
+    },
+    {
+      action: 'materials.upload',
+      name: 'POST /api/cases/:id/materials/NO_SUCH_SLOT',
+      on: onDraft,
+      call: (c) => c.request('POST', `/api/cases/${draft.id}/materials/NO_SUCH_SLOT`, scan()),
+      wrongState: 'CASE_MATERIALS_LOCKED',
+    },
+    {
+      action: 'materials.delete',
+      name: 'DELETE /api/cases/:id/materials/no-such-material',
+      on: onDraft,
+      call: (c) => c.request('DELETE', `/api/cases/${draft.id}/materials/no-such-material`),
+      wrongState: 'CASE_MATERIALS_LOCKED',
+    },
+    {
+      action: 'precheck.edit',
+      name: 'POST /api/cases/:id/precheck (no such material)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/precheck`, { materialId: 'no-such-material' }),
+      wrongState: 'CASE_ILLEGAL_TRANSITION',
+    },
+    {
+      action: 'review.request',
+      name: 'POST /api/cases/:id/review (draft)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/review`),
+    },
+    { action: 'review.cancel', name: 'POST …/cancel (decided)', on: onDecided, call: session('cancel') },
+    { action: 'review.applicantLink', name: 'POST …/applicant-link (decided)', on: onDecided, call: session('applicant-link') },
+    { action: 'review.queue', name: 'GET /api/review/queue', call: (c) => c.get('/api/review/queue') },
+    { action: 'review.accept', name: 'POST …/accept (decided)', on: onDecided, call: session('accept') },
+    {
+      action: 'review.verify',
+      name: 'POST …/consent (decided)',
+      on: onDecided,
+      call: session('consent', { recordingAllowed: false, snapshotsAllowed: false }),
+    },
+    { action: 'review.verify', name: 'POST …/liveness (decided)', on: onDecided, call: session('liveness') },
+    {
+      action: 'review.decide',
+      name: 'POST …/decision (decided)',
+      on: onDecided,
+      call: session('decision', { outcome: 'reject', reason: '再次' }),
+    },
+    { action: 'sfu.stats', name: 'GET /api/sfu/stats', call: (c) => c.get('/api/sfu/stats') },
+    {
+      action: 'handoff.send',
+      name: 'POST /api/cases/:id/handoff/transfer (draft)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/handoff/transfer`),
+      wrongState: 'HANDOFF_CASE_NOT_READY',
+    },
+    {
+      action: 'result.record',
+      name: 'POST /api/cases/:id/handoff/result/document (draft)',
+      on: onDraft,
+      call: (c) => c.request('POST', `/api/cases/${draft.id}/handoff/result/document`, scan()),
+      wrongState: 'CASE_ILLEGAL_TRANSITION',
+    },
+    {
+      action: 'result.resend',
+      name: 'POST /api/cases/:id/handoff/result/resend (nothing to send)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/handoff/result/resend`),
+    },
+    {
+      action: 'rating.rate',
+      name: 'POST /api/cases/:id/rating (draft)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/rating`, { level: 5 }),
+      wrongState: 'CASE_ILLEGAL_TRANSITION',
+    },
+    {
+      action: 'rating.rate',
+      name: 'POST /api/cases/:id/rating-link (draft)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/rating-link`),
+      wrongState: 'CASE_ILLEGAL_TRANSITION',
+    },
+    { action: 'rating.ledger', name: 'GET /api/ledger/ratings', call: (c) => c.get('/api/ledger/ratings') },
+    {
+      action: 'rating.followUp',
+      name: 'POST /api/follow-ups/:id/close (already closed)',
+      on: onDraft,
+      call: (c) => c.post('/api/follow-ups/probe-follow-up/close', { note: '探测' }),
+    },
+    { action: 'ledger.view', name: 'GET /api/ledger', call: (c) => c.get('/api/ledger') },
+    { action: 'ledger.view', name: 'GET /api/ledger.csv', call: (c) => c.get('/api/ledger.csv') },
+  ];
+  const SOCKET_ONLY: Action[] = ['call.join', 'call.shareDocument', 'call.steerViewer'];
+
+  it('probes every action of the table', () => {
+    const probed = new Set([...PROBES.map((p) => p.action), ...SOCKET_ONLY]);
+    expect((Object.keys(ACCESS) as Action[]).filter((a) => !probed.has(a))).toEqual([]);
+  });
+
+  /** What the server must answer `user` for `probe`, from the table alone. */
+  function expected(user: OfficeUser, probe: Probe, c: CaseRef | undefined): { status?: number; code: string } | 'allowed' {
+    switch (refusal(user, probe.action, c)) {
+      case 'role':
+        return { status: 403, code: 'FORBIDDEN_ROLE' };
+      case 'office':
+        // An admin sees every case, but none of the files carrying its full identity.
+        return probe.action === 'case.fullIdentity' && can(user, 'case.view', c)
+          ? { status: 403, code: 'CASE_FILES_PARTICIPANTS_ONLY' }
+          : { status: 403, code: 'FORBIDDEN_OFFICE' };
+      case 'state':
+        return { code: probe.wrongState! };
+      default:
+        return 'allowed';
+    }
+  }
+
+  it.each(PROBES)('$action: $name', async (probe) => {
+    const c = probe.on?.();
+    const outcomes = new Set<string>();
+    expect((await probe.call(client['anon']!)).body?.error?.code, `${probe.name} as anon`).toBe('AUTH_REQUIRED');
+    for (const { username, user } of people) {
+      const r = await probe.call(client[username]!);
+      const want = expected(user, probe, c);
+      const label = `${probe.name} as ${username} (${user.role}@${user.officeId}): ${r.status} ${JSON.stringify(r.body?.error ?? '')}`;
+      if (want === 'allowed') {
+        expect([401, 403], label).not.toContain(r.status);
+        expect(r.status, label).toBeLessThan(500);
+      } else {
+        expect(r.body?.error?.code, label).toBe(want.code);
+        if (want.status) expect(r.status, label).toBe(want.status);
+      }
+      outcomes.add(refusal(user, probe.action, c) ?? 'allowed');
+    }
+    // Each probe lets someone past the access check and refuses someone.
+    expect(
+      [...outcomes].some((o) => o === 'allowed' || o === 'state'),
+      probe.name,
+    ).toBe(true);
+    expect(
+      [...outcomes].some((o) => o === 'role' || o === 'office'),
+      probe.name,
+    ).toBe(true);
   });
 });

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { isAppError, ROLES } from '@tongban/shared';
 import {
+  ACCESS,
   allowedCaseActions,
+  assertCan,
+  can,
   canActOnSide,
-  canEditMaterials,
   canSeeFullIdentity,
   canViewCase,
   caseSides,
+  refusal,
+  type Action,
   type OfficeUser,
 } from '@tongban/shared/cases/access';
 
@@ -41,10 +46,10 @@ describe('case access rules', () => {
     expect(canSeeFullIdentity(clerk, c)).toBe(true);
     expect(canSeeFullIdentity(reviewer, c)).toBe(true);
     expect(canSeeFullIdentity(admin, c)).toBe(false);
-    expect(canEditMaterials(clerk, c)).toBe(true);
-    expect(canEditMaterials(supervisor, c)).toBe(true);
-    expect(canEditMaterials(reviewer, c)).toBe(false);
-    expect(canEditMaterials(handlingSupervisor, c)).toBe(false);
+    expect(can(clerk, 'materials.upload', c)).toBe(true);
+    expect(can(supervisor, 'materials.upload', c)).toBe(true);
+    expect(can(reviewer, 'materials.upload', c)).toBe(false);
+    expect(can(handlingSupervisor, 'materials.upload', c)).toBe(false);
   });
 
   it('keeps decisions on the handling side and hand-off on the intake side', () => {
@@ -63,5 +68,62 @@ describe('case access rules', () => {
     expect(allowedCaseActions(handlingSupervisor, { ...c, state: 'in_review' })).toEqual(['accept', 'request_correction', 'reject']);
     expect(allowedCaseActions(admin, { ...c, state: 'in_review' })).toEqual([]);
     expect(allowedCaseActions(reviewer2, { ...c, state: 'in_review' })).toEqual([]);
+  });
+
+  it('refuses by role before office, and by office before state', () => {
+    expect(refusal(reviewer, 'materials.upload', c)).toBe('role');
+    expect(refusal(clerk2, 'materials.upload', c)).toBe('office');
+    expect(refusal(handlingSupervisor, 'materials.upload', c)).toBe('office');
+    expect(refusal(clerk, 'materials.upload', { ...c, state: 'in_review' })).toBe('state');
+    expect(refusal(clerk, 'materials.delete', { ...c, state: 'prechecked' })).toBe('state');
+    expect(refusal(clerk, 'materials.upload', { ...c, state: 'prechecked' })).toBeUndefined();
+    // Without the case only the role is judged (a route, before the case is loaded).
+    expect(can(clerk2, 'materials.upload')).toBe(true);
+    expect(can(reviewer, 'materials.upload')).toBe(false);
+  });
+
+  it('lets admins read every case but act on none, nor join its call', () => {
+    expect(can(admin, 'case.view', c)).toBe(true);
+    expect(refusal(admin, 'case.fullIdentity', c)).toBe('office');
+    expect(refusal(admin, 'call.join', c)).toBe('office');
+    expect(refusal(admin, 'review.accept', c)).toBe('role');
+    expect(can(admin, 'ledger.view')).toBe(true);
+    expect(can(admin, 'rating.followUp')).toBe(false);
+  });
+
+  it('keeps the call’s document camera with the window and the viewer with staff, not applicants', () => {
+    expect(can({ role: 'clerk' }, 'call.shareDocument')).toBe(true);
+    expect(can({ role: 'reviewer' }, 'call.shareDocument')).toBe(false);
+    expect(can({ role: 'applicant' }, 'call.shareDocument')).toBe(false);
+    expect(can({ role: 'reviewer' }, 'call.steerViewer')).toBe(true);
+    expect(can({ role: 'applicant' }, 'call.steerViewer')).toBe(false);
+    expect(refusal({ role: 'applicant', officeId: null }, 'call.join', c)).toBe('role');
+  });
+
+  it('gives each case action to one side only, and its roles to that side', () => {
+    for (const [action, rule] of Object.entries(ACCESS) as Array<[Action, (typeof ACCESS)[Action]]>) {
+      if (!('side' in rule) || rule.side === 'either') continue;
+      for (const role of ROLES) {
+        const onOwnSide = { role, officeId: rule.side === 'intake' ? c.intakeOfficeId : c.handlingOfficeId };
+        const onOtherSide = { role, officeId: rule.side === 'intake' ? c.handlingOfficeId : c.intakeOfficeId };
+        expect(refusal(onOtherSide, action, c), `${action} ${role} other side`).toMatch(/^(role|office)$/);
+        if (refusal(onOwnSide, action) === undefined) expect(refusal(onOwnSide, action, c), `${action} ${role}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('throws the codes clients know', () => {
+    const codeOf = (f: () => void) => {
+      try {
+        f();
+        return 'none';
+      } catch (e) {
+        return isAppError(e) ? `${e.status} ${e.code}` : String(e);
+      }
+    };
+    expect(codeOf(() => assertCan(reviewer, 'review.request', c))).toBe('403 FORBIDDEN_ROLE');
+    expect(codeOf(() => assertCan(reviewer2, 'review.accept', c))).toBe('403 FORBIDDEN_OFFICE');
+    expect(codeOf(() => assertCan(clerk, 'handoff.send', { ...c, state: 'draft' }))).toBe('409 CASE_ILLEGAL_TRANSITION');
+    expect(codeOf(() => assertCan(clerk, 'handoff.send', { ...c, state: 'accepted' }))).toBe('none');
   });
 });

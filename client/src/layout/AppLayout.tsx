@@ -1,6 +1,7 @@
 import { Suspense, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import type { Role } from '@tongban/shared';
+import { can, type Action } from '@tongban/shared/cases/access';
 import { useAuth } from '../auth/AuthContext';
 import { useOffices } from '../api/reference';
 import { onConnectionState, type ConnectionState } from '../api/socket';
@@ -8,17 +9,13 @@ import { ROLE_LABELS } from '../format';
 import { useI18n } from '../i18n';
 import { useDisplayPrefs } from '../ui';
 
-interface NavEntry {
-  to: string;
-  zh: string;
-  en: string;
-  roles: Role[];
-}
+/** A page's link shows to the roles that may do its main action (App's RequireUser), or to the roles listed. */
+type NavEntry = { to: string; zh: string; en: string } & ({ action: Action } | { roles: Role[] });
 
 const NAV: NavEntry[] = [
-  { to: '/desk', zh: '我的办件', en: 'My cases', roles: ['clerk', 'supervisor'] },
-  { to: '/queue', zh: '待审队列', en: 'Review queue', roles: ['reviewer', 'supervisor'] },
-  { to: '/ledger', zh: '工作台账', en: 'Work ledger', roles: ['supervisor', 'admin'] },
+  { to: '/desk', zh: '我的办件', en: 'My cases', action: 'case.create' },
+  { to: '/queue', zh: '待审队列', en: 'Review queue', action: 'review.queue' },
+  { to: '/ledger', zh: '工作台账', en: 'Work ledger', action: 'ledger.view' },
   { to: '/check', zh: '设备检测', en: 'Device check', roles: ['clerk', 'reviewer', 'supervisor'] },
 ];
 
@@ -45,7 +42,7 @@ export function AppLayout() {
   }, [location.pathname]);
 
   if (!user) return null;
-  const entries = NAV.filter((n) => n.roles.includes(user.role));
+  const entries = NAV.filter((n) => ('action' in n ? can(user, n.action) : n.roles.includes(user.role)));
 
   return (
     <>

@@ -1,10 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import { AppError, isAppError, type Role } from '@tongban/shared';
+import { AppError, isAppError } from '@tongban/shared';
+import { assertCan, type Action } from '@tongban/shared/cases/access';
 import type { SessionUser } from '../auth/AuthService';
 import type { Logger } from '../logger';
 
-/** Thin-route toolkit: parse with a shared schema, require a role, map AppError to a response. */
+/** Thin-route toolkit: parse with a shared schema, authorize an action, map AppError to a response. */
 
 export const SESSION_COOKIE = 'tongban_sid';
 
@@ -30,9 +31,13 @@ export function currentUser(req: Request): SessionUser {
   return req.user;
 }
 
-export function requireRole(req: Request, ...roles: Role[]): SessionUser {
+/**
+ * The signed-in user if their role may ever do `action` (403 FORBIDDEN_ROLE otherwise), asked before
+ * anything is read; the side of the case is checked by the service once it has loaded the case.
+ */
+export function authorize(req: Request, action: Action): SessionUser {
   const user = currentUser(req);
-  if (!roles.includes(user.role)) throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role, allowed: roles } });
+  assertCan(user, action);
   return user;
 }
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@tongban/shared';
-import { canActOnSide } from '@tongban/shared/cases/access';
+import { assertCan, seesEveryCase } from '@tongban/shared/cases/access';
 import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
-import '@tongban/shared/handoff/errors';
 import {
   FOLLOW_UP_BELOW,
   RATING_LEVELS,
@@ -22,8 +21,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The intake window offers the rating (on its screen or as a phone link) once the case is completed. */
 const RATED_AT_WINDOW: CaseWorkRule = {
-  allowed: (c, user) => canActOnSide(user, c, 'rate'),
-  states: ['completed'],
+  action: 'rating.rate',
   wrongState: (c) => new AppError('CASE_ILLEGAL_TRANSITION', { details: { state: c.state, action: 'rate' } }),
 };
 
@@ -87,15 +85,14 @@ export class RatingService {
 
   /** GET /api/ledger/ratings: the user's intake office (all offices for an admin). */
   ledger(user: SessionUser): RatingsLedgerView {
-    if (user.role !== 'supervisor' && user.role !== 'admin' && user.role !== 'clerk')
-      throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
+    assertCan(user, 'rating.ledger');
     const rows = this.deps.db
       .prepare(
         `SELECT r.*, c.case_no, c.item_code, f.id AS f_id, f.status AS f_status, f.note AS f_note
            FROM ratings r JOIN cases c ON c.id = r.case_id LEFT JOIN rating_follow_ups f ON f.rating_id = r.id
           WHERE (@all = 1 OR c.intake_office_id = @office) ORDER BY r.rated_at DESC LIMIT 1000`,
       )
-      .all({ all: user.role === 'admin' ? 1 : 0, office: user.officeId }) as Array<{
+      .all({ all: seesEveryCase(user) ? 1 : 0, office: user.officeId }) as Array<{
       case_id: string;
       case_no: string;
       item_code: string;
@@ -130,15 +127,14 @@ export class RatingService {
   }
 
   closeFollowUp(id: string, user: SessionUser, typed: string): void {
-    if (user.role !== 'supervisor') throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
+    assertCan(user, 'rating.followUp');
     // The route's schema masks it already; this keeps any other caller from storing a full ID number.
     const note = maskIdNumbersInText(typed);
     const { db, clock, ledger } = this.deps;
     db.transaction(() => {
-      const f = db.prepare('SELECT * FROM rating_follow_ups WHERE id = ?').get(id) as
-        { case_id: string; office_id: string; status: string } | undefined;
+      const f = db.prepare('SELECT * FROM rating_follow_ups WHERE id = ?').get(id) as { case_id: string; status: string } | undefined;
       if (!f) throw new AppError('NOT_FOUND', { details: { followUp: id } });
-      if (f.office_id !== user.officeId) throw new AppError('FORBIDDEN_OFFICE', { details: { followUp: id } });
+      assertCan(user, 'rating.followUp', this.deps.cases.get(f.case_id), { details: { followUp: id } });
       if (f.status !== 'open') return;
       db.prepare("UPDATE rating_follow_ups SET status = 'closed', closed_by = ?, closed_at = ?, note = ? WHERE id = ?").run(
         user.id,

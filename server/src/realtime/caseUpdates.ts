@@ -1,8 +1,9 @@
 import type { Server as SocketServer } from 'socket.io';
 import { canViewCase } from '@tongban/shared/cases/access';
 import { CASE_CHANGED_EVENT, type CaseChangedEvent } from '@tongban/shared/cases/caseEvents';
-import type { AppContext } from '../context';
 import type { CaseChange } from '../cases/caseChanges';
+import type { CaseService } from '../cases/CaseService';
+import type { Logger } from '../logger';
 import type { SocketData } from './index';
 import { officeRoom, roleRoom } from './rooms';
 
@@ -11,7 +12,7 @@ import { officeRoom, roleRoom } from './rooms';
  * in the rooms of its two offices (and administrators'), checked one by one with the same access
  * rule as the REST API, so a supervisor sees both sides and a reviewer at an intake office none.
  */
-export function attachCaseUpdates(ctx: AppContext, io: SocketServer): void {
+export function attachCaseUpdates(ctx: { cases: CaseService; log: Logger }, io: SocketServer): void {
   const push = async (change: CaseChange) => {
     const event: CaseChangedEvent = { caseId: change.caseId, state: change.state, kinds: change.kinds, byUserId: change.byUserId };
     const sockets = await io.in([officeRoom(change.intakeOfficeId), officeRoom(change.handlingOfficeId), roleRoom('admin')]).fetchSockets();

@@ -1,5 +1,5 @@
 import { CASE_STATE_LABELS, CASE_STATES, maskIdNumber, type CaseState, type WorkLedgerSummary } from '@tongban/shared';
-import { canViewCase, type OfficeUser } from '@tongban/shared/cases/access';
+import { canViewCase, seesEveryCase, type OfficeUser } from '@tongban/shared/cases/access';
 import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
 import type { CatalogService } from '../catalog/CatalogService';
@@ -72,10 +72,8 @@ export class WorkLedgerService {
     const now = clock.now();
     const names = new Map(catalog.listItems().map((i) => [i.code, i.name]));
     const sql =
-      'SELECT * FROM cases' +
-      (user.role === 'admin' ? '' : ' WHERE intake_office_id = ? OR handling_office_id = ?') +
-      ' ORDER BY created_at';
-    const raw = (user.role === 'admin' ? db.prepare(sql).all() : db.prepare(sql).all(user.officeId, user.officeId)) as CaseRow[];
+      'SELECT * FROM cases' + (seesEveryCase(user) ? '' : ' WHERE intake_office_id = ? OR handling_office_id = ?') + ' ORDER BY created_at';
+    const raw = (seesEveryCase(user) ? db.prepare(sql).all() : db.prepare(sql).all(user.officeId, user.officeId)) as CaseRow[];
     return raw
       .map(toCaseRecord)
       .filter((c) => canViewCase(user, c))
@@ -106,7 +104,7 @@ export class WorkLedgerService {
       byItem.set(r.itemCode, e);
     }
     const decisionHours = rows.filter((r) => r.decidedAt).map((r) => (Date.parse(r.decidedAt!) - Date.parse(r.createdAt)) / 3600_000);
-    const scopeOfficeIds = user.role === 'admin' ? offices.map((o) => o.id) : [user.officeId];
+    const scopeOfficeIds = seesEveryCase(user) ? offices.map((o) => o.id) : [user.officeId];
     return {
       generatedAt: this.deps.clock.now().toISOString(),
       scopeOfficeIds,

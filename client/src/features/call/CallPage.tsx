@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { CaseDetailResponse } from '@tongban/shared';
+import { can } from '@tongban/shared/cases/access';
 import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
 import { DECISION_LABELS, type ReviewSessionView } from '@tongban/shared/review/session';
 import { api } from '../../api/client';
@@ -48,7 +49,7 @@ export default function CallPage() {
 
   if (error) return <Alert tone="block">{errorText(error)}</Alert>;
   if (!session || !detail || !user) return <p className="muted">{t('正在加载…', 'Loading…')}</p>;
-  const isReviewer = user.officeId === detail.case.handlingOfficeId && (user.role === 'reviewer' || user.role === 'supervisor');
+  const isReviewer = can(user, 'review.verify', detail.case);
   return (
     <>
       <PageHeader

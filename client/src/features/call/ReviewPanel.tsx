@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import QRCode from 'qrcode';
 import type { ApplicantLink, ReviewRecordingView, ReviewSessionView } from '@tongban/shared/review/session';
 import { DECISION_LABELS, REVIEW_STATUS_LABELS } from '@tongban/shared/review/session';
+import { can, type Action } from '@tongban/shared/cases/access';
 import type { CasePanelProps } from '../panelProps';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
@@ -60,15 +61,11 @@ export default function ReviewPanel({ caseView, allowedActions, canSeeFiles, onC
   };
 
   const open = session && (session.status === 'waiting' || session.status === 'active') ? session : null;
-  const isIntake = user?.officeId === caseView.intakeOfficeId;
-  const isHandling = user?.officeId === caseView.handlingOfficeId;
-  const canRequest =
-    !open &&
-    isIntake &&
-    (allowedActions.includes('request_review') ||
-      (caseView.state === 'in_review' && (user?.role === 'clerk' || user?.role === 'supervisor')));
-  const canAccept = open?.status === 'waiting' && isHandling && (user?.role === 'reviewer' || user?.role === 'supervisor');
-  const canJoin = open?.status === 'active' && (isIntake || isHandling);
+  const may = (action: Action) => !!user && can(user, action, caseView);
+  // A case still in review (its last session cancelled) gets a new session without a transition.
+  const canRequest = !open && (allowedActions.includes('request_review') || (caseView.state === 'in_review' && may('review.request')));
+  const canAccept = open?.status === 'waiting' && may('review.accept');
+  const canJoin = open?.status === 'active' && may('call.join');
 
   const showLink = (sessionId: string) =>
     act(async () => {
@@ -122,12 +119,12 @@ export default function ReviewPanel({ caseView, allowedActions, canSeeFiles, onC
             {t('进入视频会审', 'Join the video review')}
           </Link>
         )}
-        {open && isIntake && (
+        {open && may('review.applicantLink') && (
           <Button busy={busy} onClick={() => void showLink(open.id)}>
             {t('申请人手机入会二维码', 'QR code for the applicant’s phone')}
           </Button>
         )}
-        {open?.status === 'waiting' && isIntake && (
+        {open?.status === 'waiting' && may('review.cancel') && (
           <Button variant="ghost" busy={busy} onClick={() => void act(() => reviewApi.cancel(open.id))}>
             {t('取消申请', 'Cancel request')}
           </Button>

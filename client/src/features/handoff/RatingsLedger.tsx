@@ -1,5 +1,6 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
+import { can } from '@tongban/shared/cases/access';
 import { FOLLOW_UP_BELOW, RATING_LEVELS, ratingLevel, type RatingLedgerRow, type RatingsLedgerView } from '@tongban/shared/handoff/schemas';
 import { useApiData } from '../../api/useApiData';
 import { useAuth } from '../../auth/AuthContext';
@@ -24,7 +25,7 @@ export default function RatingsLedger() {
   return (
     <Card title={t('好差评', 'Service ratings')}>
       {error != null && <Alert tone="block">{errorText(error)}</Alert>}
-      {data && <RatingsBody data={data} canClose={user?.role === 'supervisor'} onClosed={reload} />}
+      {data && <RatingsBody data={data} canClose={!!user && can(user, 'rating.followUp')} onClosed={reload} />}
       {!data && error == null && <p className="muted">{t('正在加载…', 'Loading…')}</p>}
     </Card>
   );

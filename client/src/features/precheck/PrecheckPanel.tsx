@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Badge, Button, Card, ProgressBar, Select, TextField, type Tone } from '../../ui';
 import type { CasePrecheckResponse, MaterialPrecheckView, PrecheckFindingView } from '@tongban/shared/precheck/api';
+import { can } from '@tongban/shared/cases/access';
 import { usePrecheck } from './usePrecheck';
 import { PageView } from './PageView';
 import { CameraCapture } from './CameraCapture';
@@ -27,10 +28,9 @@ export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, 
   const [cameraSlot, setCameraSlot] = useState('');
   const [cameraOpen, setCameraOpen] = useState(false);
   const base = `/api/cases/${encodeURIComponent(caseView.id)}`;
-  const canEdit = caseView.state === 'draft' || caseView.state === 'needs_correction' || caseView.state === 'prechecked';
   const { user } = useAuth();
   // Only the intake window corrects, overrides and captures; the reviewer reads the same results.
-  const mayEdit = canEdit && !!user && (user.role === 'clerk' || user.role === 'supervisor') && user.officeId === caseView.intakeOfficeId;
+  const mayEdit = !!user && can(user, 'precheck.edit', caseView);
   const current = data?.materials.find((m) => m.materialId === selected) ?? data?.materials[0];
 
   async function act(fn: () => Promise<CasePrecheckResponse | unknown>, ok: string) {

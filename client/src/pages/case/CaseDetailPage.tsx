@@ -1,8 +1,8 @@
 import { Component, lazy, Suspense, useCallback, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
-import { CASE_STATE_LABELS, type AuditEvent, type CaseDetailResponse, type CaseView } from '@tongban/shared';
+import { CASE_STATE_LABELS, type AuditEvent, type CaseDetailResponse } from '@tongban/shared';
 import { CASE_CHANGE_LABELS, type CaseChangedEvent } from '@tongban/shared/cases/caseEvents';
-import { canSeeFullIdentity } from '@tongban/shared/cases/access';
+import { can, canSeeFullIdentity } from '@tongban/shared/cases/access';
 import { useApiData } from '../../api/useApiData';
 import { useCaseChanges } from '../../api/caseChanges';
 import { useOffices } from '../../api/reference';
@@ -21,9 +21,6 @@ import { MaterialsViewer } from './MaterialsViewer';
 const PrecheckPanel = lazy(() => import('../../features/precheck/PrecheckPanel'));
 const ReviewPanel = lazy(() => import('../../features/call/ReviewPanel'));
 const HandoffPanel = lazy(() => import('../../features/handoff/HandoffPanel'));
-
-/** States in which the intake window may still add materials (first intake, or 补正). */
-const UPLOAD_STATES: ReadonlySet<CaseView['state']> = new Set(['draft', 'needs_correction']);
 
 export function CaseDetailPage() {
   const { id = '' } = useParams();
@@ -63,8 +60,7 @@ export function CaseDetailPage() {
   const { case: c, materials, allowedActions, item } = detail.data;
   const canSeeFiles = user ? canSeeFullIdentity(user, c) : false;
   const panelProps: CasePanelProps = { caseView: c, materials, item, allowedActions, canSeeFiles, onChanged };
-  const canUpload =
-    UPLOAD_STATES.has(c.state) && user?.officeId === c.intakeOfficeId && (user.role === 'clerk' || user.role === 'supervisor');
+  const canUpload = user ? can(user, 'materials.upload', c) : false;
 
   return (
     <>
