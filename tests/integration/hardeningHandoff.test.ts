@@ -122,6 +122,14 @@ describe('a validly signed bag is still checked for what it says', () => {
         details: { path: 'case.intakeOfficeId' },
       },
       {
+        name: 'handling office hosted by another site than the registry here says',
+        edit: ({ caseJson }) => {
+          caseJson.offices.handling.siteId = 'sc';
+        },
+        code: 'BAG_OFFICE_MISMATCH',
+        details: { path: 'offices.handling.siteId', officeId: 'hn-cs-office' },
+      },
+      {
         name: 'no applicant',
         edit: ({ caseJson }) => {
           delete caseJson.case.applicant;

@@ -2,6 +2,8 @@ import { AppError, type Office, type ServiceItem } from '@tongban/shared';
 import type { Db } from '../storage/database';
 import type { Actor, AuditLedger } from '../audit/AuditLedger';
 
+const OFFICE_COLUMNS = 'id, code, name, kind, province, city, site_id AS siteId';
+
 interface ItemRow {
   code: string;
   spec_json: string;
@@ -31,11 +33,11 @@ export class CatalogService {
   }
 
   listOffices(): Office[] {
-    return this.db.prepare('SELECT id, code, name, kind, province, city FROM offices ORDER BY kind, id').all() as Office[];
+    return this.db.prepare(`SELECT ${OFFICE_COLUMNS} FROM offices ORDER BY kind, id`).all() as Office[];
   }
 
   findOffice(id: string): Office | undefined {
-    return this.db.prepare('SELECT id, code, name, kind, province, city FROM offices WHERE id = ?').get(id) as Office | undefined;
+    return this.db.prepare(`SELECT ${OFFICE_COLUMNS} FROM offices WHERE id = ?`).get(id) as Office | undefined;
   }
 
   getOffice(id: string): Office {

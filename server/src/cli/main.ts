@@ -5,9 +5,10 @@ import { auditVerifyCommand } from './commands/auditVerify';
 import { demoCaseCommand } from './commands/demoCase';
 import { precheckCommand } from './commands/precheck';
 import { handoffCommands } from './commands/handoff';
+import { demoSitesCommand } from './commands/demoSites';
 
 /** Every command of `npx tongban`. Each feature module adds its own command file. */
-const COMMANDS: CliCommand[] = [seedCommand, auditVerifyCommand, precheckCommand, demoCaseCommand, ...handoffCommands];
+const COMMANDS: CliCommand[] = [seedCommand, auditVerifyCommand, precheckCommand, demoCaseCommand, ...handoffCommands, demoSitesCommand];
 
 function usage(): string {
   return [

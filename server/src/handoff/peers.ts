@@ -1,31 +1,33 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import { AppError, isAppError } from '@tongban/shared';
-import '@tongban/shared/handoff/errors';
+import { AppError, isAppError, type Office } from '@tongban/shared';
 import type { PeerSite } from '../config/config';
 import type { Actor } from '../audit/AuditLedger';
 import { signRequestHeaders, verifyRequestHeaders, type VerifiedRequest } from './siteSigning';
 import type { SiteKeyring } from './siteKeys';
 
-/** The office registry's convention: an office belongs to the site its id starts with (`hn-cs-office` → `hn`). */
-export function isOfficeOfSite(officeId: string, siteId: string): boolean {
-  return officeId.startsWith(`${siteId}-`);
+/** Where the office registry (the catalogue's office rows) says each office is hosted. */
+export interface OfficeSites {
+  findOffice(id: string): Pick<Office, 'siteId'> | undefined;
 }
 
 /**
- * The other deployments this site talks to. A handling office belongs to the peer site whose id
- * is the office id's first segment (`hn-cs-office` → site `hn`), the convention of the office
- * registry; a case received from a peer goes back to its `source_site`.
+ * The other deployments this site talks to. An office belongs to the site the office registry
+ * names for it (every site seeds the same registry); a case received from a peer goes back to its
+ * `source_site`.
  */
 export class PeerSites {
   constructor(
     private readonly peers: PeerSite[],
     private readonly keys: SiteKeyring,
+    private readonly offices: OfficeSites,
     private readonly now: () => Date,
   ) {}
 
+  /** The peer hosting the office; undefined for an unknown office or one of this site's own. */
   forOffice(officeId: string): PeerSite | undefined {
-    return this.peers.find((p) => isOfficeOfSite(officeId, p.id));
+    const site = this.offices.findOffice(officeId)?.siteId;
+    return site === undefined ? undefined : this.peers.find((p) => p.id === site);
   }
 
   byId(site: string): PeerSite {

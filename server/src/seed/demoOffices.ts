@@ -1,11 +1,46 @@
 import type { Office, Role } from '@tongban/shared';
 
-/** Demo offices: two intake windows in Guangdong, two handling offices in other provinces. */
+/**
+ * Demo offices: two intake windows in Guangdong, two handling offices in other provinces, each with
+ * the site that hosts it. Every site seeds this same registry, so all agree where a request goes.
+ */
 export const DEMO_OFFICES: Office[] = [
-  { id: 'gd-sg-window', code: 'GD-SG', name: '韶关市政务服务中心跨省通办专窗', kind: 'intake', province: '广东省', city: '韶关市' },
-  { id: 'gd-sz-window', code: 'GD-SZ', name: '深圳市福田区政务服务中心跨省通办专窗', kind: 'intake', province: '广东省', city: '深圳市' },
-  { id: 'hn-cs-office', code: 'HN-CS', name: '长沙市政务服务中心业务属地审批窗口', kind: 'handling', province: '湖南省', city: '长沙市' },
-  { id: 'sc-cd-office', code: 'SC-CD', name: '成都市政务服务中心业务属地审批窗口', kind: 'handling', province: '四川省', city: '成都市' },
+  {
+    id: 'gd-sg-window',
+    code: 'GD-SG',
+    name: '韶关市政务服务中心跨省通办专窗',
+    kind: 'intake',
+    province: '广东省',
+    city: '韶关市',
+    siteId: 'gd',
+  },
+  {
+    id: 'gd-sz-window',
+    code: 'GD-SZ',
+    name: '深圳市福田区政务服务中心跨省通办专窗',
+    kind: 'intake',
+    province: '广东省',
+    city: '深圳市',
+    siteId: 'gd',
+  },
+  {
+    id: 'hn-cs-office',
+    code: 'HN-CS',
+    name: '长沙市政务服务中心业务属地审批窗口',
+    kind: 'handling',
+    province: '湖南省',
+    city: '长沙市',
+    siteId: 'hn',
+  },
+  {
+    id: 'sc-cd-office',
+    code: 'SC-CD',
+    name: '成都市政务服务中心业务属地审批窗口',
+    kind: 'handling',
+    province: '四川省',
+    city: '成都市',
+    siteId: 'sc',
+  },
 ];
 
 /** The four documented demo logins, plus a second clerk and reviewer elsewhere so office checks can be tried. */

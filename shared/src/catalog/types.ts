@@ -66,4 +66,6 @@ export interface Office {
   city: string;
   /** Short code used in case numbers, e.g. `GD-SG`. */
   code: string;
+  /** The site (deployment, SITE_ID) that hosts the office: where its requests and bags go. */
+  siteId: string;
 }

@@ -3,6 +3,7 @@ import { CASE_NUMBER_PATTERN } from '../cases/caseNumber';
 import { MAX_FILES_PER_CASE } from '../precheck/limits';
 import { OFFICE_KINDS } from '../roles';
 import { ApplicantInputSchema, CompanyInputSchema, SCAN_MEDIA_TYPES } from '../schemas/cases';
+import { isoTime, recordId, siteId } from '../schemas/ids';
 import { plainText } from '../schemas/text';
 import { sha256Hex, TRANSFER_MODES } from './schemas';
 
@@ -18,10 +19,7 @@ export const CASE_JSON_SCHEMA = 'tongban.case.v1';
 /** Where the bag writer puts scans (caseBag.materialPath): ASCII names under data/materials/. */
 export const BAG_MATERIAL_PATH = /^data\/materials\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
-const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id: 1–64 letters, digits, _ or -');
 const code = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'code: 1–64 letters, digits, _ . or -');
-const siteId = z.string().regex(/^[a-z0-9-]{2,32}$/, 'site id: 2–32 lowercase letters, digits or dashes');
-const isoTime = z.iso.datetime({ offset: true });
 const chinaDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD');
 
 const BagOfficeSchema = z.strictObject({
@@ -31,6 +29,8 @@ const BagOfficeSchema = z.strictObject({
   kind: z.enum(OFFICE_KINDS),
   province: plainText(32),
   city: plainText(32),
+  /** Where the office is hosted; the importer checks it against its own office registry. */
+  siteId,
 });
 
 export const BagMaterialSchema = z.strictObject({
