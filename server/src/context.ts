@@ -5,33 +5,39 @@ import type { Config } from './config/config';
 import type { Logger } from './logger';
 import { openDatabase, type Db } from './storage/database';
 import { FsBlobStore } from './storage/FsBlobStore';
+import { sqliteBlobIndex } from './storage/blobIndex';
 import type { BlobStore } from './storage/BlobStore';
 import { AuditLedger } from './audit/AuditLedger';
 import { AuthService } from './auth/AuthService';
-import { CatalogService } from './catalog/CatalogService';
-import { CaseService } from './cases/CaseService';
-import { MaterialService } from './materials/MaterialService';
-import { PrecheckService } from './precheck/PrecheckService';
-import { WorkLedgerService } from './workLedger/WorkLedgerService';
+import type { CatalogService } from './catalog/CatalogService';
+import type { CaseService } from './cases/CaseService';
+import { createCasesModule } from './cases/casesModule';
+import type { MaterialService } from './materials/MaterialService';
+import { createMaterialsModule } from './materials/materialsModule';
+import type { PrecheckService } from './precheck/PrecheckService';
+import { createPrecheckModule } from './precheck/precheckModule';
+import { OcrPool } from './precheck/OcrPool';
+import { ocrRecogniser, type MaterialRecogniser } from './precheck/recognizeMaterial';
+import { limitsFromConfig } from './precheck/limits';
+import type { WorkLedgerService } from './workLedger/WorkLedgerService';
+import { createWorkLedgerModule } from './workLedger/workLedgerModule';
 import { ReviewSessionService } from './review/ReviewSessionService';
-import { ReviewRecordingService } from './review/recordingService';
+import type { ReviewRecordingService } from './review/recordingService';
 import { recordingAvailability } from './review/recordingAvailability';
-import { SfuService } from './sfu/sfuService';
+import { createReviewModule } from './review/reviewModule';
+import { createCallModule, type CallModule } from './call/callModule';
 import { createHandoffModule, type HandoffModule } from './handoff/handoffModule';
-import { precheckEvidence, reviewEvidence } from './handoff/evidence';
+import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
-/** What /api/health asks the SFU and the OCR engine; both answer from live checks. */
-export interface SfuHealthSource {
-  health(): Promise<{ workers: Array<{ pid: number; alive: boolean } & Record<string, unknown>> } & Record<string, unknown>>;
-}
+/** What /api/health asks the OCR engine; it answers from a live check. */
 export interface OcrHealthSource {
   health(): { ready: boolean } & Record<string, unknown>;
 }
 
 /**
- * Everything a route, socket handler or CLI command needs, built once. Services are plain
- * classes over the database, the blob store and the ledger; nothing here listens on a port.
+ * The site, built once: the feature modules (each from the services it declares it needs) and
+ * their services by name, for the CLI and the tests. Nothing here listens on a port.
  */
 export interface AppContext {
   config: Config;
@@ -46,17 +52,20 @@ export interface AppContext {
   cases: CaseService;
   /** Scans; `materials.onUploaded(listener)` tells the OCR pre-check when a page arrives. */
   materials: MaterialService;
-  /** OCR pre-check: job queue, worker pool (also `ocr` for /api/health), results, corrections, overrides. */
+  /** OCR pre-check: job queue, results, corrections, overrides; it reads materials with `ocr` (also for /api/health). */
   precheck: PrecheckService;
   workLedger: WorkLedgerService;
-  /** Live co-review sessions; `review.media` is the SFU (worker pool + rooms). */
+  /** Co-review sessions: request, queue, checks, decision. */
   review: ReviewSessionService;
+  /** Live calls (co-review and /check): the SFU (`call.sfu`, also for /api/health), `/rtc` signalling, call events. */
+  call: CallModule;
   /** Recordings of consented co-review calls (FFmpeg ← SFU), stored as blobs. */
   recordings: ReviewRecordingService;
   /** Handoff bags, site-to-site transfers, results back, ratings (好差评). */
   handoff: HandoffModule;
+  /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
+  features: Feature[];
   version: string;
-  sfu?: SfuHealthSource;
   ocr?: OcrHealthSource;
   /** Closes what the context opened, in reverse order. */
   close(): Promise<void>;
@@ -104,44 +113,55 @@ export function createReadOnlyContext(config: Config, log: Logger, opts: { clock
   };
 }
 
-export function createContext(config: Config, log: Logger, opts: { clock?: Clock; ids?: IdSource } = {}): AppContext {
+export interface ContextOptions {
+  clock?: Clock;
+  ids?: IdSource;
+  /** Reads pre-check materials; by default the tesseract pool configured by OCR_WORKERS. */
+  ocr?: MaterialRecogniser;
+}
+
+export function createContext(config: Config, log: Logger, opts: ContextOptions = {}): AppContext {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
+  const version = readVersion(config.repoRoot);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(databaseFile(config));
-  const blobs = new FsBlobStore(config.dataDir);
-  const ledger = new AuditLedger(db, clock);
-  const auth = new AuthService(db, ledger, clock, ids, config.SESSION_TTL_HOURS * 3600_000);
-  const catalog = new CatalogService(db, ledger);
-  const cases = new CaseService({ db, ledger, clock, ids, catalog });
-  const materials = new MaterialService({ db, ledger, clock, ids, blobs, catalog, cases, log, maxBytes: config.UPLOAD_MAX_BYTES });
-  const workLedger = new WorkLedgerService({ db, clock, catalog });
   const closers: Array<() => Promise<void> | void> = [
     () => {
       db.close();
     },
   ];
+  const blobs = new FsBlobStore(config.dataDir, sqliteBlobIndex(db, clock));
+  const ledger = new AuditLedger(db, clock);
+  const auth = new AuthService(db, ledger, clock, ids, config.SESSION_TTL_HOURS * 3600_000);
+  const site = { db, clock, ids, blobs, ledger, log };
+
+  // Each feature module gets what it builds on, in this order; later ones register with earlier ones
+  // (a bag's evidence with handoff, the pre-check's gate and upload listener with cases and materials).
+  const { catalog, cases, ...casesFeature } = createCasesModule(site);
+  const { materials, ...materialsFeature } = createMaterialsModule({ ...site, catalog, cases, maxBytes: config.UPLOAD_MAX_BYTES });
+  const { workLedger, ...workLedgerFeature } = createWorkLedgerModule({ db, clock, catalog });
+  const handoff = createHandoffModule({ ...site, cases, catalog, config, version });
+  const ocr =
+    opts.ocr ??
+    ocrRecogniser(new OcrPool({ size: config.OCR_WORKERS, langPath: config.ocrDataDir, timeoutMs: config.OCR_JOB_TIMEOUT_MS, log }));
+  const { precheck, ...precheckFeature } = createPrecheckModule({
+    ...site,
+    cases,
+    catalog,
+    materials,
+    ocr,
+    limits: limitsFromConfig(config),
+    evidence: handoff.evidence,
+  });
   const recording = recordingAvailability(config);
-  const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, new SfuService(config, log), recording);
-  closers.push(() => review.media.close());
-  const recordings = new ReviewRecordingService({ db, clock, ledger, blobs, config, log }, review, recording);
-  closers.push(() => recordings.close());
-  const precheck = new PrecheckService({ db, config, log, clock, ids, blobs, ledger, cases, materials, catalog });
-  closers.push(() => precheck.close());
-  const handoff = createHandoffModule({ config, db, clock, ids, blobs, ledger, cases, catalog, version: readVersion(config.repoRoot) });
-  handoff.evidence.provide(
-    'precheck',
-    precheckEvidence((caseId) => precheck.precheckExport(caseId)),
-  );
-  handoff.evidence.provide(
-    'review',
-    reviewEvidence(async (caseId) => {
-      // Recordings of the decided session may still be finishing: wait for them (bounded) first.
-      const sessionId = review.reviewExport(caseId)?.sessionId;
-      if (sessionId) await recordings.settled(sessionId);
-      return review.reviewExport(caseId);
-    }, blobs),
-  );
+  const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, recording);
+  const call = createCallModule({ config, log, auth, review });
+  closers.push(() => call.close());
+  const { recordings, ...reviewFeature } = createReviewModule({ ...site, config, review, call, recording, evidence: handoff.evidence });
+  const features: Feature[] = [casesFeature, materialsFeature, workLedgerFeature, handoff, precheckFeature, reviewFeature];
+  for (const f of features) if (f.close) closers.push(() => f.close?.());
+
   return {
     config,
     log,
@@ -156,17 +176,17 @@ export function createContext(config: Config, log: Logger, opts: { clock?: Clock
     materials,
     workLedger,
     review,
+    call,
     recordings,
-    sfu: review.media,
     precheck,
-    ocr: precheck.pool,
+    ocr,
     handoff,
-    version: readVersion(config.repoRoot),
+    features,
+    version,
     onClose: (fn) => closers.push(fn),
     recoverInterrupted: () => {
       blobs.sweepTemp();
-      precheck.recoverInterrupted();
-      recordings.recoverInterrupted();
+      for (const f of features) f.recoverInterrupted?.();
     },
     close: async () => {
       for (const fn of closers.reverse()) await fn();

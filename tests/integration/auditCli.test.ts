@@ -8,7 +8,7 @@ import { createCase, precheckCase } from '../support/caseFixtures';
 let srv: TestServer;
 let caseId: string;
 beforeAll(async () => {
-  srv = await startTestServer({ OCR_WORKERS: 1 }, { keepData: true });
+  srv = await startTestServer({}, { keepData: true, ocr: 'printed-text' });
   const clerk = await ApiClient.login(srv.url, 'clerk');
   caseId = (await createCase(clerk)).id;
   await precheckCase(clerk, caseId);

@@ -21,8 +21,8 @@ function decidedAfter(caseId: string, hours: number) {
 }
 
 beforeAll(async () => {
-  // One OCR worker: decided cases go through a real pre-check first.
-  srv = await startTestServer({ OCR_WORKERS: 1 });
+  // Decided cases go through the pre-check first; it reads the generated scans by their printed text (not about OCR).
+  srv = await startTestServer({}, { ocr: 'printed-text' });
   clerk = await ApiClient.login(srv.url, 'clerk');
   clerk2 = await ApiClient.login(srv.url, 'clerk2');
   reviewer = await ApiClient.login(srv.url, 'reviewer');

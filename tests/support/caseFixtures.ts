@@ -5,6 +5,7 @@ import { parseIdNumber, type CaseDetailResponse } from '@tongban/shared';
 import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
 import type { DemoApplicant } from '@tongban/server/cases/demo/demoApplicant';
 import { renderDemoScan } from '@tongban/server/cases/demo/demoScans';
+import { registerPrintedScan } from './printedTextRecogniser';
 import type { ApiClient } from './testServer';
 
 /** Fixtures for the case-intake tests: a valid applicant, scan-like bytes, upload helpers. */
@@ -89,11 +90,13 @@ function cardHolder(a: { name: string; idNumber: string; phone: string }): DemoA
 
 /**
  * Uploads a generated scan, matching the applicant, of every required material whose slot is
- * still empty; each upload starts its real OCR pre-check (the server needs OCR_WORKERS ≥ 1).
+ * still empty; each upload starts its pre-check (the server needs OCR_WORKERS ≥ 1, or the
+ * printed-text recogniser, which reads these scans).
  */
 export async function uploadMissingScans(client: ApiClient, caseId: string): Promise<void> {
   const health = (await client.get('/api/health')).body as { ocr?: { configuredWorkers?: number } };
-  if (!health.ocr?.configuredWorkers) throw new Error('uploadMissingScans: start the test server with OCR_WORKERS: 1');
+  if (!health.ocr?.configuredWorkers)
+    throw new Error("uploadMissingScans: start the test server with OCR_WORKERS: 1 or ocr: 'printed-text'");
   const detail = (await client.get(`/api/cases/${caseId}`)).body as CaseDetailResponse;
   const { applicant, company } = detail.case;
   if (!applicant.idNumber || !applicant.phone) throw new Error('uploadMissingScans: log in as the case’s intake clerk');
@@ -107,6 +110,7 @@ export async function uploadMissingScans(client: ApiClient, caseId: string): Pro
   };
   for (const slot of detail.item.materials.filter((m) => m.required && !have.has(m.code))) {
     const scan = await renderDemoScan(slot, subject);
+    registerPrintedScan(scan);
     const r = await upload(client, caseId, slot.code, scan.bytes, scan.fileName);
     if (r.status >= 300) throw new Error(`upload ${slot.code}: ${r.status} ${JSON.stringify(r.body)}`);
   }

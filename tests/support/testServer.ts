@@ -6,6 +6,7 @@ import { createLogger } from '@tongban/server/logger';
 import { createContext, type AppContext } from '@tongban/server/context';
 import { listen, type RunningApp } from '@tongban/server/app';
 import { seedDemo } from '@tongban/server/seed/demoSeed';
+import { PrintedTextRecogniser } from './printedTextRecogniser';
 
 export const TEST_PASSWORD = 'test-password-123';
 
@@ -17,17 +18,25 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** The real server, in-process, on a random port with a temporary data directory and demo seed. */
+/**
+ * The real server, in-process, on a random port with a temporary data directory and demo seed.
+ * `ocr: 'printed-text'`: the pre-check reads generated scans by what they print instead of by
+ * tesseract (see printedTextRecogniser) — for tests that need a pre-checked case but are not about OCR.
+ */
 export async function startTestServer(
   overrides: Partial<Env> = {},
-  opts: { keepData?: boolean; dataDir?: string } = {},
+  opts: { keepData?: boolean; dataDir?: string; ocr?: 'tesseract' | 'printed-text' } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tongban-test-'));
   const config = loadConfig(
     {},
     { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: 0, DATA_DIR: dataDir, LOG_LEVEL: 'silent', OCR_WORKERS: 0, ...overrides },
   );
-  const ctx = createContext(config, createLogger(config.LOG_LEVEL));
+  const ctx = createContext(
+    config,
+    createLogger(config.LOG_LEVEL),
+    opts.ocr === 'printed-text' ? { ocr: new PrintedTextRecogniser() } : {},
+  );
   ctx.recoverInterrupted(); // as server/src/main.ts does at start
   await seedDemo(ctx, TEST_PASSWORD);
   const app = await listen(ctx);

@@ -94,7 +94,7 @@ const stored = [
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-evidence-'));
-  blobs = new FsBlobStore(dir);
+  blobs = new FsBlobStore(dir, { record: () => undefined });
   for (const b of [camera, documentCam, snapshot]) await blobs.put(Readable.from([b]));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

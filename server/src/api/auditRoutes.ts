@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { AppContext } from '../context';
+import type { CaseService } from '../cases/CaseService';
 import { caseReadRoute } from './http';
 
 /** The case's audit trail (责任追溯), for anyone who may see the case. */
-export function createAuditRoutes(ctx: AppContext): Router {
+export function createAuditRoutes(ctx: { cases: CaseService }): Router {
   const r = Router();
   r.get(
     '/cases/:id/audit',

@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { LoginRequestSchema } from '@tongban/shared';
-import type { AppContext } from '../context';
+import type { AuthService } from '../auth/AuthService';
+import type { Config } from '../config/config';
 import { currentUser, parse, route, SESSION_COOKIE } from './http';
 
-export function createAuthRoutes(ctx: AppContext): Router {
+export function createAuthRoutes(ctx: { auth: AuthService; config: Pick<Config, 'TLS_CERT' | 'TLS_SELF_SIGNED'> }): Router {
   const r = Router();
   const secure = Boolean(ctx.config.TLS_CERT || ctx.config.TLS_SELF_SIGNED);
 

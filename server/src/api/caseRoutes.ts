@@ -9,12 +9,11 @@ import {
   TransitionRequestSchema,
   type CreateCaseRequest,
 } from '@tongban/shared';
-import '@tongban/shared/cases/errors';
-import type { AppContext } from '../context';
+import type { CaseService } from '../cases/CaseService';
 import { actorOf } from '../auth/AuthService';
-import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from './http';
+import { authorize, caseReadRoute, currentUser, idParam, parse, route } from './http';
 
-export function createCaseRoutes(ctx: AppContext): Router {
+export function createCaseRoutes(ctx: { cases: CaseService }): Router {
   const r = Router();
 
   r.get(
@@ -29,7 +28,7 @@ export function createCaseRoutes(ctx: AppContext): Router {
   r.post(
     '/cases',
     route((req, res) => {
-      const user = requireRole(req, 'clerk', 'supervisor');
+      const user = authorize(req, 'case.create');
       const created = ctx.cases.create(parseCreateCase(req.body), user);
       res.status(201).json(ctx.cases.mutationResponse(created, user));
     }),
@@ -58,7 +57,9 @@ export function createCaseRoutes(ctx: AppContext): Router {
 /** A bad ID number or USCC gets its own code (400 ID_NUMBER_INVALID / USCC_INVALID) so the form can point at it. */
 function parseCreateCase(body: unknown): CreateCaseRequest {
   const r = CreateCaseRequestSchema.safeParse(body);
-  const coded = r.success ? undefined : r.error.issues.find((i) => (CODED_VALIDATION_MESSAGES as readonly string[]).includes(i.message));
-  if (coded) throw new AppError(coded.message, { details: { path: coded.path.join('.') } });
+  for (const issue of r.success ? [] : r.error.issues) {
+    const code = CODED_VALIDATION_MESSAGES.find((c) => c === issue.message);
+    if (code) throw new AppError(code, { details: { path: issue.path.join('.') } });
+  }
   return parse(CreateCaseRequestSchema, body);
 }

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { AppContext } from '../context';
+import type { CatalogService } from '../catalog/CatalogService';
 import { currentUser, route } from './http';
 
 /** 事项清单 and offices: read-only, for any logged-in user. */
-export function createCatalogRoutes(ctx: AppContext): Router {
+export function createCatalogRoutes(ctx: { catalog: CatalogService }): Router {
   const r = Router();
   r.get(
     '/catalog/items',

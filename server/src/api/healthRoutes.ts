@@ -1,16 +1,28 @@
 import { Router } from 'express';
-import { checkDatabase } from '../storage/database';
-import type { AppContext } from '../context';
+import type { CallModule } from '../call/callModule';
+import type { Config } from '../config/config';
+import type { MaterialRecogniser } from '../precheck/recognizeMaterial';
+import type { ReviewRecordingService } from '../review/recordingService';
+import { checkDatabase, type Db } from '../storage/database';
 import { route } from './http';
 
+export interface HealthDeps {
+  db: Db;
+  call: Pick<CallModule, 'sfu'>;
+  ocr?: Pick<MaterialRecogniser, 'health'>;
+  recordings: Pick<ReviewRecordingService, 'availability'>;
+  config: Pick<Config, 'SITE_ID'>;
+  version: string;
+}
+
 /** Live checks only: a dead worker or an unloaded OCR engine shows here. Public, no secrets. */
-export function createHealthRoutes(ctx: AppContext): Router {
+export function createHealthRoutes(ctx: HealthDeps): Router {
   const r = Router();
   r.get(
     '/health',
     route(async (_req, res) => {
       const db = checkDatabase(ctx.db);
-      const sfu = ctx.sfu ? await ctx.sfu.health() : { workers: [] };
+      const sfu = await ctx.call.sfu.health();
       const ocr = ctx.ocr ? ctx.ocr.health() : { ready: false };
       const sfuOk = sfu.workers.length > 0 && sfu.workers.every((w) => w.alive);
       const status = db === 'ok' && sfuOk && ocr.ready ? 'ok' : 'degraded';

@@ -1,18 +1,18 @@
 import { Router } from 'express';
 import { UploadMaterialQuerySchema } from '@tongban/shared';
-import type { AppContext } from '../context';
+import type { MaterialService } from '../materials/MaterialService';
 import { receiveSingleFile } from '../materials/multipart';
 import { sendStoredStream } from '../materials/sendStoredFile';
-import { currentUser, idParam, parse, requireRole, route } from './http';
+import { authorize, currentUser, idParam, parse, route } from './http';
 
-export function createMaterialRoutes(ctx: AppContext): Router {
+export function createMaterialRoutes(ctx: { materials: MaterialService }): Router {
   const r = Router();
 
   /** multipart/form-data with the scan in field `file`, streamed to the blob store; `?source=camera|scanner|upload`. */
   r.post(
     '/cases/:id/materials/:slotCode',
     route(async (req, res) => {
-      const user = requireRole(req, 'clerk', 'supervisor');
+      const user = authorize(req, 'materials.upload');
       const { source } = parse(UploadMaterialQuerySchema, req.query);
       const result = await receiveSingleFile(req, 'file', (file) =>
         ctx.materials.upload(idParam(req), String(req.params.slotCode), user, { ...file, source }),
@@ -33,7 +33,7 @@ export function createMaterialRoutes(ctx: AppContext): Router {
   r.delete(
     '/cases/:id/materials/:mid',
     route((req, res) => {
-      const user = requireRole(req, 'clerk', 'supervisor');
+      const user = authorize(req, 'materials.delete');
       ctx.materials.delete(idParam(req), String(req.params.mid), user);
       res.json({ ok: true });
     }),

@@ -1,20 +1,21 @@
 import { Router } from 'express';
-import type { AppContext } from '../context';
-import { requireRole, route } from './http';
+import type { Clock } from '../clock';
+import type { WorkLedgerService } from '../workLedger/WorkLedgerService';
+import { authorize, route } from './http';
 
 /** 工作台账: supervisors (their office) and admins (all offices). */
-export function createWorkLedgerRoutes(ctx: AppContext): Router {
+export function createWorkLedgerRoutes(ctx: { workLedger: WorkLedgerService; clock: Clock }): Router {
   const r = Router();
   r.get(
     '/ledger',
     route((req, res) => {
-      res.json(ctx.workLedger.summary(requireRole(req, 'supervisor', 'admin')));
+      res.json(ctx.workLedger.summary(authorize(req, 'ledger.view')));
     }),
   );
   r.get(
     '/ledger.csv',
     route((req, res) => {
-      const csv = ctx.workLedger.csv(requireRole(req, 'supervisor', 'admin'));
+      const csv = ctx.workLedger.csv(authorize(req, 'ledger.view'));
       const day = ctx.clock.now().toISOString().slice(0, 10);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader(

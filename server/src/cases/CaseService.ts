@@ -3,6 +3,7 @@ import {
   addWorkingDays,
   maskIdNumber,
   nextState,
+  ROLES,
   type CaseAction,
   type CaseDetailResponse,
   type CaseMutationResponse,
@@ -11,8 +12,16 @@ import {
   type CreateCaseRequest,
   type ServiceItem,
 } from '@tongban/shared';
-import { allowedCaseActions, canActOnSide, canSeeFullIdentity, canViewCase, type OfficeUser } from '@tongban/shared/cases/access';
-import '@tongban/shared/cases/errors';
+import {
+  allowedCaseActions,
+  assertCan,
+  canActOnSide,
+  canSeeFullIdentity,
+  canViewCase,
+  seesEveryCase,
+  type Action,
+  type OfficeUser,
+} from '@tongban/shared/cases/access';
 import { caseNumberPrefix, formatCaseNumber } from '@tongban/shared/cases/caseNumber';
 import { DEADLINE_STOPPED_STATES } from '@tongban/shared/cases/deadline';
 import { maskPhone } from '@tongban/shared/cases/masking';
@@ -65,22 +74,21 @@ export type CaseListScope = 'mine' | 'queue' | 'all';
 export type TransitionGuard = (c: CaseRecord, actor: Actor) => void;
 
 /**
- * What a module's piece of work on a case (upload a scan, hand off, record the result, rate…)
- * asks of the user and of the case, beyond the office taking part in it.
+ * A module's piece of work on a case (upload a scan, hand off, record the result, rate…): the
+ * access rule's action, and how the module words its refusals.
  */
 export interface CaseWorkRule {
-  /** This user's role and side of the case may do the work; otherwise 403 FORBIDDEN_OFFICE with `refusal`. */
-  allowed(c: CaseRecord, user: SessionUser): boolean;
+  /** Whose work it is and in which states (ACCESS); a user on the wrong side gets 403 FORBIDDEN_OFFICE with `refusal`. */
+  action: Action;
   refusal?: { zh: string; en: string };
-  /** The states the work applies to; in any other the case answers with `wrongState(c)`. */
-  states: readonly CaseState[];
+  /** The answer to a case in a state the action does not apply to. */
   wrongState(c: CaseRecord): AppError;
 }
 
 /** The reviewer's decision ends the 受理 stage; the work ledger measures time to it. */
 const DECISION_ACTIONS: readonly CaseAction[] = ['accept', 'request_correction', 'reject'];
 /** Roles bound to an office, whose case actions are checked against the case's offices. */
-const OFFICE_ROLES = new Set(['clerk', 'reviewer', 'supervisor', 'admin']);
+const OFFICE_ROLES: ReadonlySet<string> = new Set(ROLES);
 const LIST_LIMIT = 500;
 
 export interface CaseServiceDeps {
@@ -202,8 +210,7 @@ export class CaseService {
   /** The case for a piece of work by this user (see CaseWorkRule), or the precise reason it can't be done now. */
   getForWork(caseId: string, user: SessionUser, rule: CaseWorkRule): CaseRecord {
     const c = this.getForUser(caseId, user);
-    if (!rule.allowed(c, user)) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId }, ...rule.refusal });
-    if (!rule.states.includes(c.state)) throw rule.wrongState(c);
+    assertCan(user, rule.action, c, { details: { caseId }, office: rule.refusal, wrongState: rule.wrongState });
     return c;
   }
 
@@ -214,7 +221,7 @@ export class CaseService {
   list(user: SessionUser, query: { scope: CaseListScope; state?: CaseState | undefined }): CaseView[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (user.role !== 'admin') {
+    if (!seesEveryCase(user)) {
       // Coarse, index-friendly prefilter; the access rule itself is applied below.
       where.push('(intake_office_id = ? OR handling_office_id = ?)');
       params.push(user.officeId, user.officeId);
@@ -308,9 +315,7 @@ export class CaseService {
     const { db, ledger, clock } = this.deps;
     if (!db.inTransaction) throw new Error('CaseService.applyTransition must run inside a db.transaction');
     const c = this.get(caseId);
-    const officeUser = OFFICE_ROLES.has(actor.role)
-      ? { role: actor.role as OfficeUser['role'], officeId: actor.officeId ?? '' }
-      : undefined;
+    const officeUser = OFFICE_ROLES.has(actor.role) ? actor : undefined;
     if (officeUser && !canViewCase(officeUser, c)) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
     const to = nextState(c.state, action, actor.role);
     if (officeUser && !canActOnSide(officeUser, c, action)) {

@@ -2,15 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, maskIdNumber, type CaseState } from '@tongban/shared';
-import { canActOnSide } from '@tongban/shared/cases/access';
 import { formatOxum } from '@tongban/shared/handoff/bagit';
-import '@tongban/shared/handoff/errors';
 import type { HandoffErrorCode } from '@tongban/shared/handoff/errors';
 import type { CourierHandoffRequest, HandoffStatusView, TransferMode, TransferReceipt } from '@tongban/shared/handoff/schemas';
-import type { Db } from '../storage/database';
-import type { Clock, IdSource } from '../clock';
-import type { BlobStore } from '../storage/BlobStore';
-import type { AuditLedger } from '../audit/AuditLedger';
+import type { SiteServices } from '../feature';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { CaseRecord, CaseService, CaseWorkRule } from '../cases/CaseService';
 import type { CatalogService } from '../catalog/CatalogService';
@@ -23,9 +18,8 @@ import type { SiteKeyring } from './siteKeys';
 
 /** 转递: the intake window's clerk or supervisor, once the case is accepted. */
 const HANDING_OFF: CaseWorkRule = {
-  allowed: (c, user) => canActOnSide(user, c, 'hand_off') && (user.role === 'clerk' || user.role === 'supervisor'),
+  action: 'handoff.send',
   refusal: { zh: '只有收件窗口可以转递办件', en: 'Only the intake window hands a case off' },
-  states: ['accepted'],
   wrongState: (c) => new AppError(handoffRefusal(c.state), { details: { caseId: c.id, state: c.state } }),
 };
 
@@ -46,12 +40,7 @@ function handoffRefusal(state: CaseState): HandoffErrorCode {
   }
 }
 
-export interface HandoffDeps {
-  db: Db;
-  clock: Clock;
-  ids: IdSource;
-  blobs: BlobStore;
-  ledger: AuditLedger;
+export interface HandoffDeps extends Omit<SiteServices, 'log'> {
   cases: CaseService;
   catalog: CatalogService;
   keys: SiteKeyring;
@@ -142,7 +131,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
   private async storeBag(c: CaseRecord, mode: TransferMode, user: SessionUser, courier?: CourierHandoffRequest): Promise<HandoffBagRow> {
     const { blobs, clock, ids, keys, maxBagBytes } = this.deps;
     const { stream, summary } = await this.bagStream(c, mode, (p) => this.emit('progress', { ...p, caseId: c.id, userId: user.id }));
-    const [stored, s] = await Promise.all([blobs.put(stream, { maxBytes: maxBagBytes }), summary]);
+    const [stored, s] = await Promise.all([blobs.store(stream, { maxBytes: maxBagBytes, mediaType: 'application/zip' }), summary]);
     return {
       id: ids.uuid(),
       case_id: c.id,
@@ -161,12 +150,6 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
 
   private insertBagRow(row: HandoffBagRow): void {
     const { db } = this.deps;
-    db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
-      row.bag_sha256,
-      row.bag_size,
-      'application/zip',
-      row.created_at,
-    );
     db.prepare(
       `INSERT INTO handoff_bags (id, case_id, mode, bag_sha256, bag_size, tagmanifest_sha256, payload_oxum, signer_fingerprint, courier_company, waybill_no, created_by, created_at)
        VALUES (@id, @case_id, @mode, @bag_sha256, @bag_size, @tagmanifest_sha256, @payload_oxum, @signer_fingerprint, @courier_company, @waybill_no, @created_by, @created_at)`,

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { AppError, isAppError } from '@tongban/shared';
-import { canActOnSide } from '@tongban/shared/cases/access';
-import '@tongban/shared/handoff/errors';
+import { assertCan } from '@tongban/shared/cases/access';
 import {
   RESULT_DOCUMENT_MAX_BYTES,
   RESULT_MESSAGE_MAX_BYTES,
@@ -25,9 +24,8 @@ export const RESULTS_PATH = '/api/transfers/results';
 
 /** 办结: the handling office's reviewer or supervisor, once the case has been handed off to it. */
 const DECIDING: CaseWorkRule = {
-  allowed: (c, user) => (user.role === 'reviewer' || user.role === 'supervisor') && canActOnSide(user, c, 'complete'),
+  action: 'result.record',
   refusal: { zh: '只有办理单位可以办结', en: 'Only the handling office completes a case' },
-  states: ['in_handling', 'handed_off'],
   wrongState: (c) => new AppError('CASE_ILLEGAL_TRANSITION', { details: { state: c.state, action: 'complete' } }),
 };
 
@@ -74,18 +72,14 @@ export class ResultService {
     const travels = c.sourceSite !== undefined && RESULT_DOCUMENT_MAX_BYTES < this.deps.uploadMaxBytes;
     const gate = new MediaTypeGate();
     pipeline(file.stream, gate, () => undefined);
-    const stored = await this.deps.blobs
-      .put(gate, { maxBytes: travels ? RESULT_DOCUMENT_MAX_BYTES : this.deps.uploadMaxBytes })
+    return this.deps.blobs
+      .store(gate, { maxBytes: travels ? RESULT_DOCUMENT_MAX_BYTES : this.deps.uploadMaxBytes, mediaType: () => gate.mediaType! })
       .catch((e: unknown) => {
         if (travels && isAppError(e) && e.code === 'UPLOAD_TOO_LARGE') {
           throw new AppError('RESULT_DOCUMENT_TOO_LARGE', { details: { caseId, maxBytes: RESULT_DOCUMENT_MAX_BYTES } });
         }
         throw e;
       });
-    this.deps.db
-      .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
-      .run(stored.sha256, stored.size, gate.mediaType!, this.deps.clock.now().toISOString());
-    return { ...stored, mediaType: gate.mediaType! };
   }
 
   /** The handling office decides: result row + `complete` in one transaction, then sent back. */
@@ -115,7 +109,7 @@ export class ResultService {
   /** Retries sending the result to the intake site (after it was unreachable). */
   async resend(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
     const c = this.deps.cases.getForUser(caseId, user);
-    if (!canActOnSide(user, c, 'complete')) throw new AppError('FORBIDDEN_OFFICE', { details: { caseId } });
+    assertCan(user, 'result.resend', c, { details: { caseId } });
     await this.sendToIntake(c.id, actorOf(user));
     return this.handoff.status(caseId, user);
   }
@@ -211,14 +205,8 @@ export class ResultService {
       const bytes = Buffer.from(msg.document.base64, 'base64');
       // The peer's declared type is not kept: the bytes say what the document is.
       documentType = sniffMediaType(bytes) ?? 'application/octet-stream';
-      const stored = await blobs.put(Readable.from([bytes]));
+      const stored = await blobs.store(Readable.from([bytes]), { mediaType: documentType });
       if (stored.sha256 !== msg.document.sha256) throw new AppError('TRANSFER_BODY_MISMATCH', { details: { file: msg.document.fileName } });
-      db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
-        stored.sha256,
-        stored.size,
-        documentType,
-        clock.now().toISOString(),
-      );
     }
     const row: ResultRow = {
       case_id: c.id,

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { AppError, type ServiceItem } from '@tongban/shared';
-import '@tongban/shared/handoff/errors';
 import { ImportedCaseJsonSchema, type BagMaterial, type ImportedCaseJson } from '@tongban/shared/handoff/caseJson';
 import { TransferReceiptSchema, type HandoffStatusView, type TransferReceipt } from '@tongban/shared/handoff/schemas';
 import { parseCaseNumber } from '@tongban/shared/cases/caseNumber';
@@ -15,7 +14,7 @@ import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
 import type { HandoffDeps, HandoffService } from './HandoffService';
 import { MediaTypeGate } from '../materials/mediaType';
 import { sanitizeFileName } from '../materials/fileName';
-import { PeerSites, describeError, isOfficeOfSite } from './peers';
+import { PeerSites, describeError } from './peers';
 import { signEnvelope, verifyEnvelope, type SignedEnvelope } from './siteSigning';
 
 export const TRANSFERS_PATH = '/api/transfers';
@@ -191,21 +190,19 @@ export class TransferService {
               }),
         );
         pipeline(await open(), gate, () => undefined);
-        const stored = await blobs.put(gate);
+        const stored = await blobs.store(gate, { mediaType: () => gate.mediaType! });
         if (stored.sha256 !== m.sha256)
           throw new AppError('BAG_CHECKSUM_MISMATCH', { details: { file: m.path, expected: m.sha256, found: stored.sha256 } });
       });
       const [unread] = wanted.values();
       if (unread) throw notInPayload(unread.path);
-      const bag = await blobs.put(fs.createReadStream(tmp));
+      const bag = await blobs.store(fs.createReadStream(tmp), { mediaType: 'application/zip' });
       const at = clock.now().toISOString();
       const transferId = ids.uuid();
       const receipt = db.transaction((): TransferReceipt => {
         // Again, inside the transaction: a transfer of the same case under another key may have landed meanwhile.
         this.assertNotHere(incoming);
         const creator = this.peerAccount(site, incoming.intakeOfficeId);
-        const blob = db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)');
-        blob.run(bag.sha256, bag.size, 'application/zip', at);
         const { sourceSite: _sender, ...record } = incoming;
         insertCaseRow(db, { ...record, state: 'handed_off', createdBy: creator, updatedAt: at, sourceSite: site });
         const material = db.prepare(
@@ -215,7 +212,6 @@ export class TransferService {
         caseJson.materials.forEach((m, i) => {
           if (db.prepare('SELECT 1 FROM case_materials WHERE id = ?').get(m.id))
             throw caseInvalid(['materials', i, 'id'], 'already used by another case here');
-          blob.run(m.sha256, m.size, m.mediaType, at);
           const fileName = sanitizeFileName(m.fileName, m.mediaType);
           material.run(m.id, incoming.id, m.slotCode, fileName, m.sha256, m.mediaType, m.size, creator, m.uploadedAt);
         });
@@ -265,7 +261,8 @@ export class TransferService {
 
   /**
    * The item and both offices as this site's catalogue has them: the item handled by the
-   * office named, that office one of this site's, the intake office one of the sender's.
+   * office named, that office one of this site's, the intake office one of the sender's, and
+   * each office hosted where the bag says it is.
    */
   private checkOffices(site: string, caseJson: ImportedCaseJson): ServiceItem {
     const { catalog, keys } = this.deps;
@@ -274,18 +271,24 @@ export class TransferService {
     if (!item) throw caseInvalid(['case', 'itemCode'], 'no such item in the catalogue here');
     const handling = catalog.findOffice(c.handlingOfficeId);
     const intake = catalog.findOffice(c.intakeOfficeId);
-    const mismatch = (field: 'handlingOfficeId' | 'intakeOfficeId', reason: string) =>
-      new AppError('BAG_OFFICE_MISMATCH', {
-        details: { file: 'data/case.json', path: `case.${field}`, officeId: c[field], reason },
-        zh: `转递包中的${field === 'handlingOfficeId' ? '办理' : '收件'}单位 ${c[field]} 与本站事项目录不符（${reason}），已拒收`,
-        en: `The ${field === 'handlingOfficeId' ? 'handling' : 'intake'} office ${c[field]} in the bag does not match the catalogue here (${reason}); refused`,
+    const mismatch = (side: 'handling' | 'intake', reason: string, at = `case.${side}OfficeId`) => {
+      const officeId = c[`${side}OfficeId`];
+      return new AppError('BAG_OFFICE_MISMATCH', {
+        details: { file: 'data/case.json', path: at, officeId, reason },
+        zh: `转递包中的${side === 'handling' ? '办理' : '收件'}单位 ${officeId} 与本站事项目录不符（${reason}），已拒收`,
+        en: `The ${side} office ${officeId} in the bag does not match the catalogue here (${reason}); refused`,
       });
+    };
     if (c.handlingOfficeId !== item.handlingOfficeId)
-      throw mismatch('handlingOfficeId', `item ${item.code} is handled by ${item.handlingOfficeId}`);
-    if (handling?.kind !== 'handling' || !isOfficeOfSite(handling.id, keys.siteId))
-      throw mismatch('handlingOfficeId', `not a handling office of site ${keys.siteId}`);
+      throw mismatch('handling', `item ${item.code} is handled by ${item.handlingOfficeId}`);
+    if (handling?.kind !== 'handling' || handling.siteId !== keys.siteId)
+      throw mismatch('handling', `not a handling office of site ${keys.siteId}`);
     if (intake?.kind !== 'intake' || this.peers.forOffice(intake.id)?.id !== site)
-      throw mismatch('intakeOfficeId', `not an intake office of site ${site}`);
+      throw mismatch('intake', `not an intake office of site ${site}`);
+    for (const side of ['handling', 'intake'] as const) {
+      const [here, inBag] = [(side === 'handling' ? handling : intake).siteId, caseJson.offices[side].siteId];
+      if (inBag !== here) throw mismatch(side, `hosted by site ${here} here, ${inBag} in the bag`, `offices.${side}.siteId`);
+    }
     if (parseCaseNumber(c.caseNo)?.officeCode !== intake.code)
       throw caseInvalid(['case', 'caseNo'], `not a case number of office ${intake.code}`);
     return item;

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
+import type { Feature } from '../feature';
 import { HandoffEvidence } from './evidence';
+import { attachHandoffRealtime } from './handoffRealtime';
+import { createHandoffRoutes, type HandoffRouteDeps } from './handoffRoutes';
 import { HandoffService, type HandoffDeps } from './HandoffService';
 import { PeerSites } from './peers';
 import { ReceivedEvidenceService } from './receivedEvidence';
@@ -9,18 +12,14 @@ import { ResultService } from './ResultService';
 import { SiteKeyring } from './siteKeys';
 import { TransferService } from './TransferService';
 
-/** The handoff feature as the rest of the server sees it (ctx.handoff). */
-export interface HandoffModule {
-  keys: SiteKeyring;
+/**
+ * The handoff feature as the rest of the server sees it (ctx.handoff). `received`: at the handling
+ * site, the co-review record inside a bag received by transfer.
+ */
+export interface HandoffModule extends HandoffRouteDeps, Feature {
   /** Pre-check and review register what they add to a bag here. */
   evidence: HandoffEvidence;
   peers: PeerSites;
-  bags: HandoffService;
-  transfers: TransferService;
-  results: ResultService;
-  ratings: RatingService;
-  /** At the handling site: the co-review record inside a bag received by transfer. */
-  received: ReceivedEvidenceService;
 }
 
 /** The site's services the handoff module builds on (the rest of HandoffDeps it makes itself). */
@@ -37,16 +36,21 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
     software: `Tongban Desk ${version}`,
     maxBagBytes: config.HANDOFF_MAX_BYTES,
   };
-  const peers = new PeerSites(config.PEER_SITES, keys, () => services.clock.now());
+  const peers = new PeerSites(config.PEER_SITES, keys, services.catalog, () => services.clock.now());
   const bags = new HandoffService(deps);
-  return {
+  const handoff: HandoffRouteDeps = {
     keys,
-    evidence,
-    peers,
     bags,
     transfers: new TransferService({ ...deps, tmpDir: path.join(config.dataDir, 'tmp') }, bags, peers),
     results: new ResultService({ ...deps, uploadMaxBytes: config.UPLOAD_MAX_BYTES }, bags, peers),
     ratings: new RatingService(deps),
     received: new ReceivedEvidenceService(deps),
+  };
+  return {
+    ...handoff,
+    evidence,
+    peers,
+    routes: () => createHandoffRoutes(handoff, services.blobs),
+    realtime: (io) => attachHandoffRealtime(bags, io),
   };
 }

@@ -8,18 +8,32 @@ import {
   ResultRequestSchema,
   parseHandoffQr,
 } from '@tongban/shared/handoff/schemas';
-import '@tongban/shared/handoff/errors';
-import type { AppContext } from '../context';
-import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
+import { authorize, caseReadRoute, currentUser, idParam, parse, route } from '../api/http';
 import { receiveSingleFile } from '../materials/multipart';
 import { sendStoredBytes, sendStoredStream } from '../materials/sendStoredFile';
+import type { BlobStore } from '../storage/BlobStore';
+import type { HandoffService } from './HandoffService';
+import type { RatingService } from './RatingService';
+import type { ReceivedEvidenceService } from './receivedEvidence';
+import type { ResultService } from './ResultService';
+import type { SiteKeyring } from './siteKeys';
+import type { TransferService } from './TransferService';
 
 const LookupQuerySchema = z.object({ qr: z.string().min(1).max(300) });
 
+/** The handoff module's services the routes call. */
+export interface HandoffRouteDeps {
+  keys: SiteKeyring;
+  bags: HandoffService;
+  transfers: TransferService;
+  results: ResultService;
+  ratings: RatingService;
+  received: ReceivedEvidenceService;
+}
+
 /** REST routes of the handoff feature; /transfers are site-to-site (signed, no session). */
-export function createHandoffRoutes(ctx: AppContext): Router {
+export function createHandoffRoutes(h: HandoffRouteDeps, blobs: BlobStore): Router {
   const r = Router();
-  const h = ctx.handoff;
 
   r.get(
     '/cases/:id/handoff',
@@ -28,14 +42,14 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/handoff/courier',
     route(async (req, res) => {
-      const user = requireRole(req, 'clerk', 'supervisor');
+      const user = authorize(req, 'handoff.send');
       res.json(await h.bags.handOffByCourier(idParam(req), user, parse(CourierHandoffRequestSchema, req.body)));
     }),
   );
   r.post(
     '/cases/:id/handoff/transfer',
     route(async (req, res) => {
-      const user = requireRole(req, 'clerk', 'supervisor');
+      const user = authorize(req, 'handoff.send');
       res.json(await h.transfers.push(idParam(req), user));
     }),
   );
@@ -43,7 +57,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
     '/cases/:id/handoff/bag.zip',
     route((req, res) => {
       const { c, bag } = h.bags.requireBag(idParam(req), currentUser(req));
-      return sendStoredStream(res, ctx.blobs.open(bag.bag_sha256), { fileName: `${c.caseNo}.zip`, size: bag.bag_size });
+      return sendStoredStream(res, blobs.open(bag.bag_sha256), { fileName: `${c.caseNo}.zip`, size: bag.bag_size });
     }),
   );
   r.get(
@@ -89,14 +103,14 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/handoff/result/document',
     route(async (req, res) => {
-      const user = requireRole(req, 'reviewer', 'supervisor');
+      const user = authorize(req, 'result.record');
       res.status(201).json(await receiveSingleFile(req, 'file', (file) => h.results.storeDocument(idParam(req), user, file)));
     }),
   );
   r.post(
     '/cases/:id/handoff/result',
     route(async (req, res) => {
-      const user = requireRole(req, 'reviewer', 'supervisor');
+      const user = authorize(req, 'result.record');
       const body = ResultRequestSchema.safeParse(req.body);
       if (!body.success)
         throw new AppError('RESULT_INVALID', { details: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
@@ -106,7 +120,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/handoff/result/resend',
     route(async (req, res) => {
-      res.json(await h.results.resend(idParam(req), requireRole(req, 'reviewer', 'supervisor')));
+      res.json(await h.results.resend(idParam(req), authorize(req, 'result.resend')));
     }),
   );
   r.get(
@@ -121,12 +135,12 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/rating',
     route((req, res) =>
-      res.json(h.ratings.rateAtWindow(idParam(req), requireRole(req, 'clerk', 'supervisor'), parse(RatingRequestSchema, req.body))),
+      res.json(h.ratings.rateAtWindow(idParam(req), authorize(req, 'rating.rate'), parse(RatingRequestSchema, req.body))),
     ),
   );
   r.post(
     '/cases/:id/rating-link',
-    route((req, res) => res.json(h.ratings.createLink(idParam(req), requireRole(req, 'clerk', 'supervisor')))),
+    route((req, res) => res.json(h.ratings.createLink(idParam(req), authorize(req, 'rating.rate')))),
   );
   r.get(
     '/ratings/:token',
@@ -143,7 +157,7 @@ export function createHandoffRoutes(ctx: AppContext): Router {
   r.post(
     '/follow-ups/:id/close',
     route((req, res) => {
-      h.ratings.closeFollowUp(idParam(req), requireRole(req, 'supervisor'), parse(FollowUpCloseSchema, req.body).note);
+      h.ratings.closeFollowUp(idParam(req), authorize(req, 'rating.followUp'), parse(FollowUpCloseSchema, req.body).note);
       res.json({ ok: true });
     }),
   );

@@ -1,16 +1,7 @@
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import {
-  AppError,
-  type CaseState,
-  type MaterialSpec,
-  type MaterialView,
-  type UploadMaterialResponse,
-  type UploadSource,
-} from '@tongban/shared';
-import { canEditMaterials, caseSides, MATERIAL_DELETE_STATES, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
-import '@tongban/shared/cases/errors';
-import '@tongban/shared/precheck/errors';
+import { AppError, type MaterialSpec, type MaterialView, type UploadMaterialResponse, type UploadSource } from '@tongban/shared';
+import { ACCESS, caseSides } from '@tongban/shared/cases/access';
 import { MAX_FILES_PER_CASE, MAX_FILES_PER_SLOT } from '@tongban/shared/precheck/limits';
 import type { Db } from '../storage/database';
 import type { BlobStore } from '../storage/BlobStore';
@@ -79,7 +70,7 @@ export class MaterialService {
     const { db, ledger, clock, ids, blobs, cases, maxBytes } = this.deps;
     let slot: MaterialSpec;
     try {
-      const c = this.editableCase(caseId, user, MATERIAL_UPLOAD_STATES);
+      const c = this.editableCase(caseId, user, 'materials.upload');
       slot = this.slotOf(c, slotCode);
       // Refused before any byte is stored; checked again below, as other uploads may land meanwhile.
       this.assertRoomFor(c.id, slot.code);
@@ -90,26 +81,19 @@ export class MaterialService {
     const gate = new MediaTypeGate();
     // pipeline: an aborted request fails the gate, so put() rejects and removes its temp file.
     pipeline(file.stream, gate, () => undefined);
-    const stored = await blobs.put(gate, { maxBytes });
-    const mediaType = gate.mediaType!;
+    const { mediaType, ...stored } = await blobs.store(gate, { maxBytes, mediaType: () => gate.mediaType! });
     const fileName = sanitizeFileName(file.fileName, mediaType);
     const actor = actorOf(user);
 
     const outcome = db.transaction(() => {
       // Re-check: the case may have moved on while the bytes were streaming.
-      const c = this.editableCase(caseId, user, MATERIAL_UPLOAD_STATES);
+      const c = this.editableCase(caseId, user, 'materials.upload');
       const existing = db
         .prepare('SELECT * FROM case_materials WHERE case_id = ? AND slot_code = ? AND sha256 = ?')
         .get(c.id, slot.code, stored.sha256) as MaterialRow | undefined;
       if (existing) return { c, material: toMaterialView(existing), deduplicated: true };
       this.assertRoomFor(c.id, slot.code);
       const at = clock.now().toISOString();
-      db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)').run(
-        stored.sha256,
-        stored.size,
-        mediaType,
-        at,
-      );
       const row: MaterialRow = {
         id: ids.uuid(),
         case_id: c.id,
@@ -180,7 +164,7 @@ export class MaterialService {
   delete(caseId: string, materialId: string, user: SessionUser): void {
     const { db, ledger, cases } = this.deps;
     db.transaction(() => {
-      const c = this.editableCase(caseId, user, MATERIAL_DELETE_STATES);
+      const c = this.editableCase(caseId, user, 'materials.delete');
       const material = this.get(c.id, materialId);
       db.prepare('DELETE FROM case_materials WHERE id = ?').run(material.id);
       cases.touch(c.id);
@@ -193,12 +177,12 @@ export class MaterialService {
     })();
   }
 
-  private editableCase(caseId: string, user: SessionUser, states: readonly CaseState[]): CaseRecord {
+  private editableCase(caseId: string, user: SessionUser, action: 'materials.upload' | 'materials.delete'): CaseRecord {
     return this.deps.cases.getForWork(caseId, user, {
-      allowed: (c, u) => canEditMaterials(u, c),
+      action,
       refusal: { zh: '只有收件窗口可以上传或删除申请材料', en: 'Only the intake window can add or remove materials' },
-      states,
-      wrongState: (c) => new AppError('CASE_MATERIALS_LOCKED', { details: { caseId, state: c.state, allowedStates: states } }),
+      wrongState: (c) =>
+        new AppError('CASE_MATERIALS_LOCKED', { details: { caseId, state: c.state, allowedStates: ACCESS[action].states } }),
     });
   }
 

@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
-import { AppError, isAppError, type MaterialSpec, type MaterialView } from '@tongban/shared';
-import { canEditMaterials, MATERIAL_UPLOAD_STATES } from '@tongban/shared/cases/access';
+import { AppError, errorSpec, isAppError, type MaterialSpec, type MaterialView } from '@tongban/shared';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
-import '@tongban/shared/precheck/errors';
 import { applyCorrections, evaluateMaterial, findingKey } from '@tongban/shared/precheck/rules';
 import { meanConfidence } from '@tongban/shared/precheck/layout';
 import { verdictOf, type ExtractedField, type IdPhotoRegion, type MaterialSlotRules, type PageOcr } from '@tongban/shared/precheck/types';
@@ -17,15 +15,15 @@ import {
   type PrecheckDoneEvent,
   type PrecheckProgressEvent,
 } from '@tongban/shared/precheck/api';
-import type { AppContext } from '../context';
 import { actorOf, type SessionUser } from '../auth/AuthService';
-import type { CaseRecord, CaseWorkRule } from '../cases/CaseService';
+import type { CaseRecord, CaseService, CaseWorkRule } from '../cases/CaseService';
 import { maskDetails } from '../cases/maskDetails';
-import type { MaterialUploadedEvent } from '../materials/MaterialService';
-import { OcrPool } from './OcrPool';
-import { recognizeMaterial, type PrecheckStage } from './recognizeMaterial';
-import { renderForDisplay } from './preprocess';
-import { limitsFromConfig, MAX_CONCURRENT_DECODES } from './limits';
+import type { CatalogService } from '../catalog/CatalogService';
+import type { MaterialService, MaterialUploadedEvent } from '../materials/MaterialService';
+import type { SiteServices } from '../feature';
+import type { MaterialRecogniser, PrecheckStage } from './recognizeMaterial';
+import { renderForDisplay, type PreprocessLimits } from './preprocess';
+import { MAX_CONCURRENT_DECODES } from './limits';
 import { PrecheckJobQueue, type JobRow } from './jobQueue';
 import { Semaphore } from './semaphore';
 
@@ -38,9 +36,8 @@ import { Semaphore } from './semaphore';
 
 /** Running, correcting and overriding the pre-check: the intake window, while materials may change. */
 const PRECHECK_EDIT: CaseWorkRule = {
-  allowed: (c, user) => canEditMaterials(user, c),
+  action: 'precheck.edit',
   refusal: { zh: '只有收件窗口可以修改预审结果', en: 'Only the intake window can change the pre-check' },
-  states: MATERIAL_UPLOAD_STATES,
   wrongState: (c) => new AppError('CASE_ILLEGAL_TRANSITION', { details: { caseId: c.id, state: c.state } }),
 };
 
@@ -55,11 +52,18 @@ interface StoredResult {
   fields: ExtractedField[];
 }
 
-type Deps = Pick<AppContext, 'db' | 'config' | 'log' | 'clock' | 'ids' | 'blobs' | 'ledger' | 'cases' | 'materials' | 'catalog'>;
+export interface PrecheckDeps extends SiteServices {
+  cases: CaseService;
+  catalog: CatalogService;
+  materials: MaterialService;
+  /** Reads the materials: the tesseract pool in the server (size 0: OCR_WORKERS=0, the pre-check is off). */
+  ocr: MaterialRecogniser;
+  /** Page and PDF bounds (OCR_MAX_PIXELS, OCR_MAX_PDF_PAGES; see limitsFromConfig). */
+  limits: PreprocessLimits;
+}
 export type PrecheckNotifier = (rooms: string[], event: string, payload: unknown) => void;
 
 export class PrecheckService {
-  readonly pool: OcrPool;
   private readonly queue: PrecheckJobQueue;
   /** Pages being decoded and normalised at once, across all jobs: each can take a few hundred MB. */
   private readonly decodes: Semaphore;
@@ -67,11 +71,9 @@ export class PrecheckService {
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly deps: Deps) {
-    const { config, log } = deps;
-    this.pool = new OcrPool({ size: config.OCR_WORKERS, langPath: config.ocrDataDir, timeoutMs: config.OCR_JOB_TIMEOUT_MS, log });
+  constructor(private readonly deps: PrecheckDeps) {
     this.queue = new PrecheckJobQueue(deps.db, deps.clock);
-    this.decodes = new Semaphore(Math.max(1, Math.min(config.OCR_WORKERS, MAX_CONCURRENT_DECODES)));
+    this.decodes = new Semaphore(Math.max(1, Math.min(deps.ocr.size, MAX_CONCURRENT_DECODES)));
     deps.materials.onUploaded((e) => this.onUploaded(e));
     // The one gate of draft → prechecked, whichever endpoint or module fires it.
     deps.cases.guardTransition('precheck', (c) => this.assertReady(c.id));
@@ -84,8 +86,8 @@ export class PrecheckService {
 
   /** Warms the workers and starts draining the queue (called once at server start). */
   async start(): Promise<void> {
-    if (this.deps.config.OCR_WORKERS === 0) return;
-    await this.pool.start();
+    if (this.deps.ocr.size === 0) return;
+    await this.deps.ocr.start();
     this.pump();
   }
 
@@ -95,7 +97,7 @@ export class PrecheckService {
    */
   async close(): Promise<void> {
     this.closed = true;
-    await this.pool.close();
+    await this.deps.ocr.close();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -133,7 +135,7 @@ export class PrecheckService {
   /** POST /api/cases/:id/precheck: (re)runs the pre-check of one material or of all of them. */
   run(caseId: string, user: SessionUser, materialId?: string): { jobs: Array<{ jobId: string; materialId: string }> } {
     const c = this.deps.cases.getForWork(caseId, user, PRECHECK_EDIT);
-    if (this.deps.config.OCR_WORKERS === 0) throw new AppError('PRECHECK_OCR_DISABLED');
+    if (this.deps.ocr.size === 0) throw new AppError('PRECHECK_OCR_DISABLED');
     const item = this.deps.catalog.getItem(c.itemCode);
     const materials = this.deps.materials.list(c.id).filter((m) => !materialId || m.id === materialId);
     if (materialId && materials.length === 0) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
@@ -147,8 +149,8 @@ export class PrecheckService {
   }
 
   private pump(): void {
-    if (this.closed || this.deps.config.OCR_WORKERS === 0) return;
-    while (this.inFlight.size < this.pool.size) {
+    if (this.closed || this.deps.ocr.size === 0) return;
+    while (this.inFlight.size < this.deps.ocr.size) {
       const job = this.queue.take();
       if (!job) return;
       const run = this.runJob(job).finally(() => {
@@ -160,14 +162,14 @@ export class PrecheckService {
   }
 
   private async runJob(job: JobRow): Promise<void> {
-    const { db, blobs, clock, config, log, cases } = this.deps;
+    const { db, blobs, clock, log, cases, ocr, limits } = this.deps;
     try {
       const bytes = await readAll(blobs.open(job.sha256));
       const slot = JSON.parse(job.slot_json) as MaterialSlotRules;
       const images: string[] = [];
       const colourPhotos: string[] = [];
-      const r = await recognizeMaterial(this.pool, bytes, slot, {
-        limits: limitsFromConfig(config),
+      const r = await ocr.recognize(bytes, slot, {
+        limits,
         decodes: this.decodes,
         camera: job.camera === 1,
         onProgress: (stage, f) => this.emitProgress(job, stage, stageProgress(stage, f)),
@@ -419,7 +421,7 @@ export class PrecheckService {
     if (page) return readAll(this.deps.blobs.open(page.imageSha256));
     if (row) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageNumber } });
     const original = await readAll(this.deps.blobs.open(material.sha256));
-    return this.decodes.run(() => renderForDisplay(original, pageNumber - 1, limitsFromConfig(this.deps.config)));
+    return this.decodes.run(() => renderForDisplay(original, pageNumber - 1, this.deps.limits));
   }
 
   // ── Clerk's edits ────────────────────────────────────────────────────────────────────────
@@ -561,12 +563,13 @@ export class PrecheckService {
 }
 
 function jobError(job: JobRow): { code: string; message_zh: string; message_en: string } {
-  const spec = new AppError(job.error_code ?? 'PRECHECK_OCR_FAILED');
+  const code = job.error_code ?? 'PRECHECK_OCR_FAILED';
   try {
     const m = JSON.parse(job.error_message ?? '') as { zh: string; en: string };
-    return { code: spec.code, message_zh: m.zh, message_en: m.en };
+    return { code, message_zh: m.zh, message_en: m.en };
   } catch {
-    return { code: spec.code, message_zh: spec.message_zh, message_en: spec.message_en };
+    const spec = errorSpec(code);
+    return { code, message_zh: spec.zh, message_en: spec.en };
   }
 }
 

@@ -3,19 +3,17 @@ import { z } from 'zod';
 import { canSeeFullIdentity } from '@tongban/shared/cases/access';
 import { CorrectionRequestSchema, OverrideRequestSchema, RunPrecheckRequestSchema } from '@tongban/shared/precheck/api';
 import { freeText } from '@tongban/shared/schemas/text';
-import type { AppContext } from '../context';
-import { caseReadRoute, currentUser, idParam, parse, requireRole, route } from '../api/http';
+import { authorize, caseReadRoute, currentUser, idParam, parse, route } from '../api/http';
 import { maskPrecheckIdentity } from '../cases/maskDetails';
 import { sendStoredBytes } from '../materials/sendStoredFile';
-import { idPhotoCrop } from './idPhotoCrop';
+import { idPhotoCrop, type IdPhotoDeps } from './idPhotoCrop';
 
 const CompleteSchema = z.object({ note: freeText(2000, { lines: 'multi' }).optional() }).default({});
 const PageParams = z.object({ id: z.string().min(1), mid: z.string().min(1), n: z.coerce.number().int().min(1).max(10_000) });
 
 /** /api/cases/:id/precheck…, the page images the pre-check boxes refer to, and the ID photo it found. */
-export function createPrecheckRoutes(ctx: AppContext): Router {
+export function createPrecheckRoutes(ctx: IdPhotoDeps): Router {
   const r = Router();
-  const clerkRoles = ['clerk', 'supervisor'] as const;
 
   r.get(
     '/cases/:id/precheck',
@@ -28,7 +26,7 @@ export function createPrecheckRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/precheck',
     route((req, res) => {
-      const user = requireRole(req, ...clerkRoles);
+      const user = authorize(req, 'precheck.edit');
       const body = parse(RunPrecheckRequestSchema, req.body ?? {});
       res.status(202).json(ctx.precheck.run(idParam(req), user, body.materialId));
     }),
@@ -36,21 +34,21 @@ export function createPrecheckRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/precheck/corrections',
     route((req, res) => {
-      const user = requireRole(req, ...clerkRoles);
+      const user = authorize(req, 'precheck.edit');
       res.json(ctx.precheck.correct(idParam(req), user, parse(CorrectionRequestSchema, req.body)));
     }),
   );
   r.post(
     '/cases/:id/precheck/overrides',
     route((req, res) => {
-      const user = requireRole(req, ...clerkRoles);
+      const user = authorize(req, 'precheck.edit');
       res.json(ctx.precheck.override(idParam(req), user, parse(OverrideRequestSchema, req.body)));
     }),
   );
   r.post(
     '/cases/:id/precheck/complete',
     route((req, res) => {
-      const user = requireRole(req, ...clerkRoles);
+      const user = authorize(req, 'precheck.edit');
       res.json(ctx.precheck.complete(idParam(req), user, parse(CompleteSchema, req.body ?? {}).note));
     }),
   );

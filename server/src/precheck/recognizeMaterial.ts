@@ -117,3 +117,28 @@ export async function recognizeMaterial(
   }
   return { pages, fields: extractFields(slot, pages, reads) };
 }
+
+/**
+ * What the pre-check service reads materials with, `size` at a time (0: the pre-check is off). The
+ * server's is `ocrRecogniser` over the tesseract pool; a test that is not about OCR may pass a
+ * stand-in, and the job queue, rules, findings and events still run as they do in the server.
+ */
+export interface MaterialRecogniser {
+  readonly size: number;
+  /** Warms the engine (called once at server start). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** For /api/health: live state of the engine. */
+  health(): { ready: boolean } & Record<string, unknown>;
+  recognize(input: Buffer, slot: MaterialSlotRules, opts: RecognizeMaterialOptions): Promise<MaterialRecognition>;
+}
+
+export function ocrRecogniser(pool: OcrPool): MaterialRecogniser {
+  return {
+    size: pool.size,
+    start: () => pool.start(),
+    close: () => pool.close(),
+    health: () => pool.health(),
+    recognize: (input, slot, opts) => recognizeMaterial(pool, input, slot, opts),
+  };
+}

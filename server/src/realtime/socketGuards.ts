@@ -1,5 +1,6 @@
 import type { Namespace, Server as SocketServer, Socket } from 'socket.io';
-import type { AppContext } from '../context';
+import type { AuthService } from '../auth/AuthService';
+import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 
@@ -34,7 +35,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * disconnected when the session ends by logout or expiry, so a browser that logged out stops
  * hearing events.
  */
-export function guardSockets(ctx: AppContext, io: SocketServer): void {
+export function guardSockets(ctx: { auth: AuthService; clock: Clock; log: Logger }, io: SocketServer): void {
   const bySession = new Map<string, Set<Socket>>();
 
   const track = (socket: Socket) => {

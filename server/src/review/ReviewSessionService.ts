@@ -2,8 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createHash, randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError } from '@tongban/shared';
-import { caseSides } from '@tongban/shared/cases/access';
-import '@tongban/shared/review/errors';
+import { assertCan } from '@tongban/shared/cases/access';
 import {
   checklistStatus,
   livenessPrompt,
@@ -30,14 +29,27 @@ import {
 import type { PeerRole } from '@tongban/shared/signalling/events';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
-import type { AppContext } from '../context';
-import { actorOf, type SessionUser } from '../auth/AuthService';
-import { SYSTEM_ACTOR } from '../audit/AuditLedger';
-import type { SfuService } from '../sfu/sfuService';
+import { actorOf, type AuthService, type SessionUser } from '../auth/AuthService';
+import { SYSTEM_ACTOR, type AuditLedger } from '../audit/AuditLedger';
+import type { Clock, IdSource } from '../clock';
+import type { Config } from '../config/config';
+import type { BlobStore } from '../storage/BlobStore';
+import type { Db } from '../storage/database';
 import type { CaseRecord, CaseService } from '../cases/CaseService';
 import { ApplicantTokens } from './applicantTokens';
 import { watermarkSnapshot } from './watermark';
 import { recordingViews } from './recordingRows';
+
+/** What the co-review flow is built on; `auth` names the users in the audit trail of a session. */
+export interface ReviewDeps {
+  db: Db;
+  clock: Clock;
+  ids: IdSource;
+  ledger: AuditLedger;
+  blobs: BlobStore;
+  config: Pick<Config, 'PUBLIC_URL'>;
+  auth: Pick<AuthService, 'userById'>;
+}
 
 /** Who is asking: a logged-in user, or an applicant holding a session key. */
 export type ReviewPrincipal = { kind: 'user'; user: SessionUser } | { kind: 'applicant'; sessionId: string };
@@ -79,10 +91,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   private readonly tokens: ApplicantTokens;
 
   constructor(
-    private readonly ctx: Pick<AppContext, 'db' | 'clock' | 'ids' | 'ledger' | 'blobs' | 'config' | 'auth'>,
+    private readonly ctx: ReviewDeps,
     private readonly cases: CaseService,
-    /** The SFU the calls run on (started lazily, see SfuService). */
-    readonly media: SfuService,
     /** Whether this site can record (probed at start): consent to recording is refused otherwise. */
     private readonly recording: RecordingAvailability,
   ) {
@@ -95,7 +105,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   /** Clerk: open a co-review for a pre-checked case (or re-open one for a case still in review). */
   request(user: SessionUser, caseId: string): ReviewSessionView {
     const c = this.cases.get(caseId);
-    this.requireSide(user, c, 'intake');
+    assertCan(user, 'review.request', c);
     const id = this.ctx.ids.uuid();
     const now = this.ctx.clock.now().toISOString();
     this.ctx.db.transaction(() => {
@@ -116,7 +126,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   cancel(user: SessionUser, sessionId: string): ReviewSessionView {
     const { row, c } = this.load(sessionId);
-    this.requireSide(user, c, 'intake');
+    assertCan(user, 'review.cancel', c);
     this.ctx.db.transaction(() => {
       this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
       this.ctx.ledger.append(actorOf(user), 'review.cancelled', { caseId: c.id, details: { sessionId } });
@@ -127,7 +137,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /** The handling office's waiting sessions, longest waiting first. */
   queue(user: SessionUser): ReviewQueueEntry[] {
-    if (user.role !== 'reviewer' && user.role !== 'supervisor') throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
+    assertCan(user, 'review.queue');
     return this.queueFor(user.officeId);
   }
 
@@ -163,7 +173,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   /** Reviewer of the handling office takes the session; both sides then meet in its room. */
   accept(user: SessionUser, sessionId: string): ReviewSessionView {
     const { row, c } = this.load(sessionId);
-    this.requireSide(user, c, 'handling');
+    assertCan(user, 'review.accept', c);
     const now = this.ctx.clock.now().toISOString();
     this.ctx.db.transaction(() => {
       this.setStatus(row.id, 'waiting', "status = 'active', accepted_by = @user, accepted_at = @now", { user: user.id });
@@ -176,7 +186,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   forCase(user: SessionUser, caseId: string): ReviewSessionView | null {
     const c = this.cases.get(caseId);
-    if (user.role !== 'admin' && caseSides(user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE');
+    assertCan(user, 'case.view', c);
     const row = this.ctx.db
       .prepare('SELECT * FROM review_sessions WHERE case_id = ? ORDER BY requested_at DESC, rowid DESC LIMIT 1')
       .get(caseId) as SessionRow | undefined;
@@ -185,7 +195,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   get(user: SessionUser, sessionId: string): ReviewSessionView {
     const { row, c } = this.load(sessionId);
-    if (user.role !== 'admin' && caseSides(user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE');
+    assertCan(user, 'case.view', c);
     return this.view(row);
   }
 
@@ -206,7 +216,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       if (who.sessionId !== sessionId) throw new AppError('FORBIDDEN_OFFICE');
       return { session: this.view(row), role: 'applicant', displayName: `申请人 ${c.applicant.name}` };
     }
-    if (caseSides(who.user, c).length === 0) throw new AppError('FORBIDDEN_OFFICE', { details: { sessionId } });
+    assertCan(who.user, 'call.join', c, { details: { sessionId } });
     return { session: this.view(row), role: who.user.role, displayName: who.user.displayName };
   }
 
@@ -215,7 +225,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   /** The one-time link for the applicant's phone, on PUBLIC_URL or else `serverOrigin` (this server's own address, not a header). */
   applicantLink(user: SessionUser, sessionId: string, serverOrigin: string): ApplicantLink {
     const { row, c } = this.load(sessionId);
-    this.requireSide(user, c, 'intake');
+    assertCan(user, 'review.applicantLink', c);
     if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
     const token = this.ctx.ids.token(24);
     const now = this.ctx.clock.now();
@@ -328,12 +338,9 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       `${chinaTimestamp(takenAt)} (UTC+8)  ${user.displayName}  ${label}`,
     ]);
     const originalSha = createHash('sha256').update(image).digest('hex');
-    const stored = await this.ctx.blobs.put(Readable.from([marked.jpeg]), { maxBytes: SNAPSHOT_MAX_BYTES * 2 });
+    const stored = await this.ctx.blobs.store(Readable.from([marked.jpeg]), { maxBytes: SNAPSHOT_MAX_BYTES * 2, mediaType: 'image/jpeg' });
     const id = this.ctx.ids.uuid();
     this.ctx.db.transaction(() => {
-      this.ctx.db
-        .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
-        .run(stored.sha256, stored.size, 'image/jpeg', takenAt.toISOString());
       this.ctx.db
         .prepare(
           'INSERT INTO review_snapshots (id, session_id, case_id, sha256, original_sha256, label, width, height, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -371,7 +378,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /** 受理 / 补正 / 不予受理 from inside the call: ends the session and moves the case, one transaction. */
   decide(user: SessionUser, sessionId: string, body: DecisionRequest): ReviewSessionView {
-    const { row, c } = this.activeForReviewer(user, sessionId);
+    const { row, c } = this.activeForReviewer(user, sessionId, 'review.decide');
     if (body.outcome === 'accept') {
       this.requireConsent(row);
       const status = checklistStatus(this.checks(sessionId));
@@ -446,17 +453,14 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     if (r.changes !== 1) throw new AppError('REVIEW_STATE', { details: { sessionId, expected: from } });
   }
 
-  private requireSide(user: SessionUser, c: CaseRecord, side: 'intake' | 'handling'): void {
-    if (side === 'intake' && user.role !== 'clerk' && user.role !== 'supervisor')
-      throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
-    if (side === 'handling' && user.role !== 'reviewer' && user.role !== 'supervisor')
-      throw new AppError('FORBIDDEN_ROLE', { details: { role: user.role } });
-    if (!caseSides(user, c).includes(side)) throw new AppError('FORBIDDEN_OFFICE');
-  }
-
-  private activeForReviewer(user: SessionUser, sessionId: string): { row: SessionRow; c: CaseRecord } {
+  /** The session the handling office is verifying or deciding now (consent, checks, snapshots, decision). */
+  private activeForReviewer(
+    user: SessionUser,
+    sessionId: string,
+    action: 'review.verify' | 'review.decide' = 'review.verify',
+  ): { row: SessionRow; c: CaseRecord } {
     const loaded = this.load(sessionId);
-    this.requireSide(user, loaded.c, 'handling');
+    assertCan(user, action, loaded.c);
     if (loaded.row.status !== 'active') throw new AppError('REVIEW_STATE', { details: { status: loaded.row.status } });
     return loaded;
   }

@@ -4,9 +4,11 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CheckStepRequestSchema, ConsentRequestSchema } from '@tongban/shared/review/checklist';
 import { DecisionRequestSchema, RedeemTokenRequestSchema, SnapshotLabelSchema } from '@tongban/shared/review/session';
-import type { AppContext } from '../context';
-import { currentUser, parse, requireRole, route } from '../api/http';
+import { authorize, currentUser, parse, route } from '../api/http';
+import type { CallModule } from '../call/callModule';
 import { sendStoredStream } from '../materials/sendStoredFile';
+import type { BlobStore } from '../storage/BlobStore';
+import type { ReviewSessionService } from './ReviewSessionService';
 
 const SessionParams = z.object({ id: z.string().min(1).max(64) });
 const snapshotBody = express.raw({ type: ['image/jpeg', 'image/png'], limit: '15mb' });
@@ -22,8 +24,15 @@ const serverOriginOf = (req: Request) => {
   return `${socket.encrypted ? 'https' : 'http'}://${net.isIPv6(ip) ? `[${ip}]` : ip}:${socket.localPort}`;
 };
 
+export interface ReviewRouteDeps {
+  review: ReviewSessionService;
+  blobs: BlobStore;
+  /** The SFU's figures for supervisors (/sfu/stats). */
+  call: Pick<CallModule, 'sfu'>;
+}
+
 /** Live co-review (视频会审): request, queue, accept, applicant link, identity checks, snapshots, decision. */
-export function createReviewRoutes(ctx: AppContext): Router {
+export function createReviewRoutes(ctx: ReviewRouteDeps): Router {
   const r = Router();
   const review = ctx.review;
   const sid = (req: Request) => parse(SessionParams, req.params).id;
@@ -37,7 +46,7 @@ export function createReviewRoutes(ctx: AppContext): Router {
   r.post(
     '/cases/:id/review',
     route((req, res) => {
-      res.status(201).json(review.request(requireRole(req, 'clerk', 'supervisor'), sid(req)));
+      res.status(201).json(review.request(authorize(req, 'review.request'), sid(req)));
     }),
   );
   r.get(
@@ -61,44 +70,44 @@ export function createReviewRoutes(ctx: AppContext): Router {
   r.post(
     '/review/sessions/:id/accept',
     route((req, res) => {
-      res.json(review.accept(requireRole(req, 'reviewer', 'supervisor'), sid(req)));
+      res.json(review.accept(authorize(req, 'review.accept'), sid(req)));
     }),
   );
   r.post(
     '/review/sessions/:id/cancel',
     route((req, res) => {
-      res.json(review.cancel(requireRole(req, 'clerk', 'supervisor'), sid(req)));
+      res.json(review.cancel(authorize(req, 'review.cancel'), sid(req)));
     }),
   );
   r.post(
     '/review/sessions/:id/applicant-link',
     route((req, res) => {
-      res.status(201).json(review.applicantLink(requireRole(req, 'clerk', 'supervisor'), sid(req), serverOriginOf(req)));
+      res.status(201).json(review.applicantLink(authorize(req, 'review.applicantLink'), sid(req), serverOriginOf(req)));
     }),
   );
   r.post(
     '/review/sessions/:id/consent',
     route((req, res) => {
-      res.json(review.recordConsent(requireRole(req, 'reviewer', 'supervisor'), sid(req), parse(ConsentRequestSchema, req.body)));
+      res.json(review.recordConsent(authorize(req, 'review.verify'), sid(req), parse(ConsentRequestSchema, req.body)));
     }),
   );
   r.post(
     '/review/sessions/:id/liveness',
     route((req, res) => {
-      res.status(201).json(review.issueLivenessPrompt(requireRole(req, 'reviewer', 'supervisor'), sid(req)));
+      res.status(201).json(review.issueLivenessPrompt(authorize(req, 'review.verify'), sid(req)));
     }),
   );
   r.post(
     '/review/sessions/:id/checks',
     route((req, res) => {
-      res.json(review.recordCheck(requireRole(req, 'reviewer', 'supervisor'), sid(req), parse(CheckStepRequestSchema, req.body)));
+      res.json(review.recordCheck(authorize(req, 'review.verify'), sid(req), parse(CheckStepRequestSchema, req.body)));
     }),
   );
   r.post(
     '/review/sessions/:id/snapshots',
     snapshotBody,
     route(async (req, res) => {
-      const user = requireRole(req, 'reviewer', 'supervisor');
+      const user = authorize(req, 'review.verify');
       const label = parse(SnapshotLabelSchema, req.query['label']);
       const image = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       res.status(201).json(await review.addSnapshot(user, sid(req), image, label));
@@ -118,15 +127,15 @@ export function createReviewRoutes(ctx: AppContext): Router {
   r.post(
     '/review/sessions/:id/decision',
     route((req, res) => {
-      res.json(review.decide(requireRole(req, 'reviewer', 'supervisor'), sid(req), parse(DecisionRequestSchema, req.body)));
+      res.json(review.decide(authorize(req, 'review.decide'), sid(req), parse(DecisionRequestSchema, req.body)));
     }),
   );
   /** SFU figures for supervisors: per-worker CPU/routers, per-room transports/producers/consumers. */
   r.get(
     '/sfu/stats',
     route(async (req, res) => {
-      requireRole(req, 'supervisor', 'admin');
-      res.json(await review.media.stats());
+      authorize(req, 'sfu.stats');
+      res.json(await ctx.call.sfu.stats());
     }),
   );
   return r;

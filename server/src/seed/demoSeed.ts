@@ -1,5 +1,8 @@
-import type { AppContext } from '../context';
-import { SYSTEM_ACTOR } from '../audit/AuditLedger';
+import { SYSTEM_ACTOR, type AuditLedger } from '../audit/AuditLedger';
+import type { AuthService } from '../auth/AuthService';
+import type { CatalogService } from '../catalog/CatalogService';
+import type { IdSource } from '../clock';
+import type { Db } from '../storage/database';
 import { DEMO_SERVICE_ITEMS } from '@tongban/shared/catalog/items';
 import { DEMO_OFFICES, DEMO_USERS } from './demoOffices';
 
@@ -10,18 +13,21 @@ export interface SeedResult {
 }
 
 /** Seeds the demo offices, accounts and catalog on an empty database (audited like any change). */
-export async function seedDemo(ctx: AppContext, password: string | undefined): Promise<SeedResult> {
+export async function seedDemo(
+  ctx: { db: Db; ids: IdSource; ledger: AuditLedger; catalog: CatalogService; auth: AuthService },
+  password: string | undefined,
+): Promise<SeedResult> {
   const existing = ctx.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number;
   if (existing > 0) return { seeded: false, generatedPassword: false };
   const generated = !password;
   const pw = password ?? ctx.ids.token(9);
   ctx.db.transaction(() => {
     const insertOffice = ctx.db.prepare(
-      'INSERT INTO offices (id, code, name, kind, province, city) VALUES (@id, @code, @name, @kind, @province, @city)',
+      'INSERT INTO offices (id, code, name, kind, province, city, site_id) VALUES (@id, @code, @name, @kind, @province, @city, @siteId)',
     );
     for (const o of DEMO_OFFICES) {
       insertOffice.run(o);
-      ctx.ledger.append(SYSTEM_ACTOR, 'seed.office', { details: { officeId: o.id, name: o.name } });
+      ctx.ledger.append(SYSTEM_ACTOR, 'seed.office', { details: { officeId: o.id, name: o.name, siteId: o.siteId } });
     }
     for (const item of DEMO_SERVICE_ITEMS) ctx.catalog.seedItem(item, SYSTEM_ACTOR);
   })();

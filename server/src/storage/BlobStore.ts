@@ -9,12 +9,29 @@ export interface StoredBlob {
   size: number;
 }
 
+export interface PutOptions {
+  /** Rejects (and keeps nothing) past this many bytes. */
+  maxBytes?: number;
+  onProgress?: (bytes: number) => void;
+}
+
 export interface BlobStore {
-  /** Streams `source` into the store; identical content is stored once. Rejects (and keeps nothing) past `maxBytes`. */
-  put(source: Readable, opts?: { maxBytes?: number; onProgress?: (bytes: number) => void }): Promise<StoredBlob>;
+  /** Streams `source` into the store; identical content is stored once. Nothing is recorded about it. */
+  put(source: Readable, opts?: PutOptions): Promise<StoredBlob>;
+  /**
+   * `put`, then the content's row in the blobs table (size, media type): how a service keeps bytes
+   * its own rows refer to. `mediaType` may be a function, read once the bytes are in (a sniffing
+   * gate knows the type only then). Only derived images no row lists (pre-check pages) use `put`.
+   */
+  store<M extends string>(source: Readable, opts: PutOptions & { mediaType: M | (() => M) }): Promise<StoredBlob & { mediaType: M }>;
   open(sha256: string): Readable;
   has(sha256: string): Promise<boolean>;
   size(sha256: string): Promise<number>;
   /** A local path when the store has one (lets tools like OCR read without copying). */
   localPath(sha256: string): string | undefined;
+}
+
+/** Where a store records what it holds: one row per distinct content (the first media type stays). */
+export interface BlobIndex {
+  record(blob: StoredBlob, mediaType: string): void;
 }

@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '@tongban/shared';
-import type { BlobStore, StoredBlob } from './BlobStore';
+import type { BlobIndex, BlobStore, PutOptions, StoredBlob } from './BlobStore';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -13,7 +13,10 @@ export class FsBlobStore implements BlobStore {
   private readonly blobsDir: string;
   private readonly tmpDir: string;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly index: BlobIndex,
+  ) {
     this.blobsDir = path.join(dataDir, 'blobs');
     this.tmpDir = path.join(dataDir, 'tmp');
     fs.mkdirSync(this.blobsDir, { recursive: true });
@@ -39,7 +42,7 @@ export class FsBlobStore implements BlobStore {
     return this.pathOf(sha256);
   }
 
-  async put(source: Readable, opts: { maxBytes?: number; onProgress?: (bytes: number) => void } = {}): Promise<StoredBlob> {
+  async put(source: Readable, opts: PutOptions = {}): Promise<StoredBlob> {
     const tmp = path.join(this.tmpDir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
     const hash = createHash('sha256');
     const fh = await fsp.open(tmp, 'wx');
@@ -75,6 +78,13 @@ export class FsBlobStore implements BlobStore {
       await dir.sync().finally(() => dir.close());
     }
     return { sha256, size };
+  }
+
+  async store<M extends string>(source: Readable, opts: PutOptions & { mediaType: M | (() => M) }): Promise<StoredBlob & { mediaType: M }> {
+    const stored = await this.put(source, opts);
+    const mediaType = typeof opts.mediaType === 'function' ? opts.mediaType() : opts.mediaType;
+    this.index.record(stored, mediaType);
+    return { ...stored, mediaType };
   }
 
   open(sha256: string): Readable {

@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import type { MaterialSpec, ServiceItem } from '@tongban/shared';
+import type { Bbox } from '@tongban/shared/precheck/types';
 import {
+  ID_CARD_FRONT_PORTRAIT,
   renderBusinessLicence,
   renderFormPage,
   renderHouseholdRegisterPage,
@@ -12,6 +14,10 @@ import type { DemoApplicant, DemoCompany } from './demoApplicant';
 export interface DemoScan {
   fileName: string;
   bytes: Buffer;
+  /** What the scan prints, row by row, each label and value apart: what a recogniser should read off it. */
+  printed: string[][];
+  /** Where an ID card front's portrait is, in pixels of `bytes`. */
+  portrait?: Bbox;
 }
 
 export interface DemoScanSubject {
@@ -25,28 +31,54 @@ export interface DemoScanSubject {
 /** A generated scan of what the applicant brought for this slot, matching the case's data. */
 export async function renderDemoScan(slot: MaterialSpec, s: DemoScanSubject): Promise<DemoScan> {
   const a = s.applicant;
-  const file = (bytes: Buffer): DemoScan => ({ fileName: `${slot.name.replace(/[（）()《》“”]/g, '')}.png`, bytes });
+  const file = (bytes: Buffer, printed: string[][], portrait?: Bbox): DemoScan => ({
+    fileName: `${slot.name.replace(/[（）()《》“”]/g, '')}.png`,
+    bytes,
+    printed,
+    ...(portrait ? { portrait } : {}),
+  });
+  const [by, bm, bd] = a.birth.split('-').map(Number);
+  const birth = `${by}年${bm}月${bd}日`;
   if (slot.precheckRules.includes('id-card-front')) {
+    const { name, sex, ethnicity, address, idNumber } = a;
     return file(
-      await renderIdCardFront({
-        name: a.name,
-        sex: a.sex,
-        ethnicity: a.ethnicity,
-        birth: a.birth,
-        address: a.address,
-        idNumber: a.idNumber,
-      }),
+      await renderIdCardFront({ name, sex, ethnicity, birth: a.birth, address, idNumber }),
+      [
+        ['姓名', name],
+        ['性别', sex, '民族', ethnicity],
+        ['出生', birth],
+        ['住址', address],
+        ['公民身份号码', idNumber],
+      ],
+      ID_CARD_FRONT_PORTRAIT,
     );
   }
-  if (slot.precheckRules.includes('id-card-back')) return file(await renderIdCardBack(a.idCard));
+  if (slot.precheckRules.includes('id-card-back')) {
+    const { authority, validFrom, validTo } = a.idCard;
+    return file(await renderIdCardBack(a.idCard), [
+      ['中华人民共和国'],
+      ['居民身份证'],
+      ['签发机关', authority],
+      ['有效期限', [validFrom, validTo].map((d) => d.replaceAll('-', '.')).join('-')],
+    ]);
+  }
   if (slot.kind === 'business-licence') {
     const co = s.company;
     if (!co) throw new Error(`slot ${slot.code} needs a company`);
-    return file(
-      await renderBusinessLicence({ ...co, type: '有限责任公司（自然人独资）', capital: '伍拾万元整', established: '2019年03月18日' }),
-    );
+    const licence = { ...co, type: '有限责任公司（自然人独资）', capital: '伍拾万元整', established: '2019年03月18日' };
+    return file(await renderBusinessLicence(licence), [
+      ['统一社会信用代码'],
+      [co.uscc],
+      ['营业执照'],
+      ['名称', co.name],
+      ['类型', licence.type],
+      ['法定代表人', co.legalRep],
+      ['注册资本', licence.capital],
+      ['住所', co.address],
+    ]);
   }
   if (slot.kind === 'household-register') {
+    const place = `${a.hometown.province}${a.hometown.city}`;
     return file(
       await renderHouseholdRegisterPage({
         name: a.name,
@@ -54,16 +86,26 @@ export async function renderDemoScan(slot: MaterialSpec, s: DemoScanSubject): Pr
         sex: a.sex,
         ethnicity: a.ethnicity,
         birth: a.birth,
-        birthplace: `${a.hometown.province}${a.hometown.city}`,
-        nativePlace: `${a.hometown.province}${a.hometown.city}`,
+        birthplace: place,
+        nativePlace: place,
         idNumber: a.idNumber,
         address: a.address,
       }),
+      [
+        ['常住人口登记卡'],
+        ['姓名', a.name, '户主或与户主关系', '户主'],
+        ['性别', a.sex, '民族', a.ethnicity],
+        ['出生地', place, '出生日期', birth],
+        ['籍贯', place],
+        ['公民身份号码', a.idNumber],
+        ['住址', a.address],
+      ],
     );
   }
-  if (slot.code === 'PHOTO') return file(await renderPortrait());
+  if (slot.code === 'PHOTO') return file(await renderPortrait(), []);
   const labels = slot.requiredFields ?? ['姓名', '公民身份号码', '出具单位', '出具日期'];
-  return file(await renderFormPage({ title: slot.name, fields: labels.map((label) => [label, fieldValue(label, s)]) }));
+  const fields = labels.map((label): [string, string] => [label, fieldValue(label, s)]);
+  return file(await renderFormPage({ title: slot.name, fields }), [[slot.name], ...fields, ['申请人（签字）：', '年', '月', '日']]);
 }
 
 /** What an applicant would write next to each label of the catalog's forms. */

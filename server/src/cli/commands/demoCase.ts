@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { AppError, maskIdNumber, type ServiceItem } from '@tongban/shared';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { PRECHECK_EVENTS, type CasePrecheckResponse, type PrecheckProgressEvent } from '@tongban/shared/precheck/api';
-import '@tongban/shared/precheck/errors';
 import { IDENTITY_STEPS, IDENTITY_STEP_LABELS } from '@tongban/shared/review/checklist';
 import type { CliCommand } from '../command';
 import type { AppContext } from '../../context';
