@@ -157,9 +157,8 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   const recording = recordingAvailability(config);
   const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, recording);
   const call = createCallModule({ config, log, auth, review });
-  closers.push(() => call.close());
   const { recordings, ...reviewFeature } = createReviewModule({ ...site, config, review, call, recording, evidence: handoff.evidence });
-  const features: Feature[] = [casesFeature, materialsFeature, workLedgerFeature, handoff, precheckFeature, reviewFeature];
+  const features: Feature[] = [call, casesFeature, materialsFeature, workLedgerFeature, handoff, precheckFeature, reviewFeature];
   for (const f of features) if (f.close) closers.push(() => f.close?.());
 
   return {

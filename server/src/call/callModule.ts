@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { Server as SocketServer } from 'socket.io';
+import { Router } from 'express';
 import type { Room } from '@tongban/sfu';
 import type { ReviewQueueEntry } from '@tongban/shared/review/session';
 import type { Config } from '../config/config';
@@ -9,6 +9,8 @@ import type { JoinGrant, ReviewEvents, ReviewPrincipal } from '../review/ReviewS
 import type { CallKey } from './callKey';
 import { CallRegistry } from './CallRegistry';
 import type { CallEvents } from './CallRoom';
+import { authorize, route } from '../api/http';
+import type { Feature } from '../feature';
 import { attachSignalling } from './signalling';
 import { SfuService } from './sfuService';
 
@@ -30,15 +32,17 @@ export interface CallDeps {
   review: CallReview;
 }
 
-/** The live calls as the rest of the server sees them (ctx.call). */
-export interface CallModule {
+/**
+ * The live calls as the rest of the server sees them (ctx.call). As a Feature: `realtime` is the
+ * `/rtc` signalling namespace (co-review calls and the /check self-test), `routes` the
+ * supervisors' SFU figures.
+ */
+export interface CallModule extends Feature {
   /** The mediasoup workers: started at boot, /api/health, the supervisors' figures. */
   sfu: Pick<SfuService, 'start' | 'health' | 'stats'>;
   events: EventEmitter<CallEvents>;
   /** The SFU room of a call running now (recording joins a call already under way). */
   roomOf(key: CallKey): Room | undefined;
-  /** The `/rtc` signalling namespace: co-review calls and the /check self-test. */
-  attach(io: SocketServer): void;
   close(): Promise<void>;
 }
 
@@ -49,7 +53,19 @@ export function createCallModule(deps: CallDeps): CallModule {
     sfu,
     events: calls.events,
     roomOf: (key) => calls.get(key)?.room,
-    attach: (io) => attachSignalling(deps, calls, io),
+    realtime: (io) => attachSignalling(deps, calls, io),
+    routes: () => {
+      const r = Router();
+      /** SFU figures for supervisors: per-worker CPU/routers, per-room transports/producers/consumers. */
+      r.get(
+        '/sfu/stats',
+        route(async (req, res) => {
+          authorize(req, 'sfu.stats');
+          res.json(await sfu.stats());
+        }),
+      );
+      return r;
+    },
     close: async () => {
       calls.close();
       await sfu.close();

@@ -29,6 +29,5 @@ export function attachRealtime(ctx: AppContext, io: SocketServer): void {
     // Rooms per office, role and user let services push queue, progress and case updates.
     void socket.join([officeRoom(user.officeId), roleRoom(user.role), userRoom(user.id)]);
   });
-  ctx.call.attach(io);
   for (const feature of ctx.features) feature.realtime?.(io);
 }

@@ -11,7 +11,7 @@ import type { ReviewSessionService } from './ReviewSessionService';
 export interface ReviewModuleDeps extends RecordingDeps {
   /** The co-review sessions, made first: the call module is built over them and this module over its calls. */
   review: ReviewSessionService;
-  call: Pick<CallModule, 'sfu' | 'events' | 'roomOf'>;
+  call: Pick<CallModule, 'events' | 'roomOf'>;
   /** Whether this site records calls (probed once at start). */
   recording: RecordingAvailability;
   /** The handoff bag's evidence: the review adds data/review/ (decision, checks, snapshots, recordings). */
@@ -38,7 +38,7 @@ export function createReviewModule({ review, call, recording, evidence, ...deps 
   return {
     review,
     recordings,
-    routes: () => Router().use(createReviewRoutes({ review, blobs: deps.blobs, call }), createRecordingRoutes({ recordings })),
+    routes: () => Router().use(createReviewRoutes({ review, blobs: deps.blobs }), createRecordingRoutes({ recordings })),
     recoverInterrupted: () => recordings.recoverInterrupted(),
     close: () => recordings.close(),
   };

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { CheckStepRequestSchema, ConsentRequestSchema } from '@tongban/shared/review/checklist';
 import { DecisionRequestSchema, RedeemTokenRequestSchema, SnapshotLabelSchema } from '@tongban/shared/review/session';
 import { authorize, currentUser, parse, route } from '../api/http';
-import type { CallModule } from '../call/callModule';
 import { sendStoredStream } from '../materials/sendStoredFile';
 import type { BlobStore } from '../storage/BlobStore';
 import type { ReviewSessionService } from './ReviewSessionService';
@@ -27,8 +26,6 @@ const serverOriginOf = (req: Request) => {
 export interface ReviewRouteDeps {
   review: ReviewSessionService;
   blobs: BlobStore;
-  /** The SFU's figures for supervisors (/sfu/stats). */
-  call: Pick<CallModule, 'sfu'>;
 }
 
 /** Live co-review (视频会审): request, queue, accept, applicant link, identity checks, snapshots, decision. */
@@ -128,14 +125,6 @@ export function createReviewRoutes(ctx: ReviewRouteDeps): Router {
     '/review/sessions/:id/decision',
     route((req, res) => {
       res.json(review.decide(authorize(req, 'review.decide'), sid(req), parse(DecisionRequestSchema, req.body)));
-    }),
-  );
-  /** SFU figures for supervisors: per-worker CPU/routers, per-room transports/producers/consumers. */
-  r.get(
-    '/sfu/stats',
-    route(async (req, res) => {
-      authorize(req, 'sfu.stats');
-      res.json(await ctx.call.sfu.stats());
     }),
   );
   return r;
