@@ -93,6 +93,35 @@ describe('ID card front rules', () => {
   });
 });
 
+describe('free text read with low confidence', () => {
+  /** The front page with the address words read at `confidence` (岳麓区麓山南路 came out as 岳条区基山南路 at 67). */
+  const withAddressAt = (confidence: number) => {
+    const p = frontPage(VALID_ID);
+    const address = p.lines[3]!;
+    const words = address.words.map((w, i) => (i === 2 ? { ...w, text: '湖南省长沙市岳条区基山南路88号', confidence } : w));
+    return { ...p, lines: p.lines.map((l, i) => (i === 3 ? { ...address, words, text: words.map((w) => w.text).join(' ') } : l)) };
+  };
+  const expectations = { applicantName: '张晓明', applicantIdNumber: VALID_ID };
+
+  it('asks the clerk to check an address read under the threshold, saying what was read and where', () => {
+    const [low, ...rest] = evalFront(withAddressAt(67), expectations);
+    expect(rest).toEqual([]);
+    expect(low).toMatchObject({ code: 'LOW_FIELD_CONFIDENCE', severity: 'warn', fieldKey: 'address', page: 0 });
+    expect(low!.message_zh).toBe('“住址”识别可信度较低（67），读作“湖南省长沙市岳条区基山南路88号”，请对照原件核对，有误请更正');
+    expect(low!.bbox).toBeDefined();
+  });
+  it('says nothing at the threshold, for fields with a check of their own, or once the clerk corrected it', () => {
+    expect(evalFront(withAddressAt(75), expectations)).toEqual([]);
+    const p = withAddressAt(40);
+    const fields = extractFields(FRONT, [p]).map((f) => (f.key === 'address' ? f : { ...f, confidence: 30 }));
+    const corrected = applyCorrections(fields, [{ fieldKey: 'address', value: '湖南省长沙市岳麓区麓山南路88号' }]);
+    const input = { slot: FRONT, pages: [p], expectations, intakeDate: '2026-01-10' };
+    // Name (checked against the applicant), sex, birth and ID number (checked against each other) are never asked about.
+    expect(codes(evaluateMaterial({ ...input, fields }))).toEqual(['LOW_FIELD_CONFIDENCE']);
+    expect(evaluateMaterial({ ...input, fields: corrected })).toEqual([]);
+  });
+});
+
 describe('ID card back: validity on the intake date', () => {
   const back = (period: string) => page([['中华人民共和国'], ['居民身份证'], ['签发机关', '广州市公安局'], ['有效期限', period]]);
   const run = (period: string, intakeDate: string) => {

@@ -34,7 +34,12 @@ export const THRESHOLDS = {
   blankInk: 0.003,
   /** dHash bits that may differ for two scans of the same page. */
   duplicateBits: 5,
+  /** Confidence under which a free-text field (an address, an authority) is worth checking by eye. */
+  fieldConfidenceWarn: 75,
 } as const;
+
+/** Fields with a check of their own (check digit, the ID number, the validity rule): a misread shows there. */
+const SELF_CHECKED_FIELDS: ReadonlySet<string> = new Set(['idNumber', 'uscc', 'birth', 'sex', 'validFrom', 'validTo']);
 
 /** Which reader each page gets, from the slot's rules and what the page looks like. */
 export function pageKinds(slot: MaterialSlotRules, pages: ReadonlyArray<PageOcr>): DocumentKind[] {
@@ -468,6 +473,28 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
           at('companyName'),
         ),
       );
+  }
+
+  // A misread character in free text (岳麓区 read as 岳条区) has no check digit to catch it; its
+  // lower confidence is the only sign, so the clerk is asked to compare it with the original.
+  if (rules.has('legibility')) {
+    const crossChecked = new Set([...(expectations.applicantName ? ['name'] : []), ...(expectations.companyName ? ['companyName'] : [])]);
+    for (const f of input.fields) {
+      if (SELF_CHECKED_FIELDS.has(f.key) || crossChecked.has(f.key) || [...f.value].length < 2) continue;
+      if (f.confidence >= THRESHOLDS.fieldConfidenceWarn || out.some((o) => o.fieldKey === f.key)) continue;
+      out.push(
+        finding(
+          'legibility',
+          'warn',
+          'LOW_FIELD_CONFIDENCE',
+          [
+            `“${f.label}”识别可信度较低（${f.confidence}），读作“${f.value}”，请对照原件核对，有误请更正`,
+            `"${f.label}" was read with low confidence (${f.confidence}) as "${f.value}"; compare it with the original and correct it if wrong`,
+          ],
+          at(f.key),
+        ),
+      );
+    }
   }
 
   if (rules.has('required-fields')) {
