@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumberCheckChar, type ServiceItem } from '@tongban/shared';
 import { DEMO_USERS } from '@tongban/server/seed/demoOffices';
 import { startAppBrowser, type AppBrowser, type AppPage } from '../support/appBrowser';
+import { expectReadable } from '../support/readable';
 import { ApiClient } from '../support/testServer';
 
 /** A scan-like PNG of an ID card's portrait side, drawn offline. */
@@ -106,6 +107,7 @@ describe('case flow in the browser', () => {
     const trail = page.getByRole('table', { name: '责任追溯记录' });
     await trail.getByText('material.uploaded').waitFor();
     expect(await trail.getByText('case.created').count()).toBe(1);
+    expectReadable(await page.locator('main').innerText(), 'the case page after intake');
   });
 
   it('shows the case in 我的办件 with its state and deadline', async () => {
@@ -115,6 +117,7 @@ describe('case flow in the browser', () => {
     await row.waitFor();
     expect(await row.innerText()).toContain('草稿');
     expect(await row.innerText()).toMatch(/剩余 \d+ 个工作日/);
+    expectReadable(await page.locator('main').innerText(), '我的办件');
     expect(clerk.errors).toEqual([]);
   });
 
@@ -124,9 +127,11 @@ describe('case flow in the browser', () => {
     expect(new URL(rev.page.url()).pathname).toBe('/queue');
     const row = rev.page.getByRole('row', { name: new RegExp(caseNo) });
     await row.waitFor();
+    expectReadable(await rev.page.locator('main').innerText(), 'the review queue');
     await row.getByRole('link', { name: caseNo }).click();
     await rev.page.getByRole('heading', { name: caseNo }).waitFor();
     await rev.page.getByRole('img', { name: /id-front\.png/ }).waitFor();
+    expectReadable(await rev.page.locator('main').innerText(), 'the case page at the handling office');
     expect(rev.errors).toEqual([]);
 
     const other = await ApiClient.login(app.url, otherReviewer);

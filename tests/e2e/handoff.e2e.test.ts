@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppBrowser, type AppBrowser, type AppPage } from '../support/appBrowser';
 import { freePort } from '../support/freePort';
 import { acceptedCase } from '../support/handoffCase';
+import { expectReadable } from '../support/readable';
 
 /**
  * The handoff panel in the browser, between two real deployments — Guangdong intake site (gd)
@@ -43,6 +44,7 @@ describe('handoff panel in the browser', () => {
   }
 
   const badge = ({ page }: AppPage) => page.locator('.page-header .badge');
+  const mainText = ({ page }: AppPage) => page.locator('main').innerText();
 
   it('courier: the clerk hands off with courier and waybill, the badge shows 已转递 and the cover sheet is a PDF', async () => {
     const { caseId } = await acceptedCase(gd.server);
@@ -64,6 +66,7 @@ describe('handoff panel in the browser', () => {
     await expect.poll(() => badge(clerk).innerText()).toBe('已转递');
     await page.getByText('邮寄：顺丰速运 SF1234567890').waitFor();
     expect(await page.getByRole('button', { name: '邮寄原件并转递' }).count()).toBe(0);
+    expectReadable(await mainText(clerk), 'the case page after a courier handoff');
 
     const href = await page.getByRole('link', { name: '打印交接单' }).getAttribute('href');
     const cover = await page.evaluate(async (u) => {
@@ -87,10 +90,11 @@ describe('handoff panel in the browser', () => {
     await openCase(clerk, gd, caseId);
     await page.getByRole('button', { name: '网上转递到办理地' }).click();
 
-    await page.getByText(/^hn 站点已签收，/).waitFor();
+    await page.getByText(/^湖南省站点已签收，/).waitFor();
     expect(await page.getByText('对方回执').count()).toBe(1);
     expect(await page.getByText('网上转递', { exact: true }).count()).toBe(1);
     await expect.poll(() => badge(clerk).innerText()).toBe('办理中');
+    expectReadable(await mainText(clerk), 'the case page with the transfer receipt');
     expect(hn.server.ctx.cases.findByCaseNo(caseNo)).toMatchObject({ id: caseId, sourceSite: 'gd', state: 'in_handling' });
 
     const r = reviewer.page;
@@ -104,6 +108,7 @@ describe('handoff panel in the browser', () => {
     await record.getByText('审查结论：受理').waitFor();
     expect(await record.getByText('通过', { exact: true }).count()).toBe(5);
     expect(await page.getByRole('region', { name: '转递材料包中的视频审查记录' }).count()).toBe(0);
+    expectReadable(await mainText(reviewer), 'the received case at the handling site');
     expect(clerk.errors).toEqual([]);
     expect(reviewer.errors).toEqual([]);
   });
@@ -117,6 +122,7 @@ describe('handoff panel in the browser', () => {
     await r.getByRole('button', { name: '办结并送回收件地' }).click();
     await expect.poll(() => badge(reviewer).innerText()).toBe('已办结');
     await r.getByText('已办结：准予办理').waitFor();
+    expectReadable(await mainText(reviewer), 'the completed case at the handling site');
 
     const { page } = clerk;
     // The intake page learns of the result when it is loaded again.
@@ -133,6 +139,7 @@ describe('handoff panel in the browser', () => {
 
     await page.getByText('申请人评价: 满意').waitFor();
     await expect.poll(() => badge(clerk).innerText()).toBe('已评价');
+    expectReadable(await mainText(clerk), 'the rated case at the intake window');
     expect(await page.getByRole('button', { name: '提交评价' }).count()).toBe(0);
     expect(gd.server.ctx.cases.get(caseId).state).toBe('rated');
     expect(clerk.errors).toEqual([]);

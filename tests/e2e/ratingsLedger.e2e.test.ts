@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppBrowser, type AppBrowser } from '../support/appBrowser';
 import { seriousViolations } from '../support/axe';
 import { APPLICANT, createCase } from '../support/caseFixtures';
+import { expectReadable } from '../support/readable';
 import { ApiClient } from '../support/testServer';
 
 /**
@@ -66,6 +67,7 @@ describe('ratings on the work ledger', () => {
     const open = ratings.getByRole('region', { name: '待回访（不满意评价）' });
     expect(await open.getByRole('listitem').count()).toBe(2);
     expect(await seriousViolations(page)).toEqual([]);
+    expectReadable(await page.locator('main').innerText(), 'the work ledger with ratings');
 
     const form = open.getByRole('form', { name: `关闭办件 ${caseNos[1]} 的回访` });
     await form.getByLabel('回访情况').fill('已电话回访，致歉并说明原因');
@@ -87,6 +89,7 @@ describe('ratings on the work ledger', () => {
     const open = p.page.getByRole('region', { name: '待回访（不满意评价）' });
     await open.getByText('由收件单位主管回访后关闭').first().waitFor();
     expect(await open.getByRole('button', { name: '关闭回访' }).count()).toBe(0);
+    expectReadable(await p.page.locator('main').innerText(), 'the work ledger of an admin');
     expect(p.errors).toEqual([]);
   });
 });

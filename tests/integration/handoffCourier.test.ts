@@ -10,6 +10,7 @@ import { verifyBag } from '@tongban/server/handoff/bag/bagVerifier';
 import { parseHandoffQr } from '@tongban/shared/handoff/schemas';
 import { startTestServer, type ApiClient, type TestServer } from '../support/testServer';
 import { acceptedCase } from '../support/handoffCase';
+import { expectReadable } from '../support/readable';
 
 /** Tools run asynchronously: the server under test lives in this process and must keep answering. */
 const run = async (cmd: string, args: string[], opts: { cwd?: string } = {}) =>
@@ -72,6 +73,8 @@ describe('courier handoff', () => {
     expect(text).toContain('SF1234567890');
     expect(text).toContain('4402**********');
     expect(text).not.toContain('4402021980');
+    expect(text).toMatch(/生成时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）/);
+    expectReadable(text, 'the cover sheet');
     const info = await run('pdfinfo', [pdfFile]);
     expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
 

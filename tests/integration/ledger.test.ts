@@ -3,6 +3,8 @@ import { ApiClient, startTestServer, type TestServer } from '../support/testServ
 import type { DecisionRequest } from '@tongban/shared/review/session';
 import { APPLICANT, createCase, ITEM_HN, ITEM_SC, precheckCase } from '../support/caseFixtures';
 import { decideByReview } from '../support/reviewFixtures';
+import { expectReadable } from '../support/readable';
+import { chinaDate, chinaDateTime } from '@tongban/shared/cases/chinaTime';
 
 let srv: TestServer;
 let clerk: ApiClient;
@@ -93,6 +95,19 @@ describe('work ledger (工作台账)', () => {
     expect(quoted).toContain(`,"'=王""大,锤",1101**********002X,`);
     expect(text).not.toContain(APPLICANT.idNumber);
     expect(lines.find((l) => l.includes('2020-01-03'))).toMatch(/,是,$/);
+  });
+
+  it('shows China time and office names in the CSV, and dates its file name by the China day', async () => {
+    const r = await supervisor.get('/api/ledger.csv');
+    expect(r.headers.get('content-disposition')).toContain(`filename="work-ledger-${chinaDate(new Date())}.csv"`);
+    const text = Buffer.from(r.body as ArrayBuffer).toString('utf8');
+    expectReadable(text, 'the work-ledger CSV');
+    const [header, ...rows] = text.split('\r\n');
+    expect(header).toContain('收件时间（北京时间）');
+    expect(header).toContain('受理决定时间（北京时间）');
+    const created = srv.ctx.cases.get(ids.a!).createdAt;
+    expect(rows.find((l) => l.includes(srv.ctx.cases.get(ids.a!).caseNo))).toContain(`,${chinaDateTime(created)},`);
+    expect(rows[0]).toContain('韶关市政务服务中心跨省通办专窗');
   });
 
   it('lets another module add a section and a CSV column (the ratings hook)', async () => {

@@ -145,6 +145,7 @@ describe('two sites: intake gd → handling hn', () => {
     expect(r.body.transfer).toMatchObject({
       status: 'sent',
       peerSite: 'hn',
+      peerSiteName: '湖南省站点',
       receipt: { kind: 'tongban.receipt.v1', fromSite: 'gd', toSite: 'hn', caseNo, state: 'in_handling' },
     });
     expect(r.body.handoff.tagmanifestSha256).toBe(r.body.transfer.receipt.tagmanifestSha256);
@@ -183,6 +184,7 @@ describe('two sites: intake gd → handling hn', () => {
     const sent = gd.ctx.handoff.bags.latestBag(caseId)!;
     expect(got.transfer).toMatchObject({
       fromSite: 'gd',
+      fromSiteName: '广东省站点',
       bagSha256: sent.bag_sha256,
       tagmanifestSha256: sent.tagmanifest_sha256,
       signerKeyFingerprint: gd.ctx.handoff.keys.signingKey().fingerprint,

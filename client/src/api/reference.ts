@@ -1,4 +1,5 @@
 import type { Office, ServiceItem } from '@tongban/shared';
+import { siteName } from '@tongban/shared/catalog/sites';
 import { useApiData } from './useApiData';
 
 /** Reference data most screens need: the service catalog and the offices. */
@@ -11,8 +12,10 @@ export function useCatalog() {
 export function useOffices() {
   const r = useApiData<{ offices: Office[] }>('/api/offices');
   const offices = r.data?.offices;
+  // Until the registry loads, '…' rather than the id: people read names, never ids.
   return {
     offices,
-    officeName: (id: string) => offices?.find((o) => o.id === id)?.name ?? id,
+    officeName: (id: string) => (offices ? (offices.find((o) => o.id === id)?.name ?? id) : '…'),
+    siteName: (id: string) => (offices ? siteName(id, offices) : '…'),
   };
 }

@@ -10,10 +10,12 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   admin: { zh: '系统管理员', en: 'Administrator' },
 };
 
+/** An instant in China time, wherever the browser is: the offices and the applicant all read China time. */
 export function formatDateTime(iso: string, lang: I18n['lang']): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: 'Asia/Shanghai',
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
@@ -24,7 +26,12 @@ export function formatDateTime(iso: string, lang: I18n['lang']): string {
 
 /** "3 小时 20 分" / "2 天 4 小时" since `iso`, for how long a case has waited. */
 export function formatWaiting(iso: string, now: number, t: I18n['t']): string {
-  const minutes = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));
+  return formatMinutes(Math.floor((now - new Date(iso).getTime()) / 60_000), t);
+}
+
+/** A duration in words: "4 分钟", "1 小时 5 分", "2 天 4 小时". */
+export function formatMinutes(total: number, t: I18n['t']): string {
+  const minutes = Math.max(0, Math.round(total));
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   if (days > 0) return t(`${days} 天 ${hours} 小时`, `${days} d ${hours} h`);

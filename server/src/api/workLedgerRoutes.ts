@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import type { Clock } from '../clock';
 import type { WorkLedgerService } from '../workLedger/WorkLedgerService';
 import { authorize, route } from './http';
@@ -16,7 +17,7 @@ export function createWorkLedgerRoutes(ctx: { workLedger: WorkLedgerService; clo
     '/ledger.csv',
     route((req, res) => {
       const csv = ctx.workLedger.csv(authorize(req, 'ledger.view'));
-      const day = ctx.clock.now().toISOString().slice(0, 10);
+      const day = chinaDate(ctx.clock.now());
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader(
         'Content-Disposition',

@@ -1,4 +1,5 @@
 import { AppError, type Office, type ServiceItem } from '@tongban/shared';
+import { siteName } from '@tongban/shared/catalog/sites';
 import type { Db } from '../storage/database';
 import type { Actor, AuditLedger } from '../audit/AuditLedger';
 
@@ -44,6 +45,11 @@ export class CatalogService {
     const office = this.findOffice(id);
     if (!office) throw new AppError('NOT_FOUND', { details: { officeId: id } });
     return office;
+  }
+
+  /** The site's name as people read it ("湖南省站点"), from the offices it hosts. */
+  siteName(siteId: string): string {
+    return siteName(siteId, this.listOffices());
   }
 
   /** Adds a catalog item with its `seed.item` audit event; runs inside the seeding transaction. */

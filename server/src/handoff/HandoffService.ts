@@ -282,6 +282,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
         ? {
             status: transfer.status === 'failed' ? 'failed' : 'sent',
             peerSite: transfer.peer_site,
+            peerSiteName: catalog.siteName(transfer.peer_site),
             receipt: transfer.receipt_json ? (JSON.parse(transfer.receipt_json) as TransferReceipt) : null,
             error: transfer.error,
             updatedAt: transfer.updated_at,

@@ -345,7 +345,7 @@ export class TransferService {
     const id = ids.uuid();
     db.prepare(
       `INSERT INTO users (id, username, display_name, role, office_id, password_hash, created_at, disabled) VALUES (?, ?, ?, 'clerk', ?, '!', ?, 1)`,
-    ).run(id, username, `${site} 站点收件窗口（跨站转递）`, officeId, clock.now().toISOString());
+    ).run(id, username, `${this.deps.catalog.siteName(site)}收件窗口（跨站转递）`, officeId, clock.now().toISOString());
     return id;
   }
 }

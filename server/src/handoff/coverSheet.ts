@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import { formatHandoffQr } from '@tongban/shared/handoff/schemas';
 
 /**
@@ -24,6 +25,7 @@ export interface CoverSheetData {
   waybillNo: string | null;
   tagmanifestSha256: string;
   payloadOxum: string;
+  /** ISO instant; printed in China time. */
   bagBuiltAt: string;
 }
 
@@ -154,7 +156,7 @@ export async function renderCoverSheet(d: CoverSheetData): Promise<Uint8Array> {
 
   const foot = [
     `电子转递包校验：tagmanifest-sha256.txt SHA-256 = ${d.tagmanifestSha256}`,
-    `Payload-Oxum ${d.payloadOxum}；生成时间 ${d.bagBuiltAt}`,
+    `Payload-Oxum ${d.payloadOxum}；生成时间 ${chinaDateTime(d.bagBuiltAt)}（北京时间）`,
     '接收方扫描右上角二维码，核对线上记录与本交接单一致后签收。',
   ];
   for (const s of foot) {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { AppError, isAppError, type Office } from '@tongban/shared';
+import { peerSiteActorName } from '@tongban/shared/catalog/sites';
 import type { PeerSite } from '../config/config';
 import type { Actor } from '../audit/AuditLedger';
 import { signRequestHeaders, verifyRequestHeaders, type VerifiedRequest } from './siteSigning';
@@ -38,7 +39,7 @@ export class PeerSites {
 
   /** The actor recorded for what a peer site did here (its own staff are not accounts here). */
   static actor(site: string): Actor {
-    return { id: null, name: `site:${site}`, role: 'peer-site', officeId: null };
+    return { id: null, name: peerSiteActorName(site), role: 'peer-site', officeId: null };
   }
 
   verifyIncoming(headers: IncomingHttpHeaders, method: string, path: string): VerifiedRequest {

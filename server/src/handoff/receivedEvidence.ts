@@ -21,7 +21,7 @@ import type { HandoffDeps } from './HandoffService';
  * zip is read entry by entry with the bag reader's limits — never unpacked, never loaded whole.
  */
 
-type Deps = Pick<HandoffDeps, 'db' | 'blobs' | 'ledger' | 'cases' | 'maxBagBytes'>;
+type Deps = Pick<HandoffDeps, 'db' | 'blobs' | 'ledger' | 'cases' | 'catalog' | 'maxBagBytes'>;
 
 interface InboundTransfer {
   id: string;
@@ -69,6 +69,7 @@ export class ReceivedEvidenceService {
       transfer: {
         transferId: transfer.id,
         fromSite: transfer.peer_site,
+        fromSiteName: this.deps.catalog.siteName(transfer.peer_site),
         receivedAt: transfer.created_at,
         tagmanifestSha256: transfer.tagmanifest_sha256,
         bagSha256: transfer.body_sha256,

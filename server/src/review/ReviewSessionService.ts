@@ -27,7 +27,7 @@ import {
   type ReviewStatus,
 } from '@tongban/shared/review/session';
 import type { PeerRole } from '@tongban/shared/signalling/events';
-import { chinaDate } from '@tongban/shared/cases/chinaTime';
+import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import { actorOf, type AuthService, type SessionUser } from '../auth/AuthService';
 import { SYSTEM_ACTOR, type AuditLedger } from '../audit/AuditLedger';
@@ -335,7 +335,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     const takenAt = this.ctx.clock.now();
     const marked = await watermarkSnapshot(image, [
       `${c.caseNo}  视频核验截图 Video review snapshot`,
-      `${chinaTimestamp(takenAt)} (UTC+8)  ${user.displayName}  ${label}`,
+      `${chinaDateTime(takenAt, { seconds: true })} (UTC+8)  ${user.displayName}  ${label}`,
     ]);
     const originalSha = createHash('sha256').update(image).digest('hex');
     const stored = await this.ctx.blobs.store(Readable.from([marked.jpeg]), { maxBytes: SNAPSHOT_MAX_BYTES * 2, mediaType: 'image/jpeg' });
@@ -557,9 +557,4 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       recordings: recordingViews(this.ctx.db, row.id),
     };
   }
-}
-
-/** 2026-01-01 10:00:00 in China Standard Time. */
-function chinaTimestamp(at: Date): string {
-  return `${chinaDate(at)} ${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 19)}`;
 }

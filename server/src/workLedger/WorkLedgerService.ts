@@ -1,5 +1,6 @@
 import { CASE_STATE_LABELS, CASE_STATES, maskIdNumber, type CaseState, type WorkLedgerSummary } from '@tongban/shared';
 import { canViewCase, seesEveryCase, type OfficeUser } from '@tongban/shared/cases/access';
+import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
 import type { CatalogService } from '../catalog/CatalogService';
@@ -13,7 +14,9 @@ export interface LedgerCaseRow {
   itemCode: string;
   itemName: string;
   intakeOfficeId: string;
+  intakeOfficeName: string;
   handlingOfficeId: string;
+  handlingOfficeName: string;
   state: CaseState;
   applicantName: string;
   idNumberMasked: string;
@@ -40,16 +43,16 @@ const BASE_COLUMNS: LedgerCsvColumn[] = [
   { header: '办件编号 Case no.', value: (r) => r.caseNo },
   { header: '事项编码 Item code', value: (r) => r.itemCode },
   { header: '事项名称 Item', value: (r) => r.itemName },
-  { header: '收件窗口 Intake office', value: (r) => r.intakeOfficeId },
-  { header: '实施机关 Handling office', value: (r) => r.handlingOfficeId },
+  { header: '收件窗口 Intake office', value: (r) => r.intakeOfficeName },
+  { header: '实施机关 Handling office', value: (r) => r.handlingOfficeName },
   { header: '状态 State', value: (r) => CASE_STATE_LABELS[r.state].zh },
   { header: '申请人 Applicant', value: (r) => r.applicantName },
   { header: '证件号码 ID number', value: (r) => r.idNumberMasked },
-  { header: '收件时间 Received', value: (r) => r.createdAt },
+  { header: '收件时间（北京时间） Received (China time)', value: (r) => chinaDateTime(r.createdAt) },
   { header: '办理时限 Deadline', value: (r) => r.deadline },
   { header: '剩余工作日 Working days left', value: (r) => r.workingDaysLeft },
   { header: '是否超期 Overdue', value: (r) => (r.overdue ? '是' : '否') },
-  { header: '受理决定时间 Decided', value: (r) => r.decidedAt },
+  { header: '受理决定时间（北京时间） Decided (China time)', value: (r) => r.decidedAt && chinaDateTime(r.decidedAt) },
 ];
 
 /** 工作台账 for supervisors (their office's cases, both sides) and admins (all cases). */
@@ -71,6 +74,7 @@ export class WorkLedgerService {
     const { db, clock, catalog } = this.deps;
     const now = clock.now();
     const names = new Map(catalog.listItems().map((i) => [i.code, i.name]));
+    const offices = new Map(catalog.listOffices().map((o) => [o.id, o.name]));
     const sql =
       'SELECT * FROM cases' + (seesEveryCase(user) ? '' : ' WHERE intake_office_id = ? OR handling_office_id = ?') + ' ORDER BY created_at';
     const raw = (seesEveryCase(user) ? db.prepare(sql).all() : db.prepare(sql).all(user.officeId, user.officeId)) as CaseRow[];
@@ -83,7 +87,9 @@ export class WorkLedgerService {
         itemCode: c.itemCode,
         itemName: names.get(c.itemCode) ?? c.itemCode,
         intakeOfficeId: c.intakeOfficeId,
+        intakeOfficeName: offices.get(c.intakeOfficeId) ?? c.intakeOfficeId,
         handlingOfficeId: c.handlingOfficeId,
+        handlingOfficeName: offices.get(c.handlingOfficeId) ?? c.handlingOfficeId,
         state: c.state,
         applicantName: c.applicant.name,
         idNumberMasked: maskIdNumber(c.applicant.idNumber),

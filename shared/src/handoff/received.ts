@@ -99,6 +99,8 @@ export const ReceivedEvidenceSchema = z.object({
   transfer: z.object({
     transferId: z.string(),
     fromSite: z.string(),
+    /** The sending site as people read it ("广东省站点"). */
+    fromSiteName: z.string(),
     receivedAt: z.string(),
     tagmanifestSha256: sha256Hex,
     bagSha256: sha256Hex,

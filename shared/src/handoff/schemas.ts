@@ -144,6 +144,8 @@ export interface HandoffStatusView {
   transfer: null | {
     status: 'sent' | 'failed';
     peerSite: string;
+    /** The peer site as people read it ("湖南省站点"). */
+    peerSiteName: string;
     receipt: TransferReceipt | null;
     error: string | null;
     updatedAt: string;

@@ -7,6 +7,7 @@ import type { CasePanelProps } from '../panelProps';
 import { useApiData } from '../../api/useApiData';
 import { useCaseChanges } from '../../api/caseChanges';
 import { getSocket } from '../../api/socket';
+import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Card, ProgressBar, Select, TextField } from '../../ui';
 import { handoffApi } from './handoffApi';
@@ -156,7 +157,7 @@ function HandOffForms({ caseId, busy, run }: { caseId: string; busy: boolean; ru
 }
 
 function HandoffFacts({ caseId, s, canSeeFiles }: { caseId: string; s: HandoffStatusView; canSeeFiles: boolean }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const h = s.handoff!;
   return (
     <>
@@ -177,8 +178,8 @@ function HandoffFacts({ caseId, s, canSeeFiles }: { caseId: string; s: HandoffSt
             <dd>
               {s.transfer.receipt
                 ? t(
-                    `${s.transfer.peerSite} 站点已签收，${s.transfer.receipt.receivedAt}`,
-                    `Received by site ${s.transfer.peerSite} at ${s.transfer.receipt.receivedAt}`,
+                    `${s.transfer.peerSiteName}已签收，${formatDateTime(s.transfer.receipt.receivedAt, lang)}`,
+                    `Received by ${s.transfer.peerSiteName} at ${formatDateTime(s.transfer.receipt.receivedAt, lang)}`,
                   )
                 : (s.transfer.error ?? t('等待回执', 'Waiting for the receipt'))}
             </dd>

@@ -29,8 +29,8 @@ export function ReceivedReview({ caseId }: { caseId: string }) {
           <dt>{t('来自站点', 'From site')}</dt>
           <dd>
             {t(
-              `${e.transfer.fromSite}（${formatDateTime(e.transfer.receivedAt, lang)} 接收）`,
-              `${e.transfer.fromSite} (received ${formatDateTime(e.transfer.receivedAt, lang)})`,
+              `${e.transfer.fromSiteName}（${formatDateTime(e.transfer.receivedAt, lang)} 接收）`,
+              `${e.transfer.fromSiteName} (received ${formatDateTime(e.transfer.receivedAt, lang)})`,
             )}
           </dd>
           <dt>{t('转递包校验值', 'Bag checksum')}</dt>

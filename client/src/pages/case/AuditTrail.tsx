@@ -1,5 +1,6 @@
 import { CASE_ACTIONS, type AuditEvent, type CaseAction } from '@tongban/shared';
-import { useI18n } from '../../i18n';
+import { peerSiteOfActor } from '@tongban/shared/catalog/sites';
+import { useI18n, type I18n } from '../../i18n';
 import { formatDateTime } from '../../format';
 import { ACTION_SPECS } from './actionSpecs';
 
@@ -36,15 +37,37 @@ function eventLabel(action: string): { zh: string; en: string } | undefined {
   return EVENT_LABELS[action];
 }
 
-function summarize(details: Record<string, unknown>): string {
+interface Names {
+  officeName: (id: string) => string;
+  siteName: (id: string) => string;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A detail as people read it: instants in China time, offices and sites by name. */
+function detailValue(key: string, v: unknown, names: Names, lang: I18n['lang']): string {
+  if (typeof v === 'object') return JSON.stringify(v);
+  const s = String(v);
+  if (ISO_INSTANT.test(s)) return formatDateTime(s, lang);
+  if (/officeId$/i.test(key)) return names.officeName(s);
+  if (/site(Id)?$/i.test(key)) return names.siteName(s);
+  return s;
+}
+
+function summarize(details: Record<string, unknown>, names: Names, lang: I18n['lang']): string {
   return Object.entries(details)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}: ${detailValue(k, v, names, lang)}`)
     .join('; ');
 }
 
+function actorName(e: AuditEvent, names: Names): string {
+  const site = peerSiteOfActor(e.actor_name);
+  return site !== undefined ? names.siteName(site) : (e.actor_name ?? '—');
+}
+
 /** 责任追溯: who did what when on this case, oldest first, with each event's chain hash. */
-export function AuditTrail({ events, officeName }: { events: AuditEvent[]; officeName: (id: string) => string }) {
+export function AuditTrail({ events, names }: { events: AuditEvent[]; names: Names }) {
   const { t, lang } = useI18n();
   if (events.length === 0) return <p className="empty">{t('暂无记录', 'No events yet')}</p>;
   return (
@@ -67,11 +90,11 @@ export function AuditTrail({ events, officeName }: { events: AuditEvent[]; offic
               <td>{e.seq}</td>
               <td>{formatDateTime(e.at, lang)}</td>
               <td>
-                {e.actor_name ?? '—'} <span className="muted">({e.actor_role})</span>
+                {actorName(e, names)} <span className="muted">({e.actor_role})</span>
                 {e.office_id && (
                   <>
                     <br />
-                    <span className="muted">{officeName(e.office_id)}</span>
+                    <span className="muted">{names.officeName(e.office_id)}</span>
                   </>
                 )}
               </td>
@@ -84,7 +107,7 @@ export function AuditTrail({ events, officeName }: { events: AuditEvent[]; offic
                 )}
                 <span className="mono muted">{e.action}</span>
               </td>
-              <td style={{ wordBreak: 'break-all' }}>{summarize(e.details)}</td>
+              <td style={{ wordBreak: 'break-all' }}>{summarize(e.details, names, lang)}</td>
               <td className="mono muted" title={e.hash}>
                 {e.hash.slice(0, 10)}…
               </td>

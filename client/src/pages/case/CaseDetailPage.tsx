@@ -26,7 +26,7 @@ export function CaseDetailPage() {
   const { id = '' } = useParams();
   const { t, lang, errorText } = useI18n();
   const { user } = useAuth();
-  const { officeName } = useOffices();
+  const { officeName, siteName } = useOffices();
   const detail = useApiData<CaseDetailResponse>(`/api/cases/${encodeURIComponent(id)}`);
   const audit = useApiData<{ events: AuditEvent[] }>(`/api/cases/${encodeURIComponent(id)}/audit`);
   const reloadDetail = detail.reload;
@@ -140,7 +140,7 @@ export function CaseDetailPage() {
         {audit.error ? (
           <Alert tone="block">{errorText(audit.error)}</Alert>
         ) : (
-          <AuditTrail events={audit.data?.events ?? []} officeName={officeName} />
+          <AuditTrail events={audit.data?.events ?? []} names={{ officeName, siteName }} />
         )}
       </Card>
     </>

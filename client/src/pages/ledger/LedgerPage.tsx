@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import { CASE_STATE_LABELS, type WorkLedgerSummary } from '@tongban/shared';
 import { useApiData } from '../../api/useApiData';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatMinutes } from '../../format';
 import { useI18n } from '../../i18n';
 import { CountTable } from '../../components/CountTable';
 import { Alert, Button, Card, PageHeader, Stat, StateBadge } from '../../ui';
@@ -50,7 +50,7 @@ function LedgerBody({ data }: { data: WorkLedgerSummary }) {
         <Stat value={data.overdue.length} label={t('超期办件', 'Overdue')} alarm={data.overdue.length > 0} />
         <Stat value={data.decisions.count} label={t('已作出受理决定', 'Decided')} />
         <Stat
-          value={median === null ? '—' : t(`${median} 小时`, `${median} h`)}
+          value={median === null ? '—' : formatMinutes(median * 60, t)}
           label={t('收件至受理决定（中位数）', 'Intake to decision (median)')}
         />
       </div>
