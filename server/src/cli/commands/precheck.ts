@@ -11,6 +11,7 @@ import { OcrPool } from '../../precheck/OcrPool';
 import { recognizeMaterial } from '../../precheck/recognizeMaterial';
 import { limitsFromConfig } from '../../precheck/limits';
 import type { CliCommand } from '../command';
+import { chinaDate } from '@tongban/shared/cases/chinaTime';
 
 const KINDS = Object.keys(SLOT_PRESETS) as SlotPreset[];
 
@@ -45,7 +46,7 @@ export const precheckCommand: CliCommand = {
       .filter(Boolean);
     const requiredFields = required ?? ('requiredFields' in preset ? [...preset.requiredFields] : undefined);
     const slot: MaterialSlotRules = { kind: preset.kind, rules: [...preset.rules], ...(requiredFields ? { requiredFields } : {}) };
-    const intakeDate = (values.date as string | undefined) ?? new Date().toISOString().slice(0, 10);
+    const intakeDate = (values.date as string | undefined) ?? chinaDate(new Date());
 
     const config = loadConfig();
     const log = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr as never);
