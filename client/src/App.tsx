@@ -18,6 +18,7 @@ const CheckPage = lazy(() => import('./features/check/CheckPage'));
 const CallPage = lazy(() => import('./features/call/CallPage'));
 const ApplicantJoinPage = lazy(() => import('./features/call/ApplicantJoinPage'));
 const RatingPhonePage = lazy(() => import('./features/handoff/RatingPhonePage'));
+const StatusPage = lazy(() => import('./pages/status/StatusPage'));
 
 function Loading() {
   const { t } = useI18n();
@@ -58,6 +59,7 @@ export function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/join/:token" element={<ApplicantJoinPage />} />
         <Route path="/rate/:token" element={<RatingPhonePage />} />
+        <Route path="/status/:code" element={<StatusPage />} />
         <Route
           element={
             <RequireUser>

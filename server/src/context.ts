@@ -27,6 +27,8 @@ import { recordingAvailability } from './review/recordingAvailability';
 import { createReviewModule } from './review/reviewModule';
 import { createCallModule, type CallModule } from './call/callModule';
 import { createHandoffModule, type HandoffModule } from './handoff/handoffModule';
+import type { ReceiptService } from './receipt/ReceiptService';
+import { createReceiptModule } from './receipt/receiptModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -63,6 +65,8 @@ export interface AppContext {
   recordings: ReviewRecordingService;
   /** Handoff bags, site-to-site transfers, results back, ratings (好差评). */
   handoff: HandoffModule;
+  /** 收件回执 and the public status page (the query code issued with 受理). */
+  receipts: ReceiptService;
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
   features: Feature[];
   version: string;
@@ -140,6 +144,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   // (a bag's evidence with handoff, the pre-check's gate and upload listener with cases and materials).
   const { catalog, cases, ...casesFeature } = createCasesModule(site);
   const { materials, ...materialsFeature } = createMaterialsModule({ ...site, catalog, cases, maxBytes: config.UPLOAD_MAX_BYTES });
+  const { receipts, ...receiptFeature } = createReceiptModule({ ...site, cases, catalog, config });
   const { workLedger, ...workLedgerFeature } = createWorkLedgerModule({ db, clock, catalog });
   const handoff = createHandoffModule({ ...site, cases, catalog, config, version });
   const ocr =
@@ -158,7 +163,16 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, recording);
   const call = createCallModule({ config, log, auth, review });
   const { recordings, ...reviewFeature } = createReviewModule({ ...site, config, review, call, recording, evidence: handoff.evidence });
-  const features: Feature[] = [call, casesFeature, materialsFeature, workLedgerFeature, handoff, precheckFeature, reviewFeature];
+  const features: Feature[] = [
+    call,
+    casesFeature,
+    materialsFeature,
+    receiptFeature,
+    workLedgerFeature,
+    handoff,
+    precheckFeature,
+    reviewFeature,
+  ];
   for (const f of features) if (f.close) closers.push(() => f.close?.());
 
   return {
@@ -180,6 +194,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     precheck,
     ocr,
     handoff,
+    receipts,
     features,
     version,
     onClose: (fn) => closers.push(fn),

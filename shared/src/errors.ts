@@ -5,6 +5,7 @@
 import { CASE_ERRORS } from './cases/errors';
 import { HANDOFF_ERRORS } from './handoff/errors';
 import { PRECHECK_ERRORS } from './precheck/errors';
+import { RECEIPT_ERRORS } from './cases/receiptErrors';
 import { REVIEW_ERRORS } from './review/errors';
 
 export interface ErrorSpec {
@@ -76,7 +77,10 @@ export const ERRORS = {
   ...PRECHECK_ERRORS,
   ...REVIEW_ERRORS,
   ...HANDOFF_ERRORS,
-} satisfies NoCodeTwice<[typeof COMMON_ERRORS, typeof CASE_ERRORS, typeof PRECHECK_ERRORS, typeof REVIEW_ERRORS, typeof HANDOFF_ERRORS]>;
+  ...RECEIPT_ERRORS,
+} satisfies NoCodeTwice<
+  [typeof COMMON_ERRORS, typeof CASE_ERRORS, typeof PRECHECK_ERRORS, typeof REVIEW_ERRORS, typeof HANDOFF_ERRORS, typeof RECEIPT_ERRORS]
+>;
 
 /** A spread keeps the later of two equal keys silently; this names such a code in a compile error instead. */
 type NoCodeTwice<T extends readonly object[], Seen extends PropertyKey = never> = T extends readonly [

@@ -338,6 +338,13 @@ describe('the access table, probed over HTTP', () => {
       call: (c) => c.get(`/api/cases/${draft.id}/materials/${draftMaterial}/content`),
     },
     {
+      action: 'case.receipt',
+      name: 'GET /api/cases/:id/receipt.pdf (draft)',
+      on: onDraft,
+      call: (c) => c.get(`/api/cases/${draft.id}/receipt.pdf`),
+      wrongState: 'RECEIPT_NOT_READY',
+    },
+    {
       action: 'materials.upload',
       name: 'POST /api/cases/:id/materials/NO_SUCH_SLOT',
       on: onDraft,

@@ -31,7 +31,7 @@ import type { Actor, AuditEvent, AuditLedger } from '../audit/AuditLedger';
 import type { SessionUser } from '../auth/AuthService';
 import { actorOf } from '../auth/AuthService';
 import type { CatalogService } from '../catalog/CatalogService';
-import { listCaseMaterials } from '../materials/materialRows';
+import { listCaseMaterials, listReplacedMaterials } from '../materials/materialRows';
 import { caseDeadlineStatus, insertCaseRow, toCaseRecord, type CaseRow } from './caseRows';
 import { maskDetails } from './maskDetails';
 import { CaseChangeFeed } from './caseChanges';
@@ -73,6 +73,9 @@ export type CaseListScope = 'mine' | 'queue' | 'all';
 /** A module's precondition for an action (e.g. the pre-check gate of `precheck`); throws to refuse. */
 export type TransitionGuard = (c: CaseRecord, actor: Actor) => void;
 
+/** A module's record written with a transition (e.g. 受理's query code); returns facts for the transition's audit event. */
+export type TransitionEffect = (c: CaseRecord, actor: Actor) => Record<string, unknown> | undefined;
+
 /**
  * A module's piece of work on a case (upload a scan, hand off, record the result, rate…): the
  * access rule's action, and how the module words its refusals.
@@ -105,6 +108,7 @@ export interface CaseServiceDeps {
  */
 export class CaseService {
   private readonly guards = new Map<CaseAction, TransitionGuard[]>();
+  private readonly effects = new Map<CaseAction, TransitionEffect[]>();
   /** Committed changes to cases, for live updates; other modules report their own records here. */
   readonly changes: CaseChangeFeed;
 
@@ -119,6 +123,14 @@ export class CaseService {
    */
   guardTransition(action: CaseAction, guard: TransitionGuard): void {
     this.guards.set(action, [...(this.guards.get(action) ?? []), guard]);
+  }
+
+  /**
+   * Adds work that every firing of `action` does in its transaction, after the state is written and
+   * before its one audit event, which carries the facts the effect returns.
+   */
+  onTransition(action: CaseAction, effect: TransitionEffect): void {
+    this.effects.set(action, [...(this.effects.get(action) ?? []), effect]);
   }
 
   /** A clerk (or supervisor) at an intake window receives a new application. */
@@ -256,6 +268,7 @@ export class CaseService {
     return {
       case: this.view(c, user, { full: true, item }),
       materials: listCaseMaterials(this.deps.db, c.id),
+      replacedMaterials: listReplacedMaterials(this.deps.db, c.id),
       allowedActions: allowedCaseActions(user, c),
       item,
     };
@@ -308,8 +321,9 @@ export class CaseService {
    * exists (404), the actor's office takes part (403 FORBIDDEN_OFFICE), the state machine
    * (409 CASE_ILLEGAL_TRANSITION / 403 CASE_TRANSITION_FORBIDDEN), the actor's side of the case
    * may fire it (403 FORBIDDEN_OFFICE), then the action's guards (e.g. 409 PRECHECK_INCOMPLETE).
-   * Writes the state and ONE audit event `case.<action>`. Actors without an office (system,
-   * peer-site, applicant) are trusted server code: they skip the office checks, not the guards.
+   * Writes the state, runs the action's effects (`onTransition`), then ONE audit event
+   * `case.<action>`. Actors without an office (system, peer-site, applicant) are trusted server
+   * code: they skip the office checks, not the guards.
    */
   applyTransition(caseId: string, action: CaseAction, actor: Actor, opts: TransitionOptions = {}): TransitionResult {
     const { db, ledger, clock } = this.deps;
@@ -331,10 +345,18 @@ export class CaseService {
     db.prepare(
       `UPDATE cases SET state = ?, updated_at = ?, decided_at = CASE WHEN ? AND decided_at IS NULL THEN ? ELSE decided_at END WHERE id = ?`,
     ).run(to, at, decided ? 1 : 0, at, c.id);
+    const effects = (this.effects.get(action) ?? []).map((effect) => effect(c, actor));
     const event = ledger.append(actor, `case.${action}`, {
       caseId: c.id,
       // The machine's own facts come last so caller-supplied details can never restate them.
-      details: maskDetails({ ...(opts.details ?? {}), ...(opts.note ? { note: opts.note } : {}), caseNo: c.caseNo, from: c.state, to }),
+      details: maskDetails({
+        ...(opts.details ?? {}),
+        ...Object.assign({}, ...effects),
+        ...(opts.note ? { note: opts.note } : {}),
+        caseNo: c.caseNo,
+        from: c.state,
+        to,
+      }),
     });
     this.changes.changed(c.id, 'state', actor);
     return { case: this.get(c.id), from: c.state, to, event };

@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import QRCode from 'qrcode';
+import { rgb, type PDFFont } from 'pdf-lib';
 import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import { formatHandoffQr } from '@tongban/shared/handoff/schemas';
+import { A4, createA4Sheet, drawQr, drawWrapped, MARGIN } from '../pdf/a4Pdf';
 
 /**
  * 交接单: the A4 sheet that travels in the courier envelope with the paper originals. The QR
@@ -29,55 +26,9 @@ export interface CoverSheetData {
   bagBuiltAt: string;
 }
 
-const A4: [number, number] = [595.28, 841.89];
-const MARGIN = 48;
-let fontBytes: Buffer | undefined;
-
-function cjkFont(): Buffer {
-  if (!fontBytes) {
-    const require = createRequire(import.meta.url);
-    fontBytes = fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'));
-  }
-  return fontBytes;
-}
-
-/**
- * @pdf-lib/fontkit 1.1.1 writes a TrueType subset with the short `loca` format (offsets halved)
- * without padding odd-length glyph records, so every glyph after an odd one is read from the
- * wrong byte and prints blank (pdf-lib issue #1232; fixed upstream in fontkit 1.8). Padding each
- * glyph record to an even length, as upstream does, keeps the halved offsets exact.
- */
-let patchedFontkit = false;
-function evenGlyphFontkit(): typeof fontkit {
-  if (patchedFontkit) return fontkit;
-  type SubsetProto = { _addGlyph(this: SubsetState, gid: number): number };
-  type GlyphRecord = { length: number; copy(target: GlyphRecord, at: number): void; constructor: { alloc(n: number): GlyphRecord } };
-  type SubsetState = { glyf: GlyphRecord[]; offset: number };
-  const proto = Object.getPrototypeOf(fontkit.create(cjkFont()).createSubset()) as SubsetProto;
-  const addGlyph = proto._addGlyph;
-  proto._addGlyph = function (gid) {
-    const index = addGlyph.call(this, gid);
-    if (this.offset % 2 === 1) {
-      // Same Buffer class as the record (the UMD build bundles its own Buffer polyfill).
-      const record = this.glyf[index]!;
-      const padded = record.constructor.alloc(record.length + 1);
-      record.copy(padded, 0);
-      this.glyf[index] = padded;
-      this.offset += 1;
-    }
-    return index;
-  };
-  patchedFontkit = true;
-  return fontkit;
-}
-
 export async function renderCoverSheet(d: CoverSheetData): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  pdf.registerFontkit(evenGlyphFontkit());
-  pdf.setTitle(`交接单 ${d.caseNo}`);
-  pdf.setCreator('Tongban Desk');
-  const font = await pdf.embedFont(cjkFont(), { subset: true });
-  const page = pdf.addPage(A4);
+  const sheet = await createA4Sheet(`交接单 ${d.caseNo}`);
+  const { pdf, page, font } = sheet;
   const [width, height] = A4;
   let y = height - MARGIN;
 
@@ -89,15 +40,8 @@ export async function renderCoverSheet(d: CoverSheetData): Promise<Uint8Array> {
   y -= 18;
   text('Cross-province handoff cover sheet', MARGIN, 10);
 
-  const qrPng = await QRCode.toBuffer(formatHandoffQr(d.caseNo, d.tagmanifestSha256), {
-    type: 'png',
-    errorCorrectionLevel: 'M',
-    margin: 2,
-    scale: 6,
-  });
-  const qr = await pdf.embedPng(qrPng);
   const qrSize = 130;
-  page.drawImage(qr, { x: width - MARGIN - qrSize, y: height - MARGIN - qrSize + 10, width: qrSize, height: qrSize });
+  await drawQr(sheet, formatHandoffQr(d.caseNo, d.tagmanifestSha256), qrSize);
 
   y -= 34;
   const rows: Array<[string, string]> = [
@@ -164,19 +108,4 @@ export async function renderCoverSheet(d: CoverSheetData): Promise<Uint8Array> {
     y -= 24;
   }
   return pdf.save();
-}
-
-/** Draws text, breaking lines by width (CJK text has no spaces to break at). */
-function drawWrapped(page: PDFPage, font: PDFFont, s: string, x: number, y: number, maxWidth: number, size: number): void {
-  let lineText = '';
-  let lineY = y;
-  for (const ch of s) {
-    if (font.widthOfTextAtSize(lineText + ch, size) > maxWidth && lineText) {
-      page.drawText(lineText, { x, y: lineY, size, font });
-      lineText = '';
-      lineY -= size + 3;
-    }
-    lineText += ch;
-  }
-  if (lineText) page.drawText(lineText, { x, y: lineY, size, font });
 }

@@ -1,27 +1,15 @@
-import net from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CheckStepRequestSchema, ConsentRequestSchema } from '@tongban/shared/review/checklist';
 import { DecisionRequestSchema, RedeemTokenRequestSchema, SnapshotLabelSchema } from '@tongban/shared/review/session';
 import { authorize, currentUser, parse, route } from '../api/http';
+import { serverOriginOf } from '../api/serverOrigin';
 import { sendStoredStream } from '../materials/sendStoredFile';
 import type { BlobStore } from '../storage/BlobStore';
 import type { ReviewSessionService } from './ReviewSessionService';
 
 const SessionParams = z.object({ id: z.string().min(1).max(64) });
 const snapshotBody = express.raw({ type: ['image/jpeg', 'image/png'], limit: '15mb' });
-
-/**
- * Where the applicant's link points when PUBLIC_URL is not configured: this server's own address
- * and port as the clerk's connection reached it. Never the Host header, which any client can
- * write: a forged one would put another site in the QR code the applicant scans.
- */
-const serverOriginOf = (req: Request) => {
-  const socket = req.socket as TLSSocket;
-  const ip = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  return `${socket.encrypted ? 'https' : 'http'}://${net.isIPv6(ip) ? `[${ip}]` : ip}:${socket.localPort}`;
-};
 
 export interface ReviewRouteDeps {
   review: ReviewSessionService;

@@ -77,6 +77,8 @@ const WINDOW = SIDE_ROLES.intake;
 const HANDLING = SIDE_ROLES.handling;
 /** Before review, or to answer 补正: the window may still change the scans and their pre-check. */
 const MATERIALS_OPEN: readonly CaseState[] = ['draft', 'needs_correction', 'prechecked'];
+/** From 受理 on, while the case goes on to its result. */
+const RECEIPT_STATES: readonly CaseState[] = ['accepted', 'handed_off', 'in_handling', 'completed', 'rated'];
 
 /** The office roles the state machine lets fire a transition (an action that fires one is theirs). */
 const firedBy = (a: CaseAction): Role[] => ROLES.filter((r) => TRANSITIONS[a].by.includes(r));
@@ -90,6 +92,9 @@ export const ACCESS = {
    * photo, snapshots, recordings, bags): an image cannot be masked, so admins get none of them.
    */
   'case.fullIdentity': { roles: ROLES, side: 'either' },
+
+  /** 收件回执: printed at the window once the case is accepted, and again on request later. */
+  'case.receipt': { roles: WINDOW, side: 'intake', states: RECEIPT_STATES },
 
   'materials.upload': { roles: WINDOW, side: 'intake', states: MATERIALS_OPEN },
   /** Removing a scan is only possible before anything was checked against it. */

@@ -8,6 +8,7 @@ const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   'case.created': { zh: '创建办件', en: 'Case created' },
   'material.uploaded': { zh: '上传材料', en: 'Material uploaded' },
   'material.deleted': { zh: '删除材料', en: 'Material deleted' },
+  'material.replaced': { zh: '替换材料（原件留档）', en: 'Material replaced (the old scan kept on record)' },
   'material.viewed': { zh: '查看材料', en: 'Material viewed' },
   'precheck.field_corrected': { zh: '人工更正识别字段', en: 'Field corrected by hand' },
   'precheck.finding_overridden': { zh: '预审问题人工放行', en: 'Finding overridden' },
@@ -26,6 +27,7 @@ const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   'review.recording_downloaded': { zh: '下载会审录像', en: 'Recording downloaded' },
   'handoff.received': { zh: '接收转递材料包', en: 'Handoff bag received' },
   'handoff.evidence_downloaded': { zh: '下载转递包中的审查录像', en: 'Received recording downloaded' },
+  'receipt.printed': { zh: '打印收件回执', en: 'Receipt printed' },
   'rating.link_created': { zh: '生成评价链接', en: 'Rating link created' },
   'rating.follow_up_closed': { zh: '差评回访办结', en: 'Follow-up closed' },
 };

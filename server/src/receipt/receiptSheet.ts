@@ -1,0 +1,103 @@
+import { rgb } from 'pdf-lib';
+import { A4, createA4Sheet, drawQr, drawWrapped, MARGIN } from '../pdf/a4Pdf';
+
+/**
+ * 收件回执: the A4 sheet the applicant takes home from the window once the case is accepted. It
+ * says what was received, by when the case is promised, who handles it and how the result comes
+ * back, and carries the query code with a QR code of the public status page.
+ */
+export interface ReceiptData {
+  caseNo: string;
+  itemName: string;
+  /** Received materials in catalogue order. */
+  materials: Array<{ name: string; form: string; files: number; pages: number }>;
+  /** China calendar date, YYYY-MM-DD. */
+  promisedDate: string;
+  handlingOffice: string;
+  resultDelivery: string[];
+  window: { name: string; place: string };
+  /** China time, as people read it. */
+  acceptedAt: string;
+  printedAt: string;
+  queryCode: string;
+  statusUrl: string;
+}
+
+export async function renderReceipt(d: ReceiptData): Promise<Uint8Array> {
+  const sheet = await createA4Sheet(`收件回执 ${d.caseNo}`);
+  const { pdf, page, font } = sheet;
+  const [width, height] = A4;
+  const qrSize = 120;
+  let y = height - MARGIN;
+  const text = (s: string, x: number, size = 11) => page.drawText(s, { x, y, size, font, color: rgb(0, 0, 0) });
+  const line = (x1: number, y1: number, x2: number, y2: number) =>
+    page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.8, color: rgb(0, 0, 0) });
+
+  text('跨省通办收件回执', MARGIN, 20);
+  y -= 18;
+  text('Receipt of application', MARGIN, 10);
+  await drawQr(sheet, d.statusUrl, qrSize);
+
+  y -= 34;
+  const rows: Array<[string, string]> = [
+    ['办件编号', d.caseNo],
+    ['办理事项', d.itemName],
+    ['受理时间', `${d.acceptedAt}（北京时间）`],
+    ['承诺办结', `${d.promisedDate} 前`],
+    ['审批单位', d.handlingOffice],
+    ['结果送达', d.resultDelivery.join('、') || '收件窗口领取'],
+    ['收件窗口', d.window.name],
+    ['所在地区', d.window.place],
+  ];
+  const labelW = 70;
+  for (const [k, v] of rows) {
+    const besideQr = y > height - MARGIN - qrSize;
+    text(`${k}：`, MARGIN, 12);
+    const lines = drawWrapped(page, font, v, MARGIN + labelW, y, width - MARGIN * 2 - labelW - (besideQr ? qrSize : 0), 12);
+    y -= 22 + (lines - 1) * 15;
+  }
+
+  y -= 8;
+  text('已收取材料 Materials received', MARGIN, 13);
+  y -= 8;
+  const cols = [MARGIN, MARGIN + 30, MARGIN + 300, MARGIN + 370, MARGIN + 435];
+  // One 20-point row for the header and each material, text set 14 points below the row's top line.
+  const tableTop = y;
+  const row = (k: number) => tableTop - 20 * k;
+  y = row(0) - 14;
+  ['序号', '材料名称', '形式', '文件数', '页数'].forEach((h, i) => text(h, cols[i]! + 4, 11));
+  d.materials.forEach((m, i) => {
+    y = row(i + 1) - 14;
+    text(String(i + 1), cols[0]! + 4, 11);
+    text(m.name, cols[1]! + 4, 11);
+    text(m.form, cols[2]! + 4, 11);
+    text(String(m.files), cols[3]! + 4, 11);
+    text(m.pages ? String(m.pages) : '—', cols[4]! + 4, 11);
+  });
+  const tableBottom = row(d.materials.length + 1);
+  for (let k = 0; k <= d.materials.length + 1; k++) line(MARGIN, row(k), width - MARGIN, row(k));
+  for (const x of [...cols, width - MARGIN]) line(x, tableTop, x, tableBottom);
+  y = tableBottom - 30;
+
+  text('办件进度查询 Check progress', MARGIN, 13);
+  y -= 24;
+  text(`查询码：${d.queryCode}`, MARGIN, 16);
+  y -= 22;
+  drawWrapped(page, font, `扫描右上角二维码，或打开 ${d.statusUrl} 查看办理进度。`, MARGIN, y, width - MARGIN * 2, 11);
+  y -= 20;
+  drawWrapped(
+    page,
+    font,
+    '查询码只显示办理进度和日期，不显示个人信息；请妥善保管本回执，勿将查询码告知他人。',
+    MARGIN,
+    y,
+    width - MARGIN * 2,
+    10,
+  );
+  y -= 40;
+
+  text('窗口经办人签字 / 日期：______________________', MARGIN, 12);
+  y -= 30;
+  drawWrapped(page, font, `打印时间 ${d.printedAt}（北京时间）`, MARGIN, y, width - MARGIN * 2, 9);
+  return pdf.save();
+}
