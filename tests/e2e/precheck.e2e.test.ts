@@ -70,4 +70,32 @@ describe('pre-check in the browser', () => {
     expect(audit).toEqual(expect.arrayContaining(['precheck.finding_overridden', 'case.precheck']));
     expect(clerk.errors).toEqual([]);
   });
+
+  it('replaces a blocking scan: the replacement is read, the block goes, the old scan stays on record only', async () => {
+    const { page } = clerk;
+    const person = { name: CARD_PERSON.name, idNumber: CARD_PERSON.idNumber, phone: '13800138000' };
+    const id = (await createCase(api, ITEM_HN, person)).id;
+    await page.goto(`${app.url}/cases/${id}`);
+    const panel = page.locator('section.precheck-panel');
+    await panel.waitFor();
+    const front = page.locator('li.slot[data-slot="ID_CARD_FRONT"]');
+    const bad = await renderIdCardFront({ ...CARD_PERSON, idNumber: wrongCheck(CARD_PERSON.idNumber) });
+    await front.locator('input[type=file]').setInputFiles({ name: 'wrong-card.png', mimeType: 'image/png', buffer: bad });
+    await front.getByText('wrong-card.png').waitFor();
+    const thumb = panel.locator('.precheck-thumb').filter({ hasText: '人像面' });
+    await thumb.locator('.badge-block').waitFor({ timeout: 120_000 });
+
+    const good = await renderIdCardFront(CARD_PERSON);
+    await front.getByLabel(/替换“.*”的 wrong-card\.png/).setInputFiles({ name: 'card-rescanned.png', mimeType: 'image/png', buffer: good });
+    await front.getByText('card-rescanned.png').waitFor();
+    await expect.poll(() => front.locator('.slot-files li').count()).toBe(1);
+    await front
+      .locator('details.slot-history')
+      .getByText(/wrong-card\.png/)
+      .waitFor({ state: 'attached' });
+    await expect.poll(() => thumb.locator('.badge-block').count(), { timeout: 120_000 }).toBe(0);
+    const audit = (await api.get(`/api/cases/${id}/audit`)).body.events.map((e: { action: string }) => e.action);
+    expect(audit).toContain('material.replaced');
+    expect(clerk.errors).toEqual([]);
+  });
 });

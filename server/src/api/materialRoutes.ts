@@ -8,14 +8,17 @@ import { authorize, currentUser, idParam, parse, route } from './http';
 export function createMaterialRoutes(ctx: { materials: MaterialService }): Router {
   const r = Router();
 
-  /** multipart/form-data with the scan in field `file`, streamed to the blob store; `?source=camera|scanner|upload`. */
+  /**
+   * multipart/form-data with the scan in field `file`, streamed to the blob store;
+   * `?source=camera|scanner|upload`; `?replaces=<material id>` replaces that scan of the slot.
+   */
   r.post(
     '/cases/:id/materials/:slotCode',
     route(async (req, res) => {
       const user = authorize(req, 'materials.upload');
-      const { source } = parse(UploadMaterialQuerySchema, req.query);
+      const { source, replaces } = parse(UploadMaterialQuerySchema, req.query);
       const result = await receiveSingleFile(req, 'file', (file) =>
-        ctx.materials.upload(idParam(req), String(req.params.slotCode), user, { ...file, source }),
+        ctx.materials.upload(idParam(req), String(req.params.slotCode), user, { ...file, source }, replaces),
       );
       res.status(result.deduplicated ? 200 : 201).json(result);
     }),

@@ -66,12 +66,15 @@ export class MaterialService {
     slotCode: string,
     user: SessionUser,
     file: { stream: Readable; fileName: string; source?: UploadSource },
+    /** A current scan of this slot that the upload replaces (it stays in the case's history). */
+    replaces?: string,
   ): Promise<UploadMaterialResponse> {
     const { db, ledger, clock, ids, blobs, cases, maxBytes } = this.deps;
     let slot: MaterialSpec;
     try {
       const c = this.editableCase(caseId, user, 'materials.upload');
       slot = this.slotOf(c, slotCode);
+      if (replaces) this.replaceable(c.id, slot.code, replaces);
       // Refused before any byte is stored; checked again below, as other uploads may land meanwhile.
       this.assertRoomFor(c.id, slot.code);
     } catch (e) {
@@ -91,6 +94,10 @@ export class MaterialService {
       const existing = db
         .prepare('SELECT * FROM case_materials WHERE case_id = ? AND slot_code = ? AND sha256 = ?')
         .get(c.id, slot.code, stored.sha256) as MaterialRow | undefined;
+      const replaced = replaces ? this.replaceable(c.id, slot.code, replaces) : undefined;
+      // Bytes this slot has or had: a replacement must differ, and a replaced scan does not come back as a duplicate.
+      if (existing && (replaced || existing.replaced_by))
+        throw new AppError('MATERIAL_REPLACE_UNCHANGED', { details: { materialId: existing.id, sha256: stored.sha256 } });
       if (existing) return { c, material: toMaterialView(existing), deduplicated: true };
       this.assertRoomFor(c.id, slot.code);
       const at = clock.now().toISOString();
@@ -105,6 +112,8 @@ export class MaterialService {
         source: file.source ?? 'upload',
         uploaded_by: user.id,
         uploaded_at: at,
+        replaced_by: null,
+        replaced_at: null,
       };
       db.prepare(
         `INSERT INTO case_materials (id, case_id, slot_code, file_name, sha256, media_type, size, source, uploaded_by, uploaded_at)
@@ -123,6 +132,19 @@ export class MaterialService {
           source: row.source,
         },
       });
+      if (replaced) {
+        db.prepare('UPDATE case_materials SET replaced_by = ?, replaced_at = ? WHERE id = ?').run(row.id, at, replaced.id);
+        ledger.append(actor, 'material.replaced', {
+          caseId: c.id,
+          details: {
+            materialId: replaced.id,
+            replacedBy: row.id,
+            slotCode: slot.code,
+            fileName: replaced.file_name,
+            sha256: replaced.sha256,
+          },
+        });
+      }
       cases.changes.changed(c.id, 'materials', actor);
       return { c, material: toMaterialView(row), deduplicated: false };
     })();
@@ -134,6 +156,16 @@ export class MaterialService {
 
   list(caseId: string): MaterialView[] {
     return listCaseMaterials(this.deps.db, caseId);
+  }
+
+  /** The current scan `materialId` of this slot, which an upload may replace. */
+  private replaceable(caseId: string, slotCode: string, materialId: string): MaterialRow {
+    const row = this.deps.db.prepare('SELECT * FROM case_materials WHERE id = ? AND case_id = ?').get(materialId, caseId) as
+      MaterialRow | undefined;
+    if (!row) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
+    if (row.replaced_by) throw new AppError('MATERIAL_ALREADY_REPLACED', { details: { materialId, replacedBy: row.replaced_by } });
+    if (row.slot_code !== slotCode) throw new AppError('MATERIAL_REPLACE_OTHER_SLOT', { details: { materialId, slotCode: row.slot_code } });
+    return row;
   }
 
   /** No access check: for services (pre-check, handoff) that already hold the case. */
@@ -166,6 +198,8 @@ export class MaterialService {
     db.transaction(() => {
       const c = this.editableCase(caseId, user, 'materials.delete');
       const material = this.get(c.id, materialId);
+      if (material.replacedBy)
+        throw new AppError('MATERIAL_ALREADY_REPLACED', { details: { materialId, replacedBy: material.replacedBy } });
       db.prepare('DELETE FROM case_materials WHERE id = ?').run(material.id);
       cases.touch(c.id);
       const actor = actorOf(user);

@@ -13,6 +13,9 @@ export interface MaterialRow {
   source: MaterialView['source'];
   uploaded_by: string;
   uploaded_at: string;
+  /** The scan that replaced this one (null while it is current). */
+  replaced_by: string | null;
+  replaced_at: string | null;
 }
 
 export function toMaterialView(r: MaterialRow): MaterialView {
@@ -26,11 +29,24 @@ export function toMaterialView(r: MaterialRow): MaterialView {
     size: r.size,
     source: r.source,
     uploadedAt: r.uploaded_at,
+    ...(r.replaced_by ? { replacedBy: r.replaced_by, replacedAt: r.replaced_at! } : {}),
   };
 }
 
+/** The case's current materials: what the pre-check reads, the reviewer sees and the bag carries. */
 export function listCaseMaterials(db: Db, caseId: string): MaterialView[] {
-  return (db.prepare('SELECT * FROM case_materials WHERE case_id = ? ORDER BY uploaded_at, id').all(caseId) as MaterialRow[]).map(
-    toMaterialView,
-  );
+  return (
+    db
+      .prepare('SELECT * FROM case_materials WHERE case_id = ? AND replaced_by IS NULL ORDER BY uploaded_at, id')
+      .all(caseId) as MaterialRow[]
+  ).map(toMaterialView);
+}
+
+/** Scans replaced by better ones, newest replacement first: the case's history, never sent on as current. */
+export function listReplacedMaterials(db: Db, caseId: string): MaterialView[] {
+  return (
+    db
+      .prepare('SELECT * FROM case_materials WHERE case_id = ? AND replaced_by IS NOT NULL ORDER BY replaced_at DESC, id')
+      .all(caseId) as MaterialRow[]
+  ).map(toMaterialView);
 }

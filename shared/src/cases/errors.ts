@@ -17,4 +17,19 @@ export const CASE_ERRORS = {
     zh: '办件当前状态不能再修改申请材料；如需补正，请由审核人员发起补正',
     en: 'Materials cannot be changed in the case’s current state; a reviewer must request a correction first',
   },
+  MATERIAL_ALREADY_REPLACED: {
+    status: 409,
+    zh: '这份材料已被替换，请在当前材料上操作（刷新页面查看最新材料）',
+    en: 'This scan has already been replaced; work on the current one (reload the page to see it)',
+  },
+  MATERIAL_REPLACE_OTHER_SLOT: {
+    status: 400,
+    zh: '替换的文件须放在原材料所在的材料栏中',
+    en: 'A replacement goes into the slot of the scan it replaces',
+  },
+  MATERIAL_REPLACE_UNCHANGED: {
+    status: 409,
+    zh: '所选文件与这一栏已有（或曾被替换）的扫描件内容完全相同，请重新扫描原件后再替换',
+    en: 'The file is identical to a scan this slot has (or had); scan the original again and replace with the new scan',
+  },
 } as const satisfies Record<string, ErrorSpec>;

@@ -75,6 +75,11 @@ export type UploadSource = (typeof UPLOAD_SOURCES)[number];
 /** Query of POST /api/cases/:id/materials/:slotCode (known before any byte of the file is read). */
 export const UploadMaterialQuerySchema = z.object({
   source: z.enum(UPLOAD_SOURCES).default('upload'),
+  /** The id of a current scan of the same slot that this upload replaces. */
+  replaces: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
 });
 
 export const CaseListQuerySchema = z.object({
@@ -117,6 +122,9 @@ export interface MaterialView {
   /** `transfer`: arrived in a handoff bag from a peer site. */
   source: UploadSource | 'transfer';
   uploadedAt: string;
+  /** Set on a scan that a better one replaced: it stays in the case's history only. */
+  replacedBy?: string;
+  replacedAt?: string;
 }
 
 /**
@@ -135,6 +143,8 @@ export interface CaseListResponse {
 export interface CaseDetailResponse {
   case: CaseView;
   materials: MaterialView[];
+  /** Scans replaced by better ones: the case's history, shown collapsed, never sent on. */
+  replacedMaterials: MaterialView[];
   /** The transitions this user may fire now. */
   allowedActions: CaseAction[];
   item: ServiceItem;

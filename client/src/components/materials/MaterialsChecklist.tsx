@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { MaterialSpec, MaterialView, ServiceItem } from '@tongban/shared';
-import { formatBytes } from '../../format';
+import { formatBytes, formatDateTime, localName } from '../../format';
 import { useI18n } from '../../i18n';
 import { Alert, Badge, ProgressBar } from '../../ui';
 import { ACCEPT_ATTR } from './uploadRules';
@@ -23,12 +23,15 @@ export function MaterialsChecklist({
   caseId,
   item,
   materials,
+  replaced = [],
   onUploaded,
   canUpload,
 }: {
   caseId: string;
   item: ServiceItem;
   materials: MaterialView[];
+  /** Scans replaced by better ones (the case's history). */
+  replaced?: MaterialView[];
   onUploaded: (m: MaterialView) => void;
   canUpload: boolean;
 }) {
@@ -51,7 +54,7 @@ export function MaterialsChecklist({
           return (
             <li key={spec.code} className="slot" data-slot={spec.code}>
               <div>
-                <span className="slot-name">{spec.name}</span>{' '}
+                <span className="slot-name">{localName(spec, lang)}</span>{' '}
                 {spec.required ? <Badge tone="warn">{t('必交', 'Required')}</Badge> : <Badge tone="info">{t('选交', 'Optional')}</Badge>}{' '}
                 {files.length > 0 && <Badge tone="ok">{t(`已收 ${files.length} 份`, `${files.length} received`)}</Badge>}
                 <div className="slot-meta">
@@ -63,15 +66,52 @@ export function MaterialsChecklist({
                   {spec.originalByCourier && <> · {t('原件需邮寄至办理地', 'original goes by courier')}</>}
                 </div>
               </div>
-              {canUpload && <SlotPicker spec={spec} busy={Boolean(state?.current)} onFiles={(fs) => void uploadFiles(spec.code, fs)} />}
+              {canUpload && (
+                <FilePicker
+                  label={t('选择文件上传', 'Choose files')}
+                  ariaLabel={t(`上传“${spec.name}”`, `Upload "${localName(spec, lang)}"`)}
+                  busy={Boolean(state?.current)}
+                  multiple
+                  onFiles={(fs) => void uploadFiles(spec.code, fs)}
+                />
+              )}
               {files.length > 0 && (
                 <ul className="slot-files">
-                  {files.map((f) => (
+                  {files.map((f, i) => (
                     <li key={f.id}>
-                      {f.fileName} <span className="muted">({formatBytes(f.size)})</span>
+                      {localName(spec, lang)}
+                      {files.length > 1 ? t(`（第 ${i + 1} 份）`, ` (${i + 1})`) : ''}{' '}
+                      <span className="muted">
+                        {f.fileName} · {formatBytes(f.size)}
+                      </span>
+                      {canUpload && (
+                        <FilePicker
+                          label={t('替换', 'Replace')}
+                          ariaLabel={t(`替换“${spec.name}”的 ${f.fileName}`, `Replace ${f.fileName} of "${localName(spec, lang)}"`)}
+                          busy={Boolean(state?.current)}
+                          multiple={false}
+                          small
+                          onFiles={(fs) => void uploadFiles(spec.code, fs.slice(0, 1), f.id)}
+                        />
+                      )}
                     </li>
                   ))}
                 </ul>
+              )}
+              {replaced.some((r) => r.slotCode === spec.code) && (
+                <details className="slot-history">
+                  <summary>{t('已替换的扫描件（留档，不再转递）', 'Replaced scans (kept on record, not sent on)')}</summary>
+                  <ul>
+                    {replaced
+                      .filter((r) => r.slotCode === spec.code)
+                      .map((r) => (
+                        <li key={r.id} className="muted">
+                          {r.fileName} · {formatBytes(r.size)} ·{' '}
+                          {t(`${formatDateTime(r.replacedAt!, lang)} 被替换`, `replaced ${formatDateTime(r.replacedAt!, lang)}`)}
+                        </li>
+                      ))}
+                  </ul>
+                </details>
               )}
               {state && (state.current || state.errors.length > 0 || state.notices.length > 0) && (
                 <div className="slot-status">
@@ -102,21 +142,35 @@ export function MaterialsChecklist({
 }
 
 /** A real file input (keyboard and screen-reader friendly) styled as a button. */
-function SlotPicker({ spec, busy, onFiles }: { spec: MaterialSpec; busy: boolean; onFiles: (files: File[]) => void }) {
+function FilePicker({
+  label,
+  ariaLabel,
+  busy,
+  multiple,
+  small = false,
+  onFiles,
+}: {
+  label: string;
+  ariaLabel: string;
+  busy: boolean;
+  multiple: boolean;
+  small?: boolean;
+  onFiles: (files: File[]) => void;
+}) {
   const { t } = useI18n();
   const input = useRef<HTMLInputElement>(null);
   return (
-    <label className="file-pick">
+    <label className={`file-pick${small ? ' file-pick-small' : ''}`}>
       <span className={`btn btn-secondary${busy ? ' is-busy' : ''}`} aria-hidden="true">
-        {busy ? t('上传中…', 'Uploading…') : t('选择文件上传', 'Choose files')}
+        {busy ? t('上传中…', 'Uploading…') : label}
       </span>
       <input
         ref={input}
         type="file"
-        multiple
+        multiple={multiple}
         accept={ACCEPT_ATTR}
         disabled={busy}
-        aria-label={t(`上传“${spec.name}”`, `Upload "${spec.name}"`)}
+        aria-label={ariaLabel}
         onChange={(e) => {
           const files = Array.from(e.target.files ?? []);
           if (input.current) input.current.value = ''; // the same file can be picked again

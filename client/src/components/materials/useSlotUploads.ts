@@ -24,8 +24,9 @@ export function useSlotUploads(caseId: string, onUploaded: (m: MaterialView) => 
     [],
   );
 
+  /** Sends `files` into the slot; with `replaces`, the one file replaces that scan (which stays in the history). */
   const uploadFiles = useCallback(
-    async (slotCode: string, files: File[]) => {
+    async (slotCode: string, files: File[], replaces?: string) => {
       patch(slotCode, () => IDLE);
       for (const file of files) {
         const problem = fileTypeProblem(file, t);
@@ -36,7 +37,7 @@ export function useSlotUploads(caseId: string, onUploaded: (m: MaterialView) => 
         patch(slotCode, (s) => ({ ...s, current: { fileName: file.name, fraction: 0 } }));
         try {
           const r = await upload<UploadMaterialResponse>(
-            `/api/cases/${encodeURIComponent(caseId)}/materials/${encodeURIComponent(slotCode)}`,
+            `/api/cases/${encodeURIComponent(caseId)}/materials/${encodeURIComponent(slotCode)}${replaces ? `?replaces=${encodeURIComponent(replaces)}` : ''}`,
             file,
             file.name,
             (fraction) => patch(slotCode, (s) => ({ ...s, current: { fileName: file.name, fraction } })),
