@@ -44,3 +44,8 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** A catalogue name (item, material) in the desk's language: the Chinese name where no English one is given. */
+export function localName(x: { name: string; nameEn?: string }, lang: I18n['lang']): string {
+  return lang === 'en' ? (x.nameEn ?? x.name) : x.name;
+}

@@ -9,11 +9,18 @@ const SCAN_RULES: PrecheckRule[] = ['legibility', 'resolution', 'blank-page'];
 const CARD_RULES: PrecheckRule[] = [...SCAN_RULES, 'material-kind'];
 
 /** 居民身份证 正面 (人像面) and 反面 (国徽面): two slots, so each scan is checked against its own side. */
-function idCardSlots(whose = '申请人'): MaterialSpec[] {
+const WHOSE_EN: Record<'申请人' | '法定代表人' | '驾驶人', string> = {
+  申请人: 'Applicant’s',
+  法定代表人: 'Legal representative’s',
+  驾驶人: 'Driver’s',
+};
+
+function idCardSlots(whose: '申请人' | '法定代表人' | '驾驶人' = '申请人'): MaterialSpec[] {
   return [
     {
       code: 'ID_CARD_FRONT',
       name: `${whose}居民身份证（人像面）`,
+      nameEn: `${WHOSE_EN[whose]} ID card (photo side)`,
       kind: 'id-card',
       originalByCourier: false,
       copies: 1,
@@ -24,6 +31,7 @@ function idCardSlots(whose = '申请人'): MaterialSpec[] {
     {
       code: 'ID_CARD_BACK',
       name: `${whose}居民身份证（国徽面）`,
+      nameEn: `${WHOSE_EN[whose]} ID card (national emblem side)`,
       kind: 'id-card',
       originalByCourier: false,
       copies: 1,
@@ -34,15 +42,19 @@ function idCardSlots(whose = '申请人'): MaterialSpec[] {
   ];
 }
 
+/** A material's name: Chinese as printed, and English for the English desk. */
+type Names = [zh: string, en: string];
+
 function form(
   code: string,
-  name: string,
+  [name, nameEn]: Names,
   requiredFields: string[],
   opts: { originalByCourier?: boolean; pages?: number } = {},
 ): MaterialSpec {
   return {
     code,
     name,
+    nameEn,
     kind: 'application-form',
     originalByCourier: opts.originalByCourier ?? true,
     copies: 1,
@@ -55,13 +67,14 @@ function form(
 
 function supportingDocument(
   code: string,
-  name: string,
+  [name, nameEn]: Names,
   kind: MaterialSpec['kind'],
   opts: { originalByCourier?: boolean; pages?: number; required?: boolean; copies?: number } = {},
 ): MaterialSpec {
   return {
     code,
     name,
+    nameEn,
     kind,
     originalByCourier: opts.originalByCourier ?? false,
     copies: opts.copies ?? 1,
@@ -77,6 +90,7 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
   {
     code: 'TB-SBK-SL',
     name: '社会保障卡申领',
+    nameEn: 'Social security card application',
     type: '公共服务',
     handlingOfficeId: 'hn-cs-office',
     legalBasis: `《中华人民共和国社会保险法》第五十八条；《社会保障卡管理办法》（人社部发〔2011〕47号）；${TONGBAN_BASIS}`,
@@ -86,10 +100,15 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
     resultDelivery: ['邮政EMS寄递', '收件窗口领取'],
     materials: [
       ...idCardSlots(),
-      form('SBK_FORM', '社会保障卡申领登记表', ['姓名', '公民身份号码', '联系电话', '参保地', '通讯地址']),
+      form(
+        'SBK_FORM',
+        ['社会保障卡申领登记表', 'Social security card application form'],
+        ['姓名', '公民身份号码', '联系电话', '参保地', '通讯地址'],
+      ),
       {
         code: 'PHOTO',
         name: '近期免冠彩色证件照（白底，358×441像素以上）',
+        nameEn: 'Recent colour photo, bareheaded, white background (at least 358×441 pixels)',
         kind: 'other',
         originalByCourier: false,
         copies: 1,
@@ -102,6 +121,7 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
   {
     code: 'TB-YLBX-ZY',
     name: '企业职工基本养老保险关系转移接续',
+    nameEn: 'Transfer of an employee’s basic pension insurance',
     type: '公共服务',
     handlingOfficeId: 'hn-cs-office',
     legalBasis: `《中华人民共和国社会保险法》第十九条；《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号）；${TONGBAN_BASIS}`,
@@ -111,13 +131,23 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
     resultDelivery: ['邮政EMS寄递', '收件窗口领取', '短信告知办理结果'],
     materials: [
       ...idCardSlots(),
-      form('TRANSFER_FORM', '基本养老保险关系转移接续申请表', ['姓名', '公民身份号码', '转出地', '转入地', '联系电话']),
-      supportingDocument('CONTRIBUTION_CERT', '参保缴费凭证（转出地社保经办机构出具）', 'certificate', { originalByCourier: true }),
+      form(
+        'TRANSFER_FORM',
+        ['基本养老保险关系转移接续申请表', 'Pension insurance transfer application form'],
+        ['姓名', '公民身份号码', '转出地', '转入地', '联系电话'],
+      ),
+      supportingDocument(
+        'CONTRIBUTION_CERT',
+        ['参保缴费凭证（转出地社保经办机构出具）', 'Record of contributions (issued by the social insurance agency of origin)'],
+        'certificate',
+        { originalByCourier: true },
+      ),
     ],
   },
   {
     code: 'TB-HK-QY',
     name: '户口迁移（迁入地“一站式”办理）',
+    nameEn: 'Household registration transfer (one stop, at the destination)',
     type: '行政确认',
     handlingOfficeId: 'sc-cd-office',
     legalBasis: `《中华人民共和国户口登记条例》第十条、第十三条；${TONGBAN_BASIS}`,
@@ -130,6 +160,7 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
       {
         code: 'HOUSEHOLD_REGISTER',
         name: '居民户口簿（户主页及本人页）',
+        nameEn: 'Household register (head-of-household page and own page)',
         kind: 'household-register',
         originalByCourier: true,
         copies: 1,
@@ -137,13 +168,26 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
         required: true,
         precheckRules: [...SCAN_RULES, 'material-kind', 'duplicate-page'],
       },
-      form('MIGRATION_FORM', '户口迁移申请表', ['姓名', '公民身份号码', '迁出地址', '迁入地址', '迁移原因']),
-      supportingDocument('SETTLEMENT_PROOF', '落户依据材料（房屋产权证明、劳动合同或亲属关系证明）', 'certificate', { pages: 2 }),
+      form(
+        'MIGRATION_FORM',
+        ['户口迁移申请表', 'Household registration transfer application form'],
+        ['姓名', '公民身份号码', '迁出地址', '迁入地址', '迁移原因'],
+      ),
+      supportingDocument(
+        'SETTLEMENT_PROOF',
+        [
+          '落户依据材料（房屋产权证明、劳动合同或亲属关系证明）',
+          'Grounds for settling (property deed, employment contract or proof of kinship)',
+        ],
+        'certificate',
+        { pages: 2 },
+      ),
     ],
   },
   {
     code: 'TB-GJJ-ZY',
     name: '住房公积金异地转移接续',
+    nameEn: 'Housing provident fund transfer to another city',
     type: '公共服务',
     handlingOfficeId: 'sc-cd-office',
     legalBasis: '《住房公积金管理条例》（国务院令第262号，2019年修订）第十四条；《全国住房公积金异地转移接续业务操作规程》',
@@ -153,12 +197,17 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
     resultDelivery: ['短信告知办理结果', '电子回执'],
     materials: [
       ...idCardSlots(),
-      form('GJJ_FORM', '住房公积金异地转移接续申请表', ['姓名', '公民身份号码', '转出公积金中心', '原个人账号', '转入公积金中心']),
+      form(
+        'GJJ_FORM',
+        ['住房公积金异地转移接续申请表', 'Provident fund transfer application form'],
+        ['姓名', '公民身份号码', '转出公积金中心', '原个人账号', '转入公积金中心'],
+      ),
     ],
   },
   {
     code: 'TB-YYZZ-BG',
     name: '企业变更登记（营业执照变更）',
+    nameEn: 'Company change registration (business licence change)',
     type: '行政许可',
     handlingOfficeId: 'hn-cs-office',
     legalBasis:
@@ -173,6 +222,7 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
       {
         code: 'BUSINESS_LICENCE',
         name: '营业执照（正本或副本）',
+        nameEn: 'Business licence (original or duplicate)',
         kind: 'business-licence',
         originalByCourier: true,
         copies: 1,
@@ -182,18 +232,22 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
       },
       form(
         'CHANGE_FORM',
-        '公司变更登记申请书',
+        ['公司变更登记申请书', 'Company change registration application'],
         ['企业名称', '统一社会信用代码', '变更事项', '变更前内容', '变更后内容', '法定代表人签字'],
         {
           pages: 2,
         },
       ),
-      supportingDocument('RESOLUTION', '股东会决议或股东决定', 'other', { originalByCourier: true, pages: 2 }),
+      supportingDocument('RESOLUTION', ['股东会决议或股东决定', 'Shareholders’ resolution or decision'], 'other', {
+        originalByCourier: true,
+        pages: 2,
+      }),
     ],
   },
   {
     code: 'TB-SY-DJ',
     name: '失业登记',
+    nameEn: 'Unemployment registration',
     type: '公共服务',
     handlingOfficeId: 'hn-cs-office',
     legalBasis:
@@ -204,13 +258,20 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
     resultDelivery: ['短信告知办理结果', '收件窗口领取'],
     materials: [
       ...idCardSlots(),
-      form('UNEMPLOYMENT_FORM', '失业登记表', ['姓名', '公民身份号码', '户籍地址', '原工作单位', '失业时间', '联系电话']),
-      supportingDocument('TERMINATION_CERT', '解除或终止劳动合同证明', 'certificate', { originalByCourier: true }),
+      form(
+        'UNEMPLOYMENT_FORM',
+        ['失业登记表', 'Unemployment registration form'],
+        ['姓名', '公民身份号码', '户籍地址', '原工作单位', '失业时间', '联系电话'],
+      ),
+      supportingDocument('TERMINATION_CERT', ['解除或终止劳动合同证明', 'Proof that the employment contract ended'], 'certificate', {
+        originalByCourier: true,
+      }),
     ],
   },
   {
     code: 'TB-YDJY-BA',
     name: '异地就医登记备案',
+    nameEn: 'Registration for medical treatment in another province',
     type: '公共服务',
     handlingOfficeId: 'sc-cd-office',
     legalBasis: '《国家医保局 财政部关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》（医保发〔2022〕22号）',
@@ -220,13 +281,26 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
     resultDelivery: ['短信告知办理结果', '电子回执'],
     materials: [
       ...idCardSlots(),
-      form('FILING_FORM', '跨省异地就医登记备案表', ['姓名', '公民身份号码', '参保地', '就医地', '备案类型', '联系电话']),
-      supportingDocument('RESIDENCE_PROOF', '异地长期居住或工作证明（居住证、工作证明等，可承诺制）', 'certificate', { required: false }),
+      form(
+        'FILING_FORM',
+        ['跨省异地就医登记备案表', 'Cross-province medical treatment registration form'],
+        ['姓名', '公民身份号码', '参保地', '就医地', '备案类型', '联系电话'],
+      ),
+      supportingDocument(
+        'RESIDENCE_PROOF',
+        [
+          '异地长期居住或工作证明（居住证、工作证明等，可承诺制）',
+          'Proof of living or working there long-term (residence permit, employer’s letter; a written pledge is accepted)',
+        ],
+        'certificate',
+        { required: false },
+      ),
     ],
   },
   {
     code: 'TB-JSZ-BL',
     name: '机动车驾驶证补领',
+    nameEn: 'Replacement driving licence',
     type: '行政许可',
     handlingOfficeId: 'sc-cd-office',
     legalBasis: '《中华人民共和国道路交通安全法》第十九条；《机动车驾驶证申领和使用规定》（公安部令第162号）',
@@ -236,10 +310,15 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
     resultDelivery: ['邮政EMS寄递'],
     materials: [
       ...idCardSlots('驾驶人'),
-      form('LICENCE_FORM', '机动车驾驶证申请表', ['姓名', '公民身份号码', '准驾车型', '档案编号', '申请事项', '联系电话']),
+      form(
+        'LICENCE_FORM',
+        ['机动车驾驶证申请表', 'Driving licence application form'],
+        ['姓名', '公民身份号码', '准驾车型', '档案编号', '申请事项', '联系电话'],
+      ),
       {
         code: 'PHOTO',
         name: '近期白底免冠彩色照片（32mm×22mm）',
+        nameEn: 'Recent colour photo, bareheaded, white background (32 mm × 22 mm)',
         kind: 'other',
         originalByCourier: false,
         copies: 1,
@@ -252,6 +331,7 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
   {
     code: 'TB-JYCY-SL',
     name: '就业创业证申领',
+    nameEn: 'Employment and entrepreneurship certificate application',
     type: '公共服务',
     handlingOfficeId: 'hn-cs-office',
     legalBasis:
@@ -262,7 +342,11 @@ export const DEMO_SERVICE_ITEMS: ServiceItem[] = [
     resultDelivery: ['邮政EMS寄递', '收件窗口领取'],
     materials: [
       ...idCardSlots(),
-      form('JYCY_FORM', '《就业创业证》申领登记表', ['姓名', '公民身份号码', '户籍地址', '常住地址', '就业状态']),
+      form(
+        'JYCY_FORM',
+        ['《就业创业证》申领登记表', 'Employment and entrepreneurship certificate application form'],
+        ['姓名', '公民身份号码', '户籍地址', '常住地址', '就业状态'],
+      ),
     ],
   },
 ];

@@ -21,6 +21,8 @@ export interface MaterialSpec {
   /** Stable code within the item, e.g. `ID_CARD`. */
   code: string;
   name: string;
+  /** The name on the English desk (absent in a catalogue seeded before it had one: the Chinese name is shown). */
+  nameEn?: string;
   kind: MaterialKind;
   /** Whether the paper original must travel by courier to the handling office. */
   originalByCourier: boolean;
@@ -40,6 +42,8 @@ export interface ServiceItem {
   code: string;
   /** 事项名称 */
   name: string;
+  /** The name on the English desk (the Chinese name when absent). */
+  nameEn?: string;
   /** 事项类型 */
   type: ItemType;
   /** 实施机关: the handling office's id. */

@@ -130,3 +130,19 @@ export function unionBbox(boxes: ReadonlyArray<Bbox>): Bbox | undefined {
     y1: Math.max(...boxes.map((b) => b.y1)),
   };
 }
+
+/** English names of the fields the readers extract (the printed Chinese label is `ExtractedField.label`). */
+export const FIELD_LABELS_EN: Readonly<Record<string, string>> = {
+  name: 'Name',
+  sex: 'Sex',
+  ethnicity: 'Ethnicity',
+  birth: 'Date of birth',
+  address: 'Address',
+  idNumber: 'ID number',
+  authority: 'Issuing authority',
+  validFrom: 'Valid from',
+  validTo: 'Valid until',
+  uscc: 'Unified social credit code',
+  companyName: 'Company name',
+  legalRep: 'Legal representative',
+};

@@ -2,9 +2,11 @@ import { useState } from 'react';
 import type { CasePanelProps } from '../panelProps';
 import { api, upload } from '../../api/client';
 import { useI18n } from '../../i18n';
+import { localName } from '../../format';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Badge, Button, Card, ProgressBar, Select, TextField, type Tone } from '../../ui';
 import type { CasePrecheckResponse, MaterialPrecheckView, PrecheckFindingView } from '@tongban/shared/precheck/api';
+import { FIELD_LABELS_EN } from '@tongban/shared/precheck/types';
 import { can } from '@tongban/shared/cases/access';
 import { usePrecheck } from './usePrecheck';
 import { PageView } from './PageView';
@@ -18,7 +20,7 @@ import './precheck.css';
  * Reviewers see the same results read-only.
  */
 export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, onChanged }: CasePanelProps) {
-  const { t, errorText } = useI18n();
+  const { t, lang, errorText } = useI18n();
   const { data, setData, error, progress, reload } = usePrecheck(caseView.id, materials.map((m) => m.id).join(','));
   const [selected, setSelected] = useState<string | null>(null);
   const [pageIndex, setPageIndex] = useState(0);
@@ -53,12 +55,13 @@ export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, 
       <h2 id="precheck-title">{t('智能预审', 'Pre-check')}</h2>
       {error ? <Alert tone="block">{errorText(error)}</Alert> : null}
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
-      {data ? <Summary data={data} /> : <p>{t('正在加载预审结果…', 'Loading the pre-check…')}</p>}
+      {data ? <Summary data={data} mayComplete={mayEdit} /> : <p>{t('正在加载预审结果…', 'Loading the pre-check…')}</p>}
 
       <ul className="precheck-thumbs" aria-label={t('已收材料', 'Received materials')}>
         {data?.materials.map((m) => {
           const p = progress[m.materialId];
-          const slotName = item.materials.find((s) => s.code === m.slotCode)?.name ?? m.slotCode;
+          const spec = item.materials.find((s) => s.code === m.slotCode);
+          const slotName = spec ? localName(spec, lang) : m.slotCode;
           return (
             <li key={m.materialId}>
               <button
@@ -201,15 +204,18 @@ export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, 
   );
 }
 
-function Summary({ data }: { data: CasePrecheckResponse }) {
+/** Where the pre-check stands; only the window, who completes it, is told it can. */
+function Summary({ data, mayComplete }: { data: CasePrecheckResponse; mayComplete: boolean }) {
   const { t } = useI18n();
   if (data.ready)
     return (
       <Alert tone="ok">
-        {t(
-          '所有必需材料已收齐，没有未处理的阻断问题，可以完成预审。',
-          'All required materials are in and nothing blocks; you can complete the pre-check.',
-        )}
+        {mayComplete
+          ? t(
+              '所有必需材料已收齐，没有未处理的阻断问题，可以完成预审。',
+              'All required materials are in and nothing blocks; you can complete the pre-check.',
+            )
+          : t('所有必需材料已收齐，没有未处理的阻断问题。', 'All required materials are in and nothing blocks.')}
       </Alert>
     );
   return (
@@ -311,7 +317,7 @@ function Fields({
   onFocus: (key?: string) => void;
   onCorrect: (fieldKey: string, value: string, reason: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [editing, setEditing] = useState<string | null>(null);
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
@@ -335,7 +341,7 @@ function Fields({
       <tbody>
         {rows.map((f) => (
           <tr key={f.key} onMouseEnter={() => onFocus(`field:${f.key}`)}>
-            <th scope="row">{f.label}</th>
+            <th scope="row">{lang === 'en' ? (FIELD_LABELS_EN[f.key] ?? f.label) : f.label}</th>
             <td>
               {editing === f.key ? (
                 <form

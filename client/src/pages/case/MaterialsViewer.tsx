@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { MaterialView, ServiceItem } from '@tongban/shared';
-import { formatBytes } from '../../format';
+import { formatBytes, localName } from '../../format';
 import { useI18n } from '../../i18n';
 import { Alert, Button } from '../../ui';
 import { fitScale, layout, rotate, zoomIn, zoomOut, type Rotation } from './zoom';
@@ -17,10 +17,13 @@ function pictureUrl(m: MaterialView, page: number): string {
 
 /** Thumbnails of every received file, and a zoomable, rotatable view of the chosen one. */
 export function MaterialsViewer({ materials, item }: { materials: MaterialView[]; item: ServiceItem }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [selectedId, setSelectedId] = useState<string | undefined>(materials[0]?.id);
   const selected = materials.find((m) => m.id === selectedId) ?? materials[0];
-  const slotName = (code: string) => item.materials.find((s) => s.code === code)?.name ?? code;
+  const slotName = (code: string) => {
+    const spec = item.materials.find((s) => s.code === code);
+    return spec ? localName(spec, lang) : code;
+  };
 
   if (materials.length === 0) return <p className="empty">{t('尚未收取任何材料', 'No materials received yet')}</p>;
 

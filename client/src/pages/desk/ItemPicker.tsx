@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { ServiceItem } from '@tongban/shared';
 import { useOffices } from '../../api/reference';
+import { localName } from '../../format';
 import { useI18n } from '../../i18n';
 import { TextField } from '../../ui';
 
@@ -14,13 +15,15 @@ export function ItemPicker({
   selected: ServiceItem | undefined;
   onSelect: (item: ServiceItem) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { officeName } = useOffices();
   const [query, setQuery] = useState('');
   const countId = useId();
   const q = query.trim().toLowerCase();
   const shown = q
-    ? items.filter((i) => [i.name, i.code, i.type, ...i.materials.map((m) => m.name)].some((s) => s.toLowerCase().includes(q)))
+    ? items.filter((i) =>
+        [i.name, i.nameEn, i.code, i.type, ...i.materials.flatMap((m) => [m.name, m.nameEn])].some((s) => s?.toLowerCase().includes(q)),
+      )
     : items;
 
   return (
@@ -34,13 +37,18 @@ export function ItemPicker({
         aria-controls={countId}
       />
       <p id={countId} className="muted" role="status">
-        {t(`共 ${shown.length} 个事项`, `${shown.length} item(s)`)}
+        {shown.length === 0
+          ? t(
+              `没有找到与“${query.trim()}”相关的事项，请换个关键词（如事项名称的一部分或材料名称），或清空搜索查看全部事项`,
+              `No service item matches "${query.trim()}"; try another word (part of the item's name or a material), or clear the search to see them all`,
+            )
+          : t(`共 ${shown.length} 个事项`, `${shown.length} item(s)`)}
       </p>
       <ul className="item-list">
         {shown.map((item) => (
           <li key={item.code}>
             <button type="button" className="item-option" aria-pressed={selected?.code === item.code} onClick={() => onSelect(item)}>
-              <span className="item-name">{item.name}</span>
+              <span className="item-name">{localName(item, lang)}</span>
               <span className="item-meta">
                 {item.type} · {t(`${item.timeLimitDays} 个工作日`, `${item.timeLimitDays} working days`)} · {item.fee}
               </span>

@@ -5,6 +5,7 @@ import { api, ApiError } from '../../api/client';
 import { useCatalog, useOffices } from '../../api/reference';
 import { MaterialsChecklist } from '../../components/materials/MaterialsChecklist';
 import { useI18n } from '../../i18n';
+import { localName } from '../../format';
 import { Alert, Button, Card, PageHeader, useToast } from '../../ui';
 import { ApplicantForm } from './ApplicantForm';
 import {
@@ -29,7 +30,7 @@ const STEPS: Array<{ id: Step; zh: string; en: string }> = [
  * uploaded (and deduplicated) into it straight away.
  */
 export function NewCasePage() {
-  const { t, errorText } = useI18n();
+  const { t, lang, errorText } = useI18n();
   const toast = useToast();
   const navigate = useNavigate();
   const { items, error: catalogError } = useCatalog();
@@ -109,7 +110,7 @@ export function NewCasePage() {
           )}
           {item && (
             <div className="alert alert-info" style={{ marginTop: 16 }}>
-              <strong>{item.name}</strong>
+              <strong>{localName(item, lang)}</strong>
               <div>
                 {t('申请条件：', 'Conditions: ')}
                 {item.conditions}
@@ -132,7 +133,7 @@ export function NewCasePage() {
       {step === 'applicant' && item && (
         <Card>
           <h2 className="card-title" tabIndex={-1} ref={stepHeading}>
-            {t(`申请人信息 · ${item.name}`, `Applicant · ${item.name}`)}
+            {t(`申请人信息 · ${item.name}`, `Applicant · ${localName(item, lang)}`)}
           </h2>
           {submitError != null && (
             <Alert tone="block" title={t('未能创建办件', 'The case was not created')}>
