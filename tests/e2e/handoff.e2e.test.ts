@@ -104,10 +104,10 @@ describe('handoff panel in the browser', () => {
     await r.getByRole('heading', { name: '办结', exact: true }).waitFor();
     expect(await badge(reviewer).innerText()).toBe('办理中');
     // The co-review ran at gd: its record travelled in the bag and shows at hn, not at the window.
-    const record = r.getByRole('region', { name: '转递材料包中的视频审查记录' });
+    const record = r.getByRole('region', { name: '转递材料包中的视频会审记录' });
     await record.getByText('审查结论：受理').waitFor();
     expect(await record.getByText('通过', { exact: true }).count()).toBe(5);
-    expect(await page.getByRole('region', { name: '转递材料包中的视频审查记录' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: '转递材料包中的视频会审记录' }).count()).toBe(0);
     expectReadable(await mainText(reviewer), 'the received case at the handling site');
     expect(clerk.errors).toEqual([]);
     expect(reviewer.errors).toEqual([]);

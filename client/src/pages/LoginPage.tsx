@@ -47,7 +47,7 @@ export function LoginPage() {
     <main id="main" className="login-wrap">
       <div className="login-brand">
         <h1>{t('通办视审台', 'Tongban Desk')}</h1>
-        <p className="muted">{t('跨省通办 · 收受分离 · 视频审查', 'Cross-province service · remote co-review')}</p>
+        <p className="muted">{t('跨省通办 · 收受分离 · 视频会审', 'Cross-province service · remote co-review')}</p>
       </div>
       <Card title={t('工作人员登录', 'Staff login')}>
         {error != null && (

@@ -334,7 +334,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     if (image.length === 0 || image.length > SNAPSHOT_MAX_BYTES) throw new AppError('REVIEW_SNAPSHOT_INVALID');
     const takenAt = this.ctx.clock.now();
     const marked = await watermarkSnapshot(image, [
-      `${c.caseNo}  视频核验截图 Video review snapshot`,
+      `${c.caseNo}  视频会审截图 Video co-review snapshot`,
       `${chinaDateTime(takenAt, { seconds: true })} (UTC+8)  ${user.displayName}  ${label}`,
     ]);
     const originalSha = createHash('sha256').update(image).digest('hex');

@@ -20,7 +20,7 @@ export type CaseState = (typeof CASE_STATES)[number];
 export const CASE_STATE_LABELS: Record<CaseState, { zh: string; en: string }> = {
   draft: { zh: '草稿', en: 'Draft' },
   prechecked: { zh: '已预审', en: 'Pre-checked' },
-  in_review: { zh: '视频审查中', en: 'In review' },
+  in_review: { zh: '视频会审环节', en: 'At video co-review' },
   accepted: { zh: '已受理', en: 'Accepted' },
   needs_correction: { zh: '待补正', en: 'Needs correction' },
   rejected: { zh: '不予受理', en: 'Rejected' },

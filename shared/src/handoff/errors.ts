@@ -86,7 +86,7 @@ export const HANDOFF_ERRORS = {
   },
   HANDOFF_CASE_NOT_READY: {
     status: 409,
-    zh: '办件尚未受理，不能转递；请先完成视频审查并受理',
+    zh: '办件尚未受理，不能转递；请先完成视频会审并受理',
     en: 'The case is not accepted yet; finish the review and accept it before handing it off',
   },
   HANDOFF_ALREADY_HANDED_OFF: {

@@ -382,7 +382,7 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
           'warn',
           'ID_PHOTO_NOT_FOUND',
           [
-            '未能定位证件照片，视频核验时无法比对人像，请将身份证人像面放正后重新扫描',
+            '未能定位证件照片，视频会审时无法比对人像，请将身份证人像面放正后重新扫描',
             'The ID photo could not be located, so the reviewer cannot compare faces; rescan the photo side of the ID card, straight',
           ],
           { page: p.index },

@@ -32,7 +32,7 @@ export default function ApplicantJoinPage() {
   return (
     <main className="applicant-page">
       <PageHeader
-        title={t('视频核验', 'Video identity check')}
+        title={t('视频会审', 'Video co-review')}
         subtitle={pass ? t(`办件编号 ${pass.caseNo}`, `Case ${pass.caseNo}`) : undefined}
       />
       {error !== null && <Alert tone="block">{errorText(error)}</Alert>}

@@ -3,6 +3,8 @@ import QRCode from 'qrcode';
 import type { HandoffStatusView } from '@tongban/shared/handoff/schemas';
 import { ratingLevel } from '@tongban/shared/handoff/schemas';
 import { isReceivedByTransfer } from '@tongban/shared/handoff/received';
+import { can, caseSides } from '@tongban/shared/cases/access';
+import { useAuth } from '../../auth/AuthContext';
 import type { CasePanelProps } from '../panelProps';
 import { useApiData } from '../../api/useApiData';
 import { useCaseChanges } from '../../api/caseChanges';
@@ -30,6 +32,7 @@ interface Progress {
  */
 export default function HandoffPanel({ caseView, allowedActions, canSeeFiles, onChanged }: CasePanelProps) {
   const { t, errorText } = useI18n();
+  const { user } = useAuth();
   const status = useApiData<HandoffStatusView>(handoffApi.statusPath(caseView.id));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -83,7 +86,8 @@ export default function HandoffPanel({ caseView, allowedActions, canSeeFiles, on
         <ResultFacts
           caseId={caseView.id}
           s={s}
-          canResend={allowedActions.includes('complete') || (s.result.origin === 'local' && !s.result.sentAt)}
+          canResend={!!user && can(user, 'result.resend', caseView)}
+          handlingSide={!!user && caseSides(user, caseView).includes('handling')}
           busy={busy}
           run={run}
         />
@@ -277,12 +281,15 @@ function ResultFacts({
   caseId,
   s,
   canResend,
+  handlingSide,
   busy,
   run,
 }: {
   caseId: string;
   s: HandoffStatusView;
   canResend: boolean;
+  /** The handling office, which issued the result (the window hands it to the applicant). */
+  handlingSide: boolean;
   busy: boolean;
   run: Run;
 }) {
@@ -297,7 +304,16 @@ function ResultFacts({
         {r.summary && <p>{r.summary}</p>}
         <p>
           {r.delivery === 'document'
-            ? t('电子结果文书已送达本窗口，可打印交给申请人。', 'The result document has arrived here; print it for the applicant.')
+            ? handlingSide
+              ? t(
+                  r.sentAt || r.origin !== 'local'
+                    ? '电子结果文书已送达收件窗口，由窗口打印交给申请人。'
+                    : '电子结果文书已出具，尚未送达收件窗口。',
+                  r.sentAt || r.origin !== 'local'
+                    ? 'The result document has reached the intake window, which prints it for the applicant.'
+                    : 'The result document is issued but has not reached the intake window yet.',
+                )
+              : t('电子结果文书已送达本窗口，可打印交给申请人。', 'The result document has arrived here; print it for the applicant.')
             : t(
                 `纸质结果已由 ${r.courierCompany} 寄出，运单号 ${r.waybillNo}。`,
                 `The paper result was mailed by ${r.courierCompany}, waybill ${r.waybillNo}.`,

@@ -13,7 +13,7 @@ const SOURCE_TEXT: Record<BagReview['recordings'][number]['source'], [string, st
 };
 
 /**
- * 转递材料包中的视频审查记录: at the handling office, the co-review the intake site ran (decision,
+ * 转递材料包中的视频会审记录: at the handling office, the co-review the intake site ran (decision,
  * identity checks, consent, snapshots, recordings), read from the bag this site received.
  */
 export function ReceivedReview({ caseId }: { caseId: string }) {
@@ -21,8 +21,8 @@ export function ReceivedReview({ caseId }: { caseId: string }) {
   const received = useApiData<ReceivedEvidence>(handoffApi.receivedPath(caseId));
   const e = received.data;
   return (
-    <section className="received-review" aria-label={t('转递材料包中的视频审查记录', 'Video review record in the received bag')}>
-      <h3>{t('转递材料包中的视频审查记录', 'Video review record in the received bag')}</h3>
+    <section className="received-review" aria-label={t('转递材料包中的视频会审记录', 'Video review record in the received bag')}>
+      <h3>{t('转递材料包中的视频会审记录', 'Video review record in the received bag')}</h3>
       {received.error !== undefined && <Alert tone="block">{errorText(received.error)}</Alert>}
       {e && (
         <dl className="handoff-facts">
@@ -47,7 +47,7 @@ export function ReceivedReview({ caseId }: { caseId: string }) {
           )}
         </dl>
       )}
-      {e && !e.review && <p className="muted">{t('转递包中没有视频审查记录。', 'The bag carries no video review record.')}</p>}
+      {e && !e.review && <p className="muted">{t('转递包中没有视频会审记录。', 'The bag carries no video review record.')}</p>}
       {e?.review && <ReviewRecord caseId={caseId} review={e.review} />}
       {e?.precheck && (
         <p>

@@ -10,7 +10,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { Deadline } from '../../components/Deadline';
 import { MaterialsChecklist } from '../../components/materials/MaterialsChecklist';
 import type { CasePanelProps } from '../../features/panelProps';
-import { formatDateTime } from '../../format';
+import { formatDateTime, localName } from '../../format';
 import { useI18n, type I18n } from '../../i18n';
 import { Alert, Card, PageHeader, StateBadge } from '../../ui';
 import { AuditTrail } from './AuditTrail';
@@ -89,7 +89,7 @@ export function CaseDetailPage() {
             )}
             <dt>{t('事项', 'Service item')}</dt>
             <dd>
-              {item.name} <span className="muted mono">{item.code}</span>
+              {localName(item, lang)} <span className="muted mono">{item.code}</span>
             </dd>
             <dt>{t('收件窗口', 'Intake window')}</dt>
             <dd>{officeName(c.intakeOfficeId)}</dd>
@@ -108,12 +108,24 @@ export function CaseDetailPage() {
         </Card>
         <Card title={t('办理操作', 'Actions')}>
           <CaseActions caseId={c.id} allowedActions={allowedActions} onChanged={onChanged} />
+          {user && can(user, 'case.receipt', c) && (
+            <a className="btn btn-secondary" href={`/api/cases/${encodeURIComponent(c.id)}/receipt.pdf`} target="_blank" rel="noreferrer">
+              {t('打印收件回执', 'Print the receipt')}
+            </a>
+          )}
           {detail.error != null && <Alert tone="warn">{errorText(detail.error)}</Alert>}
         </Card>
       </div>
 
       <Card title={t('申请材料', 'Materials')}>
-        <MaterialsChecklist caseId={c.id} item={item} materials={materials} onUploaded={reloadDetail} canUpload={canUpload} />
+        <MaterialsChecklist
+          caseId={c.id}
+          item={item}
+          materials={materials}
+          replaced={detail.data.replacedMaterials}
+          onUploaded={reloadDetail}
+          canUpload={canUpload}
+        />
         {canSeeFiles ? (
           <MaterialsViewer materials={materials} item={item} />
         ) : (
@@ -129,7 +141,7 @@ export function CaseDetailPage() {
       <PanelSlot name={t('智能预审', 'Pre-check')}>
         <PrecheckPanel {...panelProps} />
       </PanelSlot>
-      <PanelSlot name={t('视频审查', 'Video review')}>
+      <PanelSlot name={t('视频会审', 'Video co-review')}>
         <ReviewPanel {...panelProps} />
       </PanelSlot>
       <PanelSlot name={t('转递与办结', 'Handoff')}>

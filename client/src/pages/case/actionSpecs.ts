@@ -12,7 +12,7 @@ export interface ActionSpec {
 
 export const ACTION_SPECS: Record<CaseAction, ActionSpec> = {
   precheck: { zh: '完成预审', en: 'Finish pre-check', variant: 'primary' },
-  request_review: { zh: '发起视频审查', en: 'Request review', variant: 'primary' },
+  request_review: { zh: '发起视频会审', en: 'Request review', variant: 'primary' },
   accept: { zh: '受理', en: 'Accept', variant: 'primary', note: 'optional' },
   request_correction: { zh: '要求补正', en: 'Request correction', variant: 'secondary', note: 'required' },
   reject: { zh: '不予受理', en: 'Reject', variant: 'danger', note: 'required' },

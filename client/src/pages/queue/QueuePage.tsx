@@ -41,7 +41,7 @@ export function QueuePage() {
       />
       <div className="stat-grid">
         <Stat value={cases.length} label={t('队列中的办件', 'Cases in queue')} />
-        <Stat value={waitingReview} label={t('待视频审查', 'Awaiting review')} />
+        <Stat value={waitingReview} label={t('待视频会审', 'Awaiting review')} />
         <Stat value={cases.filter((c) => c.overdue).length} label={t('已超期', 'Overdue')} alarm />
       </div>
       <Suspense fallback={null}>

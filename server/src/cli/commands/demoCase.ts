@@ -159,10 +159,10 @@ function correctMisreads(r: DemoCaseRun, s: CasePrecheckResponse): void {
  * Every consent and check the demo records says so: a CLI has no camera, so nobody saw the
  * applicant. The audit trail and the handoff bag must never pass this off as a real video check.
  */
-export const DEMO_REVIEW_NOTE = '演示数据：未经实时视频核验 / demo data, no live video check';
+export const DEMO_REVIEW_NOTE = '演示数据：未经实时视频会审 / demo data, no live video check';
 
 const runCoReview: DemoCaseStep = {
-  title: '视频联审并受理 / co-review and 受理 (demo data, no video)',
+  title: '视频会审并受理 / co-review and 受理 (demo data, no video)',
   async run(r) {
     const { ctx, clerk, caseId } = r;
     if (!clerk || !caseId) throw new Error('runCoReview needs a pre-checked case');
@@ -171,7 +171,7 @@ const runCoReview: DemoCaseStep = {
     r.reviewer = reviewer;
     const requested = ctx.review.request(clerk, caseId);
     const session = ctx.review.accept(reviewer, requested.id);
-    r.say(`  ${reviewer.displayName} 接入联审 / accepted the session`);
+    r.say(`  ${reviewer.displayName} 接入会审 / accepted the session`);
     // No camera here: nothing may be recorded, and no snapshot is taken.
     ctx.review.recordConsent(reviewer, session.id, { recordingAllowed: false, snapshotsAllowed: false, note: DEMO_REVIEW_NOTE });
     for (const step of IDENTITY_STEPS) {
