@@ -89,7 +89,7 @@ describe('case flow in the browser', () => {
     await slot.getByText('id-front.png').waitFor();
     await slot.getByText('已收 1 份').waitFor();
 
-    await slot.locator('input[type=file]').setInputFiles(scan);
+    await slot.getByLabel(/^上传“/).setInputFiles(scan);
     await slot.getByText(/内容完全相同，未重复保存/).waitFor();
     expect(await slot.locator('.slot-files li').count()).toBe(1);
 

@@ -52,7 +52,7 @@ describe('live case updates on the open case page', () => {
     // The same clerk transfers from another device (the API); hn's signed receipt moves the case to 办理中.
     expect((await clerkApi.post(`/api/cases/${caseId}/handoff/transfer`)).status).toBe(200);
     await expect.poll(() => badge.innerText()).toBe('办理中');
-    await page.getByText(/^hn 站点已签收，/).waitFor();
+    await page.getByText(/^湖南省站点已签收，/).waitFor();
     await notice.filter({ hasText: '办件已更新：办理中' }).waitFor();
 
     // The handling site decides and sends the result back across sites.

@@ -475,12 +475,13 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
       );
   }
 
-  // A misread character in free text (岳麓区 read as 岳条区) has no check digit to catch it; its
-  // lower confidence is the only sign, so the clerk is asked to compare it with the original.
+  // A misread character in free text the readers extract (岳麓区 read as 岳条区) has no check digit
+  // to catch it; its lower confidence is the only sign, so the clerk is asked to compare it with the
+  // original. (A form's labelled cells are checked for presence by required-fields.)
   if (rules.has('legibility')) {
     const crossChecked = new Set([...(expectations.applicantName ? ['name'] : []), ...(expectations.companyName ? ['companyName'] : [])]);
     for (const f of input.fields) {
-      if (SELF_CHECKED_FIELDS.has(f.key) || crossChecked.has(f.key) || [...f.value].length < 2) continue;
+      if (f.key.startsWith('label:') || SELF_CHECKED_FIELDS.has(f.key) || crossChecked.has(f.key) || [...f.value].length < 2) continue;
       if (f.confidence >= THRESHOLDS.fieldConfidenceWarn || out.some((o) => o.fieldKey === f.key)) continue;
       out.push(
         finding(
