@@ -30,6 +30,14 @@ export function createOriginCheck(config: Pick<Config, 'PUBLIC_URL' | 'ALLOWED_O
   };
 }
 
+/**
+ * The origins of the peer sites' pages (PEER_SITES), by site id. Their pages are not this site's:
+ * they may open the call and read its materials only with a join grant, never with a login here.
+ */
+export function peerOrigins(config: Pick<Config, 'PEER_SITES'>): ReadonlyMap<string, string> {
+  return new Map(config.PEER_SITES.map((p) => [new URL(p.url).origin, p.id]));
+}
+
 /** Refuses state-changing requests from another site's pages (SameSite=Lax does not separate ports of one host). */
 export function refuseForeignOrigins(isAllowed: (req: IncomingMessage) => boolean): RequestHandler {
   return (req, _res, next) => {
@@ -41,13 +49,15 @@ export function refuseForeignOrigins(isAllowed: (req: IncomingMessage) => boolea
 /**
  * The API routes (under /api) whose body is not JSON; each parses and checks its own body:
  * scan uploads and the result document (multipart), review snapshots (image bytes) and the signed
- * site-to-site transfers (a zip, a signed result).
+ * site-to-site messages (a zip, a signed result, co-review requests), whose bytes the signature covers.
  */
 const NON_JSON_ROUTES: readonly RegExp[] = [
   /^\/cases\/[^/]+\/materials\/[^/]+$/,
   /^\/cases\/[^/]+\/handoff\/result\/document$/,
   /^\/review\/sessions\/[^/]+\/snapshots$/,
   /^\/transfers(\/results)?$/,
+  /^\/sites\/co-reviews(\/withdrawals)?$/,
+  /^\/sites\/join-grants$/,
 ];
 
 /**

@@ -20,12 +20,14 @@ import {
   type DecisionRequest,
   type ReviewConsent,
   type ReviewDecision,
+  type PeerDeliveryView,
   type ReviewExport,
   type ReviewQueueEntry,
   type ReviewSessionView,
   type ReviewSnapshotView,
   type ReviewStatus,
 } from '@tongban/shared/review/session';
+import type { CoReviewWithdrawal, SiteReviewer } from '@tongban/shared/review/crossSite';
 import type { PeerRole } from '@tongban/shared/signalling/events';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
@@ -51,8 +53,19 @@ export interface ReviewDeps {
   auth: Pick<AuthService, 'userById'>;
 }
 
-/** Who is asking: a logged-in user, or an applicant holding a session key. */
-export type ReviewPrincipal = { kind: 'user'; user: SessionUser } | { kind: 'applicant'; sessionId: string };
+/** A reviewer of the peer site hosting the case's handling office, holding a join grant this site issued (no account here). */
+export interface PeerReviewer {
+  kind: 'peerReviewer';
+  /** The grant's name in the audit trail, never the grant itself. */
+  grantRef: string;
+  sessionId: string;
+  reviewer: SiteReviewer;
+  /** Their name and site, as the call shows them. */
+  displayName: string;
+}
+
+/** Who is asking: a logged-in user, an applicant holding a session key, or a peer site's reviewer holding a join grant. */
+export type ReviewPrincipal = { kind: 'user'; user: SessionUser } | { kind: 'applicant'; sessionId: string } | PeerReviewer;
 
 export interface JoinGrant {
   session: ReviewSessionView;
@@ -83,12 +96,35 @@ export interface ReviewEvents {
 }
 
 /**
+ * How a co-review reaches a handling office another site hosts (the federation module links it).
+ * `requested` and `withdrawn` run inside the session's own transaction, so a session is never
+ * recorded here without its message to the peer, nor a message queued for a session that was not.
+ */
+export interface PeerReviewLink {
+  /** Queues the request for the peer site hosting the case's handling office; that site, or undefined when this site hosts it. */
+  requested(sessionId: string, c: CaseRecord, requestedAt: string): string | undefined;
+  /** The session left the queue here: tells the peer site its request went to, if any. */
+  withdrawn(sessionId: string, reason: CoReviewWithdrawal['reason']): void;
+  /** How the request's delivery stands, for a session sent to a peer site. */
+  delivery(sessionId: string): PeerDeliveryView | undefined;
+  /** Requests from peer sites waiting in this handling office's queue. */
+  remoteQueue(officeId: string): ReviewQueueEntry[];
+}
+
+/** What the linked module reports back: a request's delivery changed, a handling office's queue changed. */
+export interface PeerReviewNotices {
+  deliveryChanged(sessionId: string): void;
+  queueChanged(officeId: string): void;
+}
+
+/**
  * The co-review flow: request → the handling office's live queue → a reviewer accepts → the call
  * (consent, identity checklist, liveness, snapshots) → the decision, which drives the case state
  * machine. Every change is one transaction with its audit event.
  */
 export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   private readonly tokens: ApplicantTokens;
+  private peerLink: PeerReviewLink | undefined;
 
   constructor(
     private readonly ctx: ReviewDeps,
@@ -98,6 +134,18 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   ) {
     super();
     this.tokens = new ApplicantTokens(ctx.db);
+  }
+
+  /** Sends requests for offices of peer sites through `link`, and lists the requests peers sent here. */
+  linkPeerSites(link: PeerReviewLink): PeerReviewNotices {
+    this.peerLink = link;
+    return {
+      deliveryChanged: (sessionId) => {
+        // The clerk waits on the case page, not in the call: the case feed carries it there.
+        this.cases.changes.changed(this.changed(sessionId).caseId, 'review', null);
+      },
+      queueChanged: (officeId) => this.emit('queue', officeId),
+    };
   }
 
   /* ---------- request, queue, accept ---------- */
@@ -113,11 +161,13 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       this.ctx.db
         .prepare("INSERT INTO review_sessions (id, case_id, status, requested_by, requested_at) VALUES (?, ?, 'waiting', ?, ?)")
         .run(id, caseId, user.id, now);
+      const peerSite = this.peerLink?.requested(id, c, now);
+      const details = { sessionId: id, ...(peerSite ? { peerSite } : {}) };
       if (c.state === 'in_review') {
         // The case is already in review (an earlier session was cancelled): no state change.
-        this.ctx.ledger.append(actorOf(user), 'review.requested', { caseId, details: { sessionId: id } });
+        this.ctx.ledger.append(actorOf(user), 'review.requested', { caseId, details });
       } else {
-        this.cases.applyTransition(caseId, 'request_review', actorOf(user), { details: { sessionId: id } });
+        this.cases.applyTransition(caseId, 'request_review', actorOf(user), { details });
       }
     })();
     this.emit('queue', c.handlingOfficeId);
@@ -130,12 +180,36 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     this.ctx.db.transaction(() => {
       this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
       this.ctx.ledger.append(actorOf(user), 'review.cancelled', { caseId: c.id, details: { sessionId } });
+      this.peerLink?.withdrawn(sessionId, 'withdrawn');
     })();
     this.emit('queue', c.handlingOfficeId);
     return this.changed(sessionId);
   }
 
-  /** The handling office's waiting sessions, longest waiting first. */
+  /** Ends the sessions no reviewer took within `maxWaitMs`; returns when the next waiting one will be due. */
+  timeOutWaiting(maxWaitMs: number): Date | undefined {
+    const cutoff = new Date(this.ctx.clock.now().getTime() - maxWaitMs).toISOString();
+    const due = this.ctx.db
+      .prepare("SELECT id FROM review_sessions WHERE status = 'waiting' AND requested_at <= ? ORDER BY requested_at")
+      .pluck()
+      .all(cutoff) as string[];
+    for (const sessionId of due) {
+      const { row, c } = this.load(sessionId);
+      this.ctx.db.transaction(() => {
+        this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
+        const waitingSeconds = Math.round((this.ctx.clock.now().getTime() - Date.parse(row.requested_at)) / 1000);
+        this.ctx.ledger.append(SYSTEM_ACTOR, 'review.timed_out', { caseId: c.id, details: { sessionId, waitingSeconds } });
+        this.peerLink?.withdrawn(sessionId, 'timed_out');
+      })();
+      this.emit('queue', c.handlingOfficeId);
+      this.changed(sessionId);
+    }
+    const next = this.ctx.db.prepare("SELECT MIN(requested_at) FROM review_sessions WHERE status = 'waiting'").pluck().get() as
+      string | null;
+    return next === null ? undefined : new Date(Date.parse(next) + maxWaitMs);
+  }
+
+  /** The handling office's waiting sessions, this site's and peers', longest waiting first. */
   queue(user: SessionUser): ReviewQueueEntry[] {
     assertCan(user, 'review.queue');
     return this.queueFor(user.officeId);
@@ -158,7 +232,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       intake_office_id: string;
       item_name: string;
     }>;
-    return rows.map((r) => ({
+    const local: ReviewQueueEntry[] = rows.map((r) => ({
       sessionId: r.id,
       caseId: r.case_id,
       caseNo: r.case_no,
@@ -168,6 +242,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       requestedAt: r.requested_at,
       waitingSeconds: Math.max(0, Math.round((now - Date.parse(r.requested_at)) / 1000)),
     }));
+    const remote = this.peerLink?.remoteQueue(officeId) ?? [];
+    return remote.length === 0 ? local : [...local, ...remote].sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt));
   }
 
   /** Reviewer of the handling office takes the session; both sides then meet in its room. */
@@ -179,6 +255,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       this.setStatus(row.id, 'waiting', "status = 'active', accepted_by = @user, accepted_at = @now", { user: user.id });
       const waited = Math.round((Date.parse(now) - Date.parse(row.requested_at)) / 1000);
       this.ctx.ledger.append(actorOf(user), 'review.accepted', { caseId: c.id, details: { sessionId, waitingSeconds: waited } });
+      // Taken by a reviewer with an account here: it leaves the peer site's queue too.
+      this.peerLink?.withdrawn(sessionId, 'withdrawn');
     })();
     this.emit('queue', c.handlingOfficeId);
     return this.changed(sessionId);
@@ -208,16 +286,31 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /* ---------- who may join the call ---------- */
 
-  /** Only the case's intake office, its handling office and its applicant (with a key for this session). */
+  /**
+   * Only the case's intake office, its handling office and its applicant (with a key for this
+   * session); the handling office may be a peer site's, its reviewer holding a grant for this session.
+   */
   authorizeJoin(who: ReviewPrincipal, sessionId: string): JoinGrant {
     const { row, c } = this.load(sessionId);
-    if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+    if (!OPEN.includes(row.status))
+      throw new AppError(who.kind === 'peerReviewer' ? 'GRANT_SESSION_CLOSED' : 'REVIEW_STATE', { details: { status: row.status } });
     if (who.kind === 'applicant') {
       if (who.sessionId !== sessionId) throw new AppError('FORBIDDEN_OFFICE');
       return { session: this.view(row), role: 'applicant', displayName: `申请人 ${c.applicant.name}` };
     }
+    if (who.kind === 'peerReviewer') {
+      if (who.sessionId !== sessionId) throw new AppError('GRANT_WRONG_SESSION', { details: { sessionId } });
+      assertCan({ role: 'reviewer', officeId: who.reviewer.officeId }, 'call.join', c, { details: { sessionId } });
+      return { session: this.view(row), role: 'reviewer', displayName: who.displayName };
+    }
     assertCan(who.user, 'call.join', c, { details: { sessionId } });
     return { session: this.view(row), role: who.user.role, displayName: who.user.displayName };
+  }
+
+  /** Whether a session is open, and its case: for a peer site's join grant (its reviewer has no account here to check). */
+  sessionForPeer(sessionId: string): { open: boolean; c: CaseRecord } {
+    const { row, c } = this.load(sessionId);
+    return { open: OPEN.includes(row.status), c };
   }
 
   /* ---------- applicant link ---------- */
@@ -531,6 +624,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     const until = row.accepted_at ? Date.parse(row.accepted_at) : this.ctx.clock.now().getTime();
     const liveness = this.livenessOf(row.id);
     const userName = (id: string) => this.ctx.auth.userById(id)?.displayName ?? id;
+    const peer = this.peerLink?.delivery(row.id);
     return {
       id: row.id,
       caseId: row.case_id,
@@ -555,6 +649,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       ),
       recordingAvailability: this.recording,
       recordings: recordingViews(this.ctx.db, row.id),
+      ...(peer ? { peer } : {}),
     };
   }
 }
