@@ -173,7 +173,17 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     evidence: handoff.evidence,
     grants,
   });
-  const federation = createFederationModule({ ...site, config, peers: handoff.peers, review, catalog, materials, precheck });
+  const federation = createFederationModule({
+    ...site,
+    config,
+    peers: handoff.peers,
+    keys: handoff.keys,
+    grants,
+    review,
+    catalog,
+    materials,
+    precheck,
+  });
   const features: Feature[] = [
     call,
     casesFeature,

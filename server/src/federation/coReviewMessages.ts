@@ -5,10 +5,12 @@ import { CoReviewRequestSchema, type CoReviewRequest } from '@tongban/shared/rev
 import type { CaseRecord } from '../cases/CaseService';
 import type { PrecheckService } from '../precheck/PrecheckService';
 
-/** The handling site's inbox for co-review messages (signed site-to-site requests). */
+/** The inboxes for co-review messages (signed site-to-site requests): the handling site's, and the intake site's for decisions. */
 export const COREVIEW_PATHS = {
   request: '/api/sites/co-reviews',
   withdrawal: '/api/sites/co-reviews/withdrawals',
+  /** At the intake site: the handling site's signed decision (SignedDecision). */
+  decision: '/api/sites/co-reviews/decisions',
 } as const;
 
 /** The largest co-review message a site accepts (a thousand findings fit well inside). */

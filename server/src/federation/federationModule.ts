@@ -4,21 +4,28 @@ import type { CatalogService } from '../catalog/CatalogService';
 import type { Config } from '../config/config';
 import type { Feature, SiteServices } from '../feature';
 import type { PeerSites } from '../handoff/peers';
+import type { SiteKeyring } from '../handoff/siteKeys';
+import type { JoinGrantService } from '../review/joinGrants';
 import type { MaterialService } from '../materials/MaterialService';
 import type { PrecheckService } from '../precheck/PrecheckService';
 import type { PeerReviewNotices, ReviewSessionService } from '../review/ReviewSessionService';
 import { createFederationRoutes } from './federationRoutes';
 import { IncomingCoReviews } from './incomingCoReviews';
-import { deliverDue, type DeliveryDeps } from './outboxDelivery';
+import { IncomingDecisions } from './incomingDecisions';
+import { PEER_ATTEMPT_TIMEOUT_MS, attempt, deliverDue, type DeliveryDeps } from './outboxDelivery';
 import { OutgoingCoReviews } from './outgoingCoReviews';
 import { Pacer } from './pacer';
+import { RemoteCoReviews } from './remoteCoReviews';
 import { SiteOutbox } from './siteOutbox';
 
 export interface FederationDeps extends SiteServices {
   config: Pick<Config, 'SITE_ID' | 'REVIEW_REQUEST_TIMEOUT_MINUTES' | 'PEER_RETRY_INITIAL_MS' | 'PEER_RETRY_MAX_MS'>;
   peers: PeerSites;
-  /** The co-review sessions this module links to peer sites, and times out. */
-  review: Pick<ReviewSessionService, 'linkPeerSites' | 'timeOutWaiting'>;
+  keys: Pick<SiteKeyring, 'siteId' | 'signingKey' | 'trustedKeys'>;
+  /** Asks a peer's intake site for its join grant when this site's reviewer accepts there. */
+  grants: Pick<JoinGrantService, 'request'>;
+  /** The co-review sessions this module links to peer sites, times out, and records peers' decisions on. */
+  review: Pick<ReviewSessionService, 'linkPeerSites' | 'timeOutWaiting' | 'sessionForPeer' | 'recordPeerDecision'>;
   catalog: Pick<CatalogService, 'getItem' | 'findOffice'>;
   materials: Pick<MaterialService, 'list'>;
   precheck: Pick<PrecheckService, 'precheckExport'>;
@@ -30,6 +37,7 @@ export interface FederationDeps extends SiteServices {
 export interface FederationModule extends Feature {
   outbox: SiteOutbox;
   incoming: IncomingCoReviews;
+  remote: RemoteCoReviews;
   /** Runs the timed work (deliveries due, requests waited too long) soon instead of at its next time. */
   kick(): void;
 }
@@ -37,6 +45,8 @@ export interface FederationModule extends Feature {
 export function createFederationModule({
   config,
   peers,
+  keys,
+  grants,
   review,
   catalog,
   materials,
@@ -71,6 +81,21 @@ export function createFederationModule({
   const incoming = new IncomingCoReviews({ db, clock, ledger: site.ledger, catalog, peers, siteId: config.SITE_ID }, (officeId) =>
     notices.queueChanged(officeId),
   );
+  const decisions = new IncomingDecisions({ peers, keys, catalog, review });
+  const remote = new RemoteCoReviews({
+    ...site,
+    keys,
+    peers,
+    catalog,
+    grants,
+    outbox,
+    deliverNow: async (m) => {
+      await attempt(delivery, m, AbortSignal.timeout(PEER_ATTEMPT_TIMEOUT_MS));
+      // Not delivered: the loop takes it from here, at the retry's time.
+      pacer.kick();
+    },
+    queueChanged: (officeId) => notices.queueChanged(officeId),
+  });
   const outgoing = new OutgoingCoReviews({ outbox, peers, clock, catalog, materials, precheck }, () => pacer.kick());
   const notices: PeerReviewNotices = review.linkPeerSites({
     requested: (sessionId, c, requestedAt) => outgoing.requested(sessionId, c, requestedAt),
@@ -81,8 +106,9 @@ export function createFederationModule({
   return {
     outbox,
     incoming,
+    remote,
     kick: () => pacer.kick(),
-    routes: () => createFederationRoutes(incoming),
+    routes: () => createFederationRoutes(incoming, decisions, remote),
     // Server start only: deliveries a previous process left pending resume, and the loop begins.
     recoverInterrupted: () => pacer.start(),
     close: () => pacer.close(),

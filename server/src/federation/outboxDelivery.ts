@@ -54,7 +54,8 @@ export async function deliverDue(deps: DeliveryDeps, signal: AbortSignal): Promi
   return deps.outbox.nextDueAt();
 }
 
-async function attempt(deps: DeliveryDeps, m: OutboxMessage, signal: AbortSignal): Promise<void> {
+/** One attempt of one message: delivered, or retrying or refused as the outcome says. */
+export async function attempt(deps: DeliveryDeps, m: OutboxMessage, signal: AbortSignal): Promise<void> {
   const body = Buffer.from(m.body, 'utf8');
   try {
     await deps.peers.post(

@@ -4,7 +4,7 @@ import type { Clock, IdSource } from '../clock';
 import type { Db } from '../storage/database';
 
 /** The messages this site sends to peer sites through the outbox. */
-export type OutboxKind = 'coreview.request' | 'coreview.withdrawal';
+export type OutboxKind = 'coreview.request' | 'coreview.withdrawal' | 'coreview.decision';
 
 /** Why an attempt did not deliver: the peer unreachable, or its refusal in its own words. */
 export interface DeliveryError {
@@ -98,6 +98,12 @@ export class SiteOutbox {
   find(sessionId: string, kind: OutboxKind): (OutboxMessage & { state: OutboxRow['state'] }) | undefined {
     const row = this.row(sessionId, kind);
     return row && { ...message(row), state: row.state };
+  }
+
+  /** Why the last attempt of the session's message of `kind` did not deliver, if it did not. */
+  lastError(sessionId: string, kind: OutboxKind): DeliveryError | undefined {
+    const json = this.row(sessionId, kind)?.last_error_json;
+    return json ? (JSON.parse(json) as DeliveryError) : undefined;
   }
 
   delivered(m: OutboxMessage): void {

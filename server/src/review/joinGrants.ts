@@ -47,7 +47,7 @@ export interface JoinGrantDeps extends Pick<SiteServices, 'db' | 'clock' | 'ids'
   keys: Pick<SiteKeyring, 'siteId' | 'signingKey' | 'trustedKeys'>;
   peers: Pick<PeerSites, 'receiveJson' | 'post' | 'byId'>;
   catalog: Pick<CatalogService, 'findOffice'>;
-  review: Pick<ReviewSessionService, 'sessionForPeer'>;
+  review: Pick<ReviewSessionService, 'sessionForPeer' | 'acceptByPeer'>;
   precheck: Pick<PrecheckService, 'forUser' | 'pageImage'>;
   materials: Pick<MaterialService, 'list' | 'get'>;
 }
@@ -76,7 +76,7 @@ export class JoinGrantService {
       throw new AppError('VALIDATION_FAILED', {
         details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       });
-    const { sessionId, reviewer } = parsed.data;
+    const { sessionId, reviewer, accept } = parsed.data;
     const { open, c } = review.sessionForPeer(sessionId);
     if (!open) throw new AppError('GRANT_SESSION_CLOSED', { details: { sessionId } });
     // The office registry says which site hosts the handling office: only that site, for that office's reviewer.
@@ -85,6 +85,10 @@ export class JoinGrantService {
       throw new AppError('GRANT_SITE_MISMATCH', {
         details: { site: request.site, sessionId, handlingOfficeId: c.handlingOfficeId, reviewerOfficeId: reviewer.officeId },
       });
+
+    const ref = ids.uuid();
+    // The accept is its own change (audited as the peer reviewer); a failure after it leaves the session theirs, as asked.
+    if (accept) review.acceptByPeer(this.peerReviewer(ref, sessionId, reviewer));
 
     const now = clock.now();
     const grant: JoinGrant = {
@@ -97,7 +101,6 @@ export class JoinGrantService {
       expiresAt: new Date(now.getTime() + JOIN_GRANT_TTL_MS).toISOString(),
       singleUse: true,
     };
-    const ref = ids.uuid();
     db.transaction(() => {
       // A repeat of a signed request (a replay inside its window) gets no second grant: the first was only ever sent to its asker.
       if (db.prepare('SELECT 1 FROM review_join_grants WHERE site = ? AND request_key = ?').get(request.site, request.idempotencyKey))
@@ -163,7 +166,12 @@ export class JoinGrantService {
     return key;
   }
 
-  /* ---------- intake site: the shared materials ---------- */
+  /* ---------- intake site: the shared materials and the session's checks ---------- */
+
+  /** The peer reviewer a grant speaks for over HTTP, while its session is open (GRANT_API's session routes). */
+  peerFor(grant: string): PeerReviewer {
+    return this.grantCase(grant).who;
+  }
 
   /** The materials and pre-check of the grant's case, as the shared viewer shows them; page images through the grant. */
   caseView(grant: string): GrantCaseView {
@@ -218,15 +226,11 @@ export class JoinGrantService {
   }
 
   private principal(row: GrantRow): PeerReviewer {
-    const reviewer = JSON.parse(row.reviewer_json) as SiteReviewer;
-    const province = this.deps.catalog.findOffice(reviewer.officeId)?.province;
-    return {
-      kind: 'peerReviewer',
-      grantRef: row.id,
-      sessionId: row.session_id,
-      reviewer,
-      displayName: `${reviewer.displayName}（${province ? `${province}站点` : `${reviewer.siteId} 站点`}）`,
-    };
+    return this.peerReviewer(row.id, row.session_id, JSON.parse(row.reviewer_json) as SiteReviewer);
+  }
+
+  private peerReviewer(grantRef: string, sessionId: string, reviewer: SiteReviewer): PeerReviewer {
+    return { kind: 'peerReviewer', grantRef, sessionId, reviewer, displayName: peerDisplayName(reviewer, this.deps.catalog) };
   }
 
   /* ---------- handling site: asking for one ---------- */
@@ -236,12 +240,12 @@ export class JoinGrantService {
    * grant and checks the answer is its signed grant for them and this session, usable on this
    * site's clock within the skew two sites' clocks may have (SITE_CLOCK_SKEW_MS).
    */
-  async request(intakeSite: string, sessionId: string, user: SessionUser): Promise<JoinGrant> {
+  async request(intakeSite: string, sessionId: string, user: SessionUser, opts: { accept?: true } = {}): Promise<JoinGrant> {
     const { keys, clock, ids } = this.deps;
     assertCan(user, 'review.verify');
     const peer = this.deps.peers.byId(intakeSite);
     const reviewer: SiteReviewer = { userId: user.id, displayName: user.displayName, officeId: user.officeId, siteId: keys.siteId };
-    const message: JoinGrantRequest = { kind: 'tongban.coreview.join-request.v1', sessionId, reviewer };
+    const message: JoinGrantRequest = { kind: 'tongban.coreview.join-request.v1', sessionId, reviewer, ...opts };
     const bytes = Buffer.from(JSON.stringify(message));
     const answer = (await this.deps.peers.post(
       peer,
@@ -268,6 +272,12 @@ export class JoinGrantService {
       });
     return g;
   }
+}
+
+/** A peer site's reviewer as this site shows them: their name and their site (王审核（湖南省站点）). */
+export function peerDisplayName(reviewer: SiteReviewer, catalog: Pick<CatalogService, 'findOffice'>): string {
+  const province = catalog.findOffice(reviewer.officeId)?.province;
+  return `${reviewer.displayName}（${province ? `${province}站点` : `${reviewer.siteId} 站点`}）`;
 }
 
 /** A peer reviewer as the access rules see them: a reviewer of their (handling) office. */

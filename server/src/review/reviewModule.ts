@@ -47,7 +47,7 @@ export function createReviewModule({ review, call, recording, evidence, grants, 
       Router().use(
         createReviewRoutes({ review, blobs: deps.blobs }),
         createRecordingRoutes({ recordings }),
-        createGrantRoutes(grants, new Set(peerOrigins(deps.config).keys())),
+        createGrantRoutes(grants, review, new Set(peerOrigins(deps.config).keys())),
       ),
     recoverInterrupted: () => recordings.recoverInterrupted(),
     close: () => recordings.close(),

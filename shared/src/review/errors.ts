@@ -126,4 +126,20 @@ export const REVIEW_ERRORS = {
     zh: '收件站点返回的接入凭证无效（签名、内容或时间不符，请核对两端时钟），请稍后重试',
     en: 'The intake site’s join grant does not verify (signature, content or time — check both clocks); try again shortly',
   },
+  // A co-review of a peer site: accepted once, decided at the handling site, signed there.
+  REVIEW_ALREADY_ACCEPTED: {
+    status: 409,
+    zh: '该视频会审已由其他审核人员接单，请刷新待审队列',
+    en: 'Another reviewer has already taken this video review; refresh the queue',
+  },
+  REVIEW_DECISION_SIGNATURE_INVALID: {
+    status: 403,
+    zh: '审查结论的签名无效（未签名、被篡改或签名密钥不受信任），已拒收；请办理站点管理员核对站点密钥后重新发送',
+    en: 'The decision’s signature does not verify (unsigned, altered, or an untrusted key); refused — the handling site’s administrator should check the site keys and send it again',
+  },
+  REVIEW_DECISION_SITE_MISMATCH: {
+    status: 403,
+    zh: '审查结论不是由承载该办件办理机构的站点及其审核人员作出的，已拒收；请核对事项的办理机构',
+    en: 'The decision is not from the site hosting the case’s handling office or one of its reviewers; refused — check the item’s handling office',
+  },
 } as const satisfies Record<string, ErrorSpec>;

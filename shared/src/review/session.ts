@@ -45,7 +45,8 @@ export const DECISION_LABELS: Record<DecisionOutcome, { zh: string; en: string }
   reject: { zh: '不予受理', en: 'Rejected' },
 };
 
-export type ReviewDecision = DecisionRequest & { decidedBy: string; decidedByName: string; decidedAt: string };
+/** `decisionId` names the decision at both sites of a cross-site co-review (absent on decisions recorded before it existed). */
+export type ReviewDecision = DecisionRequest & { decisionId?: string; decidedBy: string; decidedByName: string; decidedAt: string };
 
 /* ---------- views ---------- */
 
