@@ -7,7 +7,15 @@ import { Server as SocketServer } from 'socket.io';
 import { AppError } from '@tongban/shared';
 import type { AppContext } from './context';
 import { errorMiddleware, parseCookies, SESSION_COOKIE } from './api/http';
-import { createOriginCheck, jsonBody, peerOrigins, refuseForeignOrigins, requireJsonBodies, securityHeaders } from './api/guards';
+import {
+  createOriginCheck,
+  jsonBody,
+  peerOrigins,
+  peerPagesAllowed,
+  refuseForeignOrigins,
+  requireJsonBodies,
+  securityHeaders,
+} from './api/guards';
 import { createApiRouter } from './api';
 import { attachRealtime } from './realtime';
 
@@ -24,9 +32,14 @@ export function createHttpApp(ctx: AppContext, tls?: { cert: Buffer; key: Buffer
   app.disable('x-powered-by');
   // req.ip (login rate limit) and req.secure (HSTS) believe X-Forwarded-* only from configured proxies.
   app.set('trust proxy', ctx.config.TRUST_PROXY);
-  app.use(securityHeaders);
+  app.use(securityHeaders(ctx.config));
   const originAllowed = createOriginCheck(ctx.config);
-  app.use('/api', refuseForeignOrigins(originAllowed), requireJsonBodies);
+  const peerPage = peerPagesAllowed(ctx.config);
+  app.use(
+    '/api',
+    refuseForeignOrigins((req) => originAllowed(req) || peerPage(req)),
+    requireJsonBodies,
+  );
 
   // Session cookie → req.user, for every API call.
   app.use('/api', (req, _res, next) => {

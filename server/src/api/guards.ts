@@ -38,6 +38,15 @@ export function peerOrigins(config: Pick<Config, 'PEER_SITES'>): ReadonlyMap<str
   return new Map(config.PEER_SITES.map((p) => [new URL(p.url).origin, p.id]));
 }
 
+/**
+ * The routes a peer site's page may send state-changing requests to: the join grant's (under
+ * /api/sites/grant/), where the grant in the Authorization header is the only credential.
+ */
+export function peerPagesAllowed(config: Pick<Config, 'PEER_SITES'>): (req: IncomingMessage & { path?: string }) => boolean {
+  const peers = peerOrigins(config);
+  return (req) => req.headers.origin !== undefined && peers.has(req.headers.origin) && (req.path ?? '').startsWith('/sites/grant/');
+}
+
 /** Refuses state-changing requests from another site's pages (SameSite=Lax does not separate ports of one host). */
 export function refuseForeignOrigins(isAllowed: (req: IncomingMessage) => boolean): RequestHandler {
   return (req, _res, next) => {
@@ -56,8 +65,9 @@ const NON_JSON_ROUTES: readonly RegExp[] = [
   /^\/cases\/[^/]+\/handoff\/result\/document$/,
   /^\/review\/sessions\/[^/]+\/snapshots$/,
   /^\/transfers(\/results)?$/,
-  /^\/sites\/co-reviews(\/withdrawals)?$/,
+  /^\/sites\/co-reviews(\/withdrawals|\/decisions)?$/,
   /^\/sites\/join-grants$/,
+  /^\/sites\/grant\/snapshots$/,
 ];
 
 /**
@@ -87,30 +97,40 @@ export function jsonBody(limitBytes: number): RequestHandler {
 
 /**
  * What the built client needs and nothing more: its own scripts, styles and API (and socket.io over
- * ws/wss on the same host), images from the API plus data: (QR codes) and blob: (ID photo), media
- * from the camera (MediaStream objects are not URLs and need no source) or blob:. No frames, no plugins.
+ * ws/wss on the same host), images from the API plus data: (QR codes) and blob: (ID photo, a peer
+ * site's pages read with a join grant), media from the camera (MediaStream objects are not URLs and
+ * need no source) or blob:. No frames, no plugins. A peer site's reviewer joins calls and reads
+ * materials at the intake site (PEER_SITES): its origins, over HTTP(S) and WS(S), are the only others.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(config: Pick<Config, 'PEER_SITES'>): string {
+  const peers = [...peerOrigins(config).keys()];
+  const sockets = peers.map((o) => o.replace(/^http/, 'ws'));
+  const list = (...sources: string[]) => sources.join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${list("'self'", 'data:', 'blob:', ...peers)}`,
+    "media-src 'self' blob: mediastream:",
+    "font-src 'self' data:",
+    `connect-src ${list("'self'", ...peers, ...sockets)}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Security headers on every response; HSTS only on HTTPS (directly or through a trusted proxy). */
-export const securityHeaders: RequestHandler = (req, res, next) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Frame-Options', 'DENY');
-  if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
-  next();
-};
+export function securityHeaders(config: Pick<Config, 'PEER_SITES'>): RequestHandler {
+  const csp = contentSecurityPolicy(config);
+  return (req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('X-Frame-Options', 'DENY');
+    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
+    next();
+  };
+}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import type { RemoteQueueInfo, ReviewQueueEntry } from '@tongban/shared/review/session';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
-import { Alert, Badge, Card } from '../../ui';
+import { Alert, Badge, Button, Card } from '../../ui';
 import { formatWait } from './format';
+import { acceptRemote } from './remoteReviewApi';
 import { openRtcSocket, rtcRequest } from './rtc/signalling';
 
 /**
@@ -54,9 +55,26 @@ export default function ReviewQueue() {
   );
 }
 
-/** What the intake site sent with its request: where it comes from, the pre-check and the materials. */
+/**
+ * What the intake site sent with its request: where it comes from, the pre-check and the materials;
+ * 接单 accepts it here and opens the call at the intake site.
+ */
 function RemoteRequest({ entry, remote }: { entry: ReviewQueueEntry; remote: RemoteQueueInfo }) {
-  const { t, lang } = useI18n();
+  const { t, lang, errorText } = useI18n();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const accept = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await acceptRemote(entry.sessionId);
+      void navigate(`/remote-call/${encodeURIComponent(entry.sessionId)}`);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
   const { precheck } = remote;
   const from = remote.intakeProvince ? `${remote.intakeProvince}站点` : `${remote.site} 站点`;
   return (
@@ -88,9 +106,12 @@ function RemoteRequest({ entry, remote }: { entry: ReviewQueueEntry; remote: Rem
           ))}
         </ul>
       )}
-      <p className="muted">
-        {t('跨站会审接入开发中：暂不能从本站接入该请求', 'Joining another site’s co-review from here is not available yet')}
-      </p>
+      {error !== null && <Alert tone="block">{errorText(error)}</Alert>}
+      <div className="card-actions">
+        <Button variant="primary" busy={busy} onClick={() => void accept()}>
+          {t('接单', 'Accept')}
+        </Button>
+      </div>
     </div>
   );
 }
