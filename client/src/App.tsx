@@ -17,6 +17,7 @@ import { Alert } from './ui';
 const CheckPage = lazy(() => import('./features/check/CheckPage'));
 const CallPage = lazy(() => import('./features/call/CallPage'));
 const ApplicantJoinPage = lazy(() => import('./features/call/ApplicantJoinPage'));
+const RemoteCallPage = lazy(() => import('./features/call/RemoteCallPage'));
 const RatingPhonePage = lazy(() => import('./features/handoff/RatingPhonePage'));
 const StatusPage = lazy(() => import('./pages/status/StatusPage'));
 
@@ -103,6 +104,14 @@ export function App() {
           />
           <Route path="/check" element={<CheckPage />} />
           <Route path="/call/:sessionId" element={<CallPage />} />
+          <Route
+            path="/remote-call/:sessionId"
+            element={
+              <RequireUser action="review.queue">
+                <RemoteCallPage />
+              </RequireUser>
+            }
+          />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

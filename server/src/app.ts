@@ -7,7 +7,15 @@ import { Server as SocketServer } from 'socket.io';
 import { AppError } from '@tongban/shared';
 import type { AppContext } from './context';
 import { errorMiddleware, parseCookies, SESSION_COOKIE } from './api/http';
-import { createOriginCheck, jsonBody, refuseForeignOrigins, requireJsonBodies, securityHeaders } from './api/guards';
+import {
+  createOriginCheck,
+  jsonBody,
+  peerOrigins,
+  peerPagesAllowed,
+  refuseForeignOrigins,
+  requireJsonBodies,
+  securityHeaders,
+} from './api/guards';
 import { createApiRouter } from './api';
 import { attachRealtime } from './realtime';
 
@@ -24,9 +32,14 @@ export function createHttpApp(ctx: AppContext, tls?: { cert: Buffer; key: Buffer
   app.disable('x-powered-by');
   // req.ip (login rate limit) and req.secure (HSTS) believe X-Forwarded-* only from configured proxies.
   app.set('trust proxy', ctx.config.TRUST_PROXY);
-  app.use(securityHeaders);
+  app.use(securityHeaders(ctx.config));
   const originAllowed = createOriginCheck(ctx.config);
-  app.use('/api', refuseForeignOrigins(originAllowed), requireJsonBodies);
+  const peerPage = peerPagesAllowed(ctx.config);
+  app.use(
+    '/api',
+    refuseForeignOrigins((req) => originAllowed(req) || peerPage(req)),
+    requireJsonBodies,
+  );
 
   // Session cookie → req.user, for every API call.
   app.use('/api', (req, _res, next) => {
@@ -51,12 +64,16 @@ export function createHttpApp(ctx: AppContext, tls?: { cert: Buffer; key: Buffer
   app.use(errorMiddleware(ctx.log));
 
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
+  const peerPages = peerOrigins(ctx.config);
   const io = new SocketServer(server, {
     serveClient: false,
     maxHttpBufferSize: 1e6,
+    // A peer site's page (its reviewer joining a call here with a grant) polls cross-origin: CORS for those pages only, no credentials.
+    ...(peerPages.size > 0 ? { cors: { origin: [...peerPages.keys()] } } : {}),
     // Every namespace's handshake: a websocket from another site's page would carry the user's cookie.
+    // Peer sites' pages pass here; only /rtc then lets them in, and only with a join grant.
     allowRequest: (req, answer) => {
-      const ok = originAllowed(req);
+      const ok = originAllowed(req) || peerPages.has(req.headers.origin ?? '');
       answer(ok ? null : 'ORIGIN_FORBIDDEN', ok);
     },
   });

@@ -25,10 +25,12 @@ import { ReviewSessionService } from './review/ReviewSessionService';
 import type { ReviewRecordingService } from './review/recordingService';
 import { recordingAvailability } from './review/recordingAvailability';
 import { createReviewModule } from './review/reviewModule';
+import { JoinGrantService } from './review/joinGrants';
 import { createCallModule, type CallModule } from './call/callModule';
 import { createHandoffModule, type HandoffModule } from './handoff/handoffModule';
 import type { ReceiptService } from './receipt/ReceiptService';
 import { createReceiptModule } from './receipt/receiptModule';
+import { createFederationModule, type FederationModule } from './federation/federationModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -59,6 +61,8 @@ export interface AppContext {
   workLedger: WorkLedgerService;
   /** Co-review sessions: request, queue, checks, decision. */
   review: ReviewSessionService;
+  /** Join grants: issued here to peer sites' reviewers, and asked of peer sites for this site's reviewers. */
+  grants: JoinGrantService;
   /** Live calls (co-review and /check): the SFU (`call.sfu`, also for /api/health), `/rtc` signalling, call events. */
   call: CallModule;
   /** Recordings of consented co-review calls (FFmpeg ← SFU), stored as blobs. */
@@ -67,6 +71,8 @@ export interface AppContext {
   handoff: HandoffModule;
   /** 收件回执 and the public status page (the query code issued with 受理). */
   receipts: ReceiptService;
+  /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
+  federation: FederationModule;
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
   features: Feature[];
   version: string;
@@ -161,8 +167,28 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   });
   const recording = recordingAvailability(config);
   const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, recording);
-  const call = createCallModule({ config, log, auth, review });
-  const { recordings, ...reviewFeature } = createReviewModule({ ...site, config, review, call, recording, evidence: handoff.evidence });
+  const grants = new JoinGrantService({ ...site, keys: handoff.keys, peers: handoff.peers, catalog, review, precheck, materials });
+  const call = createCallModule({ config, log, auth, review, grants });
+  const { recordings, ...reviewFeature } = createReviewModule({
+    ...site,
+    config,
+    review,
+    call,
+    recording,
+    evidence: handoff.evidence,
+    grants,
+  });
+  const federation = createFederationModule({
+    ...site,
+    config,
+    peers: handoff.peers,
+    keys: handoff.keys,
+    grants,
+    review,
+    catalog,
+    materials,
+    precheck,
+  });
   const features: Feature[] = [
     call,
     casesFeature,
@@ -172,6 +198,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     handoff,
     precheckFeature,
     reviewFeature,
+    federation,
   ];
   for (const f of features) if (f.close) closers.push(() => f.close?.());
 
@@ -189,12 +216,14 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     materials,
     workLedger,
     review,
+    grants,
     call,
     recordings,
     precheck,
     ocr,
     handoff,
     receipts,
+    federation,
     features,
     version,
     onClose: (fn) => closers.push(fn),

@@ -28,6 +28,22 @@ export const MEDIA_ARGS = [
   '--disable-backgrounding-occluded-windows',
 ];
 
+/** Logs `username` in through the login page of the site at `baseUrl`. */
+export async function loginPage(page: Page, baseUrl: string, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** A Chromium page with fake cameras; `browsers` collects the browser for closing. */
+export async function newMediaPage(browsers: ChromiumSession[], args: string[] = []): Promise<Page> {
+  const browser = await launchChromium({ args: [...MEDIA_ARGS, ...args] });
+  browsers.push(browser);
+  return browser.context.pages()[0] ?? (await browser.context.newPage());
+}
+
 export async function startCallBrowser(opts: { rtcMinPort: number; env?: Partial<Env> }): Promise<CallBrowser> {
   await ensureClientBuilt();
   const env = { ...sfuTestConfig(opts.rtcMinPort), ...opts.env };
@@ -37,18 +53,8 @@ export async function startCallBrowser(opts: { rtcMinPort: number; env?: Partial
     server,
     url: server.url,
     rtcPorts: { min: Number(env.RTC_MIN_PORT), max: Number(env.RTC_MAX_PORT) },
-    async newPage(o = {}) {
-      const browser = await launchChromium({ args: [...MEDIA_ARGS, ...(o.args ?? [])] });
-      browsers.push(browser);
-      return browser.context.pages()[0] ?? (await browser.context.newPage());
-    },
-    async login(page, username) {
-      await page.goto(`${server.url}/login`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByLabel('密码').fill(TEST_PASSWORD);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    },
+    newPage: (o = {}) => newMediaPage(browsers, o.args),
+    login: (page, username) => loginPage(page, server.url, username),
     async close() {
       for (const b of browsers) await b.close();
       await server.stop();

@@ -80,14 +80,26 @@ async function reviewerStep(reviewer: ApiClient, sessionId: string, step: string
 
 export type RtcClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Connects to /rtc with a login cookie or an applicant key; rejects with the server's error code. */
-export function connectRtc(url: string, auth: { cookie?: string; token?: string }): Promise<RtcClient> {
+/**
+ * Connects to /rtc with a login cookie, an applicant key, or a peer site's join grant (or rejoin
+ * key), from the page at `origin` if given; rejects with the server's error code.
+ */
+export function connectRtc(
+  url: string,
+  auth: { cookie?: string; token?: string; grant?: string; rejoin?: string; origin?: string },
+): Promise<RtcClient> {
+  const headers = { ...(auth.cookie ? { cookie: auth.cookie } : {}), ...(auth.origin ? { origin: auth.origin } : {}) };
+  const handshake = {
+    ...(auth.token ? { token: auth.token } : {}),
+    ...(auth.grant ? { grant: auth.grant } : {}),
+    ...(auth.rejoin ? { rejoin: auth.rejoin } : {}),
+  };
   const socket: RtcClient = io(`${url}/rtc`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    ...(auth.cookie ? { extraHeaders: { cookie: auth.cookie } } : {}),
-    ...(auth.token ? { auth: { token: auth.token } } : {}),
+    ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}),
+    ...(Object.keys(handshake).length > 0 ? { auth: handshake } : {}),
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

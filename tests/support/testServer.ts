@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DestinationStream } from 'pino';
+import type { Clock } from '@tongban/server/clock';
 import { loadConfig, type Env } from '@tongban/server/config/config';
 import { createLogger } from '@tongban/server/logger';
 import { createContext, type AppContext } from '@tongban/server/context';
@@ -9,6 +11,15 @@ import { seedDemo } from '@tongban/server/seed/demoSeed';
 import { PrintedTextRecogniser } from './printedTextRecogniser';
 
 export const TEST_PASSWORD = 'test-password-123';
+
+/** `clock`: the site's time (two sites' clocks apart, a grant's expiry); `logTo`: where its log lines go (with LOG_LEVEL). */
+export interface TestServerOptions {
+  keepData?: boolean;
+  dataDir?: string;
+  ocr?: 'tesseract' | 'printed-text';
+  clock?: Clock;
+  logTo?: DestinationStream;
+}
 
 export interface TestServer {
   ctx: AppContext;
@@ -23,20 +34,16 @@ export interface TestServer {
  * `ocr: 'printed-text'`: the pre-check reads generated scans by what they print instead of by
  * tesseract (see printedTextRecogniser) — for tests that need a pre-checked case but are not about OCR.
  */
-export async function startTestServer(
-  overrides: Partial<Env> = {},
-  opts: { keepData?: boolean; dataDir?: string; ocr?: 'tesseract' | 'printed-text' } = {},
-): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Env> = {}, opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tongban-test-'));
   const config = loadConfig(
     {},
     { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: 0, DATA_DIR: dataDir, LOG_LEVEL: 'silent', OCR_WORKERS: 0, ...overrides },
   );
-  const ctx = createContext(
-    config,
-    createLogger(config.LOG_LEVEL),
-    opts.ocr === 'printed-text' ? { ocr: new PrintedTextRecogniser() } : {},
-  );
+  const ctx = createContext(config, createLogger(config.LOG_LEVEL, opts.logTo), {
+    ...(opts.ocr === 'printed-text' ? { ocr: new PrintedTextRecogniser() } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   ctx.recoverInterrupted(); // as server/src/main.ts does at start
   await seedDemo(ctx, TEST_PASSWORD);
   const app = await listen(ctx);

@@ -6,18 +6,33 @@ import { createBagStream, type PayloadFile } from '@tongban/server/handoff/bag/b
 import { caseBagParts } from '@tongban/server/handoff/caseBag';
 import { signRequestHeaders } from '@tongban/server/handoff/siteSigning';
 import type { SiteKeyring } from '@tongban/server/handoff/siteKeys';
-import { ApiClient, startTestServer, type TestServer } from './testServer';
+import { ApiClient, startTestServer, type TestServer, type TestServerOptions } from './testServer';
 import { freePort } from './freePort';
 
 /**
  * Two real deployments — Guangdong intake site (gd) and Hunan handling site (hn) — each with its
  * own server, database and signing key, each trusting the other's key as administrators set it
- * up (export a line on one site, trust it on the other).
+ * up (export a line on one site, trust it on the other). `server` applies to both (e.g. the
+ * printed-text recogniser, or keeping the data directories so a site can be restarted); `sites`
+ * to one site only (its own clock, its log).
  */
-export async function startTwoSites(opts: { gd?: Partial<Env>; hn?: Partial<Env> } = {}): Promise<{ gd: TestServer; hn: TestServer }> {
+export async function startTwoSites(
+  opts: {
+    gd?: Partial<Env>;
+    hn?: Partial<Env>;
+    server?: TestServerOptions;
+    sites?: { gd?: TestServerOptions; hn?: TestServerOptions };
+  } = {},
+): Promise<{ gd: TestServer; hn: TestServer }> {
   const [pg, ph] = [await freePort(), await freePort()];
-  const gd = await startTestServer({ SITE_ID: 'gd', PORT: pg, PEER_SITES: [{ id: 'hn', url: `http://127.0.0.1:${ph}` }], ...opts.gd });
-  const hn = await startTestServer({ SITE_ID: 'hn', PORT: ph, PEER_SITES: [{ id: 'gd', url: `http://127.0.0.1:${pg}` }], ...opts.hn });
+  const gd = await startTestServer(
+    { SITE_ID: 'gd', PORT: pg, PEER_SITES: [{ id: 'hn', url: `http://127.0.0.1:${ph}` }], ...opts.gd },
+    { ...opts.server, ...opts.sites?.gd },
+  );
+  const hn = await startTestServer(
+    { SITE_ID: 'hn', PORT: ph, PEER_SITES: [{ id: 'gd', url: `http://127.0.0.1:${pg}` }], ...opts.hn },
+    { ...opts.server, ...opts.sites?.hn },
+  );
   const gdKey = (await new ApiClient(gd.url).get('/api/handoff/site-key')).body.line as string;
   const hnKey = (await new ApiClient(hn.url).get('/api/handoff/site-key')).body.line as string;
   hn.ctx.handoff.keys.trust(gdKey);
@@ -77,4 +92,25 @@ export async function forgeCaseBag(
   const { stream, summary } = createBagStream({ root: c.caseNo, info, payload: files, signer: ctx.handoff.keys.signingKey(), mtime: now });
   await Promise.all([pipeline(stream, fs.createWriteStream(file)), summary]);
   return fs.readFileSync(file);
+}
+
+/** POSTs a JSON message to `path` on `to` as a peer does: under a vendor type, headers signed with `key` for `site`. */
+export function postSignedJson(
+  to: TestServer,
+  path: string,
+  message: unknown,
+  opts: { key: SiteKeyring; site: string; idempotencyKey: string; now?: Date },
+) {
+  const bytes = Buffer.from(JSON.stringify(message));
+  const headers = signRequestHeaders(opts.key.signingKey(), opts.site, {
+    method: 'POST',
+    path,
+    bodySha256: createHash('sha256').update(bytes).digest('hex'),
+    idempotencyKey: opts.idempotencyKey,
+    now: opts.now ?? new Date(),
+  });
+  return new ApiClient(to.url).request('POST', path, new Uint8Array(bytes), {
+    ...headers,
+    'content-type': 'application/vnd.tongban.test+json',
+  });
 }

@@ -4,7 +4,7 @@ import { FakeHandler, testFakeParameters, type types } from 'mediasoup-client';
 import type { Ack, AckError, JoinResponse } from '@tongban/shared/signalling/events';
 import { CallClient, type CallState } from '../../client/src/features/call/rtc/CallClient';
 import { DefaultReconnectPolicy, type ReconnectPolicy } from '../../client/src/features/call/rtc/ReconnectPolicy';
-import type { RtcError, RtcSocket } from '../../client/src/features/call/rtc/signalling';
+import { PeerSiteCredential, type RtcError, type RtcSocket } from '../../client/src/features/call/rtc/signalling';
 
 /** What the fake server does with one request: answer it, or stay silent (the client times out). */
 type Answer = Ack<unknown> | 'silent';
@@ -263,5 +263,45 @@ describe('CallClient reconnecting (fake socket, mediasoup FakeHandler)', () => {
     await settle();
     expect(socket.joins()).toHaveLength(2);
     expect(states).toEqual(['connected', 'reconnecting', 'connected']);
+  });
+
+  it('a peer site’s call: the grant signs the first handshake, the join’s rejoin key every later one', async () => {
+    const peer = new PeerSiteCredential('http://gd.example', 'the-grant');
+    expect(peer.auth()).toEqual({ grant: 'the-grant' });
+    const socket = new FakeSocket((event) => {
+      if (event !== 'rtc:join') return ok;
+      const r = joined();
+      return r.ok ? { ok: true, data: { ...r.data, rejoinKey: 'the-rejoin-key' } } : r;
+    });
+    const client = new CallClient({
+      target: { sessionId: 'session-1' },
+      produce: false,
+      peer,
+      socketFactory: () => socket as unknown as RtcSocket,
+      handlerFactory: FakeHandler.createFactory(testFakeParameters),
+    });
+    const joining = client.join();
+    await settle();
+    await joining;
+    expect(peer.auth()).toEqual({ rejoin: 'the-rejoin-key' });
+  });
+
+  it('a client left while its socket was still connecting never joins (its grant stays for the one replacing it)', async () => {
+    const socket = new FakeSocket((event) => (event === 'rtc:join' ? joined() : ok));
+    socket.connected = false;
+    socket.active = false;
+    const client = new CallClient({
+      target: { sessionId: 'session-1' },
+      produce: false,
+      socketFactory: () => socket as unknown as RtcSocket,
+      handlerFactory: FakeHandler.createFactory(testFakeParameters),
+    });
+    const joining = client.join();
+    joining.catch(() => undefined);
+    void client.leave();
+    socket.reconnect();
+    await settle();
+    await expect(joining).rejects.toMatchObject({ code: 'RTC_CLOSED' });
+    expect(socket.joins()).toEqual([]);
   });
 });

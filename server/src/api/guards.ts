@@ -30,6 +30,23 @@ export function createOriginCheck(config: Pick<Config, 'PUBLIC_URL' | 'ALLOWED_O
   };
 }
 
+/**
+ * The origins of the peer sites' pages (PEER_SITES), by site id. Their pages are not this site's:
+ * they may open the call and read its materials only with a join grant, never with a login here.
+ */
+export function peerOrigins(config: Pick<Config, 'PEER_SITES'>): ReadonlyMap<string, string> {
+  return new Map(config.PEER_SITES.map((p) => [new URL(p.url).origin, p.id]));
+}
+
+/**
+ * The routes a peer site's page may send state-changing requests to: the join grant's (under
+ * /api/sites/grant/), where the grant in the Authorization header is the only credential.
+ */
+export function peerPagesAllowed(config: Pick<Config, 'PEER_SITES'>): (req: IncomingMessage & { path?: string }) => boolean {
+  const peers = peerOrigins(config);
+  return (req) => req.headers.origin !== undefined && peers.has(req.headers.origin) && (req.path ?? '').startsWith('/sites/grant/');
+}
+
 /** Refuses state-changing requests from another site's pages (SameSite=Lax does not separate ports of one host). */
 export function refuseForeignOrigins(isAllowed: (req: IncomingMessage) => boolean): RequestHandler {
   return (req, _res, next) => {
@@ -41,13 +58,16 @@ export function refuseForeignOrigins(isAllowed: (req: IncomingMessage) => boolea
 /**
  * The API routes (under /api) whose body is not JSON; each parses and checks its own body:
  * scan uploads and the result document (multipart), review snapshots (image bytes) and the signed
- * site-to-site transfers (a zip, a signed result).
+ * site-to-site messages (a zip, a signed result, co-review requests), whose bytes the signature covers.
  */
 const NON_JSON_ROUTES: readonly RegExp[] = [
   /^\/cases\/[^/]+\/materials\/[^/]+$/,
   /^\/cases\/[^/]+\/handoff\/result\/document$/,
   /^\/review\/sessions\/[^/]+\/snapshots$/,
   /^\/transfers(\/results)?$/,
+  /^\/sites\/co-reviews(\/withdrawals|\/decisions)?$/,
+  /^\/sites\/join-grants$/,
+  /^\/sites\/grant\/snapshots$/,
 ];
 
 /**
@@ -77,30 +97,40 @@ export function jsonBody(limitBytes: number): RequestHandler {
 
 /**
  * What the built client needs and nothing more: its own scripts, styles and API (and socket.io over
- * ws/wss on the same host), images from the API plus data: (QR codes) and blob: (ID photo), media
- * from the camera (MediaStream objects are not URLs and need no source) or blob:. No frames, no plugins.
+ * ws/wss on the same host), images from the API plus data: (QR codes) and blob: (ID photo, a peer
+ * site's pages read with a join grant), media from the camera (MediaStream objects are not URLs and
+ * need no source) or blob:. No frames, no plugins. A peer site's reviewer joins calls and reads
+ * materials at the intake site (PEER_SITES): its origins, over HTTP(S) and WS(S), are the only others.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(config: Pick<Config, 'PEER_SITES'>): string {
+  const peers = [...peerOrigins(config).keys()];
+  const sockets = peers.map((o) => o.replace(/^http/, 'ws'));
+  const list = (...sources: string[]) => sources.join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${list("'self'", 'data:', 'blob:', ...peers)}`,
+    "media-src 'self' blob: mediastream:",
+    "font-src 'self' data:",
+    `connect-src ${list("'self'", ...peers, ...sockets)}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Security headers on every response; HSTS only on HTTPS (directly or through a trusted proxy). */
-export const securityHeaders: RequestHandler = (req, res, next) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Frame-Options', 'DENY');
-  if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
-  next();
-};
+export function securityHeaders(config: Pick<Config, 'PEER_SITES'>): RequestHandler {
+  const csp = contentSecurityPolicy(config);
+  return (req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('X-Frame-Options', 'DENY');
+    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
+    next();
+  };
+}

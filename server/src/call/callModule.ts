@@ -6,6 +6,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../logger';
 import type { SessionUser } from '../auth/AuthService';
 import type { JoinGrant, ReviewEvents, ReviewPrincipal } from '../review/ReviewSessionService';
+import type { JoinGrantService } from '../review/joinGrants';
 import type { CallKey } from './callKey';
 import { CallRegistry } from './CallRegistry';
 import type { CallEvents } from './CallRoom';
@@ -30,6 +31,8 @@ export interface CallDeps {
   /** The login cookie's user, at the handshake. */
   auth: { userForToken(token: string | undefined): SessionUser | undefined };
   review: CallReview;
+  /** Peer sites' reviewers: who a join grant or rejoin key is (handshake), and the grant used up by their first join. */
+  grants: Pick<JoinGrantService, 'principalFor' | 'redeem'>;
 }
 
 /**

@@ -22,7 +22,9 @@ import {
 import { isSfuError, type ProducerInfo, type TransportDirection, type WebRtcTransportInfo } from '@tongban/sfu';
 import type { Config } from '../config/config';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
+import { createOriginCheck, peerOrigins } from '../api/guards';
 import type { ReviewPrincipal } from '../review/ReviewSessionService';
+import type { PeerCredential } from '../review/joinGrants';
 import { reviewQueueRoom } from '../realtime/rooms';
 import { callId, type CallKey } from './callKey';
 import type { CallRegistry } from './CallRegistry';
@@ -31,6 +33,8 @@ import type { CallDeps } from './callModule';
 
 interface RtcSocketData {
   principal: ReviewPrincipal;
+  /** A peer site's reviewer: the grant presented at the handshake, then (once a join used it up) the key to rejoin with. */
+  peerCredential?: PeerCredential;
   /** The call this socket is a member of: one at a time. */
   call?: CallRoom;
   /** The call of a join in progress, until `call` is set (counted by the self-test cap). */
@@ -42,22 +46,40 @@ type RtcSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 
 /**
  * socket.io namespace `/rtc`: signalling around the calls of `calls` (co-review sessions and the
- * /check self-test). Authenticated by the login cookie, or by an applicant session key in
- * `handshake.auth.token`. Every payload is parsed with its schema from the shared event map;
+ * /check self-test). Authenticated by the login cookie, by an applicant session key in
+ * `handshake.auth.token`, or — a peer site's reviewer, from that site's page — by a join grant in
+ * `handshake.auth.grant` (or the rejoin key its first join answered, `auth.rejoin`). Every payload is parsed with its schema from the shared event map;
  * who may join a session's call is decided by the review flow's authorizeJoin.
  */
 export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: SocketServer): void {
   const nsp = io.of(RTC_NAMESPACE) as unknown as RtcNamespace;
   const wiredCalls = new WeakSet<CallRoom>();
 
+  const ownOrigin = createOriginCheck(deps.config);
+  const peerPages = peerOrigins(deps.config);
   nsp.use((socket, next) => {
     try {
-      const user = deps.auth.userForToken(parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      if (user) socket.data.principal = { kind: 'user', user };
-      else if (typeof token === 'string' && token.length > 0 && token.length < 200)
-        socket.data.principal = deps.review.applicantForKey(token);
-      else throw new AppError('AUTH_REQUIRED');
+      const auth = socket.handshake.auth as { token?: unknown; grant?: unknown; rejoin?: unknown } | undefined;
+      const credential = peerCredentialOf(auth);
+      if (credential) {
+        const principal = deps.grants.principalFor(credential);
+        // A grant is its reviewer's, used from their own site's page (or from no page at all).
+        const pageSite = peerPages.get(socket.handshake.headers.origin ?? '');
+        if (pageSite !== undefined && pageSite !== principal.reviewer.siteId)
+          throw new AppError('ORIGIN_FORBIDDEN', { details: { origin: socket.handshake.headers.origin } });
+        socket.data.principal = principal;
+        socket.data.peerCredential = credential;
+      } else if (!ownOrigin(socket.request)) {
+        // A peer site's page (let through the handshake's Origin check) never acts with a login or an applicant key here.
+        throw new AppError('ORIGIN_FORBIDDEN', { details: { origin: socket.handshake.headers.origin } });
+      } else {
+        const user = deps.auth.userForToken(parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
+        const token = auth?.token;
+        if (user) socket.data.principal = { kind: 'user', user };
+        else if (typeof token === 'string' && token.length > 0 && token.length < 200)
+          socket.data.principal = deps.review.applicantForKey(token);
+        else throw new AppError('AUTH_REQUIRED');
+      }
       next();
     } catch (e) {
       next(refusal(e));
@@ -72,7 +94,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
   nsp.use((socket, next) => {
     const principal = socket.data.principal;
     const owner = ownerOf(principal);
-    const max = principal.kind === 'user' ? limits.socketsPerUser : limits.socketsPerApplicant;
+    const max = principal.kind === 'applicant' ? limits.socketsPerApplicant : limits.socketsPerUser;
     const held = connections.get(owner) ?? new Set<string>();
     if (held.size >= max) {
       deps.log.warn({ owner, open: held.size, max }, 'rtc connection refused: too many open');
@@ -179,7 +201,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
     };
     const user = () => {
       const p = socket.data.principal;
-      if (p.kind !== 'user') throw new AppError('FORBIDDEN_ROLE', { details: { role: 'applicant' } });
+      if (p.kind !== 'user') throw new AppError('FORBIDDEN_ROLE', { details: { role: p.kind } });
       return p.user;
     };
 
@@ -207,6 +229,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
       let displayName: string;
       let session: JoinResponse['session'] = null;
       let produce = true;
+      let rejoinKey: string | undefined;
       if ('selfTest' in req) {
         const u = user();
         const open = ownSockets(owner).filter((s) => s.id !== socket.id && (s.data.call?.key ?? s.data.joining)?.kind === 'selfTest');
@@ -217,6 +240,12 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
         displayName = u.displayName;
       } else {
         const grant = deps.review.authorizeJoin(principal, req.sessionId);
+        const credential = socket.data.peerCredential;
+        if (principal.kind === 'peerReviewer' && credential) {
+          // The first join uses the grant up; this connection's later joins and reconnects go by the key it answers.
+          rejoinKey = 'grant' in credential ? deps.grants.redeem(credential.grant, principal) : credential.rejoin;
+          socket.data.peerCredential = { rejoin: rejoinKey };
+        }
         key = { kind: 'review', sessionId: req.sessionId };
         role = grant.role;
         displayName = grant.displayName;
@@ -259,6 +288,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
           peers: call.views().filter((v) => v.peerId !== socket.id),
           viewer: call.viewer ?? null,
           session,
+          ...(rejoinKey ? { rejoinKey } : {}),
         };
       } catch (e) {
         leave(socket);
@@ -396,9 +426,20 @@ function refusal(e: unknown): Error & { data: AckError } {
   return Object.assign(new Error(isAppError(e) ? e.code : 'AUTH_REQUIRED'), { data: ackError(e) });
 }
 
-/** Whose limits a socket counts against: an account, or the applicant of one review session (all its keys). */
+/** Whose limits a socket counts against: an account, a peer site's reviewer, or the applicant of one review session (all its keys). */
 function ownerOf(p: ReviewPrincipal): string {
-  return p.kind === 'user' ? `user:${p.user.id}` : `applicant:${p.sessionId}`;
+  if (p.kind === 'user') return `user:${p.user.id}`;
+  if (p.kind === 'peerReviewer') return `peer:${p.reviewer.siteId}:${p.reviewer.userId}`;
+  return `applicant:${p.sessionId}`;
+}
+
+/** A join grant or rejoin key in the handshake (the rejoin key first: the grant is spent once a join used it). */
+function peerCredentialOf(auth: { grant?: unknown; rejoin?: unknown } | undefined): PeerCredential | undefined {
+  if (auth?.grant === undefined && auth?.rejoin === undefined) return undefined;
+  const wellFormed = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{22,128}$/.test(v);
+  if (wellFormed(auth.rejoin)) return { rejoin: auth.rejoin };
+  if (wellFormed(auth.grant)) return { grant: auth.grant };
+  throw new AppError('GRANT_UNKNOWN');
 }
 
 function rtcLimits(config: Config) {

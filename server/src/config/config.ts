@@ -139,6 +139,11 @@ export const ConfigSchema = z
     /** `fingerprint base64-public-key site` lines of trusted peer keys; defaults to DATA_DIR/keys/trusted-peers.txt. */
     PEER_KEYS_FILE: z.string().min(1).optional(),
     HANDOFF_MAX_BYTES: int(1024 * 1024, 64 * 1024 ** 3).default(4 * 1024 ** 3),
+    /** A co-review request no reviewer has taken after this long is timed out (and withdrawn at the peer site it went to). */
+    REVIEW_REQUEST_TIMEOUT_MINUTES: int(1, 24 * 60).default(30),
+    /** Backoff of site-to-site messages to a peer that is unreachable: first retry after, and longest wait between retries. */
+    PEER_RETRY_INITIAL_MS: int(10, 60_000).default(1000),
+    PEER_RETRY_MAX_MS: int(100, 3_600_000).default(30_000),
     /** Record co-review calls whose applicant consented (FFmpeg from Debian's `ffmpeg` on PATH). */
     RECORDING_ENABLED: bool.default(true),
     /** The FFmpeg program recordings run (probed at start; recording is offered only if it runs). */
@@ -152,6 +157,10 @@ export const ConfigSchema = z
   .refine((c) => c.RECORDING_MIN_PORT < c.RECORDING_MAX_PORT, {
     message: 'RECORDING_MIN_PORT must be < RECORDING_MAX_PORT',
     path: ['RECORDING_MIN_PORT'],
+  })
+  .refine((c) => c.PEER_RETRY_INITIAL_MS <= c.PEER_RETRY_MAX_MS, {
+    message: 'PEER_RETRY_INITIAL_MS must be ≤ PEER_RETRY_MAX_MS',
+    path: ['PEER_RETRY_INITIAL_MS'],
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
   .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {

@@ -169,23 +169,8 @@ export class ResultService {
     body: Readable,
   ): Promise<SignedEnvelope<{ kind: 'tongban.result-ack.v1'; caseId: string; receivedAt: string }>> {
     const { db, clock, blobs, keys, cases } = this.deps;
-    const req = this.peers.verifyIncoming(headers, 'POST', RESULTS_PATH);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
-      if (size > RESULT_MESSAGE_MAX_BYTES) throw new AppError('UPLOAD_TOO_LARGE', { details: { maxBytes: RESULT_MESSAGE_MAX_BYTES } });
-      chunks.push(chunk as Buffer);
-    }
-    const raw = Buffer.concat(chunks);
-    if (createHash('sha256').update(raw).digest('hex') !== req.bodySha256) throw new AppError('TRANSFER_BODY_MISMATCH');
-    let parsedJson: unknown;
-    try {
-      parsedJson = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new AppError('MALFORMED_JSON');
-    }
-    const parsed = ResultMessageSchema.safeParse(parsedJson);
+    const { request: req, json } = await this.peers.receiveJson(headers, body, RESULTS_PATH, RESULT_MESSAGE_MAX_BYTES);
+    const parsed = ResultMessageSchema.safeParse(json);
     if (!parsed.success)
       throw new AppError('VALIDATION_FAILED', {
         details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { AppError, isAppError, type Office } from '@tongban/shared';
@@ -46,15 +47,40 @@ export class PeerSites {
     return verifyRequestHeaders(headers, method, path, this.keys.trustedKeys(), this.now());
   }
 
+  /** A signed POST's JSON body (at most `maxBytes`), once the signature verifies and the bytes match its digest. */
+  async receiveJson(
+    headers: IncomingHttpHeaders,
+    body: AsyncIterable<unknown>,
+    path: string,
+    maxBytes: number,
+  ): Promise<{ request: VerifiedRequest; json: unknown }> {
+    const request = this.verifyIncoming(headers, 'POST', path);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) throw new AppError('UPLOAD_TOO_LARGE', { details: { maxBytes } });
+      chunks.push(chunk as Buffer);
+    }
+    const raw = Buffer.concat(chunks);
+    if (createHash('sha256').update(raw).digest('hex') !== request.bodySha256) throw new AppError('TRANSFER_BODY_MISMATCH');
+    try {
+      return { request, json: JSON.parse(raw.toString('utf8')) };
+    } catch {
+      throw new AppError('MALFORMED_JSON');
+    }
+  }
+
   /**
-   * POSTs a signed body to a peer and returns its JSON answer. Network failures become
-   * PEER_SITE_UNREACHABLE; a refusal keeps the peer's own code in `details.peerError`.
+   * POSTs a signed body to a peer and returns its JSON answer. Network failures (and an abort by
+   * `signal`) become PEER_SITE_UNREACHABLE; a refusal keeps the peer's own code in `details.peerError`.
    */
   async post(
     peer: PeerSite,
     path: string,
     body: { sha256: string; contentType: string; open: () => Readable },
     idempotencyKey: string,
+    signal?: AbortSignal,
   ): Promise<unknown> {
     const headers = {
       'content-type': body.contentType,
@@ -73,6 +99,7 @@ export class PeerSites {
         headers,
         body: Readable.toWeb(body.open()) as ReadableStream,
         duplex: 'half',
+        ...(signal ? { signal } : {}),
       } as RequestInit);
     } catch (e) {
       throw new AppError('PEER_SITE_UNREACHABLE', { details: { site: peer.id, reason: (e as Error).message } });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { AppError, errorSpec, isAppError, type MaterialSpec, type MaterialView } from '@tongban/shared';
+import type { OfficeUser } from '@tongban/shared/cases/access';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { applyCorrections, evaluateMaterial, findingKey } from '@tongban/shared/precheck/rules';
 import { meanConfidence } from '@tongban/shared/precheck/layout';
@@ -245,7 +246,7 @@ export class PrecheckService {
   // ── Reads ────────────────────────────────────────────────────────────────────────────────
 
   /** GET /api/cases/:id/precheck: any participant of the case (the reviewer sees what the clerk sees). */
-  forUser(caseId: string, user: SessionUser): CasePrecheckResponse {
+  forUser(caseId: string, user: OfficeUser): CasePrecheckResponse {
     const c = this.deps.cases.getForUser(caseId, user);
     return this.summary(c);
   }
@@ -411,7 +412,7 @@ export class PrecheckService {
   }
 
   /** The normalised page image (what the boxes refer to), or the original page before OCR finished. */
-  async pageImage(caseId: string, materialId: string, pageNumber: number, user: SessionUser): Promise<Buffer> {
+  async pageImage(caseId: string, materialId: string, pageNumber: number, user: OfficeUser): Promise<Buffer> {
     const c = this.deps.cases.getForFiles(caseId, user);
     const material = this.deps.materials.get(c.id, materialId);
     const row = this.deps.db

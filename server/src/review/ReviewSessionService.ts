@@ -20,17 +20,20 @@ import {
   type DecisionRequest,
   type ReviewConsent,
   type ReviewDecision,
+  type PeerDeliveryView,
   type ReviewExport,
   type ReviewQueueEntry,
   type ReviewSessionView,
   type ReviewSnapshotView,
   type ReviewStatus,
 } from '@tongban/shared/review/session';
+import type { CoReviewDecision, CoReviewWithdrawal, SignedDecision, SiteReviewer } from '@tongban/shared/review/crossSite';
+import type { Principal } from '@tongban/shared/cases/access';
 import type { PeerRole } from '@tongban/shared/signalling/events';
 import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import { actorOf, type AuthService, type SessionUser } from '../auth/AuthService';
-import { SYSTEM_ACTOR, type AuditLedger } from '../audit/AuditLedger';
+import { SYSTEM_ACTOR, type Actor, type AuditLedger } from '../audit/AuditLedger';
 import type { Clock, IdSource } from '../clock';
 import type { Config } from '../config/config';
 import type { BlobStore } from '../storage/BlobStore';
@@ -51,8 +54,56 @@ export interface ReviewDeps {
   auth: Pick<AuthService, 'userById'>;
 }
 
-/** Who is asking: a logged-in user, or an applicant holding a session key. */
-export type ReviewPrincipal = { kind: 'user'; user: SessionUser } | { kind: 'applicant'; sessionId: string };
+/** A reviewer of the peer site hosting the case's handling office, holding a join grant this site issued (no account here). */
+export interface PeerReviewer {
+  kind: 'peerReviewer';
+  /** The grant's name in the audit trail, never the grant itself. */
+  grantRef: string;
+  sessionId: string;
+  reviewer: SiteReviewer;
+  /** Their name and site, as the call shows them. */
+  displayName: string;
+}
+
+/** Who verifies and decides in a call: a reviewer with an account here, or a peer site's reviewer holding a grant for the session. */
+export type Verifier = SessionUser | PeerReviewer;
+
+/** A verifier as the rows and the audit trail name them: a user id here, or the peer reviewer's name as their site vouched for them. */
+interface VerifierRecord {
+  principal: Principal;
+  actor: Actor;
+  userId: string | null;
+  peerName: string | null;
+  name: string;
+  /** Added to the audit event's details: for a peer reviewer, who they are and through which site and grant. */
+  details: Record<string, unknown>;
+}
+
+const isPeer = (v: Verifier): v is PeerReviewer => 'kind' in v && v.kind === 'peerReviewer';
+
+/**
+ * A peer site's reviewer acts here as a reviewer of their (handling) office — the state machine's
+ * rules are a reviewer's — with no account here (no actor id), named as their site vouched for them,
+ * via that site.
+ */
+function peerRecord(reviewer: SiteReviewer, displayName: string, details: Record<string, unknown>): VerifierRecord {
+  return {
+    principal: { role: 'reviewer', officeId: reviewer.officeId },
+    actor: { id: null, name: displayName, role: 'reviewer', officeId: reviewer.officeId },
+    userId: null,
+    peerName: displayName,
+    name: displayName,
+    details: { via: `site:${reviewer.siteId}`, reviewer, ...details },
+  };
+}
+
+function recordOf(v: Verifier): VerifierRecord {
+  if (isPeer(v)) return peerRecord(v.reviewer, v.displayName, { grantRef: v.grantRef });
+  return { principal: v, actor: actorOf(v), userId: v.id, peerName: null, name: v.displayName, details: {} };
+}
+
+/** Who is asking: a logged-in user, an applicant holding a session key, or a peer site's reviewer holding a join grant. */
+export type ReviewPrincipal = { kind: 'user'; user: SessionUser } | { kind: 'applicant'; sessionId: string } | PeerReviewer;
 
 export interface JoinGrant {
   session: ReviewSessionView;
@@ -68,9 +119,18 @@ interface SessionRow {
   requested_at: string;
   accepted_by: string | null;
   accepted_at: string | null;
+  /** A peer site's reviewer who accepted: { reviewer, displayName }. */
+  accepted_peer_json: string | null;
   consent_json: string | null;
   decision_json: string | null;
 }
+
+interface AcceptedPeer {
+  reviewer: SiteReviewer;
+  displayName: string;
+}
+
+const samePerson = (a: SiteReviewer, b: SiteReviewer) => a.userId === b.userId && a.siteId === b.siteId;
 
 const OPEN: readonly ReviewStatus[] = ['waiting', 'active'];
 const SNAPSHOT_MAX_BYTES = 15 * 1024 * 1024;
@@ -83,12 +143,35 @@ export interface ReviewEvents {
 }
 
 /**
+ * How a co-review reaches a handling office another site hosts (the federation module links it).
+ * `requested` and `withdrawn` run inside the session's own transaction, so a session is never
+ * recorded here without its message to the peer, nor a message queued for a session that was not.
+ */
+export interface PeerReviewLink {
+  /** Queues the request for the peer site hosting the case's handling office; that site, or undefined when this site hosts it. */
+  requested(sessionId: string, c: CaseRecord, requestedAt: string): string | undefined;
+  /** The session left the queue here: tells the peer site its request went to, if any. */
+  withdrawn(sessionId: string, reason: CoReviewWithdrawal['reason']): void;
+  /** How the request's delivery stands, for a session sent to a peer site. */
+  delivery(sessionId: string): PeerDeliveryView | undefined;
+  /** Requests from peer sites waiting in this handling office's queue. */
+  remoteQueue(officeId: string): ReviewQueueEntry[];
+}
+
+/** What the linked module reports back: a request's delivery changed, a handling office's queue changed. */
+export interface PeerReviewNotices {
+  deliveryChanged(sessionId: string): void;
+  queueChanged(officeId: string): void;
+}
+
+/**
  * The co-review flow: request → the handling office's live queue → a reviewer accepts → the call
  * (consent, identity checklist, liveness, snapshots) → the decision, which drives the case state
  * machine. Every change is one transaction with its audit event.
  */
 export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   private readonly tokens: ApplicantTokens;
+  private peerLink: PeerReviewLink | undefined;
 
   constructor(
     private readonly ctx: ReviewDeps,
@@ -98,6 +181,18 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   ) {
     super();
     this.tokens = new ApplicantTokens(ctx.db);
+  }
+
+  /** Sends requests for offices of peer sites through `link`, and lists the requests peers sent here. */
+  linkPeerSites(link: PeerReviewLink): PeerReviewNotices {
+    this.peerLink = link;
+    return {
+      deliveryChanged: (sessionId) => {
+        // The clerk waits on the case page, not in the call: the case feed carries it there.
+        this.cases.changes.changed(this.changed(sessionId).caseId, 'review', null);
+      },
+      queueChanged: (officeId) => this.emit('queue', officeId),
+    };
   }
 
   /* ---------- request, queue, accept ---------- */
@@ -113,11 +208,13 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       this.ctx.db
         .prepare("INSERT INTO review_sessions (id, case_id, status, requested_by, requested_at) VALUES (?, ?, 'waiting', ?, ?)")
         .run(id, caseId, user.id, now);
+      const peerSite = this.peerLink?.requested(id, c, now);
+      const details = { sessionId: id, ...(peerSite ? { peerSite } : {}) };
       if (c.state === 'in_review') {
         // The case is already in review (an earlier session was cancelled): no state change.
-        this.ctx.ledger.append(actorOf(user), 'review.requested', { caseId, details: { sessionId: id } });
+        this.ctx.ledger.append(actorOf(user), 'review.requested', { caseId, details });
       } else {
-        this.cases.applyTransition(caseId, 'request_review', actorOf(user), { details: { sessionId: id } });
+        this.cases.applyTransition(caseId, 'request_review', actorOf(user), { details });
       }
     })();
     this.emit('queue', c.handlingOfficeId);
@@ -130,12 +227,36 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     this.ctx.db.transaction(() => {
       this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
       this.ctx.ledger.append(actorOf(user), 'review.cancelled', { caseId: c.id, details: { sessionId } });
+      this.peerLink?.withdrawn(sessionId, 'withdrawn');
     })();
     this.emit('queue', c.handlingOfficeId);
     return this.changed(sessionId);
   }
 
-  /** The handling office's waiting sessions, longest waiting first. */
+  /** Ends the sessions no reviewer took within `maxWaitMs`; returns when the next waiting one will be due. */
+  timeOutWaiting(maxWaitMs: number): Date | undefined {
+    const cutoff = new Date(this.ctx.clock.now().getTime() - maxWaitMs).toISOString();
+    const due = this.ctx.db
+      .prepare("SELECT id FROM review_sessions WHERE status = 'waiting' AND requested_at <= ? ORDER BY requested_at")
+      .pluck()
+      .all(cutoff) as string[];
+    for (const sessionId of due) {
+      const { row, c } = this.load(sessionId);
+      this.ctx.db.transaction(() => {
+        this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
+        const waitingSeconds = Math.round((this.ctx.clock.now().getTime() - Date.parse(row.requested_at)) / 1000);
+        this.ctx.ledger.append(SYSTEM_ACTOR, 'review.timed_out', { caseId: c.id, details: { sessionId, waitingSeconds } });
+        this.peerLink?.withdrawn(sessionId, 'timed_out');
+      })();
+      this.emit('queue', c.handlingOfficeId);
+      this.changed(sessionId);
+    }
+    const next = this.ctx.db.prepare("SELECT MIN(requested_at) FROM review_sessions WHERE status = 'waiting'").pluck().get() as
+      string | null;
+    return next === null ? undefined : new Date(Date.parse(next) + maxWaitMs);
+  }
+
+  /** The handling office's waiting sessions, this site's and peers', longest waiting first. */
   queue(user: SessionUser): ReviewQueueEntry[] {
     assertCan(user, 'review.queue');
     return this.queueFor(user.officeId);
@@ -158,7 +279,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       intake_office_id: string;
       item_name: string;
     }>;
-    return rows.map((r) => ({
+    const local: ReviewQueueEntry[] = rows.map((r) => ({
       sessionId: r.id,
       caseId: r.case_id,
       caseNo: r.case_no,
@@ -168,6 +289,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       requestedAt: r.requested_at,
       waitingSeconds: Math.max(0, Math.round((now - Date.parse(r.requested_at)) / 1000)),
     }));
+    const remote = this.peerLink?.remoteQueue(officeId) ?? [];
+    return remote.length === 0 ? local : [...local, ...remote].sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt));
   }
 
   /** Reviewer of the handling office takes the session; both sides then meet in its room. */
@@ -179,9 +302,40 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       this.setStatus(row.id, 'waiting', "status = 'active', accepted_by = @user, accepted_at = @now", { user: user.id });
       const waited = Math.round((Date.parse(now) - Date.parse(row.requested_at)) / 1000);
       this.ctx.ledger.append(actorOf(user), 'review.accepted', { caseId: c.id, details: { sessionId, waitingSeconds: waited } });
+      // Taken by a reviewer with an account here: it leaves the peer site's queue too.
+      this.peerLink?.withdrawn(sessionId, 'withdrawn');
     })();
     this.emit('queue', c.handlingOfficeId);
     return this.changed(sessionId);
+  }
+
+  /**
+   * A reviewer of the peer site hosting the handling office accepted there (the signed join-grant
+   * request says so): the session is theirs. Again by them (a reload of their page) changes
+   * nothing; by anyone else, REVIEW_ALREADY_ACCEPTED.
+   */
+  acceptByPeer(who: PeerReviewer): void {
+    const { row, c } = this.load(who.sessionId);
+    assertCan({ role: 'reviewer', officeId: who.reviewer.officeId }, 'review.accept', c, { details: { sessionId: row.id } });
+    if (row.status === 'active') {
+      this.assertAcceptedBy(row, who.reviewer);
+      return;
+    }
+    const now = this.ctx.clock.now().toISOString();
+    const by = recordOf(who);
+    this.ctx.db.transaction(() => {
+      const accepted: AcceptedPeer = { reviewer: who.reviewer, displayName: who.displayName };
+      this.setStatus(row.id, 'waiting', "status = 'active', accepted_peer_json = @peer, accepted_at = @now", {
+        peer: JSON.stringify(accepted),
+      });
+      const waited = Math.round((Date.parse(now) - Date.parse(row.requested_at)) / 1000);
+      this.ctx.ledger.append(by.actor, 'review.accepted', {
+        caseId: c.id,
+        details: { sessionId: row.id, waitingSeconds: waited, ...by.details },
+      });
+    })();
+    this.emit('queue', c.handlingOfficeId);
+    this.changed(row.id);
   }
 
   forCase(user: SessionUser, caseId: string): ReviewSessionView | null {
@@ -199,6 +353,11 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     return this.view(row);
   }
 
+  /** The session, for the peer reviewer whose grant is for it. */
+  getForPeer(who: PeerReviewer, sessionId: string): ReviewSessionView {
+    return this.view(this.activeForReviewer(who, sessionId).row);
+  }
+
   /** The session, for a download of its evidence (snapshots, recordings): the case's participants only, not admins. */
   forFiles(user: SessionUser, sessionId: string): ReviewSessionView {
     const { row, c } = this.load(sessionId);
@@ -208,16 +367,31 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /* ---------- who may join the call ---------- */
 
-  /** Only the case's intake office, its handling office and its applicant (with a key for this session). */
+  /**
+   * Only the case's intake office, its handling office and its applicant (with a key for this
+   * session); the handling office may be a peer site's, its reviewer holding a grant for this session.
+   */
   authorizeJoin(who: ReviewPrincipal, sessionId: string): JoinGrant {
     const { row, c } = this.load(sessionId);
-    if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+    if (!OPEN.includes(row.status))
+      throw new AppError(who.kind === 'peerReviewer' ? 'GRANT_SESSION_CLOSED' : 'REVIEW_STATE', { details: { status: row.status } });
     if (who.kind === 'applicant') {
       if (who.sessionId !== sessionId) throw new AppError('FORBIDDEN_OFFICE');
       return { session: this.view(row), role: 'applicant', displayName: `申请人 ${c.applicant.name}` };
     }
+    if (who.kind === 'peerReviewer') {
+      if (who.sessionId !== sessionId) throw new AppError('GRANT_WRONG_SESSION', { details: { sessionId } });
+      assertCan({ role: 'reviewer', officeId: who.reviewer.officeId }, 'call.join', c, { details: { sessionId } });
+      return { session: this.view(row), role: 'reviewer', displayName: who.displayName };
+    }
     assertCan(who.user, 'call.join', c, { details: { sessionId } });
     return { session: this.view(row), role: who.user.role, displayName: who.user.displayName };
+  }
+
+  /** Whether a session is open, and its case: for a peer site's join grant (its reviewer has no account here to check). */
+  sessionForPeer(sessionId: string): { open: boolean; c: CaseRecord } {
+    const { row, c } = this.load(sessionId);
+    return { open: OPEN.includes(row.status), c };
   }
 
   /* ---------- applicant link ---------- */
@@ -263,41 +437,48 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /* ---------- identity verification ---------- */
 
-  recordConsent(user: SessionUser, sessionId: string, body: ConsentRequest): ReviewSessionView {
-    const { c } = this.activeForReviewer(user, sessionId);
+  recordConsent(v: Verifier, sessionId: string, body: ConsentRequest): ReviewSessionView {
+    const { c } = this.activeForReviewer(v, sessionId);
+    const by = recordOf(v);
     if (body.recordingAllowed && !this.recording.available)
       throw new AppError('REVIEW_RECORDING_UNAVAILABLE', { details: { reason: this.recording.reason } });
-    const consent: ReviewConsent = { ...body, recordedBy: user.displayName, recordedAt: this.ctx.clock.now().toISOString() };
+    const consent: ReviewConsent = { ...body, recordedBy: by.name, recordedAt: this.ctx.clock.now().toISOString() };
     this.ctx.db.transaction(() => {
       this.ctx.db.prepare('UPDATE review_sessions SET consent_json = ? WHERE id = ?').run(JSON.stringify(consent), sessionId);
-      this.ctx.ledger.append(actorOf(user), 'review.consent_recorded', {
+      this.ctx.ledger.append(by.actor, 'review.consent_recorded', {
         caseId: c.id,
-        details: { sessionId, recordingAllowed: body.recordingAllowed, snapshotsAllowed: body.snapshotsAllowed },
+        details: { sessionId, recordingAllowed: body.recordingAllowed, snapshotsAllowed: body.snapshotsAllowed, ...by.details },
       });
     })();
     return this.changed(sessionId);
   }
 
   /** A fresh random liveness prompt from the server (the reviewer cannot pick an easy one). */
-  issueLivenessPrompt(user: SessionUser, sessionId: string): LivenessPrompt {
-    const { row, c } = this.activeForReviewer(user, sessionId);
+  issueLivenessPrompt(v: Verifier, sessionId: string): LivenessPrompt {
+    const { row, c } = this.activeForReviewer(v, sessionId);
+    const by = recordOf(v);
     this.requireConsent(row);
     const prompt = livenessPrompt(() => randomInt(0, 1_000_000) / 1_000_000);
     this.ctx.db.transaction(() => {
       this.ctx.db
         .prepare(
-          `INSERT INTO review_liveness_prompts (session_id, prompt_json, issued_by, issued_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT(session_id) DO UPDATE SET prompt_json = excluded.prompt_json, issued_by = excluded.issued_by, issued_at = excluded.issued_at`,
+          `INSERT INTO review_liveness_prompts (session_id, prompt_json, issued_by, peer_name, issued_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(session_id) DO UPDATE SET prompt_json = excluded.prompt_json, issued_by = excluded.issued_by,
+             peer_name = excluded.peer_name, issued_at = excluded.issued_at`,
         )
-        .run(sessionId, JSON.stringify(prompt), user.id, this.ctx.clock.now().toISOString());
-      this.ctx.ledger.append(actorOf(user), 'review.liveness_prompt_issued', { caseId: c.id, details: { sessionId, kind: prompt.kind } });
+        .run(sessionId, JSON.stringify(prompt), by.userId, by.peerName, this.ctx.clock.now().toISOString());
+      this.ctx.ledger.append(by.actor, 'review.liveness_prompt_issued', {
+        caseId: c.id,
+        details: { sessionId, kind: prompt.kind, ...by.details },
+      });
     })();
     this.changed(sessionId);
     return prompt;
   }
 
-  recordCheck(user: SessionUser, sessionId: string, body: CheckStepRequest): ReviewSessionView {
-    const { row, c } = this.activeForReviewer(user, sessionId);
+  recordCheck(v: Verifier, sessionId: string, body: CheckStepRequest): ReviewSessionView {
+    const { row, c } = this.activeForReviewer(v, sessionId);
+    const by = recordOf(v);
     this.requireConsent(row);
     const prompt = body.step === 'liveness' ? this.livenessOf(sessionId) : undefined;
     if (body.step === 'liveness' && !prompt) throw new AppError('REVIEW_LIVENESS_NO_PROMPT');
@@ -306,7 +487,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     this.ctx.db.transaction(() => {
       this.ctx.db
         .prepare(
-          'INSERT INTO review_identity_checks (session_id, step, passed, note, prompt_json, checked_by, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO review_identity_checks (session_id, step, passed, note, prompt_json, checked_by, peer_name, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(
           sessionId,
@@ -314,20 +495,22 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
           body.passed ? 1 : 0,
           note,
           prompt ? JSON.stringify(prompt) : null,
-          user.id,
+          by.userId,
+          by.peerName,
           this.ctx.clock.now().toISOString(),
         );
-      this.ctx.ledger.append(actorOf(user), 'review.identity_check', {
+      this.ctx.ledger.append(by.actor, 'review.identity_check', {
         caseId: c.id,
-        details: { sessionId, step: body.step, passed: body.passed, note },
+        details: { sessionId, step: body.step, passed: body.passed, note, ...by.details },
       });
     })();
     return this.changed(sessionId);
   }
 
   /** A full-resolution frame from the reviewer's browser, watermarked and kept as evidence. */
-  async addSnapshot(user: SessionUser, sessionId: string, image: Buffer, label: string): Promise<ReviewSnapshotView> {
-    const { row, c } = this.activeForReviewer(user, sessionId);
+  async addSnapshot(v: Verifier, sessionId: string, image: Buffer, label: string): Promise<ReviewSnapshotView> {
+    const { row, c } = this.activeForReviewer(v, sessionId);
+    const by = recordOf(v);
     this.requireConsent(row);
     const consent = JSON.parse(row.consent_json!) as ReviewConsent;
     if (!consent.snapshotsAllowed) throw new AppError('REVIEW_SNAPSHOTS_NOT_CONSENTED');
@@ -335,7 +518,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     const takenAt = this.ctx.clock.now();
     const marked = await watermarkSnapshot(image, [
       `${c.caseNo}  视频会审截图 Video co-review snapshot`,
-      `${chinaDateTime(takenAt, { seconds: true })} (UTC+8)  ${user.displayName}  ${label}`,
+      `${chinaDateTime(takenAt, { seconds: true })} (UTC+8)  ${by.name}  ${label}`,
     ]);
     const originalSha = createHash('sha256').update(image).digest('hex');
     const stored = await this.ctx.blobs.store(Readable.from([marked.jpeg]), { maxBytes: SNAPSHOT_MAX_BYTES * 2, mediaType: 'image/jpeg' });
@@ -343,10 +526,23 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     this.ctx.db.transaction(() => {
       this.ctx.db
         .prepare(
-          'INSERT INTO review_snapshots (id, session_id, case_id, sha256, original_sha256, label, width, height, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          `INSERT INTO review_snapshots (id, session_id, case_id, sha256, original_sha256, label, width, height, taken_by, peer_name, taken_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, sessionId, c.id, stored.sha256, originalSha, label, marked.width, marked.height, user.id, takenAt.toISOString());
-      this.ctx.ledger.append(actorOf(user), 'review.snapshot', {
+        .run(
+          id,
+          sessionId,
+          c.id,
+          stored.sha256,
+          originalSha,
+          label,
+          marked.width,
+          marked.height,
+          by.userId,
+          by.peerName,
+          takenAt.toISOString(),
+        );
+      this.ctx.ledger.append(by.actor, 'review.snapshot', {
         caseId: c.id,
         details: {
           sessionId,
@@ -356,6 +552,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
           label,
           width: marked.width,
           height: marked.height,
+          ...by.details,
         },
       });
     })();
@@ -379,24 +576,72 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   /** 受理 / 补正 / 不予受理 from inside the call: ends the session and moves the case, one transaction. */
   decide(user: SessionUser, sessionId: string, body: DecisionRequest): ReviewSessionView {
     const { row, c } = this.activeForReviewer(user, sessionId, 'review.decide');
+    this.applyDecision(row, c, recordOf(user), body, {
+      decisionId: this.ctx.ids.uuid(),
+      decidedBy: user.id,
+      decidedByName: user.displayName,
+      decidedAt: this.ctx.clock.now().toISOString(),
+    });
+    return this.changed(sessionId);
+  }
+
+  /**
+   * 审查结论 of the peer site hosting the handling office, signed there (the caller has verified
+   * the signature and the site): recorded as the session's decision under the same decision id.
+   * Received again (a retry of its delivery), it changes nothing.
+   */
+  recordPeerDecision(d: CoReviewDecision, signed: SignedDecision, decidedByName: string): ReviewSessionView {
+    const { row, c } = this.load(d.sessionId);
+    const by = peerRecord(d.decidedBy, decidedByName, { decisionId: d.decisionId });
+    assertCan(by.principal, 'review.decide', c, { details: { sessionId: row.id } });
+    const earlier = row.decision_json ? (JSON.parse(row.decision_json) as ReviewDecision) : undefined;
+    if (earlier?.decisionId === d.decisionId) return this.view(row);
+    if (row.status !== 'active') throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+    this.assertAcceptedBy(row, d.decidedBy);
+    const meta = {
+      decisionId: d.decisionId,
+      decidedBy: `${d.decidedBy.siteId}:${d.decidedBy.userId}`,
+      decidedByName,
+      decidedAt: d.decidedAt,
+    };
+    this.applyDecision(row, c, by, d.decision, meta, () =>
+      this.ctx.db.prepare('UPDATE review_sessions SET signed_decision_json = ? WHERE id = ?').run(JSON.stringify(signed), row.id),
+    );
+    return this.changed(row.id);
+  }
+
+  /** Ends the session with `decision` and moves the case, one transaction (with `alsoRecord`); 受理 needs every check passed. */
+  private applyDecision(
+    row: SessionRow,
+    c: CaseRecord,
+    by: VerifierRecord,
+    body: DecisionRequest,
+    meta: { decisionId: string; decidedBy: string; decidedByName: string; decidedAt: string },
+    alsoRecord?: () => void,
+  ): void {
+    const decision: ReviewDecision = { ...body, ...meta };
     if (body.outcome === 'accept') {
       this.requireConsent(row);
-      const status = checklistStatus(this.checks(sessionId));
+      const status = checklistStatus(this.checks(row.id));
       if (!status.allPassed) throw new AppError('REVIEW_CHECKLIST_INCOMPLETE', { details: status });
     }
-    const now = this.ctx.clock.now().toISOString();
-    const decision: ReviewDecision = { ...body, decidedBy: user.id, decidedByName: user.displayName, decidedAt: now };
     this.ctx.db.transaction(() => {
       this.setStatus(row.id, 'active', "status = 'decided', ended_at = @now, decision_json = @decision", {
         decision: JSON.stringify(decision),
       });
+      alsoRecord?.();
       const note = body.outcome === 'reject' ? body.reason : body.note;
-      this.cases.applyTransition(c.id, body.outcome, actorOf(user), {
+      this.cases.applyTransition(c.id, body.outcome, by.actor, {
         ...(note ? { note } : {}),
-        details: { sessionId, decision: body, identityChecks: checklistStatus(this.checks(sessionId)) },
+        details: {
+          sessionId: row.id,
+          decisionId: meta.decisionId,
+          decision: body,
+          identityChecks: checklistStatus(this.checks(row.id)),
+          ...by.details,
+        },
       });
     })();
-    return this.changed(sessionId);
   }
 
   /* ---------- handoff export ---------- */
@@ -455,14 +700,23 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
 
   /** The session the handling office is verifying or deciding now (consent, checks, snapshots, decision). */
   private activeForReviewer(
-    user: SessionUser,
+    v: Verifier,
     sessionId: string,
     action: 'review.verify' | 'review.decide' = 'review.verify',
   ): { row: SessionRow; c: CaseRecord } {
+    // A grant is for its own session only.
+    if (isPeer(v) && v.sessionId !== sessionId) throw new AppError('GRANT_WRONG_SESSION', { details: { sessionId } });
     const loaded = this.load(sessionId);
-    assertCan(user, action, loaded.c);
+    assertCan(recordOf(v).principal, action, loaded.c);
     if (loaded.row.status !== 'active') throw new AppError('REVIEW_STATE', { details: { status: loaded.row.status } });
+    if (isPeer(v)) this.assertAcceptedBy(loaded.row, v.reviewer);
     return loaded;
+  }
+
+  /** A session a peer site's reviewer accepted is theirs alone (nor is one accepted here anyone's at a peer site). */
+  private assertAcceptedBy(row: SessionRow, reviewer: SiteReviewer): void {
+    const peer = row.accepted_peer_json ? (JSON.parse(row.accepted_peer_json) as AcceptedPeer) : undefined;
+    if (!peer || !samePerson(peer.reviewer, reviewer)) throw new AppError('REVIEW_ALREADY_ACCEPTED', { details: { sessionId: row.id } });
   }
 
   private requireConsent(row: SessionRow): void {
@@ -472,8 +726,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   private checks(sessionId: string): CheckStepResult[] {
     const rows = this.ctx.db
       .prepare(
-        `SELECT k.step, k.passed, k.note, k.prompt_json, k.checked_at, u.display_name
-           FROM review_identity_checks k JOIN users u ON u.id = k.checked_by WHERE k.session_id = ? ORDER BY k.id`,
+        `SELECT k.step, k.passed, k.note, k.prompt_json, k.checked_at, COALESCE(u.display_name, k.peer_name) AS display_name
+           FROM review_identity_checks k LEFT JOIN users u ON u.id = k.checked_by WHERE k.session_id = ? ORDER BY k.id`,
       )
       .all(sessionId) as Array<{
       step: IdentityStep;
@@ -502,8 +756,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   private snapshots(sessionId: string): ReviewSnapshotView[] {
     const rows = this.ctx.db
       .prepare(
-        `SELECT s.id, s.sha256, s.label, s.width, s.height, s.taken_at, u.display_name
-           FROM review_snapshots s JOIN users u ON u.id = s.taken_by WHERE s.session_id = ? ORDER BY s.taken_at, s.id`,
+        `SELECT s.id, s.sha256, s.label, s.width, s.height, s.taken_at, COALESCE(u.display_name, s.peer_name) AS display_name
+           FROM review_snapshots s LEFT JOIN users u ON u.id = s.taken_by WHERE s.session_id = ? ORDER BY s.taken_at, s.id`,
       )
       .all(sessionId) as Array<{
       id: string;
@@ -531,6 +785,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     const until = row.accepted_at ? Date.parse(row.accepted_at) : this.ctx.clock.now().getTime();
     const liveness = this.livenessOf(row.id);
     const userName = (id: string) => this.ctx.auth.userById(id)?.displayName ?? id;
+    const peer = this.peerLink?.delivery(row.id);
     return {
       id: row.id,
       caseId: row.case_id,
@@ -541,6 +796,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       requestedBy: userName(row.requested_by),
       requestedAt: row.requested_at,
       ...(row.accepted_by ? { acceptedBy: userName(row.accepted_by) } : {}),
+      ...(row.accepted_peer_json ? { acceptedBy: (JSON.parse(row.accepted_peer_json) as AcceptedPeer).displayName } : {}),
       ...(row.accepted_at ? { acceptedAt: row.accepted_at } : {}),
       waitingSeconds: Math.max(0, Math.round((until - Date.parse(row.requested_at)) / 1000)),
       ...(row.consent_json ? { consent: JSON.parse(row.consent_json) as ReviewConsent } : {}),
@@ -555,6 +811,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       ),
       recordingAvailability: this.recording,
       recordings: recordingViews(this.ctx.db, row.id),
+      ...(peer ? { peer } : {}),
     };
   }
 }

@@ -2,7 +2,10 @@ import { Router } from 'express';
 import type { RecordingAvailability } from '@tongban/shared/review/session';
 import type { CallModule } from '../call/callModule';
 import type { Feature } from '../feature';
+import { peerOrigins } from '../api/guards';
 import { reviewEvidence, type HandoffEvidence } from '../handoff/evidence';
+import { createGrantRoutes } from './grantRoutes';
+import type { JoinGrantService } from './joinGrants';
 import { createRecordingRoutes } from './recordingRoutes';
 import { ReviewRecordingService, type RecordingDeps } from './recordingService';
 import { createReviewRoutes } from './reviewRoutes';
@@ -16,6 +19,8 @@ export interface ReviewModuleDeps extends RecordingDeps {
   recording: RecordingAvailability;
   /** The handoff bag's evidence: the review adds data/review/ (decision, checks, snapshots, recordings). */
   evidence: Pick<HandoffEvidence, 'provide'>;
+  /** Join grants for peer sites' reviewers: issued here on a signed request, read with by their browsers. */
+  grants: JoinGrantService;
 }
 
 /** 视频会审 around the live call: the sessions' routes, the recordings of consented calls and the review's bag evidence. */
@@ -24,7 +29,7 @@ export interface ReviewModule extends Feature {
   recordings: ReviewRecordingService;
 }
 
-export function createReviewModule({ review, call, recording, evidence, ...deps }: ReviewModuleDeps): ReviewModule {
+export function createReviewModule({ review, call, recording, evidence, grants, ...deps }: ReviewModuleDeps): ReviewModule {
   const recordings = new ReviewRecordingService(deps, review, call, recording);
   evidence.provide(
     'review',
@@ -38,7 +43,12 @@ export function createReviewModule({ review, call, recording, evidence, ...deps 
   return {
     review,
     recordings,
-    routes: () => Router().use(createReviewRoutes({ review, blobs: deps.blobs }), createRecordingRoutes({ recordings })),
+    routes: () =>
+      Router().use(
+        createReviewRoutes({ review, blobs: deps.blobs }),
+        createRecordingRoutes({ recordings }),
+        createGrantRoutes(grants, review, new Set(peerOrigins(deps.config).keys())),
+      ),
     recoverInterrupted: () => recordings.recoverInterrupted(),
     close: () => recordings.close(),
   };

@@ -24,7 +24,8 @@ const CheckStepSchema = z.object({
 
 const DecisionSchema = z.intersection(
   DecisionRequestSchema,
-  z.object({ decidedBy: z.string(), decidedByName: z.string(), decidedAt: z.string() }),
+  // decisionId: the same at both sites of a cross-site co-review (absent in bags of older versions).
+  z.object({ decisionId: z.string().optional(), decidedBy: z.string(), decidedByName: z.string(), decidedAt: z.string() }),
 );
 
 const SnapshotFileSchema = z.object({

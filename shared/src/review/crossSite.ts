@@ -126,11 +126,15 @@ export type CoReviewWithdrawal = z.infer<typeof CoReviewWithdrawalSchema>;
 
 /* ---------- handling site → intake site: joining ---------- */
 
-/** A reviewer accepted: the handling site asks the intake site for a join grant for them and this session. */
+/**
+ * The handling site asks the intake site for a join grant for its reviewer and this session;
+ * `accept`: the reviewer accepted the co-review, so the session becomes theirs (again by them: a reload).
+ */
 export const JoinGrantRequestSchema = z.strictObject({
   kind: z.literal('tongban.coreview.join-request.v1'),
   sessionId: recordId,
   reviewer: SiteReviewerSchema,
+  accept: z.literal(true).optional(),
 });
 export type JoinGrantRequest = z.infer<typeof JoinGrantRequestSchema>;
 
@@ -206,6 +210,17 @@ export const CoReviewDecisionSchema = z.strictObject({
   decidedAt: isoTime,
 });
 export type CoReviewDecision = z.infer<typeof CoReviewDecisionSchema>;
+
+/**
+ * The decision as the intake site receives and keeps it: the handling site's signature over the
+ * canonical JSON of the payload (siteSigning's envelope), so it stays verifiable after transport.
+ */
+export const SignedDecisionSchema = z.strictObject({
+  payload: z.unknown(),
+  keyFingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'key fingerprint: 64 hex digits'),
+  signature: z.string().regex(/^[A-Za-z0-9+/]{16,512}={0,2}$/, 'signature: base64'),
+});
+export type SignedDecision = { payload: CoReviewDecision; keyFingerprint: string; signature: string };
 
 /* ---------- delivery ---------- */
 

@@ -54,6 +54,11 @@ export const REVIEW_ERRORS = {
     zh: '视频链接已被使用过，请向窗口工作人员索取新的二维码',
     en: 'This video link has already been used; ask the window clerk for a new QR code',
   },
+  REVIEW_PEER_OFFICE_MISMATCH: {
+    status: 403,
+    zh: '会审请求的办理单位不由本站承载，或收件单位不属于发送站点，已拒收',
+    en: 'The co-review request names a handling office this site does not host, or an intake office of another site; refused',
+  },
   RTC_NOT_JOINED: { status: 409, zh: '尚未加入视频会审，请重新进入', en: 'Not in the video session; join again' },
   RTC_UNAVAILABLE: {
     status: 503,
@@ -79,5 +84,62 @@ export const REVIEW_ERRORS = {
     status: 429,
     zh: '设备自检已在其他标签页中打开，请先关闭那些标签页再试',
     en: 'The device check is already open in other tabs; close them and try again',
+  },
+  // Join grants (接入凭证): a reviewer of the handling site joins the call at the intake site.
+  GRANT_SESSION_CLOSED: {
+    status: 409,
+    zh: '该视频会审已结束或已被窗口撤回，不能再加入；请刷新待审队列',
+    en: 'This video review has ended or was withdrawn by the window; it can no longer be joined — refresh the queue',
+  },
+  GRANT_SITE_MISMATCH: {
+    status: 403,
+    zh: '该办件不由请求方站点或该审核人员所在的办理机构办理，不签发接入凭证；请核对事项的办理机构',
+    en: 'The case is not handled by the requesting site or by this reviewer’s office; no join grant is issued — check the item’s handling office',
+  },
+  GRANT_UNKNOWN: {
+    status: 401,
+    zh: '接入凭证无效，请回到本省系统的待审队列重新进入视频会审',
+    en: 'This join grant is not valid; go back to your own site’s queue and join the video review again',
+  },
+  GRANT_EXPIRED: {
+    status: 401,
+    zh: '接入凭证已过期（有效期 5 分钟），请回到本省系统的待审队列重新进入视频会审',
+    en: 'This join grant has expired (valid 5 minutes); go back to your own site’s queue and join the video review again',
+  },
+  GRANT_USED: {
+    status: 401,
+    zh: '接入凭证已被使用过（每个凭证只能进入一次），请回到本省系统重新进入视频会审以获取新的凭证',
+    en: 'This join grant has already been used (each opens the call once); join again from your own site to get a new one',
+  },
+  GRANT_WRONG_SESSION: {
+    status: 403,
+    zh: '该接入凭证只能进入签发它的那一场视频会审',
+    en: 'This join grant opens only the video review it was issued for',
+  },
+  GRANT_REQUEST_REPEATED: {
+    status: 409,
+    zh: '该接入凭证请求已处理过（同一请求编号不再签发），请重新发起请求',
+    en: 'This join grant request was already answered (a request id is granted once); send a new request',
+  },
+  GRANT_INVALID: {
+    status: 502,
+    zh: '收件站点返回的接入凭证无效（签名、内容或时间不符，请核对两端时钟），请稍后重试',
+    en: 'The intake site’s join grant does not verify (signature, content or time — check both clocks); try again shortly',
+  },
+  // A co-review of a peer site: accepted once, decided at the handling site, signed there.
+  REVIEW_ALREADY_ACCEPTED: {
+    status: 409,
+    zh: '该视频会审已由其他审核人员接单，请刷新待审队列',
+    en: 'Another reviewer has already taken this video review; refresh the queue',
+  },
+  REVIEW_DECISION_SIGNATURE_INVALID: {
+    status: 403,
+    zh: '审查结论的签名无效（未签名、被篡改或签名密钥不受信任），已拒收；请办理站点管理员核对站点密钥后重新发送',
+    en: 'The decision’s signature does not verify (unsigned, altered, or an untrusted key); refused — the handling site’s administrator should check the site keys and send it again',
+  },
+  REVIEW_DECISION_SITE_MISMATCH: {
+    status: 403,
+    zh: '审查结论不是由承载该办件办理机构的站点及其审核人员作出的，已拒收；请核对事项的办理机构',
+    en: 'The decision is not from the site hosting the case’s handling office or one of its reviewers; refused — check the item’s handling office',
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { freeText } from '../schemas/text';
 import type { CheckStepResult, ChecklistStatus, LivenessPrompt } from './checklist';
+import type { CoReviewRequest } from './crossSite';
 
 /**
  * A live co-review session (视频会审) of one case: requested by the intake window, waiting in the
@@ -44,7 +45,8 @@ export const DECISION_LABELS: Record<DecisionOutcome, { zh: string; en: string }
   reject: { zh: '不予受理', en: 'Rejected' },
 };
 
-export type ReviewDecision = DecisionRequest & { decidedBy: string; decidedByName: string; decidedAt: string };
+/** `decisionId` names the decision at both sites of a cross-site co-review (absent on decisions recorded before it existed). */
+export type ReviewDecision = DecisionRequest & { decisionId?: string; decidedBy: string; decidedByName: string; decidedAt: string };
 
 /* ---------- views ---------- */
 
@@ -107,6 +109,25 @@ export interface ReviewSessionView {
   /** Whether this site can record at all (the consent step offers recording only then). */
   recordingAvailability: RecordingAvailability;
   recordings: ReviewRecordingView[];
+  /** Set when the handling office is hosted by a peer site: how the request's delivery there stands. */
+  peer?: PeerDeliveryView;
+}
+
+/**
+ * The request's way to the peer site hosting the handling office: `sending` (first attempt),
+ * `retrying` (the peer was unreachable or answered 5xx; tried again with backoff), `delivered`,
+ * `failed` (the peer refused it: `lastError` carries its code and message).
+ */
+export const PEER_DELIVERY_STATES = ['sending', 'retrying', 'delivered', 'failed'] as const;
+export type PeerDeliveryState = (typeof PEER_DELIVERY_STATES)[number];
+
+export interface PeerDeliveryView {
+  site: string;
+  state: PeerDeliveryState;
+  attempts: number;
+  lastError?: { code: string; message_zh: string; message_en: string };
+  nextAttemptAt?: string;
+  deliveredAt?: string;
 }
 
 /**
@@ -134,6 +155,19 @@ export interface ReviewQueueEntry {
   intakeOfficeId: string;
   requestedAt: string;
   waitingSeconds: number;
+  /** A request sent by another site's intake window; `caseId` is then that site's, with no case here. */
+  remote?: RemoteQueueInfo;
+}
+
+/** What the handling site knows of a peer's request before accepting it (the CoReviewRequest as received). */
+export interface RemoteQueueInfo {
+  /** The intake site (SITE_ID) the request came from. */
+  site: string;
+  intakeOfficeName: string;
+  intakeProvince: string;
+  applicantIdMasked: string;
+  precheck: CoReviewRequest['precheck'];
+  materials: CoReviewRequest['materials'];
 }
 
 export const SnapshotLabelSchema = z

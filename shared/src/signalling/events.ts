@@ -86,6 +86,11 @@ export interface JoinResponse {
   viewer: (ViewerState & { by: string }) | null;
   /** Null for the /check self-test room. */
   session: ReviewSessionView | null;
+  /**
+   * A peer site's reviewer only: their join grant is used up by the first join, so a reconnect of
+   * this call hands this key to the handshake (`auth: { rejoin }`) instead.
+   */
+  rejoinKey?: string;
 }
 
 /** Phantom carrier so each entry names its response type next to its request schema. */

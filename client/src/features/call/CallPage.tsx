@@ -11,8 +11,10 @@ import { Alert, PageHeader } from '../../ui';
 import { CallView } from './CallView';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
 import { SharedMaterialsViewer } from './SharedMaterialsViewer';
-import { ReviewerTools } from './ReviewerTools';
+import { ReviewerTools, type SlotChoice } from './ReviewerTools';
 import { reviewApi } from './reviewApi';
+import { localReviewActions, type ReviewActions, type SharedMaterials } from './reviewActions';
+import type { PeerSiteCredential } from './rtc/signalling';
 import { useCall } from './useCall';
 import { useStopOnUnmount } from './useStopOnUnmount';
 
@@ -26,6 +28,8 @@ export default function CallPage() {
   const [precheck, setPrecheck] = useState<CasePrecheckResponse | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [media, setMedia] = useState<DeviceSetupResult | null>(null);
+  const navigate = useNavigate();
+  const actions = useMemo(() => session && localReviewActions(session), [session]);
 
   useEffect(() => {
     let live = true;
@@ -48,7 +52,7 @@ export default function CallPage() {
   }, [sessionId]);
 
   if (error) return <Alert tone="block">{errorText(error)}</Alert>;
-  if (!session || !detail || !user) return <p className="muted">{t('正在加载…', 'Loading…')}</p>;
+  if (!session || !actions || !detail || !user) return <p className="muted">{t('正在加载…', 'Loading…')}</p>;
   const isReviewer = can(user, 'review.verify', detail.case);
   return (
     <>
@@ -57,7 +61,16 @@ export default function CallPage() {
         subtitle={`${detail.item.name} · ${detail.case.applicant.name}`}
       />
       {media ? (
-        <InCall sessionId={sessionId} media={media} isReviewer={isReviewer} detail={detail} precheck={precheck} initial={session} />
+        <ReviewCall
+          sessionId={sessionId}
+          media={media}
+          isReviewer={isReviewer}
+          actions={actions}
+          shared={{ caseId: detail.case.id, materials: detail.materials, precheck }}
+          slots={detail.item.materials}
+          initial={session}
+          onLeave={() => void navigate(`/cases/${detail.case.id}`)}
+        />
       ) : (
         <DeviceSetup onJoin={setMedia} allowDocumentCamera={!isReviewer} joinLabel={t('进入会审', 'Join')} />
       )}
@@ -65,24 +78,34 @@ export default function CallPage() {
   );
 }
 
-function InCall({
+/**
+ * The call screen of a co-review desk: the video, the shared materials and (for the reviewer) the
+ * checklist and decision — for a session at this site, or at a peer site (`peer`, `actions` remote).
+ */
+export function ReviewCall({
   sessionId,
+  peer,
   media,
   isReviewer,
-  detail,
-  precheck,
+  actions,
+  shared,
+  slots,
   initial,
+  onLeave,
 }: {
   sessionId: string;
+  peer?: PeerSiteCredential;
   media: DeviceSetupResult;
   isReviewer: boolean;
-  detail: CaseDetailResponse;
-  precheck: CasePrecheckResponse | null;
+  actions: ReviewActions;
+  shared: SharedMaterials;
+  /** The item's material slots, for choosing what to correct. */
+  slots: SlotChoice[];
   initial: ReviewSessionView;
+  onLeave(): void;
 }) {
   const { t } = useI18n();
-  const navigate = useNavigate();
-  const call = useCall({ sessionId, local: media.stream, documentTrack: media.documentTrack });
+  const call = useCall({ sessionId, ...(peer ? { peer } : {}), local: media.stream, documentTrack: media.documentTrack });
   const session = call.session ?? initial;
   const videos = useRef(new Map<string, HTMLVideoElement>());
   const onVideoElement = useCallback((key: string, el: HTMLVideoElement | null) => {
@@ -122,11 +145,12 @@ function InCall({
       )}
       {isReviewer && (
         <ReviewerTools
+          actions={actions}
           session={session}
           sources={sources}
           frameOf={(k) => videos.current.get(k)}
           faces={faces}
-          materials={detail.item.materials}
+          materials={slots}
         />
       )}
     </>
@@ -139,15 +163,15 @@ function InCall({
       side={side || undefined}
       below={
         <SharedMaterialsViewer
-          caseId={detail.case.id}
-          materials={detail.materials}
-          precheck={precheck}
+          images={actions.images}
+          materials={shared.materials}
+          precheck={shared.precheck}
           remote={call.viewer}
           onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
         />
       }
       onVideoElement={onVideoElement}
-      onLeave={() => void navigate(`/cases/${detail.case.id}`)}
+      onLeave={onLeave}
     />
   );
 }

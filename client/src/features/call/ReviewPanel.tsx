@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import QRCode from 'qrcode';
-import type { ApplicantLink, ReviewRecordingView, ReviewSessionView } from '@tongban/shared/review/session';
+import type { ApplicantLink, PeerDeliveryView, ReviewRecordingView, ReviewSessionView } from '@tongban/shared/review/session';
 import { DECISION_LABELS, REVIEW_STATUS_LABELS } from '@tongban/shared/review/session';
 import { can, type Action } from '@tongban/shared/cases/access';
 import type { CasePanelProps } from '../panelProps';
+import { useCaseChanges } from '../../api/caseChanges';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card } from '../../ui';
@@ -45,6 +46,10 @@ export default function ReviewPanel({ caseView, allowedActions, canSeeFiles, onC
     const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);
   }, [load]);
+  // The request's delivery to a peer site changes without anyone here acting: pushed as a case change.
+  useCaseChanges(caseView.id, (e) => {
+    if (!e || e.kinds.includes('review')) void load();
+  });
 
   const act = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -85,6 +90,7 @@ export default function ReviewPanel({ caseView, allowedActions, canSeeFiles, onC
           </Badge>{' '}
           {session.status === 'waiting' &&
             t(`已等待 ${formatWait(session.waitingSeconds, 'zh')}`, `waiting ${formatWait(session.waitingSeconds, 'en')}`)}
+          {session.status === 'waiting' && session.peer && <PeerDelivery peer={session.peer} />}
           {session.decision && (
             <strong data-testid="review-decision">
               {' '}
@@ -145,6 +151,29 @@ export default function ReviewPanel({ caseView, allowedActions, canSeeFiles, onC
         </div>
       )}
     </Card>
+  );
+}
+
+/** Where the request to the handling office's site stands, while the clerk waits for its reviewer. */
+function PeerDelivery({ peer }: { peer: PeerDeliveryView }) {
+  const { t } = useI18n();
+  const text =
+    peer.state === 'delivered'
+      ? t('已送达对方站点，等待审核人员接单', 'Delivered to the peer site; waiting for a reviewer to take it')
+      : peer.state === 'retrying'
+        ? t(`对方站点暂不可达，正在重试（第 ${peer.attempts} 次）`, `The peer site is unreachable; retrying (attempt ${peer.attempts})`)
+        : peer.state === 'failed'
+          ? t(
+              `对方站点拒收：${peer.lastError?.message_zh ?? ''}`,
+              `The peer site refused the request: ${peer.lastError?.message_en || peer.lastError?.message_zh || ''}`,
+            )
+          : t('正在发送至对方站点…', 'Sending to the peer site…');
+  return (
+    <span data-testid="review-peer-delivery" data-state={peer.state} role="status">
+      {' · '}
+      {peer.state === 'failed' ? <strong>{text}</strong> : text}
+      {peer.state === 'failed' && peer.lastError && <span className="mono"> ({peer.lastError.code})</span>}
+    </span>
   );
 }
 

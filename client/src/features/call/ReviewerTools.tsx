@@ -5,7 +5,10 @@ import type { MaterialSpec } from '@tongban/shared';
 import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card, Select } from '../../ui';
 import { IdPhotoCompare, type FaceSource } from './IdPhotoCompare';
-import { reviewApi } from './reviewApi';
+import type { ReviewActions } from './reviewActions';
+
+/** A material slot the reviewer may ask to be corrected. */
+export type SlotChoice = Pick<MaterialSpec, 'code' | 'name'>;
 
 export interface VideoSource {
   key: string;
@@ -25,21 +28,24 @@ export async function grabFrame(video: HTMLVideoElement): Promise<Blob> {
 
 /**
  * The reviewer's side panel: consent first, the identity checklist with the server's random
- * liveness prompt and an ID-photo comparison, evidence snapshots, and the decision.
+ * liveness prompt and an ID-photo comparison, evidence snapshots, and the decision. Where the
+ * session lives (this site, or a peer site's call joined with a grant) is `actions`' business.
  */
 export function ReviewerTools({
+  actions,
   session,
   sources,
   frameOf,
   faces,
   materials,
 }: {
+  actions: ReviewActions;
   session: ReviewSessionView;
   sources: VideoSource[];
   frameOf(key: string): HTMLVideoElement | undefined;
   /** Remote cameras that may show the applicant's face, the applicant's own first. */
   faces: FaceSource[];
-  materials: MaterialSpec[];
+  materials: SlotChoice[];
 }) {
   const { t, lang, errorText } = useI18n();
   const [busy, setBusy] = useState(false);
@@ -51,7 +57,7 @@ export function ReviewerTools({
   const [outcome, setOutcome] = useState<DecisionRequest['outcome']>('accept');
   const [reason, setReason] = useState('');
   const [slots, setSlots] = useState<string[]>([]);
-  const sid = session.id;
+  const [retrying, setRetrying] = useState(false);
   const open = session.status === 'active';
 
   const act = async (fn: () => Promise<unknown>) => {
@@ -72,7 +78,7 @@ export function ReviewerTools({
     act(async () => {
       const video = frameOf(chosen);
       if (!video) throw new Error(t('请选择要截图的画面', 'Pick a video to capture'));
-      await reviewApi.snapshot(sid, await grabFrame(video), label);
+      await actions.snapshot(await grabFrame(video), label);
     });
 
   const decide = () =>
@@ -87,7 +93,7 @@ export function ReviewerTools({
                 items: slots.map((slotCode) => ({ slotCode, reason: reason || t('请按要求补正', 'Please correct as required') })),
                 ...(reason ? { note: reason } : {}),
               };
-      await reviewApi.decide(sid, body);
+      setRetrying((await actions.decide(body))?.delivery === 'retrying');
     });
 
   if (session.decision) {
@@ -139,7 +145,7 @@ export function ReviewerTools({
                   variant="primary"
                   busy={busy}
                   disabled={!open}
-                  onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: true, snapshotsAllowed: true }))}
+                  onClick={() => void act(() => actions.consent({ recordingAllowed: true, snapshotsAllowed: true }))}
                 >
                   {t('申请人同意录像和截图', 'Applicant agrees to recording and snapshots')}
                 </Button>
@@ -148,14 +154,14 @@ export function ReviewerTools({
                 variant={session.recordingAvailability.available ? 'secondary' : 'primary'}
                 busy={busy}
                 disabled={!open}
-                onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: false, snapshotsAllowed: true }))}
+                onClick={() => void act(() => actions.consent({ recordingAllowed: false, snapshotsAllowed: true }))}
               >
                 {t('申请人同意截图取证', 'Applicant agrees to snapshots')}
               </Button>
               <Button
                 busy={busy}
                 disabled={!open}
-                onClick={() => void act(() => reviewApi.consent(sid, { recordingAllowed: false, snapshotsAllowed: false }))}
+                onClick={() => void act(() => actions.consent({ recordingAllowed: false, snapshotsAllowed: false }))}
               >
                 {t('仅同意视频核验，不截图', 'Video check only, no snapshots')}
               </Button>
@@ -173,7 +179,7 @@ export function ReviewerTools({
       </Card>
 
       <Card title={t('第二步：身份核验', 'Step 2: identity checks')}>
-        <IdPhotoCompare caseId={session.caseId} faces={faces} />
+        <IdPhotoCompare load={actions.idPhoto} faces={faces} />
         <ol className="checklist">
           {IDENTITY_STEPS.map((step) => {
             const r = latest(step);
@@ -188,7 +194,7 @@ export function ReviewerTools({
                     <Button
                       busy={busy}
                       disabled={!open || !session.consent}
-                      onClick={() => void act(async () => setPrompt(await reviewApi.liveness(sid)))}
+                      onClick={() => void act(async () => setPrompt(await actions.liveness()))}
                     >
                       {t('生成随机口令', 'New random prompt')}
                     </Button>
@@ -210,14 +216,14 @@ export function ReviewerTools({
                   <Button
                     busy={busy}
                     disabled={!open || !session.consent}
-                    onClick={() => void act(() => reviewApi.check(sid, { step, passed: true, note: notes[step] ?? '' }))}
+                    onClick={() => void act(() => actions.check({ step, passed: true, note: notes[step] ?? '' }))}
                   >
                     {t('通过', 'Pass')}
                   </Button>
                   <Button
                     busy={busy}
                     disabled={!open || !session.consent}
-                    onClick={() => void act(() => reviewApi.check(sid, { step, passed: false, note: notes[step] ?? '' }))}
+                    onClick={() => void act(() => actions.check({ step, passed: false, note: notes[step] ?? '' }))}
                   >
                     {t('不通过', 'Fail')}
                   </Button>
@@ -257,9 +263,14 @@ export function ReviewerTools({
         <ul className="snapshots" data-testid="snapshots">
           {session.snapshots.map((s) => (
             <li key={s.id}>
-              <a href={reviewApi.snapshotUrl(sid, s.id)} target="_blank" rel="noreferrer">
-                <img src={reviewApi.snapshotUrl(sid, s.id)} alt={s.label} width={120} />
-              </a>
+              {actions.snapshotUrl ? (
+                <a href={actions.snapshotUrl(s.id)} target="_blank" rel="noreferrer">
+                  <img src={actions.snapshotUrl(s.id)} alt={s.label} width={120} />
+                </a>
+              ) : (
+                // Kept as evidence at the intake site, with the case.
+                <span>{s.label} </span>
+              )}
               <span className="muted">
                 {s.width}×{s.height}
               </span>
@@ -305,6 +316,14 @@ export function ReviewerTools({
         >
           {t('提交审查结论', 'Submit decision')}
         </Button>
+        {retrying && (
+          <p className="muted" data-testid="decision-retrying">
+            {t(
+              '审查结论已在本站记录，受理站点暂不可达，正在重试送达',
+              'The decision is recorded here; the intake site is unreachable for now and delivery is being retried',
+            )}
+          </p>
+        )}
       </Card>
     </>
   );

@@ -4,6 +4,7 @@ import type { CasePrecheckResponse, MaterialPrecheckView } from '@tongban/shared
 import type { ViewerState } from '@tongban/shared/signalling/events';
 import { useI18n } from '../../i18n';
 import { Button, Card, Select } from '../../ui';
+import type { MaterialImages } from './reviewActions';
 
 interface Page {
   url: string;
@@ -13,7 +14,7 @@ interface Page {
 }
 
 /** A material's pages: the pre-check's normalised page images (with finding boxes) when it has them. */
-function pagesOf(caseId: string, m: MaterialView, pre: MaterialPrecheckView | undefined, lang: 'zh' | 'en'): Page[] {
+function pagesOf(images: MaterialImages, m: MaterialView, pre: MaterialPrecheckView | undefined, lang: 'zh' | 'en'): Page[] {
   if (pre && pre.pages.length > 0) {
     return pre.pages.map((p) => ({
       url: p.imageUrl,
@@ -25,7 +26,7 @@ function pagesOf(caseId: string, m: MaterialView, pre: MaterialPrecheckView | un
     }));
   }
   if (m.mediaType === 'application/pdf') return [];
-  return [{ url: `/api/cases/${encodeURIComponent(caseId)}/materials/${encodeURIComponent(m.id)}/content`, boxes: [] }];
+  return [{ url: images.contentPath(m.id), boxes: [] }];
 }
 
 /**
@@ -33,13 +34,13 @@ function pagesOf(caseId: string, m: MaterialView, pre: MaterialPrecheckView | un
  * pointer; pre-check findings are outlined on the page. Applicants do not get this view.
  */
 export function SharedMaterialsViewer({
-  caseId,
+  images,
   materials,
   precheck,
   remote,
   onChange,
 }: {
-  caseId: string;
+  images: MaterialImages;
   materials: MaterialView[];
   precheck: CasePrecheckResponse | null;
   remote: (ViewerState & { by: string }) | null;
@@ -72,7 +73,7 @@ export function SharedMaterialsViewer({
   const material = materials.find((m) => m.id === state.materialId);
   const pages = material
     ? pagesOf(
-        caseId,
+        images,
         material,
         precheck?.materials.find((p) => p.materialId === material.id),
         lang,
@@ -127,7 +128,7 @@ export function SharedMaterialsViewer({
             onMouseMove={movePointer}
             onMouseLeave={() => send({ ...state, pointer: null })}
           >
-            <img src={page.url} alt={material?.fileName ?? ''} />
+            <PageImage path={page.url} images={images} alt={material?.fileName ?? ''} />
             {page.width &&
               page.height &&
               page.boxes.map((b, i) => (
@@ -159,6 +160,33 @@ export function SharedMaterialsViewer({
       </div>
     </Card>
   );
+}
+
+/** A page as `<img>`: its path itself, or, when `images.read` reads it (a header the path cannot carry), its bytes as a blob: URL. */
+function PageImage({ path, images, alt }: { path: string; images: MaterialImages; alt: string }) {
+  return images.read ? <BlobImage path={path} read={images.read} alt={alt} /> : <img src={path} alt={alt} />;
+}
+
+/** The bytes `read` got for `path`, shown while it is the page (the URL is released when it no longer is). */
+function BlobImage({ path, read, alt }: { path: string; read(path: string): Promise<Blob>; alt: string }) {
+  const [shown, setShown] = useState<{ path: string; url: string } | null>(null);
+  useEffect(() => {
+    let url: string | undefined;
+    let live = true;
+    read(path).then(
+      (blob) => {
+        if (!live) return;
+        url = URL.createObjectURL(blob);
+        setShown({ path, url });
+      },
+      () => undefined, // an empty page; the viewer still follows the other desk
+    );
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [path, read]);
+  return shown?.path === path ? <img src={shown.url} alt={alt} /> : <div className="viewer-loading" aria-busy="true" />;
 }
 
 const POINTER_INTERVAL_MS = 50;

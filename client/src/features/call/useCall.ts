@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { PeerView, ServerEvents } from '@tongban/shared/signalling/events';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { CallClient, type CallState, type RemoteTrack } from './rtc/CallClient';
+import type { PeerSiteCredential } from './rtc/signalling';
 import {
   peerQualities,
   qualityBetween,
@@ -56,6 +57,8 @@ const SAMPLE_MS = 1000;
 export function useCall(opts: {
   sessionId: string;
   token?: string;
+  /** A peer site's call (cross-site co-review), entered with a join grant. */
+  peer?: PeerSiteCredential;
   local: MediaStream | null;
   documentTrack?: MediaStreamTrack | null;
 }): CallView {
@@ -70,11 +73,11 @@ export function useCall(opts: {
   const [peerQuality, setPeerQuality] = useState<Map<string, QualityScore>>(new Map());
   const [activeSpeaker, setActiveSpeaker] = useState<string | null>(null);
   const prev = useRef<InboundSummary | undefined>(undefined);
-  const { sessionId, token, local } = opts;
+  const { sessionId, token, peer, local } = opts;
 
   useEffect(() => {
     if (!local) return;
-    const c = new CallClient({ target: { sessionId }, ...(token ? { token } : {}) });
+    const c = new CallClient({ target: { sessionId }, ...(token ? { token } : {}), ...(peer ? { peer } : {}) });
     const offs = [
       c.on('state', setState),
       c.on('tracks', setTracks),
@@ -129,7 +132,7 @@ export function useCall(opts: {
       void c.leave();
       setClient(null);
     };
-  }, [sessionId, token, local]);
+  }, [sessionId, token, peer, local]);
 
   // The document camera comes and goes during the call.
   useEffect(() => {

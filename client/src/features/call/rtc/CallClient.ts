@@ -10,7 +10,7 @@ import type {
   ViewerState,
 } from '@tongban/shared/signalling/events';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
-import { openRtcSocket, RtcError, rtcRequest, type RtcSocket } from './signalling';
+import { openRtcSocket, RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
 import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
 
 export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -40,6 +40,8 @@ export interface CallClientOptions {
   target: Target;
   /** Applicant session key (users authenticate with the login cookie). */
   token?: string;
+  /** A peer site's reviewer: the call is on that site's /rtc, entered with a join grant. */
+  peer?: PeerSiteCredential;
   /** Whether this participant sends media (false: watch only). */
   produce?: boolean;
   /** Loopback self-test: consume our own producers back through the SFU. */
@@ -64,6 +66,12 @@ const FATAL_CODES = new Set([
   'REVIEW_TOKEN_INVALID',
   'REVIEW_TOKEN_EXPIRED',
   'REVIEW_TOKEN_USED',
+  // A peer site's join grant: a reload asks the home site for a fresh one.
+  'GRANT_UNKNOWN',
+  'GRANT_EXPIRED',
+  'GRANT_USED',
+  'GRANT_WRONG_SESSION',
+  'GRANT_SESSION_CLOSED',
   // Per-account limits: retrying cannot help until the user closes another call or /check tab.
   'RTC_TOO_MANY_CONNECTIONS',
   'RTC_TOO_MANY_TRANSPORTS',
@@ -105,7 +113,9 @@ export class CallClient {
   private readonly policy: ReconnectPolicy;
 
   constructor(private readonly opts: CallClientOptions) {
-    this.socket = opts.socketFactory ? opts.socketFactory() : openRtcSocket(opts.token ? { token: opts.token } : {});
+    this.socket = opts.socketFactory
+      ? opts.socketFactory()
+      : openRtcSocket({ ...(opts.token ? { token: opts.token } : {}), ...(opts.peer ? { peer: opts.peer } : {}) });
     this.policy = opts.reconnectPolicy ?? new DefaultReconnectPolicy();
     this.socket.on('disconnect', () => {
       if (!this.closed) this.setState('reconnecting');
@@ -248,7 +258,7 @@ export class CallClient {
   private async joinWithRetry(): Promise<JoinResponse> {
     let firstFailureAt: number | undefined;
     for (let retryCount = 1; ; retryCount++) {
-      if (this.closed) throw new RtcError({ code: 'RTC_CLOSED', message_zh: '已离开', message_en: 'Left the call' });
+      if (this.closed) throw leftError();
       try {
         return await this.joinOnce();
       } catch (e) {
@@ -285,6 +295,9 @@ export class CallClient {
   private async joinOnce(): Promise<JoinResponse> {
     this.teardown();
     if (!this.socket.connected) await this.waitForSocket();
+    // Left while the socket was connecting (a component mounted and unmounted at once): joining
+    // now would take a peer site's single-use grant from the client that replaces this one.
+    if (this.closed) throw leftError();
     const produce = this.opts.produce ?? true;
     const request =
       'sessionId' in this.opts.target
@@ -294,6 +307,7 @@ export class CallClient {
     const cached = readCachedCaps();
     const early = cached ? loadDevice(cached, this.opts.handlerFactory) : undefined;
     const res = await rtcRequest(this.socket, 'rtc:join', request);
+    this.opts.peer?.joined(res.rejoinKey);
     const capsJson = JSON.stringify(res.routerRtpCapabilities);
     let device = early ? await early.catch(() => undefined) : undefined;
     if (!device || cached !== capsJson) device = await loadDevice(capsJson, this.opts.handlerFactory);
@@ -555,6 +569,8 @@ function toRtcError(e: unknown): RtcError {
     message_en: String((e as Error)?.message ?? e),
   });
 }
+
+const leftError = () => new RtcError({ code: 'RTC_CLOSED', message_zh: '已离开', message_en: 'Left the call' });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

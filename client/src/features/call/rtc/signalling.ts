@@ -28,20 +28,42 @@ export class RtcError extends Error implements CodedError {
 export type RtcSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
+ * Signs this page in to a peer site's /rtc (the intake site of a cross-site co-review): the join
+ * grant for the first handshake, then — once a join answered a rejoin key, the grant being used up —
+ * that key, so reconnects after a network loss or the intake site's restart still get in.
+ */
+export class PeerSiteCredential {
+  private rejoinKey: string | undefined;
+  constructor(
+    readonly siteUrl: string,
+    private readonly grant: string,
+  ) {}
+  auth(): { grant: string } | { rejoin: string } {
+    return this.rejoinKey ? { rejoin: this.rejoinKey } : { grant: this.grant };
+  }
+  joined(rejoinKey: string | undefined): void {
+    if (rejoinKey) this.rejoinKey = rejoinKey;
+  }
+}
+
+/**
  * The /rtc namespace over its own socket.io connection (separate from the app's default socket,
  * so an applicant with only a session key can use it). WebSocket first: no polling upgrade delay.
+ * With `peer`, the peer site's /rtc without this site's cookie: its credential is the only one.
  */
-export function openRtcSocket(opts: { token?: string } = {}): RtcSocket {
-  return io(RTC_NAMESPACE, {
+export function openRtcSocket(opts: { token?: string; peer?: PeerSiteCredential } = {}): RtcSocket {
+  const { peer, token } = opts;
+  return io(peer ? `${peer.siteUrl}${RTC_NAMESPACE}` : RTC_NAMESPACE, {
     path: '/socket.io',
     transports: ['websocket', 'polling'],
-    withCredentials: true,
+    withCredentials: !peer,
     reconnection: true,
     reconnectionDelay: 300,
     reconnectionDelayMax: 2000,
     randomizationFactor: 0.2,
     timeout: 5000,
-    ...(opts.token ? { auth: { token: opts.token } } : {}),
+    // A function is asked again at every reconnect, so a reconnect presents the rejoin key.
+    ...(peer ? { auth: (cb: (auth: object) => void) => cb(peer.auth()) } : token ? { auth: { token } } : {}),
   });
 }
 
