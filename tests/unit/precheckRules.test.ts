@@ -103,11 +103,11 @@ describe('free text read with low confidence', () => {
   };
   const expectations = { applicantName: '张晓明', applicantIdNumber: VALID_ID };
 
-  it('asks the clerk to check an address read under the threshold, saying what was read and where', () => {
+  it('asks the clerk to check an address read under the threshold, pointing at where it was read', () => {
     const [low, ...rest] = evalFront(withAddressAt(67), expectations);
     expect(rest).toEqual([]);
     expect(low).toMatchObject({ code: 'LOW_FIELD_CONFIDENCE', severity: 'warn', fieldKey: 'address', page: 0 });
-    expect(low!.message_zh).toBe('“住址”识别可信度较低（67），读作“湖南省长沙市岳条区基山南路88号”，请对照原件核对，有误请更正');
+    expect(low!.message_zh).toBe('“住址”识别可信度较低（67），请对照原件核对识别结果，有误请更正');
     expect(low!.bbox).toBeDefined();
   });
   it('says nothing at the threshold, for fields with a check of their own, or once the clerk corrected it', () => {

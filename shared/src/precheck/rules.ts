@@ -477,7 +477,8 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
 
   // A misread character in free text the readers extract (岳麓区 read as 岳条区) has no check digit
   // to catch it; its lower confidence is the only sign, so the clerk is asked to compare it with the
-  // original. (A form's labelled cells are checked for presence by required-fields.)
+  // original. (A form's labelled cells are checked for presence by required-fields.) The message
+  // names the field, not what was read: findings are shown unmasked, the field table masks values.
   if (rules.has('legibility')) {
     const crossChecked = new Set([...(expectations.applicantName ? ['name'] : []), ...(expectations.companyName ? ['companyName'] : [])]);
     for (const f of input.fields) {
@@ -489,8 +490,8 @@ export function evaluateMaterial(input: EvaluationInput): Finding[] {
           'warn',
           'LOW_FIELD_CONFIDENCE',
           [
-            `“${f.label}”识别可信度较低（${f.confidence}），读作“${f.value}”，请对照原件核对，有误请更正`,
-            `"${f.label}" was read with low confidence (${f.confidence}) as "${f.value}"; compare it with the original and correct it if wrong`,
+            `“${f.label}”识别可信度较低（${f.confidence}），请对照原件核对识别结果，有误请更正`,
+            `"${f.label}" was read with low confidence (${f.confidence}); compare what was read with the original and correct it if wrong`,
           ],
           at(f.key),
         ),
