@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetailResponse } from '@tongban/shared';
 import { renderDemoScan } from '@tongban/server/cases/demo/demoScans';
 import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { APPLICANT, createCase, upload, uploadMissingScans, waitForPrecheck } from '../support/caseFixtures';
+import { APPLICANT, cardHolder, createCase, upload, uploadMissingScans, waitForPrecheck } from '../support/caseFixtures';
 import { registerPrintedScan } from '../support/printedTextRecogniser';
 
 /**
@@ -37,22 +37,7 @@ async function blankScan() {
 async function cardScan(caseId: string) {
   const d = await detail(caseId);
   const slot = d.item.materials.find((m) => m.code === SLOT)!;
-  const scan = await renderDemoScan(slot, {
-    item: d.item,
-    applicant: {
-      name: APPLICANT.name,
-      sex: '女',
-      ethnicity: '汉',
-      birth: '1949-12-31',
-      idNumber: APPLICANT.idNumber,
-      phone: APPLICANT.phone,
-      address: '湖南省长沙市岳麓区麓山南路12号3栋201室',
-      currentAddress: '广东省韶关市浈江区解放路18号',
-      idCard: { authority: '长沙市公安局岳麓分局', validFrom: '2016.05.20', validTo: '长期' },
-      hometown: { province: '湖南省', city: '长沙市', district: '岳麓区' },
-    },
-    today: new Date().toISOString().slice(0, 10),
-  });
+  const scan = await renderDemoScan(slot, { item: d.item, applicant: cardHolder(APPLICANT), today: new Date().toISOString().slice(0, 10) });
   registerPrintedScan(scan);
   return scan;
 }

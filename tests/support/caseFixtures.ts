@@ -71,7 +71,7 @@ export function transition(client: ApiClient, caseId: string, action: string, no
 }
 
 /** A card holder consistent with the case's applicant: birth date and sex come from the ID number. */
-function cardHolder(a: { name: string; idNumber: string; phone: string }): DemoApplicant {
+export function cardHolder(a: { name: string; idNumber: string; phone: string }): DemoApplicant {
   const { birthDate, sex } = parseIdNumber(a.idNumber);
   if (!birthDate) throw new Error(`cardHolder: ${a.idNumber} has no valid birth date`);
   return {
