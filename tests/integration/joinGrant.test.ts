@@ -49,7 +49,7 @@ const connect = async (auth: Parameters<typeof connectRtc>[1]) => {
   return s;
 };
 const newGrant = async (sid = sessionId): Promise<JoinGrant> => {
-  const g = await hn.ctx.grants.request('gd', sid, hnReviewer);
+  const g = await hn.ctx.grants.request('gd', sid, hnReviewer, { accept: true });
   secrets.push(g.grantId);
   return g;
 };
@@ -154,6 +154,17 @@ describe('join grants: the handling site’s reviewer joins the intake site’s 
     });
     again.close();
     clerkSocket.close();
+  });
+
+  it('a grant asked for without accepting the session opens no call', async () => {
+    const grant = await hn.ctx.grants.request('gd', otherSessionId, hnReviewer);
+    secrets.push(grant.grantId);
+    const s = await connect({ grant: grant.grantId, origin: hn.url });
+    expect(await rtcRequest(s, 'rtc:join', { sessionId: otherSessionId, clientId: 'hn-unaccepted' })).toMatchObject({
+      ok: false,
+      error: { code: 'GRANT_NOT_ACCEPTED' },
+    });
+    s.close();
   });
 
   it('a peer site’s page gets nothing without a grant: not with this site’s cookie, not on the default namespace', async () => {
@@ -273,13 +284,19 @@ describe('join grants: the handling site’s reviewer joins the intake site’s 
     }
   });
 
-  it('once the session ends, the grant reads nothing, joins nothing, and no grant is issued for it', async () => {
+  it('once the session is decided, the grant reads nothing, joins nothing, and no grant is issued for it', async () => {
     const grant = await newGrant();
     const s = await connect({ grant: grant.grantId, origin: hn.url });
     const joined = await rtcRequest(s, 'rtc:join', { sessionId, clientId: 'hn-late-tab' });
     if (!joined.ok) throw new Error(JSON.stringify(joined.error));
     s.close();
-    expect((await clerk.post(`/api/review/sessions/${sessionId}/cancel`)).status).toBe(200);
+    // The session ends with the reviewer's decision, made at hn and signed there.
+    for (let i = 0; i < 200 && !hn.ctx.db.prepare('SELECT 1 FROM remote_review_requests WHERE session_id = ?').get(sessionId); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const reviewerAtHn = await ApiClient.login(hn.url, 'reviewer');
+    expect((await reviewerAtHn.post(`/api/review/remote/${sessionId}/accept`)).status).toBe(200);
+    const decided = await reviewerAtHn.post(`/api/review/remote/${sessionId}/decision`, { outcome: 'reject', reason: '测试：会审结束' });
+    expect(decided.body.delivery, JSON.stringify(decided.body)).toBe('delivered');
 
     expect((await grantGet(GRANT_API.case, grant.grantId, hn.url)).body.error.code).toBe('GRANT_SESSION_CLOSED');
     await expect(connectRtc(gd.url, { rejoin: joined.data.rejoinKey!, origin: hn.url })).rejects.toMatchObject({

@@ -382,6 +382,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     if (who.kind === 'peerReviewer') {
       if (who.sessionId !== sessionId) throw new AppError('GRANT_WRONG_SESSION', { details: { sessionId } });
       assertCan({ role: 'reviewer', officeId: who.reviewer.officeId }, 'call.join', c, { details: { sessionId } });
+      // Only the peer reviewer who accepted the session joins it: a grant alone is not an accept.
+      this.assertAcceptedBy(row, who.reviewer);
       return { session: this.view(row), role: 'reviewer', displayName: who.displayName };
     }
     assertCan(who.user, 'call.join', c, { details: { sessionId } });
@@ -716,6 +718,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   /** A session a peer site's reviewer accepted is theirs alone (nor is one accepted here anyone's at a peer site). */
   private assertAcceptedBy(row: SessionRow, reviewer: SiteReviewer): void {
     const peer = row.accepted_peer_json ? (JSON.parse(row.accepted_peer_json) as AcceptedPeer) : undefined;
+    if (!peer && !row.accepted_by) throw new AppError('GRANT_NOT_ACCEPTED', { details: { sessionId: row.id } });
     if (!peer || !samePerson(peer.reviewer, reviewer)) throw new AppError('REVIEW_ALREADY_ACCEPTED', { details: { sessionId: row.id } });
   }
 

@@ -127,6 +127,11 @@ export const REVIEW_ERRORS = {
     en: 'The intake site’s join grant does not verify (signature, content or time — check both clocks); try again shortly',
   },
   // A co-review of a peer site: accepted once, decided at the handling site, signed there.
+  GRANT_NOT_ACCEPTED: {
+    status: 409,
+    zh: '您尚未接单这一视频会审，请在本站待审队列中点击“接单”后再加入',
+    en: 'You have not taken this video co-review; take it (接单) in your site’s queue, then join',
+  },
   REVIEW_ALREADY_ACCEPTED: {
     status: 409,
     zh: '该视频会审已由其他审核人员接单，请刷新待审队列',
