@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backoffDelay, type RetryPolicy } from '../backoff';
 import { CASE_NUMBER_PATTERN } from '../cases/caseNumber';
 import { PRECHECK_RULES } from '../catalog/types';
 import { MAX_FILES_PER_CASE } from '../precheck/limits';
@@ -225,20 +226,13 @@ export type SignedDecision = { payload: CoReviewDecision; keyFingerprint: string
 /* ---------- delivery ---------- */
 
 /** Retries of a message to a peer site that did not answer: exponential, capped, jittered. */
-export interface RetryPolicy {
-  initialMs: number;
-  maxMs: number;
-  /** Share (0–1) a delay may be shortened by at random, so sites coming back are not hit in step. */
-  jitter: number;
-}
+export type { RetryPolicy };
 
 export const PEER_RETRY_POLICY: RetryPolicy = { initialMs: 1000, maxMs: 30_000, jitter: 0.25 };
 
-/** The wait before retry number `attempt` (1 = the first retry); `random` gives [0, 1) (injected, so tests are deterministic). */
+/** The wait before the peer site is tried again (retry number `attempt`, from 1). */
 export function nextRetryDelay(attempt: number, random: () => number, policy: RetryPolicy = PEER_RETRY_POLICY): number {
-  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`retry attempt must be a positive integer, got ${attempt}`);
-  const base = Math.min(policy.maxMs, policy.initialMs * 2 ** (attempt - 1));
-  return Math.round(base * (1 - policy.jitter * random()));
+  return backoffDelay(attempt, policy, random);
 }
 
 /** The waits before the first `attempts` retries. */

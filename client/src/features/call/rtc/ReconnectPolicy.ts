@@ -1,3 +1,4 @@
+import { backoffDelay } from '@tongban/shared/backoff';
 import { RtcError } from './signalling';
 
 /** What the policy knows when a join attempt has failed (after LiveKit's `ReconnectContext`). */
@@ -53,8 +54,8 @@ export class DefaultReconnectPolicy implements ReconnectPolicy {
 
   nextRetryDelayInMs({ retryCount, elapsedMs }: ReconnectContext): number | null {
     if (elapsedMs >= this.giveUpAfterMs) return null;
-    // 2 ** 30 already exceeds any sane cap; bounding the exponent keeps the number finite.
-    return Math.min(this.initialDelayMs * 2 ** Math.min(Math.max(retryCount - 1, 0), 30), this.maxDelayMs);
+    // No jitter: one browser rejoining its own call has no crowd to spread out.
+    return backoffDelay(Math.max(retryCount, 1), { initialMs: this.initialDelayMs, maxMs: this.maxDelayMs, jitter: 0 });
   }
 }
 
