@@ -188,6 +188,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     catalog,
     materials,
     precheck,
+    reviewRecords: handoff.reviewRecords,
   });
   const features: Feature[] = [
     call,

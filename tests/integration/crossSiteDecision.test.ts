@@ -66,6 +66,19 @@ const accept = (reviewer: ApiClient, sessionId: string) => reviewer.post(`/api/r
 const withGrant = (ticket: RemoteCallTicket, method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
   new ApiClient(ticket.intakeUrl).request(method, p, body, { authorization: grantAuthorization(ticket.grant), origin: hn.url, ...headers });
 
+/** What hn's reviewer records at gd with the grant before 受理: consent, a liveness prompt, every identity check passed. */
+async function verifyWithGrant(t: RemoteCallTicket): Promise<void> {
+  const consent = await withGrant(t, 'POST', GRANT_API.consent, { recordingAllowed: false, snapshotsAllowed: true });
+  expect([consent.status, consent.body.consent?.recordedBy]).toEqual([200, '王审核（湖南省站点）']);
+  const prompt = await withGrant(t, 'POST', GRANT_API.liveness);
+  expect(prompt.status).toBe(201);
+  expect(prompt.body.kind).toBeTruthy();
+  for (const step of IDENTITY_STEPS) {
+    const r = await withGrant(t, 'POST', GRANT_API.checks, { step, passed: true, note: '测试：核验通过' });
+    expect([step, r.status]).toEqual([step, 200]);
+  }
+}
+
 const png = () =>
   sharp({ create: { width: 320, height: 240, channels: 3, background: '#2a6' } })
     .png()
@@ -146,15 +159,7 @@ describe('a cross-site co-review decided at the handling site', () => {
     });
     expect([preflight.status, preflight.headers.get('access-control-allow-headers')]).toEqual([204, 'Authorization, Content-Type']);
 
-    const consent = await withGrant(ticket, 'POST', GRANT_API.consent, { recordingAllowed: false, snapshotsAllowed: true });
-    expect([consent.status, consent.body.consent?.recordedBy]).toEqual([200, '王审核（湖南省站点）']);
-    const prompt = await withGrant(ticket, 'POST', GRANT_API.liveness);
-    expect(prompt.status).toBe(201);
-    expect(prompt.body.kind).toBeTruthy();
-    for (const step of IDENTITY_STEPS) {
-      const r = await withGrant(ticket, 'POST', GRANT_API.checks, { step, passed: true, note: '测试：核验通过' });
-      expect([step, r.status]).toEqual([step, 200]);
-    }
+    await verifyWithGrant(ticket);
     const snap = await withGrant(ticket, 'POST', `${GRANT_API.snapshots}?label=id_front`, new Uint8Array(await png()), {
       'content-type': 'image/png',
     });
@@ -306,6 +311,46 @@ describe('a cross-site co-review decided at the handling site', () => {
       1,
     );
   }, 30_000);
+
+  it('受理 at hn travels in gd’s bag: hn links the bag’s decision to its own record; a bag with another decision is refused', async () => {
+    /** A case accepted by hn's reviewer at gd; the decision id hn signed. */
+    const acceptedAtHn = async () => {
+      const c = await requestedAtGd();
+      const t = await accept(hnReviewer, c.sessionId);
+      expect(t.status).toBe(200);
+      await verifyWithGrant(t.body as RemoteCallTicket);
+      const d = await hnReviewer.post(`/api/review/remote/${c.sessionId}/decision`, { outcome: 'accept', note: '材料齐全，身份核验通过' });
+      expect([d.status, d.body.delivery], JSON.stringify(d.body)).toEqual([200, 'delivered']);
+      expect(gd.ctx.cases.get(c.caseId).state).toBe('accepted');
+      return { ...c, decisionId: d.body.decisionId as string };
+    };
+    const linked = (sid: string) => events(hn, 'review.remote_decision_linked', sid);
+
+    const ok = await acceptedAtHn();
+    const sent = await gdClerk.post(`/api/cases/${ok.caseId}/handoff/transfer`);
+    expect([sent.status, sent.body.transfer?.status], JSON.stringify(sent.body)).toEqual([200, 'sent']);
+    expect(linked(ok.sessionId)).toEqual([
+      expect.objectContaining({
+        actor_name: 'site:gd',
+        case_id: ok.caseId,
+        details: expect.objectContaining({ decisionId: ok.decisionId, transferId: sent.body.transfer.receipt.transferId }),
+      }),
+    ]);
+    const received = await hnReviewer.get(`/api/cases/${ok.caseId}/handoff/received`);
+    expect(received.status).toBe(200);
+    expect(received.body.review.decision).toMatchObject({ decisionId: ok.decisionId, outcome: 'accept' });
+    expect(received.body.ownDecision).toMatchObject({ decisionId: ok.decisionId, outcome: 'accept', decidedByName: '王审核' });
+
+    // gd's record altered after hn signed it: the bag's decision is not hn's, so hn imports nothing.
+    const bad = await acceptedAtHn();
+    const row = gd.ctx.db.prepare('SELECT decision_json FROM review_sessions WHERE id = ?').pluck().get(bad.sessionId) as string;
+    const altered = { ...JSON.parse(row), decisionId: '5f3a8c2e-0000-4000-8000-0000000000ff' };
+    gd.ctx.db.prepare('UPDATE review_sessions SET decision_json = ? WHERE id = ?').run(JSON.stringify(altered), bad.sessionId);
+    const refused = await gdClerk.post(`/api/cases/${bad.caseId}/handoff/transfer`);
+    expect(JSON.stringify(refused.body)).toContain('BAG_DECISION_MISMATCH');
+    expect(hn.ctx.cases.findByCaseNo(bad.caseNo)).toBeUndefined();
+    expect(linked(bad.sessionId)).toEqual([]);
+  }, 60_000);
 
   it('no grant is in either site’s audit trail, and `audit verify` passes on both', async () => {
     for (const site of [gd, hn]) expect(JSON.stringify([...site.ctx.ledger.all()])).not.toContain(ticket.grant);

@@ -4,6 +4,7 @@ import type { CatalogService } from '../catalog/CatalogService';
 import type { Config } from '../config/config';
 import type { Feature, SiteServices } from '../feature';
 import type { PeerSites } from '../handoff/peers';
+import type { ReceivedReviews } from '../handoff/receivedReviews';
 import type { SiteKeyring } from '../handoff/siteKeys';
 import type { JoinGrantService } from '../review/joinGrants';
 import type { MaterialService } from '../materials/MaterialService';
@@ -14,6 +15,7 @@ import { IncomingCoReviews } from './incomingCoReviews';
 import { IncomingDecisions } from './incomingDecisions';
 import { PEER_ATTEMPT_TIMEOUT_MS, attempt, deliverDue, type DeliveryDeps } from './outboxDelivery';
 import { OutgoingCoReviews } from './outgoingCoReviews';
+import { OwnDecisions } from './ownDecisions';
 import { Pacer } from './pacer';
 import { RemoteCoReviews } from './remoteCoReviews';
 import { SiteOutbox } from './siteOutbox';
@@ -29,6 +31,8 @@ export interface FederationDeps extends SiteServices {
   catalog: Pick<CatalogService, 'getItem' | 'findOffice'>;
   materials: Pick<MaterialService, 'list'>;
   precheck: Pick<PrecheckService, 'precheckExport'>;
+  /** Where this site's signed decisions are met again in the bags that bring their cases here. */
+  reviewRecords: Pick<ReceivedReviews, 'keep'>;
   /** [0, 1) for the retry jitter; injected so tests are deterministic. */
   random?: () => number;
 }
@@ -51,10 +55,12 @@ export function createFederationModule({
   catalog,
   materials,
   precheck,
+  reviewRecords,
   random,
   ...site
 }: FederationDeps): FederationModule {
   const { db, clock, log } = site;
+  reviewRecords.keep(new OwnDecisions({ db, clock, ledger: site.ledger, siteId: config.SITE_ID }));
   const outbox = new SiteOutbox(site);
   const retry = { ...PEER_RETRY_POLICY, initialMs: config.PEER_RETRY_INITIAL_MS, maxMs: config.PEER_RETRY_MAX_MS };
   const timeoutMs = config.REVIEW_REQUEST_TIMEOUT_MINUTES * 60_000;

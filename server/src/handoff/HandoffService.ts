@@ -14,6 +14,7 @@ import type { BagProgress, BagSummary } from './bag/bagWriter';
 import { createCaseBagStream } from './caseBag';
 import { renderCoverSheet } from './coverSheet';
 import type { HandoffEvidence } from './evidence';
+import type { ReceivedReviews } from './receivedReviews';
 import type { SiteKeyring } from './siteKeys';
 
 /** 转递: the intake window's clerk or supervisor, once the case is accepted. */
@@ -45,6 +46,8 @@ export interface HandoffDeps extends Omit<SiteServices, 'log'> {
   catalog: CatalogService;
   keys: SiteKeyring;
   evidence: HandoffEvidence;
+  /** Another module's own record of a received bag's co-review (the decision this site signed), linked on import. */
+  reviewRecords: ReceivedReviews;
   siteId: string;
   software: string;
   maxBagBytes: number;

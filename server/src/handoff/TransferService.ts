@@ -10,6 +10,7 @@ import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { CaseRecord } from '../cases/CaseService';
 import { insertCaseRow } from '../cases/caseRows';
 import { assertBagValid, verifyBag } from './bag/bagVerifier';
+import { parseReview, readEntry, REVIEW_JSON, TEXT_CAP } from './bagReview';
 import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
 import type { HandoffDeps, HandoffService } from './HandoffService';
 import { MediaTypeGate } from '../materials/mediaType';
@@ -176,7 +177,13 @@ export class TransferService {
       const wanted = this.listedMaterials(caseJson, report.manifest, item, report.root!);
       // Second pass: each listed scan into the blob store, byte for byte and sniffed as it streams.
       const limits = { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: maxBagBytes };
+      let reviewJson: Buffer | undefined;
       await forEachZipEntry(tmp, limits, async (entry, open) => {
+        if (entry.name === `${report.root}/${REVIEW_JSON}`) {
+          if (entry.size > TEXT_CAP) throw new AppError('BAG_LAYOUT_INVALID', { details: { file: REVIEW_JSON, size: entry.size } });
+          reviewJson = await readEntry(open);
+          return;
+        }
         const m = wanted.get(entry.name);
         if (!m) return;
         wanted.delete(entry.name);
@@ -196,6 +203,7 @@ export class TransferService {
       });
       const [unread] = wanted.values();
       if (unread) throw notInPayload(unread.path);
+      const review = parseReview(reviewJson);
       const bag = await blobs.store(fs.createReadStream(tmp), { mediaType: 'application/zip' });
       const at = clock.now().toISOString();
       const transferId = ids.uuid();
@@ -230,6 +238,7 @@ export class TransferService {
             materials: caseJson.materials.length,
           },
         });
+        this.deps.reviewRecords.imported({ caseId: incoming.id, caseNo: incoming.caseNo, fromSite: site, transferId }, review);
         const moved = cases.applyTransition(incoming.id, 'start_handling', PeerSites.actor(site), { details: { transferId } });
         const r: TransferReceipt = {
           kind: 'tongban.receipt.v1',

@@ -7,6 +7,7 @@ import { createHandoffRoutes, type HandoffRouteDeps } from './handoffRoutes';
 import { HandoffService, type HandoffDeps } from './HandoffService';
 import { PeerSites } from './peers';
 import { ReceivedEvidenceService } from './receivedEvidence';
+import { ReceivedReviews } from './receivedReviews';
 import { RatingService } from './RatingService';
 import { ResultService } from './ResultService';
 import { SiteKeyring } from './siteKeys';
@@ -19,6 +20,8 @@ import { TransferService } from './TransferService';
 export interface HandoffModule extends HandoffRouteDeps, Feature {
   /** Pre-check and review register what they add to a bag here. */
   evidence: HandoffEvidence;
+  /** The federation keeps its record of a received bag's co-review here. */
+  reviewRecords: ReceivedReviews;
   peers: PeerSites;
 }
 
@@ -28,10 +31,12 @@ type SiteServices = Pick<HandoffDeps, 'db' | 'clock' | 'ids' | 'blobs' | 'ledger
 export function createHandoffModule({ config, version, ...services }: SiteServices & { config: Config; version: string }): HandoffModule {
   const keys = new SiteKeyring(path.join(config.dataDir, 'keys'), config.SITE_ID, config.PEER_KEYS_FILE);
   const evidence = new HandoffEvidence();
+  const reviewRecords = new ReceivedReviews();
   const deps: HandoffDeps = {
     ...services,
     keys,
     evidence,
+    reviewRecords,
     siteId: config.SITE_ID,
     software: `Tongban Desk ${version}`,
     maxBagBytes: config.HANDOFF_MAX_BYTES,
@@ -49,6 +54,7 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
   return {
     ...handoff,
     evidence,
+    reviewRecords,
     peers,
     routes: () => createHandoffRoutes(handoff, services.blobs),
     realtime: (io) => attachHandoffRealtime(bags, io),

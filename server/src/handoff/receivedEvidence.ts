@@ -3,15 +3,14 @@ import { z } from 'zod';
 import { AppError } from '@tongban/shared';
 import { parseTagFile, SIGNATURE_FIELDS, SIGNATURE_FILE, tagValue } from '@tongban/shared/handoff/bagit';
 import {
-  BagReviewSchema,
   PrecheckMaterialSummarySchema,
   PrecheckSummarySchema,
-  type BagReview,
   type PrecheckSummary,
   type ReceivedEvidence,
 } from '@tongban/shared/handoff/received';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import { DEFAULT_ZIP_LIMITS, forEachZipEntry, type ZipLimits } from './bag/zipEntries';
+import { jsonOf, parseReview, readEntry, REVIEW_JSON, TEXT_CAP } from './bagReview';
 import type { HandoffDeps } from './HandoffService';
 
 /**
@@ -21,7 +20,7 @@ import type { HandoffDeps } from './HandoffService';
  * zip is read entry by entry with the bag reader's limits — never unpacked, never loaded whole.
  */
 
-type Deps = Pick<HandoffDeps, 'db' | 'blobs' | 'ledger' | 'cases' | 'catalog' | 'maxBagBytes'>;
+type Deps = Pick<HandoffDeps, 'db' | 'blobs' | 'ledger' | 'cases' | 'catalog' | 'maxBagBytes' | 'reviewRecords'>;
 
 interface InboundTransfer {
   id: string;
@@ -31,10 +30,7 @@ interface InboundTransfer {
   created_at: string;
 }
 
-const REVIEW_JSON = 'data/review/review.json';
 const PRECHECK_JSON = 'data/precheck/precheck.json';
-/** review.json and the signature file are small by construction. */
-const TEXT_CAP = 4 * 1024 * 1024;
 /** precheck.json carries the OCR text of every page; past this the summary is left out rather than read. */
 const PRECHECK_CAP = 32 * 1024 * 1024;
 
@@ -55,7 +51,7 @@ export class ReceivedEvidenceService {
 
   /** GET /api/cases/:id/handoff/received */
   async read(caseId: string, user: SessionUser): Promise<ReceivedEvidence> {
-    const { transfer, zip } = this.inbound(caseId, user);
+    const { c, transfer, zip } = this.inbound(caseId, user);
     const texts = await this.readTexts(
       zip,
       new Map([
@@ -79,6 +75,7 @@ export class ReceivedEvidenceService {
       },
       review: parseReview(texts.get(REVIEW_JSON)),
       precheck: precheckSummary(texts.get(PRECHECK_JSON)),
+      ownDecision: this.deps.reviewRecords.recordFor(c.id),
     };
   }
 
@@ -145,9 +142,7 @@ export class ReceivedEvidenceService {
       const cap = wanted.get(rel);
       // yauzl holds each entry to its declared size, so the cap on the header is a cap on the bytes.
       if (cap === undefined || entry.size > cap) return;
-      const chunks: Buffer[] = [];
-      for await (const chunk of await open()) chunks.push(chunk as Buffer);
-      out.set(rel, Buffer.concat(chunks));
+      out.set(rel, await readEntry(open));
     });
     return out;
   }
@@ -156,28 +151,6 @@ export class ReceivedEvidenceService {
 /** An entry's path below the bag's single top-level folder (checked when the bag was verified on import). */
 function withinBag(name: string): string {
   return name.slice(name.indexOf('/') + 1);
-}
-
-/** The file's JSON, or undefined when it is not JSON. */
-function jsonOf(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function parseReview(bytes: Buffer | undefined): BagReview | null {
-  if (!bytes) return null;
-  const parsed = BagReviewSchema.safeParse(jsonOf(bytes));
-  if (!parsed.success) {
-    throw new AppError('BAG_LAYOUT_INVALID', {
-      details: { file: REVIEW_JSON, issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) },
-      zh: '转递包中的审查记录（review.json）格式不符，无法显示',
-      en: 'The review record in the bag (review.json) does not match its format; it cannot be shown',
-    });
-  }
-  return parsed.data;
 }
 
 /** Per material: verdict and how many findings; the page text stays in the bag. Null when unreadable — it is only a summary. */

@@ -123,6 +123,8 @@ interface SessionRow {
   accepted_peer_json: string | null;
   consent_json: string | null;
   decision_json: string | null;
+  /** The decision as the peer site hosting the handling office signed it (SignedDecision). */
+  signed_decision_json: string | null;
 }
 
 interface AcceptedPeer {
@@ -663,6 +665,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       ...(v.consent ? { consent: v.consent } : {}),
       checks: v.checks,
       ...(v.decision ? { decision: v.decision } : {}),
+      ...(row.signed_decision_json ? { signedDecision: JSON.parse(row.signed_decision_json) as SignedDecision } : {}),
       snapshots: v.snapshots,
       recordings: v.recordings,
     };

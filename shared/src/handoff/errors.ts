@@ -28,6 +28,11 @@ export const HANDOFF_ERRORS = {
   },
   BAG_LAYOUT_INVALID: { status: 422, zh: '转递包结构不符合 BagIt 规范', en: 'The bag layout does not follow BagIt' },
   BAG_TAG_FILE_INVALID: { status: 422, zh: '转递包的标签文件格式有误', en: 'A tag file of the bag is malformed' },
+  BAG_DECISION_MISMATCH: {
+    status: 409,
+    zh: '转递包中的会审结论与本站审核员签署的结论不一致，已拒收；请与收件地核对后重新转递',
+    en: "The bag's co-review decision differs from the one this site's reviewer signed; refused — check with the intake site and transfer again",
+  },
   BAG_FILE_MISSING: {
     status: 422,
     zh: '转递包缺少清单中列出的文件（材料可能丢失）',

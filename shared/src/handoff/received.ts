@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IDENTITY_STEPS, LIVENESS_KINDS } from '../review/checklist';
+import { SignedDecisionSchema } from '../review/crossSite';
 import { DecisionRequestSchema } from '../review/session';
 import type { HandoffStatusView } from './schemas';
 
@@ -71,6 +72,8 @@ export const BagReviewSchema = z.object({
     .optional(),
   checks: z.array(CheckStepSchema),
   decision: DecisionSchema.optional(),
+  /** A decision taken at the handling site (cross-site co-review): as that site signed it, so it can check it is its own. */
+  signedDecision: SignedDecisionSchema.optional(),
   snapshots: z.array(SnapshotFileSchema),
   recordings: z.array(RecordingFileSchema),
   /** Recordings that failed, or were still being written when the bag was built: evidence that did not travel. */
@@ -111,7 +114,18 @@ export const ReceivedEvidenceSchema = z.object({
   /** Null: the bag carried no co-review (e.g. a case decided without one). */
   review: BagReviewSchema.nullable(),
   precheck: PrecheckSummarySchema.nullable(),
+  /** This site's own record of the bag's decision, when its reviewer took it in a cross-site co-review (linked on import). */
+  ownDecision: z
+    .object({
+      decisionId: z.string(),
+      outcome: z.enum(['accept', 'request_correction', 'reject']),
+      decidedByName: z.string(),
+      decidedAt: z.string(),
+      linkedAt: z.string(),
+    })
+    .nullable(),
 });
+export type OwnDecisionRecord = NonNullable<ReceivedEvidence['ownDecision']>;
 export type ReceivedEvidence = z.infer<typeof ReceivedEvidenceSchema>;
 
 /** Where the review files are fetched from: `GET /api/cases/:id/handoff/received/files/<file>`. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { freeText } from '../schemas/text';
 import type { CheckStepResult, ChecklistStatus, LivenessPrompt } from './checklist';
-import type { CoReviewRequest } from './crossSite';
+import type { CoReviewRequest, SignedDecision } from './crossSite';
 
 /**
  * A live co-review session (视频会审) of one case: requested by the intake window, waiting in the
@@ -202,6 +202,8 @@ export interface ReviewExport {
   consent?: ReviewConsent;
   checks: CheckStepResult[];
   decision?: ReviewDecision;
+  /** Decided at a peer site (the case's handling office): its signed decision, so the bag lets that site recognise its own. */
+  signedDecision?: SignedDecision;
   snapshots: ReviewSnapshotView[];
   /** Every recording of the session, whatever its status: the bag carries the stored ones and counts the rest. */
   recordings: ReviewRecordingView[];

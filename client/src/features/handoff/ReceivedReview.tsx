@@ -1,6 +1,6 @@
 import { IDENTITY_STEP_LABELS } from '@tongban/shared/review/checklist';
 import { DECISION_LABELS } from '@tongban/shared/review/session';
-import { receivedFilePath, type BagReview, type ReceivedEvidence } from '@tongban/shared/handoff/received';
+import { receivedFilePath, type BagReview, type OwnDecisionRecord, type ReceivedEvidence } from '@tongban/shared/handoff/received';
 import { useApiData } from '../../api/useApiData';
 import { formatDateTime, ROLE_LABELS } from '../../format';
 import { useI18n } from '../../i18n';
@@ -48,7 +48,7 @@ export function ReceivedReview({ caseId }: { caseId: string }) {
         </dl>
       )}
       {e && !e.review && <p className="muted">{t('转递包中没有视频会审记录。', 'The bag carries no video review record.')}</p>}
-      {e?.review && <ReviewRecord caseId={caseId} review={e.review} />}
+      {e?.review && <ReviewRecord caseId={caseId} review={e.review} ownDecision={e.ownDecision} />}
       {e?.precheck && (
         <p>
           {t('收件地预审：', 'Pre-check at intake: ')}
@@ -64,7 +64,7 @@ export function ReceivedReview({ caseId }: { caseId: string }) {
   );
 }
 
-function ReviewRecord({ caseId, review }: { caseId: string; review: BagReview }) {
+function ReviewRecord({ caseId, review, ownDecision }: { caseId: string; review: BagReview; ownDecision: OwnDecisionRecord | null }) {
   const { t, lang } = useI18n();
   const d = review.decision;
   /** Recordings that did not travel (failed, or unfinished when the bag was built). */
@@ -92,6 +92,14 @@ function ReviewRecord({ caseId, review }: { caseId: string; review: BagReview })
           )}
           {d.outcome === 'reject' && <p>{d.reason}</p>}
           {d.outcome !== 'reject' && d.note && <p>{d.note}</p>}
+          {ownDecision && (
+            <p data-testid="own-decision">
+              {t(
+                `与本站审核员${ownDecision.decidedByName}于 ${formatDateTime(ownDecision.decidedAt, lang)} 签署的结论一致，已关联本站记录。`,
+                `The same decision ${ownDecision.decidedByName} of this site signed on ${formatDateTime(ownDecision.decidedAt, lang)}; linked to this site's record.`,
+              )}
+            </p>
+          )}
         </Alert>
       ) : (
         <p className="muted">{t('会审尚无结论。', 'The review has no decision.')}</p>
