@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient, type TestServer } from '../support/testServer';
 import { startTwoSiteCall, type TwoSiteCall } from '../support/twoSiteCall';
 import { createPrecheckedCase } from '../support/reviewFixtures';
-import { diagnostics, joinCall, mediaFlowing } from '../support/callPage';
+import { diagnostics, joinCall, mediaFlowing, videoResumes } from '../support/callPage';
 import { auditVerify } from '../support/auditCli';
 
 /**
@@ -123,6 +123,27 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
     }>;
     expect(grants.filter((g) => g.used_at).length).toBe(2);
   });
+
+  it('gd restarts mid-call: both desks rejoin by themselves (the reviewer with its rejoin key) and decode each other again', async () => {
+    const restartedAt = Date.now();
+    gd = await sites.restartGd();
+    const [clerkBack, reviewerBack] = await Promise.all([
+      videoResumes(clerkPage, restartedAt, 60_000),
+      videoResumes(reviewerPage, restartedAt, 60_000),
+    ]);
+    console.log(`intake site restart: video back after ${clerkBack} ms (clerk at gd) and ${reviewerBack} ms (reviewer at hn)`);
+    expect(clerkBack).not.toBeNull();
+    expect(reviewerBack).not.toBeNull();
+    const r = await mediaFlowing(reviewerPage, 2, 10_000);
+    expect(r.audioPacketsReceived).toBeGreaterThan(0);
+    // The new process holds the same session and the same two people in its room.
+    await expect
+      .poll(async () => (await gd.ctx.call.sfu.stats()).rooms.find((room) => room.roomId === `review:${sessionId}`)?.peers, {
+        timeout: 10_000,
+      })
+      .toBe(2);
+    expect(gd.ctx.review.sessionForPeer(sessionId).open).toBe(true);
+  }, 90_000);
 
   it('补正 decided at hn is recorded at both sites with one id and an audit event each; the clerk sees it', async () => {
     await reviewerPage.getByLabel('结论', { exact: true }).selectOption('request_correction');

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient } from '../support/testServer';
 import { MEDIA_ARGS, startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
-import { diagnostics, joinClerkAndReviewer } from '../support/callPage';
+import { diagnostics, joinClerkAndReviewer, videoResumes } from '../support/callPage';
 import { cutOff, launchChromiumAsNobody } from '../support/netCut';
 
 /**
@@ -30,18 +30,6 @@ afterAll(async () => {
   await nobody?.close();
   await cb?.close();
 });
-
-/** Resolves with ms until video frames are being decoded again on `page` (counter rising, call connected). */
-async function videoResumes(page: Page, since: number, timeoutMs = 30_000): Promise<number | null> {
-  let last = -1;
-  while (Date.now() - since < timeoutMs) {
-    const d = await diagnostics(page).catch(() => null);
-    if (d && d.state === 'connected' && d.remoteTracks >= 2 && last >= 0 && d.videoFramesDecoded > last) return Date.now() - since;
-    last = d?.videoFramesDecoded ?? -1;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return null;
-}
 
 function rtcSocketPort(username: string): number[] {
   const nsp = cb.server.app.io.of('/rtc');

@@ -45,3 +45,15 @@ export async function joinClerkAndReviewer(
   await joinCall(pages.reviewer, cb.url, sessionId);
   await Promise.all([mediaFlowing(pages.clerk, 2), mediaFlowing(pages.reviewer, 2)]);
 }
+
+/** Resolves with ms until video frames are being decoded again on `page` (counter rising, call connected). */
+export async function videoResumes(page: Page, since: number, timeoutMs = 30_000): Promise<number | null> {
+  let last = -1;
+  while (Date.now() - since < timeoutMs) {
+    const d = await diagnostics(page).catch(() => null);
+    if (d && d.state === 'connected' && d.remoteTracks >= 2 && last >= 0 && d.videoFramesDecoded > last) return Date.now() - since;
+    last = d?.videoFramesDecoded ?? -1;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return null;
+}

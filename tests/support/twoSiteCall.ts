@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { Env } from '@tongban/server/config/config';
 import { ensureClientBuilt } from './appBrowser';
 import type { ChromiumSession } from './chromium';
 import { loginPage, newMediaPage } from './callBrowser';
 import { sfuTestConfig } from './reviewFixtures';
-import type { TestServer, TestServerOptions } from './testServer';
+import { startTestServer, type TestServer, type TestServerOptions } from './testServer';
 import { startTwoSites } from './twoSites';
 
 /**
@@ -17,6 +18,8 @@ export interface TwoSiteCall {
   hn: TestServer;
   newPage(): Promise<Page>;
   login(page: Page, site: TestServer, username: string): Promise<void>;
+  /** Stops the intake site's server and starts it again on the same port and data (as after a crash or an update); `gd` is the new one. */
+  restartGd(): Promise<TestServer>;
   close(): Promise<void>;
 }
 
@@ -27,21 +30,32 @@ export async function startTwoSiteCall(opts: {
   server?: TestServerOptions;
 }): Promise<TwoSiteCall> {
   await ensureClientBuilt();
-  const { gd, hn } = await startTwoSites({
-    gd: { ...sfuTestConfig(opts.rtcMinPorts.gd), ...opts.gd },
-    hn: { ...sfuTestConfig(opts.rtcMinPorts.hn), ...opts.hn },
-    ...(opts.server ? { server: opts.server } : {}),
-  });
+  const gdEnv = { ...sfuTestConfig(opts.rtcMinPorts.gd), ...opts.gd };
+  // Kept so gd can restart on its own data; removed at close.
+  const server = { ...opts.server, keepData: true };
+  const { gd, hn } = await startTwoSites({ gd: gdEnv, hn: { ...sfuTestConfig(opts.rtcMinPorts.hn), ...opts.hn }, server });
   const browsers: ChromiumSession[] = [];
-  return {
+  const sites: TwoSiteCall = {
     gd,
     hn,
     newPage: () => newMediaPage(browsers),
     login: (page, site, username) => loginPage(page, site.url, username),
+    async restartGd() {
+      const { url, dataDir } = sites.gd;
+      await sites.gd.stop();
+      sites.gd = await startTestServer(
+        { ...gdEnv, SITE_ID: 'gd', PORT: Number(new URL(url).port), PEER_SITES: [{ id: 'hn', url: hn.url }] },
+        { ...server, dataDir },
+      );
+      return sites.gd;
+    },
     async close() {
       for (const b of browsers) await b.close();
-      await gd.stop();
-      await hn.stop();
+      for (const site of [sites.gd, hn]) {
+        await site.stop();
+        fs.rmSync(site.dataDir, { recursive: true, force: true });
+      }
     },
   };
+  return sites;
 }
