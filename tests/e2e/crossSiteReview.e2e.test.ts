@@ -77,11 +77,15 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
     await expect.poll(() => clerkPage.locator('.call-controls').textContent()).toContain('湖南省站点');
   });
 
-  it('the reviewer sees gd’s shared materials through the grant, pre-check highlights included', async () => {
+  it('the reviewer sees gd’s shared materials and the ID photo crop through the grant, pre-check highlights included', async () => {
     const sheet = reviewerPage.locator('[data-testid="viewer-sheet"] img');
     await sheet.waitFor({ timeout: 15_000 });
     await expect.poll(() => sheet.getAttribute('src')).toMatch(/^blob:/);
     await expect.poll(() => sheet.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    // 人证比对: the ID photo gd's pre-check cut from the ID card, read with the grant.
+    const idPhoto = reviewerPage.getByTestId('id-photo');
+    await idPhoto.waitFor({ timeout: 15_000 });
+    await expect.poll(() => idPhoto.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   });
 
   it('the reviewer records consent, passes the identity checks and takes a snapshot, all recorded at gd', async () => {

@@ -264,6 +264,13 @@ describe('join grants: the handling site’s reviewer joins the intake site’s 
     const content = await grantGet(GRANT_API.content(material.id), grant.grantId, hn.url);
     expect(content.status).toBe(200);
     expect(gd.ctx.ledger.forCase(caseId).some((e) => e.action === 'material.viewed' && e.actor_name === 'site:hn')).toBe(true);
+    // The ID photo for the face comparison: the very crop the clerk's desk gets, with how it was found readable cross-origin.
+    const photo = await grantGet(GRANT_API.idPhoto, grant.grantId, hn.url);
+    const local = await clerk.request('GET', `/api/cases/${caseId}/id-photo.png`);
+    expect([photo.status, photo.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(Buffer.from(photo.body as ArrayBuffer).equals(Buffer.from(local.body as ArrayBuffer))).toBe(true);
+    expect(photo.headers.get('access-control-expose-headers')).toContain('X-Id-Photo-Source');
+    expect(photo.headers.get('x-id-photo-source')).toBe(local.headers.get('x-id-photo-source'));
 
     // Preflight from hn's page; nothing for any other page.
     const preflight = await new ApiClient(gd.url).request('OPTIONS', GRANT_API.case, undefined, {

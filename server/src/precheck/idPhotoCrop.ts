@@ -1,9 +1,11 @@
 import { buffer } from 'node:stream/consumers';
+import type { Response } from 'express';
 import sharp from 'sharp';
 import { AppError } from '@tongban/shared';
 import type { IdPhotoRegion } from '@tongban/shared/precheck/types';
 import type { SessionUser } from '../auth/AuthService';
 import type { CaseService } from '../cases/CaseService';
+import { sendStoredBytes } from '../materials/sendStoredFile';
 import type { BlobStore } from '../storage/BlobStore';
 import type { PrecheckService } from './PrecheckService';
 
@@ -29,12 +31,19 @@ export interface IdPhotoDeps {
 
 /** Case participants only — the intake window and the handling office — as for the scans themselves; not admins. */
 export async function idPhotoCrop(deps: IdPhotoDeps, caseId: string, user: SessionUser): Promise<IdPhotoCrop> {
-  const c = deps.cases.getForFiles(caseId, user);
-  const front = deps.precheck.idCardFront(c.id);
-  if (!front) throw new AppError('PRECHECK_ID_FRONT_MISSING', { details: { caseId: c.id } });
+  return cutIdPhoto(deps, deps.cases.getForFiles(caseId, user).id);
+}
+
+/** The crop of a case the caller has already let the reader see (a join grant's case, say). */
+export async function cutIdPhoto(
+  deps: { precheck: Pick<PrecheckService, 'idCardFront'>; blobs: BlobStore },
+  caseId: string,
+): Promise<IdPhotoCrop> {
+  const front = deps.precheck.idCardFront(caseId);
+  if (!front) throw new AppError('PRECHECK_ID_FRONT_MISSING', { details: { caseId } });
   if (!front.photo)
     throw new AppError('PRECHECK_ID_PHOTO_NOT_FOUND', {
-      details: { caseId: c.id, materialId: front.materialId, page: front.pageIndex + 1 },
+      details: { caseId, materialId: front.materialId, page: front.pageIndex + 1 },
     });
   const { box } = front.photo;
   const png = front.colourPhotoSha256
@@ -44,4 +53,16 @@ export async function idPhotoCrop(deps: IdPhotoDeps, caseId: string, user: Sessi
         .png()
         .toBuffer();
   return { png, materialId: front.materialId, photo: front.photo };
+}
+
+/** Whether the box came from the photo's edges or only from the card layout, for the reviewer (read cross-origin too). */
+export const ID_PHOTO_HEADERS = ['X-Id-Photo-Source', 'X-Id-Photo-Confidence'] as const;
+
+export function sendIdPhoto(res: Response, crop: IdPhotoCrop): void {
+  const [source, confidence] = ID_PHOTO_HEADERS;
+  sendStoredBytes(res, crop.png, {
+    fileName: 'id-photo.png',
+    cacheControl: 'private, no-cache',
+    headers: { [source]: crop.photo.source, [confidence]: String(crop.photo.confidence) },
+  });
 }

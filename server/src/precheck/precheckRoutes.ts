@@ -6,7 +6,7 @@ import { freeText } from '@tongban/shared/schemas/text';
 import { authorize, caseReadRoute, currentUser, idParam, parse, route } from '../api/http';
 import { maskPrecheckIdentity } from '../cases/maskDetails';
 import { sendStoredBytes } from '../materials/sendStoredFile';
-import { idPhotoCrop, type IdPhotoDeps } from './idPhotoCrop';
+import { idPhotoCrop, sendIdPhoto, type IdPhotoDeps } from './idPhotoCrop';
 
 const CompleteSchema = z.object({ note: freeText(2000, { lines: 'multi' }).optional() }).default({});
 const PageParams = z.object({ id: z.string().min(1), mid: z.string().min(1), n: z.coerce.number().int().min(1).max(10_000) });
@@ -63,13 +63,7 @@ export function createPrecheckRoutes(ctx: IdPhotoDeps): Router {
   r.get(
     '/cases/:id/id-photo.png',
     route(async (req, res) => {
-      const crop = await idPhotoCrop(ctx, idParam(req), currentUser(req));
-      sendStoredBytes(res, crop.png, {
-        fileName: 'id-photo.png',
-        cacheControl: 'private, no-cache',
-        // Whether the box came from the photo's edges or only from the card layout, for the reviewer.
-        headers: { 'X-Id-Photo-Source': crop.photo.source, 'X-Id-Photo-Confidence': String(crop.photo.confidence) },
-      });
+      sendIdPhoto(res, await idPhotoCrop(ctx, idParam(req), currentUser(req)));
     }),
   );
   return r;

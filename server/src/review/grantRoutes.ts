@@ -6,6 +6,7 @@ import { GRANT_API, GRANT_AUTH_SCHEME } from '@tongban/shared/review/grantAccess
 import { SnapshotLabelSchema } from '@tongban/shared/review/session';
 import { parse, route } from '../api/http';
 import { sendStoredBytes, sendStoredStream } from '../materials/sendStoredFile';
+import { ID_PHOTO_HEADERS, sendIdPhoto } from '../precheck/idPhotoCrop';
 import { JOIN_GRANTS_PATH, type JoinGrantService } from './joinGrants';
 import type { ReviewSessionService } from './ReviewSessionService';
 
@@ -30,7 +31,7 @@ function peerCors(peerOrigins: ReadonlySet<string>): RequestHandler {
     const origin = req.headers.origin;
     if (origin && peerOrigins.has(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', 'Content-Disposition');
+      res.setHeader('Access-Control-Expose-Headers', ['Content-Disposition', ...ID_PHOTO_HEADERS].join(', '));
     }
     res.vary('Origin');
     if (req.method !== 'OPTIONS') return next();
@@ -74,6 +75,10 @@ export function createGrantRoutes(
       const png = await grants.pageImage(grantOf(req), p.mid, p.n);
       sendStoredBytes(res, png, { fileName: `page-${p.n}.png` });
     }),
+  );
+  r.get(
+    underApi(GRANT_API.idPhoto),
+    route(async (req, res) => sendIdPhoto(res, await grants.idPhoto(grantOf(req)))),
   );
   r.get(
     '/sites/grant/materials/:mid/content',

@@ -21,6 +21,7 @@ import { PeerSites } from '../handoff/peers';
 import type { SiteKeyring } from '../handoff/siteKeys';
 import { signEnvelope, verifyEnvelope, type SignedEnvelope } from '../handoff/siteSigning';
 import type { MaterialService } from '../materials/MaterialService';
+import { cutIdPhoto, type IdPhotoCrop } from '../precheck/idPhotoCrop';
 import type { PrecheckService } from '../precheck/PrecheckService';
 import { KEY_TTL_MS } from './applicantTokens';
 import type { PeerReviewer, ReviewSessionService } from './ReviewSessionService';
@@ -48,7 +49,7 @@ export interface JoinGrantDeps extends Pick<SiteServices, 'db' | 'clock' | 'ids'
   peers: Pick<PeerSites, 'receiveJson' | 'post' | 'byId'>;
   catalog: Pick<CatalogService, 'findOffice'>;
   review: Pick<ReviewSessionService, 'sessionForPeer' | 'acceptByPeer'>;
-  precheck: Pick<PrecheckService, 'forUser' | 'pageImage'>;
+  precheck: Pick<PrecheckService, 'forUser' | 'pageImage' | 'idCardFront'>;
   materials: Pick<MaterialService, 'list' | 'get'>;
 }
 
@@ -195,6 +196,11 @@ export class JoinGrantService {
   pageImage(grant: string, materialId: string, page: number): Promise<Buffer> {
     const { c, who } = this.grantCase(grant);
     return this.deps.precheck.pageImage(c.id, materialId, page, officeUserOf(who));
+  }
+
+  /** The ID photo the pre-check located on the case's ID card, for the reviewer's face comparison. */
+  idPhoto(grant: string): Promise<IdPhotoCrop> {
+    return cutIdPhoto(this.deps, this.grantCase(grant).c.id);
   }
 
   /** A scan as uploaded; viewed by the handling side, so audited as the local reviewer's views are. */

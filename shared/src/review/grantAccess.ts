@@ -21,6 +21,8 @@ export const GRANT_API = {
   page: (materialId: string, page: number) => `/api/sites/grant/materials/${encodeURIComponent(materialId)}/pages/${page}.png`,
   /** The scan as uploaded (an image the pre-check has not paged yet). */
   content: (materialId: string) => `/api/sites/grant/materials/${encodeURIComponent(materialId)}/content`,
+  /** The ID photo the pre-check located on the ID card front (PNG), for the face comparison. */
+  idPhoto: '/api/sites/grant/id-photo.png',
   /** ReviewSessionView of the grant's session. */
   session: '/api/sites/grant/session',
   /** POST ConsentRequest → ReviewSessionView. */

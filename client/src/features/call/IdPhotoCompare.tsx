@@ -10,26 +10,20 @@ export interface FaceSource {
   track: MediaStreamTrack;
 }
 
-/** `elsewhere`: a peer site's case, whose ID photo crop this page cannot read. */
-type PhotoState =
-  | { status: 'loading' }
-  | { status: 'elsewhere' }
-  | { status: 'shown'; url: string; fromLayout: boolean }
-  | { status: 'missing'; error: unknown };
+type PhotoState = { status: 'loading' } | { status: 'shown'; url: string; fromLayout: boolean } | { status: 'missing'; error: unknown };
 
 /**
  * 人证比对: the ID photo exactly as the pre-check located it on the ID card scan, beside the live
  * camera picture of the applicant. When the pre-check found no photo, it says so and what to do —
  * never a guessed crop of the card.
  */
-export function IdPhotoCompare({ load, faces }: { load: (() => Promise<Response>) | undefined; faces: FaceSource[] }) {
+export function IdPhotoCompare({ load, faces }: { load: () => Promise<Response>; faces: FaceSource[] }) {
   const { t, errorText } = useI18n();
-  const [photo, setPhoto] = useState<PhotoState>(load ? { status: 'loading' } : { status: 'elsewhere' });
+  const [photo, setPhoto] = useState<PhotoState>({ status: 'loading' });
   const [chosen, setChosen] = useState('');
   const face = faces.find((f) => f.key === chosen) ?? faces[0];
 
   useEffect(() => {
-    if (!load) return;
     let url: string | undefined;
     let live = true;
     void (async () => {
@@ -59,11 +53,7 @@ export function IdPhotoCompare({ load, faces }: { load: (() => Promise<Response>
             <img src={photo.url} alt={t('预审定位的证件照片', 'ID photo located by the pre-check')} data-testid="id-photo" />
           ) : (
             <div className="id-compare-empty">
-              {photo.status === 'loading'
-                ? t('正在加载证件照片…', 'Loading the ID photo…')
-                : photo.status === 'elsewhere'
-                  ? t('请在共享材料中查看身份证扫描件', 'See the ID card scan in the shared materials')
-                  : t('无证件照片', 'No ID photo')}
+              {photo.status === 'loading' ? t('正在加载证件照片…', 'Loading the ID photo…') : t('无证件照片', 'No ID photo')}
             </div>
           )}
           <figcaption>{t('证件照片', 'ID photo')}</figcaption>

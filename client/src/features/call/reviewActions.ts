@@ -46,8 +46,8 @@ export interface ReviewActions {
   images: MaterialImages;
   /** A snapshot's image, when this page may open it (a peer site's evidence stays there). */
   snapshotUrl?(snapshotId: string): string;
-  /** The pre-check's crop of the ID photo, when this page may read it. */
-  idPhoto?(): Promise<Response>;
+  /** The pre-check's crop of the ID photo. */
+  idPhoto(): Promise<Response>;
 }
 
 const casePath = (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}`;
@@ -104,6 +104,7 @@ export function remoteReviewActions(ticket: RemoteCallTicket): ReviewActions {
       return { delivery: answer.delivery };
     },
     images: { contentPath: GRANT_API.content, read: async (path) => (await send(path)).blob() },
+    idPhoto: () => send(GRANT_API.idPhoto),
   };
 }
 
