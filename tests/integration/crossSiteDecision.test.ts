@@ -294,9 +294,17 @@ describe('a cross-site co-review decided at the handling site', () => {
 
   it('with gd down, hn keeps the decision and says it is retrying; it is recorded at gd once gd is back', async () => {
     const { sessionId: sid, caseId: cid } = await requestedAtGd();
+    const later = await requestedAtGd();
     expect((await accept(hnReviewer, sid)).status).toBe(200);
     const port = new URL(gd.url).port;
     await gd.stop();
+    // 接单 needs gd's grant: refused with what to do, and the request stays in hn's queue.
+    const down = await accept(hnReviewer, later.sessionId);
+    expect([down.status, down.body.error.code]).toEqual([502, 'PEER_SITE_UNREACHABLE']);
+    expect(down.body.error.message_zh).toContain('请稍后再点“接单”');
+    expect(hn.ctx.db.prepare('SELECT status FROM remote_review_requests WHERE session_id = ?').pluck().get(later.sessionId)).toBe(
+      'waiting',
+    );
     const r = await hnReviewer.post(`/api/review/remote/${sid}/decision`, { outcome: 'reject', reason: '不属于本事项受理范围' });
     expect([r.status, r.body.delivery, r.body.error?.code]).toEqual([200, 'retrying', 'PEER_SITE_UNREACHABLE']);
 
@@ -310,6 +318,8 @@ describe('a cross-site co-review decided at the handling site', () => {
     expect(gd.ctx.ledger.forCase(cid).filter((e) => (e.details as { decisionId?: string }).decisionId === r.body.decisionId)).toHaveLength(
       1,
     );
+    // gd back: the request is taken as usual.
+    expect((await accept(hnReviewer, later.sessionId)).status).toBe(200);
   }, 30_000);
 
   it('受理 at hn travels in gd’s bag: hn links the bag’s decision to its own record; a bag with another decision is refused', async () => {

@@ -157,6 +157,12 @@ export class RemoteCoReviews {
 const offices = (row: RemoteRow) => ({ intakeOfficeId: row.intake_office_id, handlingOfficeId: row.handling_office_id });
 
 function rethrowPeerCode(e: unknown): never {
+  if (isAppError(e) && e.code === 'PEER_SITE_UNREACHABLE')
+    throw new AppError('PEER_SITE_UNREACHABLE', {
+      details: e.details,
+      zh: '收件地站点暂不可达，暂时无法接单；请求仍在队列中，请稍后再点“接单”',
+      en: 'The intake site cannot be reached, so the request cannot be taken now; it stays in the queue — try 接单 again shortly',
+    });
   const peerCode =
     isAppError(e) && e.code === 'PEER_SITE_REFUSED' ? (e.details as { peerError?: { code?: unknown } }).peerError?.code : undefined;
   if (typeof peerCode === 'string' && PEER_CODES_SHOWN.has(peerCode))
