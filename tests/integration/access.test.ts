@@ -433,7 +433,7 @@ describe('the access table, probed over HTTP', () => {
     { action: 'ledger.view', name: 'GET /api/ledger', call: (c) => c.get('/api/ledger') },
     { action: 'ledger.view', name: 'GET /api/ledger.csv', call: (c) => c.get('/api/ledger.csv') },
   ];
-  const SOCKET_ONLY: Action[] = ['call.join', 'call.shareDocument', 'call.steerViewer'];
+  const SOCKET_ONLY: Action[] = ['call.join', 'call.shareDocument', 'call.steerViewer', 'review.applicantConsent'];
 
   it('probes every action of the table', () => {
     const probed = new Set([...PROBES.map((p) => p.action), ...SOCKET_ONLY]);

@@ -107,6 +107,35 @@ describe('/rtc signalling', () => {
       ok: false,
       error: { code: 'FORBIDDEN_ROLE' },
     });
+    // The consent question is the applicant's to answer on the phone, once; staff record theirs with the checklist.
+    expect(await rtcRequest(rev, 'review:consent', { recordingAllowed: false, snapshotsAllowed: true })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_ROLE' },
+    });
+    expect(
+      await rtcRequest(applicant, 'review:consent', { recordingAllowed: false, snapshotsAllowed: true, extra: 1 } as never),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    const updated = nextEvent(rev, 'review:updated');
+    expect(await rtcRequest(applicant, 'review:consent', { recordingAllowed: false, snapshotsAllowed: true })).toEqual({
+      ok: true,
+      data: {},
+    });
+    expect((await updated).consent).toMatchObject({
+      snapshotsAllowed: true,
+      recordingAllowed: false,
+      recordedBy: expect.stringMatching(/^申请人 .+（本人手机确认）$/),
+    });
+    const consentEvents = [...srv.ctx.ledger.all()].filter(
+      (e) => e.action === 'review.consent_recorded' && (e.details as { sessionId?: string }).sessionId === sessionId,
+    );
+    expect(consentEvents.map((e) => [e.actor_role, (e.details as { via?: string }).via])).toEqual([['applicant', 'applicant_phone']]);
+    expect(await rtcRequest(applicant, 'review:consent', { recordingAllowed: true, snapshotsAllowed: true })).toMatchObject({
+      ok: false,
+      error: { code: 'REVIEW_CONSENT_ALREADY_RECORDED' },
+    });
     // The key opens this session only.
     const otherSession = await openActiveSession(clerk, reviewer, (await createPrecheckedCase(clerk)).id);
     expect(await rtcRequest(applicant, 'rtc:join', { sessionId: otherSession, clientId: 'phone' })).toMatchObject({

@@ -15,6 +15,8 @@ export interface Actor {
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, name: 'system', role: 'system', officeId: null };
+/** The applicant, acting with a one-time link or key (no account). */
+export const APPLICANT_ACTOR: Actor = { id: null, name: 'applicant', role: 'applicant', officeId: null };
 
 export type { AuditEvent };
 

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { Router } from 'express';
 import type { Room } from '@tongban/sfu';
+import type { ConsentRequest } from '@tongban/shared/review/checklist';
 import type { ReviewQueueEntry } from '@tongban/shared/review/session';
 import type { Config } from '../config/config';
 import type { Logger } from '../logger';
@@ -22,6 +23,8 @@ export interface CallReview extends Pick<EventEmitter<ReviewEvents>, 'on'> {
   applicantForKey(key: string): ReviewPrincipal;
   queue(user: SessionUser): ReviewQueueEntry[];
   queueFor(officeId: string): ReviewQueueEntry[];
+  /** The applicant's answer to the consent question, from their phone in the call. */
+  recordApplicantConsent(who: ReviewPrincipal, body: ConsentRequest): unknown;
 }
 
 /** What the call module is built from. */

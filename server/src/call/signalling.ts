@@ -385,6 +385,11 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
       socket.to(call.id).emit('viewer:state', call.viewer);
       return {};
     });
+    handle('review:consent', (req) => {
+      assertCan(joined().member.view, 'review.applicantConsent');
+      deps.review.recordApplicantConsent(socket.data.principal, req);
+      return {};
+    });
     handle('queue:subscribe', async () => {
       const u = user();
       const entries = deps.review.queue(u);

@@ -11,12 +11,11 @@ import {
   type RatingsLedgerView,
 } from '@tongban/shared/handoff/schemas';
 import { actorOf, type SessionUser } from '../auth/AuthService';
-import type { Actor } from '../audit/AuditLedger';
+import { APPLICANT_ACTOR, type Actor } from '../audit/AuditLedger';
 import type { CaseRecord, CaseWorkRule } from '../cases/CaseService';
 import type { HandoffDeps } from './HandoffService';
 
 const LINK_TTL_MS = 7 * 24 * 3600_000;
-const APPLICANT: Actor = { id: null, name: 'applicant', role: 'applicant', officeId: null };
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The intake window offers the rating (on its screen or as a phone link) once the case is completed. */
@@ -79,7 +78,7 @@ export class RatingService {
         .prepare('UPDATE rating_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
         .run(clock.now().toISOString(), sha256(token));
       if (used.changes !== 1) throw new AppError('RATING_TOKEN_INVALID');
-      return this.record(c, body, 'phone', APPLICANT);
+      return this.record(c, body, 'phone', APPLICANT_ACTOR);
     })();
   }
 

@@ -33,7 +33,7 @@ import type { PeerRole } from '@tongban/shared/signalling/events';
 import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import { actorOf, type AuthService, type SessionUser } from '../auth/AuthService';
-import { SYSTEM_ACTOR, type Actor, type AuditLedger } from '../audit/AuditLedger';
+import { APPLICANT_ACTOR, SYSTEM_ACTOR, type Actor, type AuditLedger } from '../audit/AuditLedger';
 import type { Clock, IdSource } from '../clock';
 import type { Config } from '../config/config';
 import type { BlobStore } from '../storage/BlobStore';
@@ -425,7 +425,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       const { row, c } = this.load(sid);
       if (!OPEN.includes(row.status)) throw new AppError('REVIEW_STATE', { details: { status: row.status } });
       const exp = this.tokens.issue(key, 'key', sid, now, null);
-      this.ctx.ledger.append({ ...SYSTEM_ACTOR, role: 'applicant', name: 'applicant' }, 'review.applicant_link_redeemed', {
+      this.ctx.ledger.append(APPLICANT_ACTOR, 'review.applicant_link_redeemed', {
         caseId: c.id,
         details: { sessionId: sid },
       });
@@ -444,14 +444,38 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   recordConsent(v: Verifier, sessionId: string, body: ConsentRequest): ReviewSessionView {
     const { c } = this.activeForReviewer(v, sessionId);
     const by = recordOf(v);
+    return this.writeConsent(c, sessionId, body, by.name, by.actor, by.details);
+  }
+
+  /**
+   * The applicant's own answer, on their phone in the call (`principal` is their session key's):
+   * once — after that the reviewer records any change, as the applicant tells them.
+   */
+  recordApplicantConsent(principal: ReviewPrincipal, body: ConsentRequest): ReviewSessionView {
+    if (principal.kind !== 'applicant') throw new AppError('FORBIDDEN_ROLE', { details: { role: principal.kind } });
+    const { row, c } = this.load(principal.sessionId);
+    assertCan({ role: 'applicant' }, 'review.applicantConsent', c);
+    if (row.status !== 'active') throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+    if (row.consent_json) throw new AppError('REVIEW_CONSENT_ALREADY_RECORDED', { details: { sessionId: row.id } });
+    return this.writeConsent(c, row.id, body, `申请人 ${c.applicant.name}（本人手机确认）`, APPLICANT_ACTOR, { via: 'applicant_phone' });
+  }
+
+  private writeConsent(
+    c: CaseRecord,
+    sessionId: string,
+    body: ConsentRequest,
+    recordedBy: string,
+    actor: Actor,
+    details: Record<string, unknown>,
+  ): ReviewSessionView {
     if (body.recordingAllowed && !this.recording.available)
       throw new AppError('REVIEW_RECORDING_UNAVAILABLE', { details: { reason: this.recording.reason } });
-    const consent: ReviewConsent = { ...body, recordedBy: by.name, recordedAt: this.ctx.clock.now().toISOString() };
+    const consent: ReviewConsent = { ...body, recordedBy, recordedAt: this.ctx.clock.now().toISOString() };
     this.ctx.db.transaction(() => {
       this.ctx.db.prepare('UPDATE review_sessions SET consent_json = ? WHERE id = ?').run(JSON.stringify(consent), sessionId);
-      this.ctx.ledger.append(by.actor, 'review.consent_recorded', {
+      this.ctx.ledger.append(actor, 'review.consent_recorded', {
         caseId: c.id,
-        details: { sessionId, recordingAllowed: body.recordingAllowed, snapshotsAllowed: body.snapshotsAllowed, ...by.details },
+        details: { sessionId, recordingAllowed: body.recordingAllowed, snapshotsAllowed: body.snapshotsAllowed, ...details },
       });
     })();
     return this.changed(sessionId);

@@ -111,6 +111,8 @@ export const ACCESS = {
   'review.accept': { roles: HANDLING, side: 'handling' },
   /** Consent, liveness prompts, identity checks and snapshots. */
   'review.verify': { roles: HANDLING, side: 'handling' },
+  /** The applicant's own answer to the consent question, from their phone in the call (their key names the session). */
+  'review.applicantConsent': { roles: ['applicant'] },
   /** 受理, 补正 and 不予受理 are fired by the same roles from the same side. */
   'review.decide': { roles: firedBy('accept'), side: ACTION_SIDE.accept },
 

@@ -13,6 +13,11 @@ export const REVIEW_ERRORS = {
     zh: '视频会审当前状态不允许此操作，请刷新页面',
     en: 'The review session is not in a state that allows this; reload the page',
   },
+  REVIEW_CONSENT_ALREADY_RECORDED: {
+    status: 409,
+    zh: '您的意见已经记录。如需更改，请直接告诉审核员',
+    en: 'Your answer is already recorded. To change it, tell the reviewer',
+  },
   REVIEW_CONSENT_REQUIRED: {
     status: 409,
     zh: '请先征得申请人同意（录像与截图）并记录，再进行身份核验',

@@ -2,6 +2,7 @@ import type * as Browser from 'mediasoup-client/types';
 import type * as Sfu from 'mediasoup/types';
 import { z } from 'zod';
 import type { CodedError } from '../errors';
+import { ConsentRequestSchema } from '../review/checklist';
 import type { ReviewQueueEntry, ReviewSessionView } from '../review/session';
 
 /**
@@ -148,6 +149,8 @@ export const CLIENT_EVENTS = {
   'rtc:requestKeyFrame': def<Record<string, never>>()(ConsumerRef),
   'rtc:leave': def<Record<string, never>>()(Empty),
   'viewer:update': def<Record<string, never>>()(ViewerStateSchema),
+  /** The applicant answers the consent question on their own phone; the session comes back as 'review:updated'. */
+  'review:consent': def<Record<string, never>>()(ConsentRequestSchema.strict()),
   /** Reviewers and supervisors of a handling office: current queue, then live 'queue:changed'. */
   'queue:subscribe': def<ReviewQueueEntry[]>()(Empty),
 } as const;
