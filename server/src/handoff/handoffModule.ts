@@ -6,7 +6,9 @@ import { attachHandoffRealtime } from './handoffRealtime';
 import { createHandoffRoutes, type HandoffRouteDeps } from './handoffRoutes';
 import { HandoffService, type HandoffDeps } from './HandoffService';
 import { PeerSites } from './peers';
+import { Envelopes } from './envelopes';
 import { ReceivedEvidenceService } from './receivedEvidence';
+import { ReceivingService } from './ReceivingService';
 import { RatingService } from './RatingService';
 import { ResultService } from './ResultService';
 import { SiteKeyring } from './siteKeys';
@@ -32,6 +34,7 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
     ...services,
     keys,
     evidence,
+    envelopes: new Envelopes(services),
     siteId: config.SITE_ID,
     software: `Tongban Desk ${version}`,
     maxBagBytes: config.HANDOFF_MAX_BYTES,
@@ -45,6 +48,7 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
     results: new ResultService({ ...deps, uploadMaxBytes: config.UPLOAD_MAX_BYTES }, bags, peers),
     ratings: new RatingService(deps),
     received: new ReceivedEvidenceService(deps),
+    receiving: new ReceivingService(deps, bags),
   };
   return {
     ...handoff,
