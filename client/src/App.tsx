@@ -19,6 +19,7 @@ const CallPage = lazy(() => import('./features/call/CallPage'));
 const ApplicantJoinPage = lazy(() => import('./features/call/ApplicantJoinPage'));
 const RemoteCallPage = lazy(() => import('./features/call/RemoteCallPage'));
 const RatingPhonePage = lazy(() => import('./features/handoff/RatingPhonePage'));
+const ReceivingPage = lazy(() => import('./features/handoff/ReceivingPage'));
 const StatusPage = lazy(() => import('./pages/status/StatusPage'));
 
 function Loading() {
@@ -90,6 +91,14 @@ export function App() {
             element={
               <RequireUser action="review.queue">
                 <QueuePage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/receiving"
+            element={
+              <RequireUser action="handoff.receive">
+                <ReceivingPage />
               </RequireUser>
             }
           />

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
-import { launchChromium, type ChromiumSession } from './chromium';
+import { launchChromium, type ChromiumSession, type LaunchChromiumOptions } from './chromium';
 import type { Env } from '@tongban/server/config/config';
 import { startTestServer, TEST_PASSWORD, type TestServer } from './testServer';
 
@@ -48,8 +48,11 @@ export interface AppPage {
 export interface AppBrowser {
   server: TestServer;
   url: string;
-  /** A page in a browser of its own (own profile: cookies, localStorage), so two users can be logged in at once. */
-  newPage(): Promise<AppPage>;
+  /**
+   * A page in a browser of its own (own profile: cookies, localStorage), so two users can be logged
+   * in at once; `opts` for that browser only (extra switches such as a camera file, the viewport).
+   */
+  newPage(opts?: Pick<LaunchChromiumOptions, 'args' | 'viewport'>): Promise<AppPage>;
   /** Logs in through the login form and waits for the role's home page. */
   login(p: AppPage, username: string, password?: string): Promise<void>;
   close(): Promise<void>;
@@ -72,8 +75,8 @@ export async function startAppBrowser(opts: { allowConsole?: RegExp[]; server?: 
   return {
     server,
     url: server.url,
-    async newPage() {
-      const browser = await launchChromium();
+    async newPage(opts = {}) {
+      const browser = await launchChromium(opts);
       browsers.push(browser);
       const page = browser.context.pages()[0] ?? (await browser.context.newPage());
       const errors: string[] = [];

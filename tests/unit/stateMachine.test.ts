@@ -175,7 +175,7 @@ describe('case state machine', () => {
       request_correction: 'POST /api/review/sessions/:id/decision',
       reject: 'POST /api/review/sessions/:id/decision',
       hand_off: 'POST /api/cases/:id/handoff/courier | /handoff/transfer',
-      start_handling: 'POST /api/transfers',
+      start_handling: 'POST /api/transfers | /api/cases/:id/handoff/start',
       complete: 'POST /api/cases/:id/handoff/result',
       rate: 'POST /api/cases/:id/rating',
     });

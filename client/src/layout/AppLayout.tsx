@@ -15,6 +15,7 @@ type NavEntry = { to: string; zh: string; en: string } & ({ action: Action } | {
 const NAV: NavEntry[] = [
   { to: '/desk', zh: '我的办件', en: 'My cases', action: 'case.create' },
   { to: '/queue', zh: '待审队列', en: 'Review queue', action: 'review.queue' },
+  { to: '/receiving', zh: '收件签收', en: 'Receiving', action: 'handoff.receive' },
   { to: '/ledger', zh: '工作台账', en: 'Work ledger', action: 'ledger.view' },
   { to: '/check', zh: '设备检测', en: 'Device check', roles: ['clerk', 'reviewer', 'supervisor'] },
 ];
@@ -31,14 +32,15 @@ export function AppLayout() {
 
   useEffect(() => onConnectionState(setConn), []);
 
-  // Move focus to the new page's content so keyboard and screen-reader users start at the top of it.
+  // Move focus to the new page's content so keyboard and screen-reader users start at the top of it,
+  // unless the page put it on its own field (the receiving desk's, where a barcode scanner types).
   const firstRender = useRef(true);
   useEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
       return;
     }
-    mainRef.current?.focus();
+    if (!mainRef.current?.contains(document.activeElement)) mainRef.current?.focus();
   }, [location.pathname]);
 
   if (!user) return null;

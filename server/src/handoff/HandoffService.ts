@@ -4,14 +4,21 @@ import { pipeline } from 'node:stream/promises';
 import { AppError, maskIdNumber, type CaseState } from '@tongban/shared';
 import { formatOxum } from '@tongban/shared/handoff/bagit';
 import type { HandoffErrorCode } from '@tongban/shared/handoff/errors';
-import type { CourierHandoffRequest, HandoffStatusView, TransferMode, TransferReceipt } from '@tongban/shared/handoff/schemas';
+import type {
+  CourierHandoffRequest,
+  EnvelopeView,
+  HandoffStatusView,
+  TransferMode,
+  TransferReceipt,
+} from '@tongban/shared/handoff/schemas';
 import type { SiteServices } from '../feature';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { CaseRecord, CaseService, CaseWorkRule } from '../cases/CaseService';
 import type { CatalogService } from '../catalog/CatalogService';
 import { listCaseMaterials } from '../materials/materialRows';
 import type { BagProgress, BagSummary } from './bag/bagWriter';
-import { createCaseBagStream } from './caseBag';
+import { createCaseBagStream, type BagEnvelope } from './caseBag';
+import type { Envelopes } from './envelopes';
 import { renderCoverSheet } from './coverSheet';
 import type { HandoffEvidence } from './evidence';
 import type { ReceivedReviews } from './receivedReviews';
@@ -48,6 +55,7 @@ export interface HandoffDeps extends Omit<SiteServices, 'log'> {
   evidence: HandoffEvidence;
   /** Another module's own record of a received bag's co-review (the decision this site signed), linked on import. */
   reviewRecords: ReceivedReviews;
+  envelopes: Envelopes;
   siteId: string;
   software: string;
   maxBagBytes: number;
@@ -133,7 +141,14 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
   /** The bag in the blob store, as a row not yet recorded. */
   private async storeBag(c: CaseRecord, mode: TransferMode, user: SessionUser, courier?: CourierHandoffRequest): Promise<HandoffBagRow> {
     const { blobs, clock, ids, keys, maxBagBytes } = this.deps;
-    const { stream, summary } = await this.bagStream(c, mode, (p) => this.emit('progress', { ...p, caseId: c.id, userId: user.id }));
+    const at = clock.now().toISOString();
+    const envelope = courier && { ...courier, mailedAt: at };
+    const { stream, summary } = await this.bagStream(
+      c,
+      mode,
+      (p) => this.emit('progress', { ...p, caseId: c.id, userId: user.id }),
+      envelope,
+    );
     const [stored, s] = await Promise.all([blobs.store(stream, { maxBytes: maxBagBytes, mediaType: 'application/zip' }), summary]);
     return {
       id: ids.uuid(),
@@ -147,7 +162,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
       courier_company: courier?.courierCompany ?? null,
       waybill_no: courier?.waybillNo ?? null,
       created_by: user.id,
-      created_at: clock.now().toISOString(),
+      created_at: at,
     };
   }
 
@@ -159,12 +174,13 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
     ).run(row);
   }
 
-  /** 邮寄转递: the bag is built and kept, the courier and waybill recorded, the case → handed_off. */
+  /** 邮寄转递: the bag is built and kept, the envelope's courier and waybill recorded, the case → handed_off. */
   async handOffByCourier(caseId: string, user: SessionUser, courier: CourierHandoffRequest): Promise<HandoffStatusView> {
     await this.exclusive(caseId, () =>
       this.buildBag(caseId, 'courier', user, {
         courier,
-        record: (bag, c) =>
+        record: (bag, c) => {
+          this.deps.envelopes.mailed(c.id, courier, bag.created_at, user.id);
           this.deps.cases.applyTransition(c.id, 'hand_off', actorOf(user), {
             details: {
               mode: 'courier',
@@ -173,7 +189,8 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
               bagSha256: bag.bag_sha256,
               tagmanifestSha256: bag.tagmanifest_sha256,
             },
-          }),
+          });
+        },
       }),
     );
     return this.status(caseId, user);
@@ -202,6 +219,8 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
     const { catalog } = this.deps;
     const { c, bag } = this.requireBag(caseId, user);
     const item = catalog.getItem(c.itemCode);
+    // The envelope's courier, which the window may record after the bag was built (online + originals).
+    const envelope = this.deps.envelopes.get(c.id);
     const intake = catalog.getOffice(c.intakeOfficeId);
     const handling = catalog.getOffice(c.handlingOfficeId);
     const pdf = await renderCoverSheet({
@@ -213,8 +232,8 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
       applicantName: c.applicant.name,
       applicantIdMasked: maskIdNumber(c.applicant.idNumber),
       originals: item.materials.filter((m) => m.originalByCourier).map((m) => ({ name: m.name, copies: m.copies, pages: m.pages })),
-      courierCompany: bag.courier_company,
-      waybillNo: bag.waybill_no,
+      courierCompany: envelope?.courierCompany ?? bag.courier_company,
+      waybillNo: envelope?.waybillNo ?? bag.waybill_no,
       tagmanifestSha256: bag.tagmanifest_sha256,
       payloadOxum: bag.payload_oxum,
       bagBuiltAt: bag.created_at,
@@ -231,13 +250,28 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
     const c = this.deps.cases.findByCaseNo(caseNo);
     if (!c) return { found: false, matches: false, caseId: null, state: null };
     this.deps.cases.getForUser(c.id, user);
+    return { found: true, matches: this.holdsBag(c.id, tagmanifestSha256), caseId: c.id, state: c.state };
+  }
+
+  /** Whether this site built or received a bag of the case with this tagmanifest checksum (the cover sheet's QR). */
+  holdsBag(caseId: string, tagmanifestSha256: string): boolean {
     const known = this.deps.db
       .prepare(
         `SELECT 1 FROM handoff_bags WHERE case_id = @id AND tagmanifest_sha256 = @tm
          UNION SELECT 1 FROM transfers WHERE case_id = @id AND tagmanifest_sha256 = @tm`,
       )
-      .get({ id: c.id, tm: tagmanifestSha256 });
-    return { found: true, matches: Boolean(known), caseId: c.id, state: c.state };
+      .get({ id: caseId, tm: tagmanifestSha256 });
+    return Boolean(known);
+  }
+
+  /** How the case left the window: a case received here by transfer came online, whatever the sender's bag was. */
+  transferMode(c: CaseRecord): TransferMode | undefined {
+    return c.sourceSite ? 'online' : this.latestBag(c.id)?.mode;
+  }
+
+  /** The case's paper envelope as both sites show it (待寄出 / 已寄出 / 已签收), or null. */
+  envelope(c: CaseRecord): EnvelopeView | null {
+    return this.deps.envelopes.view(c.id, this.transferMode(c), this.deps.catalog.findItem(c.itemCode));
   }
 
   status(caseId: string, user: SessionUser): HandoffStatusView {
@@ -305,11 +339,12 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
           }
         : null,
       rating: rating ? { level: rating.level, comment: rating.comment, channel: rating.channel, ratedAt: rating.rated_at } : null,
+      envelope: this.envelope(c),
       resultDeliveryOptions: catalog.findItem(c.itemCode)?.resultDelivery ?? [],
     };
   }
 
-  private async bagStream(c: CaseRecord, mode: TransferMode, onProgress?: (p: BagProgress) => void) {
+  private async bagStream(c: CaseRecord, mode: TransferMode, onProgress?: (p: BagProgress) => void, envelope?: BagEnvelope) {
     const { catalog, ledger, blobs, keys, evidence, db, clock, siteId, software } = this.deps;
     return createCaseBagStream(
       {
@@ -320,6 +355,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
         events: ledger.forCase(c.id),
         evidence: await evidence.collect(c.id),
         mode,
+        envelope,
         siteId,
         software,
         now: clock.now(),

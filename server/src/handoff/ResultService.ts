@@ -145,6 +145,9 @@ export class ResultService {
       ...(document ? { document } : {}),
       decidedAt: row.decided_at,
     };
+    // The originals' arrival rides on the result, so the window learns it without a message of its own.
+    const originalsReceivedAt = this.deps.envelopes.get(c.id)?.receivedAt;
+    if (originalsReceivedAt) message.originalsReceivedAt = originalsReceivedAt;
     const body = Buffer.from(JSON.stringify(message), 'utf8');
     const sha256 = createHash('sha256').update(body).digest('hex');
     try {
@@ -207,7 +210,10 @@ export class ResultService {
       decided_at: msg.decidedAt,
       sent_at: clock.now().toISOString(),
     };
-    db.transaction(() => this.complete(cases.get(c.id), row, PeerSites.actor(req.site)))();
+    db.transaction(() => {
+      if (msg.originalsReceivedAt) this.deps.envelopes.received(c.id, msg.originalsReceivedAt, { site: req.site });
+      this.complete(cases.get(c.id), row, PeerSites.actor(req.site), msg.originalsReceivedAt);
+    })();
     return ack();
   }
 
@@ -223,7 +229,7 @@ export class ResultService {
   }
 
   /** Inside a transaction: the result row and the case moved to completed (through 办理中 if needed). */
-  private complete(c: CaseRecord, row: ResultRow, actor: Actor): void {
+  private complete(c: CaseRecord, row: ResultRow, actor: Actor, originalsReceivedAt?: string): void {
     const { db, cases } = this.deps;
     if (cases.get(c.id).state === 'handed_off') cases.applyTransition(c.id, 'start_handling', actor);
     db.prepare(
@@ -238,6 +244,7 @@ export class ResultService {
         courierCompany: row.courier_company,
         waybillNo: row.waybill_no,
         origin: row.origin,
+        ...(originalsReceivedAt ? { originalsReceivedAt } : {}),
       },
     });
   }

@@ -4,13 +4,20 @@ import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { AppError, type ServiceItem } from '@tongban/shared';
 import { ImportedCaseJsonSchema, type BagMaterial, type ImportedCaseJson } from '@tongban/shared/handoff/caseJson';
-import { TransferReceiptSchema, type HandoffStatusView, type TransferReceipt } from '@tongban/shared/handoff/schemas';
+import {
+  TransferReceiptSchema,
+  sameWaybill,
+  type HandoffStatusView,
+  type TransferReceipt,
+  type TransferRequest,
+} from '@tongban/shared/handoff/schemas';
 import { parseCaseNumber } from '@tongban/shared/cases/caseNumber';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { CaseRecord } from '../cases/CaseService';
 import { insertCaseRow } from '../cases/caseRows';
 import { assertBagValid, verifyBag } from './bag/bagVerifier';
 import { parseReview, readEntry, REVIEW_JSON, TEXT_CAP } from './bagReview';
+import { hasOriginals } from './envelopes';
 import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
 import type { HandoffDeps, HandoffService } from './HandoffService';
 import { MediaTypeGate } from '../materials/mediaType';
@@ -50,21 +57,33 @@ export class TransferService {
 
   /* ---------- intake site ---------- */
 
-  /** One push of a case at a time (HandoffService.exclusive): a second click waits and then meets the case as it is. */
-  push(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
-    return this.handoff.exclusive(caseId, () => this.pushNow(caseId, user));
+  /**
+   * One push of a case at a time (HandoffService.exclusive): a second click waits and then meets
+   * the case as it is. `originals`: the item's paper originals mailed at the same time, whose
+   * courier and waybill travel in the bag so the handling office can check them at 签收.
+   */
+  push(caseId: string, user: SessionUser, req: TransferRequest = {}): Promise<HandoffStatusView> {
+    return this.handoff.exclusive(caseId, () => this.pushNow(caseId, user, req));
   }
 
-  private async pushNow(caseId: string, user: SessionUser): Promise<HandoffStatusView> {
-    const { db, clock, ids, blobs, keys, cases } = this.deps;
+  private async pushNow(caseId: string, user: SessionUser, { originals }: TransferRequest): Promise<HandoffStatusView> {
+    const { db, clock, ids, blobs, keys, cases, envelopes } = this.deps;
     const c = cases.getForUser(caseId, user);
     // An accepted case goes online; one already sent by courier may also carry its record online.
     const existing = this.handoff.latestBag(c.id);
     const courierBag = c.state === 'handed_off' && existing?.mode === 'courier' ? existing : undefined;
     if (!courierBag) this.handoff.readyCase(caseId, user);
+    if (originals && (courierBag || !hasOriginals(this.deps.catalog.findItem(c.itemCode))))
+      throw new AppError('ORIGINALS_NOT_NEEDED', { details: { caseId } });
     const peer = this.peers.forOffice(c.handlingOfficeId);
     if (!peer) throw new AppError('PEER_SITE_UNKNOWN', { details: { handlingOfficeId: c.handlingOfficeId } });
-    const bag = courierBag ?? (existing?.mode === 'online' ? existing : await this.handoff.buildBag(c.id, 'online', user));
+    // A bag built by an earlier try that failed is sent again, unless it names other originals.
+    const reusable =
+      existing?.mode === 'online' &&
+      (!originals ||
+        (existing.courier_company === originals.courierCompany && sameWaybill(existing.waybill_no ?? '', originals.waybillNo)));
+    const bag =
+      courierBag ?? (reusable ? existing : await this.handoff.buildBag(c.id, 'online', user, originals ? { courier: originals } : {}));
     const idempotencyKey = `${keys.siteId}:${c.id}:${bag.bag_sha256}`;
     const now = clock.now().toISOString();
     db.prepare(
@@ -103,7 +122,19 @@ export class TransferService {
         receivedAt: receipt.receivedAt,
         tagmanifestSha256: receipt.tagmanifestSha256,
       };
-      if (cases.get(c.id).state === 'accepted') cases.applyTransition(c.id, 'hand_off', actorOf(user), { details });
+      const mailed =
+        bag.mode === 'online' && bag.courier_company && bag.waybill_no
+          ? { courierCompany: bag.courier_company, waybillNo: bag.waybill_no }
+          : undefined;
+      if (cases.get(c.id).state === 'accepted') {
+        if (mailed) envelopes.mailed(c.id, mailed, bag.created_at, bag.created_by);
+        cases.applyTransition(c.id, 'hand_off', actorOf(user), {
+          details: {
+            ...details,
+            ...(mailed ? { originalsCourierCompany: mailed.courierCompany, originalsWaybillNo: mailed.waybillNo } : {}),
+          },
+        });
+      }
       // The receipt says the handling office has the case in its queue: 办理中 on both sides.
       if (cases.get(c.id).state === 'handed_off' && receipt.state === 'in_handling') {
         cases.applyTransition(c.id, 'start_handling', PeerSites.actor(peer.id), { details: { receipt: receipt.transferId } });
@@ -213,6 +244,8 @@ export class TransferService {
         const creator = this.peerAccount(site, incoming.intakeOfficeId);
         const { sourceSite: _sender, ...record } = incoming;
         insertCaseRow(db, { ...record, state: 'handed_off', createdBy: creator, updatedAt: at, sourceSite: site });
+        const envelope = caseJson.envelope;
+        if (envelope) this.deps.envelopes.mailed(incoming.id, envelope, envelope.mailedAt, null);
         const material = db.prepare(
           `INSERT INTO case_materials (id, case_id, slot_code, file_name, sha256, media_type, size, source, uploaded_by, uploaded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'transfer', ?, ?)`,
@@ -236,6 +269,7 @@ export class TransferService {
             bagSha256: bag.sha256,
             tagmanifestSha256: report.tagmanifestSha256,
             materials: caseJson.materials.length,
+            ...(envelope ? { envelopeCourierCompany: envelope.courierCompany, envelopeWaybillNo: envelope.waybillNo } : {}),
           },
         });
         this.deps.reviewRecords.imported({ caseId: incoming.id, caseNo: incoming.caseNo, fromSite: site, transferId }, review);

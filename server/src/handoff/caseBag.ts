@@ -4,7 +4,7 @@ import type { MaterialView, Office, ServiceItem } from '@tongban/shared';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { BAG_INFO, type TagField } from '@tongban/shared/handoff/bagit';
 import { CASE_JSON_SCHEMA } from '@tongban/shared/handoff/caseJson';
-import type { TransferMode } from '@tongban/shared/handoff/schemas';
+import type { CourierHandoffRequest, TransferMode } from '@tongban/shared/handoff/schemas';
 import type { CaseRecord } from '../cases/CaseService';
 import type { AuditEvent } from '../audit/AuditLedger';
 import type { BlobStore } from '../storage/BlobStore';
@@ -25,7 +25,11 @@ export interface CaseJson {
   item: ServiceItem;
   offices: { intake: Office; handling: Office };
   materials: Array<Pick<MaterialView, 'id' | 'slotCode' | 'fileName' | 'mediaType' | 'size' | 'sha256' | 'uploadedAt'> & { path: string }>;
+  envelope?: BagEnvelope;
 }
+
+/** The paper envelope mailed with the handoff, so the handling site knows the waybill to check at 签收. */
+export type BagEnvelope = CourierHandoffRequest & { mailedAt: string };
 
 export interface CaseBagInput {
   case: CaseRecord;
@@ -35,6 +39,7 @@ export interface CaseBagInput {
   events: AuditEvent[];
   evidence: PayloadFile[];
   mode: TransferMode;
+  envelope?: BagEnvelope | undefined;
   siteId: string;
   software: string;
   now: Date;
@@ -73,6 +78,7 @@ export function caseBagParts(input: CaseBagInput, blobs: BlobStore): { info: Tag
       uploadedAt: m.uploadedAt,
       path: `data/${path}`,
     })),
+    ...(input.envelope ? { envelope: input.envelope } : {}),
   };
   const payload: PayloadFile[] = [
     { path: 'case.json', content: Buffer.from(`${JSON.stringify(caseJson, null, 2)}\n`, 'utf8') },

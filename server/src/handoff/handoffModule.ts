@@ -6,8 +6,10 @@ import { attachHandoffRealtime } from './handoffRealtime';
 import { createHandoffRoutes, type HandoffRouteDeps } from './handoffRoutes';
 import { HandoffService, type HandoffDeps } from './HandoffService';
 import { PeerSites } from './peers';
+import { Envelopes } from './envelopes';
 import { ReceivedEvidenceService } from './receivedEvidence';
 import { ReceivedReviews } from './receivedReviews';
+import { ReceivingService } from './ReceivingService';
 import { RatingService } from './RatingService';
 import { ResultService } from './ResultService';
 import { SiteKeyring } from './siteKeys';
@@ -37,6 +39,7 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
     keys,
     evidence,
     reviewRecords,
+    envelopes: new Envelopes(services),
     siteId: config.SITE_ID,
     software: `Tongban Desk ${version}`,
     maxBagBytes: config.HANDOFF_MAX_BYTES,
@@ -50,6 +53,7 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
     results: new ResultService({ ...deps, uploadMaxBytes: config.UPLOAD_MAX_BYTES }, bags, peers),
     ratings: new RatingService(deps),
     received: new ReceivedEvidenceService(deps),
+    receiving: new ReceivingService(deps, bags),
   };
   return {
     ...handoff,

@@ -6,8 +6,10 @@ import {
   FollowUpCloseSchema,
   RatingRequestSchema,
   ResultRequestSchema,
+  TransferRequestSchema,
   parseHandoffQr,
 } from '@tongban/shared/handoff/schemas';
+import { ReceivingLookupSchema } from '@tongban/shared/handoff/receiving';
 import { authorize, caseReadRoute, currentUser, idParam, parse, route } from '../api/http';
 import { receiveSingleFile } from '../materials/multipart';
 import { sendStoredBytes, sendStoredStream } from '../materials/sendStoredFile';
@@ -15,6 +17,7 @@ import type { BlobStore } from '../storage/BlobStore';
 import type { HandoffService } from './HandoffService';
 import type { RatingService } from './RatingService';
 import type { ReceivedEvidenceService } from './receivedEvidence';
+import type { ReceivingService } from './ReceivingService';
 import type { ResultService } from './ResultService';
 import type { SiteKeyring } from './siteKeys';
 import type { TransferService } from './TransferService';
@@ -29,6 +32,7 @@ export interface HandoffRouteDeps {
   results: ResultService;
   ratings: RatingService;
   received: ReceivedEvidenceService;
+  receiving: ReceivingService;
 }
 
 /** REST routes of the handoff feature; /transfers are site-to-site (signed, no session). */
@@ -50,7 +54,7 @@ export function createHandoffRoutes(h: HandoffRouteDeps, blobs: BlobStore): Rout
     '/cases/:id/handoff/transfer',
     route(async (req, res) => {
       const user = authorize(req, 'handoff.send');
-      res.json(await h.transfers.push(idParam(req), user));
+      res.json(await h.transfers.push(idParam(req), user, parse(TransferRequestSchema, req.body ?? {})));
     }),
   );
   r.get(
@@ -79,6 +83,32 @@ export function createHandoffRoutes(h: HandoffRouteDeps, blobs: BlobStore): Rout
           en: 'This is not a cover sheet QR code',
         });
       res.json({ ...qr, ...h.bags.lookup(qr.caseNo, qr.tagmanifestSha256, user) });
+    }),
+  );
+  // 收件签收 at the handling office, and the window's 登记原件寄出.
+  r.get(
+    '/handoff/receiving',
+    route((req, res) => {
+      const user = authorize(req, 'handoff.receive');
+      res.json(h.receiving.lookup(parse(ReceivingLookupSchema, req.query).code, user));
+    }),
+  );
+  r.post(
+    '/cases/:id/handoff/envelope/received',
+    route((req, res) => {
+      const user = authorize(req, 'handoff.receive');
+      res.json(h.receiving.sign(idParam(req), user, parse(CourierHandoffRequestSchema, req.body)));
+    }),
+  );
+  r.post(
+    '/cases/:id/handoff/start',
+    route((req, res) => res.json(h.receiving.start(idParam(req), authorize(req, 'handoff.startHandling')))),
+  );
+  r.post(
+    '/cases/:id/handoff/envelope',
+    route((req, res) => {
+      const user = authorize(req, 'handoff.mailOriginals');
+      res.json(h.receiving.mailOriginals(idParam(req), user, parse(CourierHandoffRequestSchema, req.body)));
     }),
   );
   r.get(

@@ -77,6 +77,8 @@ const WINDOW = SIDE_ROLES.intake;
 const HANDLING = SIDE_ROLES.handling;
 /** Before review, or to answer 补正: the window may still change the scans and their pre-check. */
 const MATERIALS_OPEN: readonly CaseState[] = ['draft', 'needs_correction', 'prechecked'];
+/** Once the case has left the intake window: what reached the handling office can be signed for. */
+const HANDED_OFF_STATES: readonly CaseState[] = ['handed_off', 'in_handling', 'completed', 'rated'];
 /** From 受理 on, while the case goes on to its result. */
 const RECEIPT_STATES: readonly CaseState[] = ['accepted', 'handed_off', 'in_handling', 'completed', 'rated'];
 
@@ -125,6 +127,12 @@ export const ACCESS = {
   'sfu.stats': { roles: ['supervisor', 'admin'] },
 
   'handoff.send': { roles: firedBy('hand_off'), side: ACTION_SIDE.hand_off, states: TRANSITIONS.hand_off.from },
+  /** 登记原件寄出 after an online transfer: the originals the catalogue marks 原件需邮寄 follow by courier. */
+  'handoff.mailOriginals': { roles: firedBy('hand_off'), side: ACTION_SIDE.hand_off, states: ['handed_off', 'in_handling'] },
+  /** 收件签收 at the handling office: look the case up by cover sheet or number, sign for its paper envelope. */
+  'handoff.receive': { roles: HANDLING, side: ACTION_SIDE.start_handling, states: HANDED_OFF_STATES },
+  /** 开始办理 once what came by courier is signed for (an online transfer starts it on arrival). */
+  'handoff.startHandling': { roles: firedBy('start_handling'), side: ACTION_SIDE.start_handling, states: TRANSITIONS.start_handling.from },
   /** 办结 once the case has reached the handling office (recording the result starts its handling). */
   'result.record': { roles: firedBy('complete'), side: ACTION_SIDE.complete, states: ['handed_off', 'in_handling'] },
   'result.resend': { roles: HANDLING, side: ACTION_SIDE.complete },

@@ -5,7 +5,7 @@ import { OFFICE_KINDS } from '../roles';
 import { ApplicantInputSchema, CompanyInputSchema, SCAN_MEDIA_TYPES } from '../schemas/cases';
 import { isoTime, recordId, siteId } from '../schemas/ids';
 import { plainText } from '../schemas/text';
-import { sha256Hex, TRANSFER_MODES } from './schemas';
+import { CourierHandoffRequestSchema, sha256Hex, TRANSFER_MODES } from './schemas';
 
 /**
  * data/case.json of a handoff bag, as the handling site imports it. A valid signature says who
@@ -70,6 +70,8 @@ export const ImportedCaseJsonSchema = z
     item: z.looseObject({ code }),
     offices: z.strictObject({ intake: BagOfficeSchema, handling: BagOfficeSchema }),
     materials: z.array(BagMaterialSchema).max(MAX_FILES_PER_CASE),
+    /** The paper envelope already mailed when the bag was built (the cover sheet's, or the originals'). */
+    envelope: CourierHandoffRequestSchema.extend({ mailedAt: isoTime }).strict().optional(),
   })
   .superRefine((j, ctx) => {
     const expect = (ok: boolean, path: Array<string | number>, message: string) => {

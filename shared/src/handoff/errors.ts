@@ -175,6 +175,71 @@ export const HANDOFF_ERRORS = {
     zh: '转递包的审查记录中没有这个文件，请从审查记录列表中打开',
     en: 'The review record in the bag lists no such file; open it from the review record list',
   },
+  RECEIVING_CODE_INVALID: {
+    status: 400,
+    zh: '无法识别：请扫描交接单右上角的二维码，或输入办件编号（如 GD-SG-20261125-0001）',
+    en: 'Not recognised: scan the QR code at the top right of the cover sheet, or type the case number (e.g. GD-SG-20261125-0001)',
+  },
+  RECEIVING_CASE_UNKNOWN: {
+    status: 404,
+    zh: '本站没有这个办件编号，请核对交接单上的办件编号',
+    en: 'No case with this number is held here; check the case number on the cover sheet',
+  },
+  RECEIVING_CASE_AT_OTHER_SITE: {
+    status: 404,
+    zh: '该办件由其他站点收件，尚未网上转递到本站；请联系收件窗口网上转递办件记录后再签收',
+    en: 'This case was received at another site and has not been transferred here online; ask the intake window to transfer its record, then sign for it',
+  },
+  RECEIVING_COVER_SHEET_MISMATCH: {
+    status: 409,
+    zh: '交接单与本站的办件记录不一致（转递包校验值不同），请勿签收，并联系收件窗口核实',
+    en: 'The cover sheet does not match the case record here (another bag checksum); do not sign, and check with the intake window',
+  },
+  RECEIVING_NOT_HANDED_OFF: {
+    status: 409,
+    zh: '办件尚未转递到办理单位，没有可签收的材料',
+    en: 'The case has not been handed off to the handling office yet; there is nothing to sign for',
+  },
+  RECEIVING_NO_ENVELOPE: {
+    status: 409,
+    zh: '该办件为网上转递，事项没有需要邮寄的原件，无需签收',
+    en: 'This case came by online transfer and its item needs no paper originals; there is nothing to sign for',
+  },
+  RECEIVING_ALREADY_SIGNED: {
+    status: 409,
+    zh: '已签收，无需再次签收',
+    en: 'Already signed for; nothing more to sign',
+  },
+  RECEIVING_WAYBILL_MISMATCH: {
+    status: 422,
+    zh: '运单号与收件窗口寄出时登记的不一致，请核对信封上的运单号',
+    en: 'The waybill number differs from the one the intake window recorded; check the number on the envelope',
+  },
+  RECEIVING_NOT_SIGNED: {
+    status: 409,
+    zh: '请先签收邮寄的交接材料，再开始办理',
+    en: 'Sign for the mailed handoff envelope before starting to handle the case',
+  },
+  RECEIVING_ALREADY_STARTED: {
+    status: 409,
+    zh: '办件已在办理中（或已办结），无需再开始办理',
+    en: 'The case is already in handling (or completed); nothing to start',
+  },
+  ORIGINALS_NOT_NEEDED: {
+    status: 409,
+    zh: '该事项没有需要邮寄的原件（或原件已随交接单邮寄），无需登记',
+    en: 'This item has no paper originals to mail (or they went with the cover sheet); nothing to record',
+  },
+  ORIGINALS_ALREADY_MAILED: {
+    status: 409,
+    zh: '原件寄出信息已登记，不能修改',
+    en: 'The originals’ mailing is already recorded; it cannot be changed',
+  },
+  ORIGINALS_WRONG_STATE: {
+    status: 409,
+    zh: '只有已转递或办理中的办件可以登记原件寄出；转递时可一并登记',
+    en: 'Only a handed-off case or one in handling can record mailed originals; record them with the transfer',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type HandoffErrorCode = keyof typeof HANDOFF_ERRORS;

@@ -16,6 +16,40 @@ export type TransferMode = (typeof TRANSFER_MODES)[number];
 export const CourierHandoffRequestSchema = z.object({ courierCompany, waybillNo });
 export type CourierHandoffRequest = z.infer<typeof CourierHandoffRequestSchema>;
 
+/** A waybill as printed and as a scanner or a person types it: the same number whatever the letter case. */
+export function sameWaybill(a: string, b: string): boolean {
+  return a.trim().toUpperCase() === b.trim().toUpperCase();
+}
+
+/** 网上转递, and when the item's paper originals go by courier (原件需邮寄), their courier and waybill. */
+export const TransferRequestSchema = z.object({ originals: CourierHandoffRequestSchema.optional() });
+export type TransferRequest = z.infer<typeof TransferRequestSchema>;
+
+/**
+ * The paper envelope that follows a case by courier: in courier mode the cover sheet with the
+ * paper originals; beside an online transfer, the originals the catalogue marks 原件需邮寄.
+ * 待寄出 (pending) until the window records its courier and waybill, 已寄出 (mailed), 已签收
+ * (received) once the handling office signs for it.
+ */
+export const ENVELOPE_STATUSES = ['pending', 'mailed', 'received'] as const;
+export type EnvelopeStatus = (typeof ENVELOPE_STATUSES)[number];
+
+export const ENVELOPE_STATUS_LABELS: Record<EnvelopeStatus, { zh: string; en: string }> = {
+  pending: { zh: '待寄出', en: 'Not mailed yet' },
+  mailed: { zh: '已寄出', en: 'Mailed' },
+  received: { zh: '已签收', en: 'Received' },
+};
+
+export interface EnvelopeView {
+  status: EnvelopeStatus;
+  courierCompany: string | null;
+  waybillNo: string | null;
+  mailedAt: string | null;
+  receivedAt: string | null;
+  /** Who signed for it, as people read it (a display name, or the handling site's name). */
+  receivedBy: string | null;
+}
+
 export const RESULT_OUTCOMES = ['approved', 'denied'] as const;
 export const RESULT_DELIVERIES = ['document', 'mail'] as const;
 export type ResultDelivery = (typeof RESULT_DELIVERIES)[number];
@@ -128,6 +162,8 @@ export const ResultMessageSchema = z.object({
     .object({ fileName: z.string().min(1).max(200), mediaType: z.string().min(1), sha256: sha256Hex, base64: z.string() })
     .optional(),
   decidedAt: z.string().min(1),
+  /** When the handling office signed for the mailed originals (absent: not yet, or none were mailed). */
+  originalsReceivedAt: z.string().min(1).optional(),
 });
 export type ResultMessage = z.infer<typeof ResultMessageSchema>;
 
@@ -163,6 +199,8 @@ export interface HandoffStatusView {
     origin: 'local' | 'peer';
   };
   rating: null | { level: number; comment: string | null; channel: 'window' | 'phone'; ratedAt: string };
+  /** The paper envelope once the case is handed off (null: nothing travels on paper). */
+  envelope: EnvelopeView | null;
   /** The catalog's 结果送达方式 for this item, so the clerk can tell the applicant. */
   resultDeliveryOptions: string[];
 }

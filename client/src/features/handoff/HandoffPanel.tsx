@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import QRCode from 'qrcode';
+import type { ServiceItem } from '@tongban/shared';
 import type { HandoffStatusView } from '@tongban/shared/handoff/schemas';
 import { ratingLevel } from '@tongban/shared/handoff/schemas';
 import { isReceivedByTransfer } from '@tongban/shared/handoff/received';
@@ -9,15 +11,15 @@ import type { CasePanelProps } from '../panelProps';
 import { useApiData } from '../../api/useApiData';
 import { useCaseChanges } from '../../api/caseChanges';
 import { getSocket } from '../../api/socket';
-import { formatDateTime } from '../../format';
+import { formatDateTime, localName } from '../../format';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Card, ProgressBar, Select, TextField } from '../../ui';
+import { COURIERS, CourierFields } from './CourierFields';
+import { EnvelopeFacts } from './EnvelopeFacts';
 import { handoffApi } from './handoffApi';
 import { RatingPad } from './RatingPad';
 import { ReceivedReview } from './ReceivedReview';
 import './handoff.css';
-
-const COURIERS = ['中国邮政EMS', '顺丰速运', '京东物流', '中通快递', '圆通速递'];
 
 interface Progress {
   caseId: string;
@@ -27,10 +29,12 @@ interface Progress {
 
 /**
  * 转递 · 办结 · 评价 on the case detail page. Intake window: hand off online or by courier
- * (with the printable 交接单); handling office: record the result; window again: how the result
- * reaches the applicant, and the applicant's rating on this screen or their phone.
+ * (with the printable 交接单), and record the paper originals' mailing; both sides: the envelope's
+ * 待寄出 / 已寄出 / 已签收; handling office: the way to the receiving desk to sign for it, then the
+ * result; window again: how the result reaches the applicant, and the applicant's rating on this
+ * screen or their phone.
  */
-export default function HandoffPanel({ caseView, allowedActions, canSeeFiles, onChanged }: CasePanelProps) {
+export default function HandoffPanel({ caseView, item, allowedActions, canSeeFiles, onChanged }: CasePanelProps) {
   const { t, errorText } = useI18n();
   const { user } = useAuth();
   const status = useApiData<HandoffStatusView>(handoffApi.statusPath(caseView.id));
@@ -67,6 +71,7 @@ export default function HandoffPanel({ caseView, allowedActions, canSeeFiles, on
       });
   };
   const s = status.data;
+  const handlingSide = !!user && caseSides(user, caseView).includes('handling');
 
   return (
     <Card title={t('转递与办结', 'Handoff and result')}>
@@ -78,8 +83,21 @@ export default function HandoffPanel({ caseView, allowedActions, canSeeFiles, on
           label={t('正在生成转递包', 'Building the handoff bag')}
         />
       )}
-      {allowedActions.includes('hand_off') && <HandOffForms caseId={caseView.id} busy={busy} run={run} />}
+      {allowedActions.includes('hand_off') && <HandOffForms caseId={caseView.id} item={item} busy={busy} run={run} />}
       {s?.handoff && <HandoffFacts caseId={caseView.id} s={s} canSeeFiles={canSeeFiles} />}
+      {s?.envelope && <EnvelopeFacts envelope={s.envelope} />}
+      {s?.envelope?.status === 'pending' && !!user && can(user, 'handoff.mailOriginals', caseView) && (
+        <MailOriginalsForm caseId={caseView.id} busy={busy} run={run} />
+      )}
+      {handlingSide && (caseView.state === 'handed_off' || (s?.envelope && s.envelope.status !== 'received')) && (
+        <p>
+          <Link className="btn btn-primary" to={`/receiving?code=${encodeURIComponent(caseView.caseNo)}`}>
+            {caseView.state === 'handed_off'
+              ? t('签收并开始办理', 'Sign for it and start handling')
+              : t('签收原件', 'Sign for the originals')}
+          </Link>
+        </p>
+      )}
       {s && isReceivedByTransfer(s) && canSeeFiles && <ReceivedReview caseId={caseView.id} />}
       {allowedActions.includes('complete') && <ResultForm caseId={caseView.id} busy={busy} run={run} />}
       {s?.result && (
@@ -87,7 +105,7 @@ export default function HandoffPanel({ caseView, allowedActions, canSeeFiles, on
           caseId={caseView.id}
           s={s}
           canResend={!!user && can(user, 'result.resend', caseView)}
-          handlingSide={!!user && caseSides(user, caseView).includes('handling')}
+          handlingSide={handlingSide}
           busy={busy}
           run={run}
         />
@@ -110,32 +128,15 @@ function levelLabel(level: number): [string, string] {
 
 type Run = (fn: () => Promise<unknown>) => void;
 
-/** Courier company and waybill number: handing originals off, and mailing a paper result back. */
-function CourierFields(p: { courierCompany: string; onCourier: (v: string) => void; waybillNo: string; onWaybill: (v: string) => void }) {
-  const { t } = useI18n();
-  return (
-    <>
-      <Select
-        label={t('快递公司', 'Courier')}
-        value={p.courierCompany}
-        onChange={(e) => p.onCourier(e.target.value)}
-        options={COURIERS.map((c) => ({ value: c, label: c }))}
-      />
-      <TextField
-        label={t('运单号', 'Waybill number')}
-        value={p.waybillNo}
-        onChange={(e) => p.onWaybill(e.target.value)}
-        required
-        pattern="[A-Za-z0-9\-]{6,32}"
-      />
-    </>
-  );
-}
-
-function HandOffForms({ caseId, busy, run }: { caseId: string; busy: boolean; run: Run }) {
-  const { t } = useI18n();
+/**
+ * 网上转递, or 邮寄 with the cover sheet; when the item's originals must travel (原件需邮寄), the
+ * online transfer can record their courier and waybill at once, so they travel in the bag.
+ */
+function HandOffForms({ caseId, item, busy, run }: { caseId: string; item: ServiceItem; busy: boolean; run: Run }) {
+  const { t, lang } = useI18n();
   const [courierCompany, setCourier] = useState(COURIERS[0]!);
   const [waybillNo, setWaybill] = useState('');
+  const originals = item.materials.filter((m) => m.originalByCourier);
   return (
     <>
       <p>{t('办件已受理，请选择转递方式：', 'The case is accepted; choose how to hand it off:')}</p>
@@ -155,8 +156,49 @@ function HandOffForms({ caseId, busy, run }: { caseId: string; busy: boolean; ru
         <Button type="submit" busy={busy} disabled={!waybillNo.trim()}>
           {t('邮寄原件并转递', 'Send originals by courier')}
         </Button>
+        {originals.length > 0 && (
+          <Button
+            variant="primary"
+            busy={busy}
+            disabled={!waybillNo.trim()}
+            onClick={(e) => {
+              if (e.currentTarget.form?.reportValidity())
+                run(() => handoffApi.transfer(caseId, { originals: { courierCompany, waybillNo: waybillNo.trim() } }));
+            }}
+          >
+            {t('网上转递并邮寄原件', 'Transfer online and mail the originals')}
+          </Button>
+        )}
       </form>
+      {originals.length > 0 && (
+        <p className="muted">
+          {t('原件需邮寄：', 'Originals to mail: ')}
+          {originals.map((m) => localName(m, lang)).join(t('、', ', '))}
+        </p>
+      )}
     </>
+  );
+}
+
+/** 登记原件寄出: the case went online and its originals follow by courier. */
+function MailOriginalsForm({ caseId, busy, run }: { caseId: string; busy: boolean; run: Run }) {
+  const { t } = useI18n();
+  const [courierCompany, setCourier] = useState(COURIERS[0]!);
+  const [waybillNo, setWaybill] = useState('');
+  return (
+    <form
+      className="handoff-actions"
+      aria-label={t('登记原件寄出', 'Record the mailed originals')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        run(() => handoffApi.mailOriginals(caseId, { courierCompany, waybillNo: waybillNo.trim() }));
+      }}
+    >
+      <CourierFields courierCompany={courierCompany} onCourier={setCourier} waybillNo={waybillNo} onWaybill={setWaybill} />
+      <Button type="submit" busy={busy} disabled={!waybillNo.trim()}>
+        {t('登记原件寄出', 'Record the mailed originals')}
+      </Button>
+    </form>
   );
 }
 

@@ -1,7 +1,15 @@
-import type { FollowUpCloseRequest, HandoffStatusView, RatingRequest, ResultRequest } from '@tongban/shared/handoff/schemas';
+import type { ReceivingView } from '@tongban/shared/handoff/receiving';
+import type {
+  CourierHandoffRequest,
+  FollowUpCloseRequest,
+  HandoffStatusView,
+  RatingRequest,
+  ResultRequest,
+  TransferRequest,
+} from '@tongban/shared/handoff/schemas';
 import { api, upload } from '../../api/client';
 
-/** REST calls of the handoff panel, the rating pad, the phone rating page and the ratings ledger. */
+/** REST calls of the handoff panel, the receiving desk, the rating pad, the phone rating page and the ratings ledger. */
 const base = (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}`;
 
 export const handoffApi = {
@@ -10,9 +18,12 @@ export const handoffApi = {
   bagUrl: (caseId: string) => `${base(caseId)}/handoff/bag.zip`,
   resultDocumentUrl: (caseId: string) => `${base(caseId)}/handoff/result/document`,
   receivedPath: (caseId: string) => `${base(caseId)}/handoff/received`,
-  courier: (caseId: string, body: { courierCompany: string; waybillNo: string }) =>
-    api.post<HandoffStatusView>(`${base(caseId)}/handoff/courier`, body),
-  transfer: (caseId: string) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/transfer`),
+  courier: (caseId: string, body: CourierHandoffRequest) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/courier`, body),
+  transfer: (caseId: string, body: TransferRequest = {}) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/transfer`, body),
+  mailOriginals: (caseId: string, body: CourierHandoffRequest) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/envelope`, body),
+  receivingPath: (code: string) => `/api/handoff/receiving?code=${encodeURIComponent(code)}`,
+  signEnvelope: (caseId: string, body: CourierHandoffRequest) => api.post<ReceivingView>(`${base(caseId)}/handoff/envelope/received`, body),
+  startHandling: (caseId: string) => api.post<ReceivingView>(`${base(caseId)}/handoff/start`),
   uploadResult: (caseId: string, file: File, onProgress: (f: number) => void) =>
     upload<{ sha256: string }>(`${base(caseId)}/handoff/result/document`, file, file.name, onProgress),
   recordResult: (caseId: string, body: ResultRequest) => api.post<HandoffStatusView>(`${base(caseId)}/handoff/result`, body),

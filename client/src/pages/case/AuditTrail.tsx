@@ -31,6 +31,8 @@ const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   'review.recording_downloaded': { zh: '下载会审录像', en: 'Recording downloaded' },
   'handoff.received': { zh: '接收转递材料包', en: 'Handoff bag received' },
   'handoff.evidence_downloaded': { zh: '下载转递包中的审查录像', en: 'Received recording downloaded' },
+  'handoff.originals_mailed': { zh: '登记原件寄出', en: 'Mailed originals recorded' },
+  'handoff.envelope_received': { zh: '签收邮寄材料', en: 'Mailed envelope signed for' },
   'receipt.printed': { zh: '打印收件回执', en: 'Receipt printed' },
   'rating.link_created': { zh: '生成评价链接', en: 'Rating link created' },
   'rating.follow_up_closed': { zh: '差评回访办结', en: 'Follow-up closed' },
