@@ -16,7 +16,7 @@ import { Alert } from './ui';
 // Feature screens owned by other teams, loaded on demand.
 const CheckPage = lazy(() => import('./features/check/CheckPage'));
 const CallPage = lazy(() => import('./features/call/CallPage'));
-const ApplicantJoinPage = lazy(() => import('./features/call/ApplicantJoinPage'));
+const ApplicantJoinPage = lazy(() => import('./features/applicant/ApplicantJoinPage'));
 const RemoteCallPage = lazy(() => import('./features/call/RemoteCallPage'));
 const RatingPhonePage = lazy(() => import('./features/handoff/RatingPhonePage'));
 const ReceivingPage = lazy(() => import('./features/handoff/ReceivingPage'));

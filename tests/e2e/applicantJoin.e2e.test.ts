@@ -7,6 +7,7 @@ import { ApiClient } from '../support/testServer';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { connectRtc, createPrecheckedCase, openActiveSession, rtcRequest } from '../support/reviewFixtures';
 import { joinClerkAndReviewer, mediaFlowing } from '../support/callPage';
+import { seriousViolations } from '../support/axe';
 
 /**
  * The applicant joins from a phone: the clerk shows a one-time link as a QR code, a browser with no
@@ -50,6 +51,19 @@ async function tileDecodes(page: Page, role: string): Promise<void> {
   await expect.poll(() => tileFrames(page, role), { timeout: 10_000 }).toBeGreaterThan(first);
 }
 
+/** Past the camera step into the call. */
+async function joinOnPhone(p: Page): Promise<void> {
+  await p.getByRole('button', { name: '看得到，下一步' }).click();
+  await p.waitForFunction(() => window.tongbanCall !== undefined);
+}
+
+/** The box of "what to do now" lies inside the phone's screen. */
+async function nowInView(p: Page): Promise<boolean> {
+  const box = await p.getByTestId('phone-now').boundingBox();
+  const h = p.viewportSize()!.height;
+  return box !== null && box.y >= 0 && box.y + box.height <= h;
+}
+
 /** A phone: a browser of its own (no login cookie) at a phone's screen size. */
 async function newPhone(): Promise<Page> {
   const p = await cb.newPage();
@@ -83,12 +97,13 @@ describe('the applicant joins from a phone with the clerk’s one-time QR code',
   it('the phone opens the link without logging in, passes the camera check, and both sides decode each other’s video', async () => {
     phone = await newPhone();
     await phone.goto(link);
-    await phone.getByText('请允许使用摄像头和麦克风').waitFor();
-    await phone.waitForFunction(() => document.querySelector<HTMLVideoElement>('video.device-preview')?.srcObject != null);
-    // The phone has no document camera to offer.
-    expect(await phone.getByLabel('高拍仪（文档摄像头，可选）').count()).toBe(0);
-    await phone.getByRole('button', { name: '进入视频' }).click();
-    await phone.waitForFunction(() => window.tongbanCall !== undefined);
+    await phone.getByRole('heading', { name: '第一步：看看摄像头' }).waitFor();
+    await phone.waitForFunction(() => document.querySelector<HTMLVideoElement>('video.phone-preview')?.srcObject != null);
+    // Large text by default on the phone, and plain words: no device pickers or names, no document camera.
+    expect(await phone.evaluate(() => document.documentElement.dataset.largeText)).toBe('on');
+    expect(await phone.locator('select').count()).toBe(0);
+    expect(await phone.locator('main').innerText()).not.toMatch(/高拍仪|设备检测|fake/i);
+    await joinOnPhone(phone);
 
     // Phone: the clerk's and the reviewer's camera and microphone.
     const onPhone = await mediaFlowing(phone, 4, 30_000);
@@ -149,14 +164,13 @@ describe('the applicant joins from a phone with the clerk’s one-time QR code',
     await second.goto(link);
     await expect.poll(() => second.getByRole('alert').first().textContent(), { timeout: 15_000 }).toContain('视频链接已被使用过');
     expect(await second.getByRole('alert').first().textContent()).toContain('请向窗口工作人员索取新的二维码');
-    expect(await second.getByRole('button', { name: '进入视频' }).count()).toBe(0);
+    expect(await second.getByRole('button', { name: '看得到，下一步' }).count()).toBe(0);
     expect(await reviewerPage.locator('[data-source="camera"][data-peer-role="applicant"]').count()).toBe(1);
   });
 
   it('a reload of the phone rejoins with the key it kept (the link itself stays used)', async () => {
     await phone.reload();
-    await phone.getByRole('button', { name: '进入视频' }).click();
-    await phone.waitForFunction(() => window.tongbanCall !== undefined);
+    await joinOnPhone(phone);
     expect((await mediaFlowing(phone, 4, 30_000)).remoteTracks).toBe(4);
     await tileDecodes(phone, 'reviewer');
     // The reviewer ends up with one applicant tile (the old peer left), decoding the new stream.
@@ -164,5 +178,69 @@ describe('the applicant joins from a phone with the clerk’s one-time QR code',
       .poll(() => reviewerPage.locator('[data-source="camera"][data-peer-role="applicant"]').count(), { timeout: 15_000 })
       .toBe(1);
     await tileDecodes(reviewerPage, 'applicant');
+  });
+  it('the phone asks the applicant for consent itself; the answer is recorded as theirs and the reviewer sees it', async () => {
+    const now = phone.getByTestId('phone-now');
+    await expect.poll(() => now.textContent(), { timeout: 15_000 }).toContain('您同意吗');
+    await phone.getByRole('button', { name: /^(只)?同意截图$/ }).click();
+    const reviewer = await ApiClient.login(cb.url, 'reviewer');
+    await expect
+      .poll(async () => (await reviewer.get(`/api/review/sessions/${sessionId}`)).body.consent?.recordedBy, { timeout: 10_000 })
+      .toBe('申请人 张三（本人手机确认）');
+    await reviewerPage.getByTestId('consent-recorded').waitFor({ timeout: 10_000 });
+    // The next thing to do: show the ID card, with the back camera one tap away.
+    await expect.poll(() => now.textContent()).toContain('请把身份证有照片的一面对准摄像头');
+  });
+
+  it('the reviewer’s liveness prompt stays in view on the phone, scrolled or not', async () => {
+    const reviewer = await ApiClient.login(cb.url, 'reviewer');
+    const prompt = (await reviewer.post(`/api/review/sessions/${sessionId}/liveness`)).body as { textZh: string };
+    const shown = phone.getByTestId('phone-prompt');
+    await expect.poll(() => shown.textContent(), { timeout: 10_000 }).toBe(`请照着做：${prompt.textZh}`);
+    expect(await nowInView(phone)).toBe(true);
+    await phone.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    expect(await nowInView(phone)).toBe(true);
+    expect(await seriousViolations(phone)).toEqual([]);
+  });
+
+  it('the applicant switches to the back camera to show the card; the reviewer keeps seeing them', async () => {
+    await phone.getByRole('button', { name: '换成后面的摄像头（拍证件）' }).click();
+    await phone.getByRole('button', { name: '换成前面的摄像头' }).waitFor({ timeout: 10_000 });
+    expect(await phone.getByRole('alert').count()).toBe(0);
+    await tileDecodes(reviewerPage, 'applicant');
+  });
+
+  it('after the decision the phone shows the result and what to do next, in place of the call', async () => {
+    const reviewer = await ApiClient.login(cb.url, 'reviewer');
+    const decided = await reviewer.post(`/api/review/sessions/${sessionId}/decision`, {
+      outcome: 'request_correction',
+      items: [{ slotCode: 'ID_CARD_BACK', reason: '身份证背面反光，有效期看不清' }],
+    });
+    expect(decided.status).toBe(200);
+    const outcome = phone.getByTestId('phone-outcome');
+    await outcome.waitFor({ timeout: 15_000 });
+    const text = await outcome.innerText();
+    expect(text).toContain('还需要补正材料');
+    expect(text).toContain('身份证背面反光，有效期看不清');
+    expect(text).toContain('下一步');
+    expect(await phone.getByTestId('phone-now').count()).toBe(0);
+    await expect.poll(() => phone.evaluate(() => window.tongbanCall === undefined)).toBe(true);
+    // A reload keeps the result rather than a dead call.
+    await phone.reload();
+    await phone.getByTestId('phone-outcome').waitFor();
+    for (const large of ['on', undefined]) {
+      if ((await phone.evaluate(() => document.documentElement.dataset.largeText)) !== large)
+        await phone.getByRole('button', { name: large ? '大字' : '标准字' }).click();
+      expect(await seriousViolations(phone), `large text ${large ?? 'off'}`).toEqual([]);
+    }
+  });
+
+  it('a link cut short says in plain words that it is invalid and what to do', async () => {
+    const p = await newPhone();
+    await p.goto(`${cb.url}/join/abc`);
+    const alert = p.getByRole('alert').first();
+    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toContain('视频链接无效');
+    expect(await alert.textContent()).toContain('请向窗口工作人员索取新的二维码');
+    expect(await p.locator('main').innerText()).not.toContain('请求内容不符合要求');
   });
 });

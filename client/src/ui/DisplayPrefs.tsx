@@ -9,18 +9,23 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 interface DisplayPrefs {
   largeText: boolean;
   setLargeText(on: boolean): void;
+  /** Large text unless this machine's user chose otherwise (the applicant's phone pages), without remembering it. */
+  largeTextByDefault(): void;
 }
 
 const STORAGE_KEY = 'tongban.largeText';
 const DisplayPrefsContext = createContext<DisplayPrefs | null>(null);
 
-function initialLargeText(): boolean {
+function storedChoice(): boolean | undefined {
   try {
-    return localStorage.getItem(STORAGE_KEY) === '1';
+    const v = localStorage.getItem(STORAGE_KEY);
+    return v === null ? undefined : v === '1';
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+const initialLargeText = () => storedChoice() ?? false;
 
 export function DisplayPrefsProvider({ children }: { children: ReactNode }) {
   const [largeText, setState] = useState(initialLargeText);
@@ -39,7 +44,11 @@ export function DisplayPrefsProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ largeText, setLargeText }), [largeText, setLargeText]);
+  const largeTextByDefault = useCallback(() => {
+    if (storedChoice() === undefined) setState(true);
+  }, []);
+
+  const value = useMemo(() => ({ largeText, setLargeText, largeTextByDefault }), [largeText, setLargeText, largeTextByDefault]);
   return <DisplayPrefsContext.Provider value={value}>{children}</DisplayPrefsContext.Provider>;
 }
 

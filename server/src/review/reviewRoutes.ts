@@ -1,5 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
+import { AppError } from '@tongban/shared';
 import { CheckStepRequestSchema, ConsentRequestSchema } from '@tongban/shared/review/checklist';
 import { DecisionRequestSchema, RedeemTokenRequestSchema, SnapshotLabelSchema } from '@tongban/shared/review/session';
 import { authorize, currentUser, parse, route } from '../api/http';
@@ -43,7 +44,10 @@ export function createReviewRoutes(ctx: ReviewRouteDeps): Router {
   r.post(
     '/review/applicant/redeem',
     route((req, res) => {
-      res.json(review.redeem(parse(RedeemTokenRequestSchema, req.body).token));
+      // A link cut short or mistyped is an invalid link to the applicant, not a malformed request.
+      const body = RedeemTokenRequestSchema.safeParse(req.body);
+      if (!body.success) throw new AppError('REVIEW_TOKEN_INVALID');
+      res.json(review.redeem(body.data.token));
     }),
   );
   r.get(

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useStopOnUnmount } from './useStopOnUnmount';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Card, Select } from '../../ui';
-import { describeMediaError, listDevices, openCameraAndMic, openDocumentCamera, watchMicLevel, type MediaProblem } from './devices';
+import { describeMediaError, listDevices, openCameraAndMic, openDocumentCamera } from './devices';
+import { usePreviewStream } from './usePreviewStream';
 
 export interface DeviceSetupResult {
   stream: MediaStream;
@@ -26,50 +26,25 @@ export function DeviceSetup({
   showCheckLink?: boolean;
 }) {
   const { t, lang } = useI18n();
-  const [stream, setStream] = useState<MediaStream | null>(null);
-  const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
   const [mics, setMics] = useState<MediaDeviceInfo[]>([]);
   const [cameraId, setCameraId] = useState('');
   const [micId, setMicId] = useState('');
   const [docCameraId, setDocCameraId] = useState('');
-  const [level, setLevel] = useState(0);
   const videoRef = useRef<HTMLVideoElement>(null);
-  const handedOver = useRef(false);
 
-  const open = useCallback(async () => {
-    setProblem(null);
-    try {
-      const s = await openCameraAndMic({ ...(cameraId ? { cameraId } : {}), ...(micId ? { microphoneId: micId } : {}) });
-      const devices = await listDevices();
-      setCameras(devices.cameras);
-      setMics(devices.microphones);
-      setStream((old) => {
-        for (const tr of old?.getTracks() ?? []) tr.stop();
-        return s;
-      });
-    } catch (e) {
-      setProblem(describeMediaError(e));
-    }
+  const openStream = useCallback(async () => {
+    const s = await openCameraAndMic({ ...(cameraId ? { cameraId } : {}), ...(micId ? { microphoneId: micId } : {}) });
+    const devices = await listDevices();
+    setCameras(devices.cameras);
+    setMics(devices.microphones);
+    return s;
   }, [cameraId, micId]);
-
-  useEffect(() => {
-    void open();
-  }, [open]);
+  const { stream, problem, setProblem, level, open, handOver } = usePreviewStream(openStream);
 
   useEffect(() => {
     if (videoRef.current) videoRef.current.srcObject = stream;
-    if (!stream) return;
-    const stop = watchMicLevel(stream, setLevel);
-    return () => {
-      stop();
-    };
   }, [stream]);
-
-  // Tracks handed to the call live on; otherwise stop them when leaving this screen.
-  const previewTracks = useMemo(() => stream?.getTracks() ?? [], [stream]);
-  const keepHandedOver = useCallback(() => handedOver.current, []);
-  useStopOnUnmount(previewTracks, keepHandedOver);
 
   const currentCamera = stream?.getVideoTracks()[0]?.getSettings().deviceId ?? '';
   const docChoices = cameras.filter((c) => c.deviceId !== currentCamera);
@@ -85,7 +60,7 @@ export function DeviceSetup({
         return;
       }
     }
-    handedOver.current = true;
+    handOver();
     onJoin({ stream, documentTrack });
   };
 

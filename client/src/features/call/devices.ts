@@ -3,6 +3,8 @@
 export interface DeviceChoice {
   cameraId?: string;
   microphoneId?: string;
+  /** On a phone: the screen-side camera ('user') or the back one ('environment'), to show a document. */
+  facing?: 'user' | 'environment';
 }
 
 export interface MediaProblem {
@@ -55,6 +57,7 @@ export async function openCameraAndMic(choice: DeviceChoice = {}): Promise<Media
     audio: choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true,
     video: {
       ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}),
+      ...(choice.facing ? { facingMode: { ideal: choice.facing } } : {}),
       width: { ideal: 1280 },
       height: { ideal: 720 },
       frameRate: { ideal: 25 },
@@ -101,4 +104,14 @@ export function watchMicLevel(stream: MediaStream, onLevel: (level: number) => v
     source.disconnect();
     void ctx.close();
   };
+}
+
+/** A camera track alone (the phone's other camera, to swap into the call). */
+export async function openCamera(facing: 'user' | 'environment'): Promise<MediaStreamTrack> {
+  const s = await navigator.mediaDevices.getUserMedia({
+    video: { facingMode: { ideal: facing }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 25 } },
+  });
+  const track = s.getVideoTracks()[0];
+  if (!track) throw Object.assign(new Error('no video track'), { name: 'NotFoundError' });
+  return track;
 }

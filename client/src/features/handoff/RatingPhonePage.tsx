@@ -3,6 +3,7 @@ import { useParams } from 'react-router-dom';
 import { useApiData } from '../../api/useApiData';
 import { useI18n } from '../../i18n';
 import { Alert } from '../../ui';
+import { PhonePage } from '../applicant/PhonePage';
 import { handoffApi } from './handoffApi';
 import { RatingPad } from './RatingPad';
 
@@ -13,8 +14,7 @@ export default function RatingPhonePage() {
   const info = useApiData<{ caseNo: string; itemName: string; intakeOffice: string }>(`/api/ratings/${encodeURIComponent(token)}`);
   const [done, setDone] = useState(false);
   return (
-    <main className="rating-phone">
-      <h1>{t('办事评价', 'Rate our service')}</h1>
+    <PhonePage title={t('办事评价', 'Rate our service')}>
       {info.error !== undefined && <Alert tone="block">{errorText(info.error)}</Alert>}
       {info.data && !done && (
         <>
@@ -32,6 +32,6 @@ export default function RatingPhonePage() {
         </>
       )}
       {done && <Alert tone="ok">{t('感谢您的评价！', 'Thank you for your rating!')}</Alert>}
-    </main>
+    </PhonePage>
   );
 }

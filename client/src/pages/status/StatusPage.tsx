@@ -4,6 +4,7 @@ import { useApiData } from '../../api/useApiData';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
 import { Alert } from '../../ui';
+import { PhonePage } from '../../features/applicant/PhonePage';
 import './status.css';
 
 /**
@@ -17,8 +18,7 @@ export default function StatusPage() {
   const s = info.data?.status;
   const at = (iso: string | undefined) => (iso ? formatDateTime(iso, lang) : '—');
   return (
-    <main className="status-page" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
-      <h1>{t('办件进度查询', 'Case progress')}</h1>
+    <PhonePage title={t('办件进度查询', 'Case progress')}>
       <p className="muted">
         {t('查询码', 'Query code')} {code}
       </p>
@@ -57,6 +57,6 @@ export default function StatusPage() {
           <p className="muted">{t('时间均为北京时间。', 'Times are China Standard Time.')}</p>
         </>
       )}
-    </main>
+    </PhonePage>
   );
 }

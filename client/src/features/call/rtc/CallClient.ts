@@ -9,6 +9,7 @@ import type {
   ServerEvents,
   ViewerState,
 } from '@tongban/shared/signalling/events';
+import type { ConsentRequest } from '@tongban/shared/review/checklist';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { openRtcSocket, RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
 import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
@@ -224,6 +225,11 @@ export class CallClient {
 
   async updateViewer(state: ViewerState): Promise<void> {
     await rtcRequest(this.socket, 'viewer:update', state);
+  }
+
+  /** The applicant's own answer to the consent question; the session comes back as 'session'. */
+  async answerConsent(answer: ConsentRequest): Promise<void> {
+    await rtcRequest(this.socket, 'review:consent', answer);
   }
 
   /** Receive-side statistics for indicators and tests. */
