@@ -6,16 +6,7 @@ import { CallClient } from '../call/rtc/CallClient';
 import { firstDecodedFrame, selectedPath, summarizeInbound } from '../call/rtc/stats';
 import { describeMediaError, openCameraAndMic, type MediaProblem } from '../call/devices';
 import { RtcError } from '../call/rtc/signalling';
-
-export interface CheckResult {
-  ok: boolean;
-  joinToFirstFrameMs: number | null;
-  framesDecoded: number;
-  iceTransport: 'udp' | 'tcp' | 'unknown';
-  rttMs: number | null;
-  audioPacketsReceived: number;
-  problem?: string;
-}
+import { checkLines, type CheckResult, type LineState } from './checkLines';
 
 declare global {
   interface Window {
@@ -24,24 +15,59 @@ declare global {
   }
 }
 
-/** A self-test that stopped before any media flowed (no camera, or signalling failed). */
-function failedCheck(problem: string): CheckResult {
-  return { ok: false, joinToFirstFrameMs: null, framesDecoded: 0, iceTransport: 'unknown', rttMs: null, audioPacketsReceived: 0, problem };
-}
-
-type Phase = 'idle' | 'camera' | 'connecting' | 'measuring' | 'done';
+type Phase = 'idle' | 'camera' | 'connecting' | 'tcp' | 'done';
 const MEASURE_MS = 2000;
 
+/** One loopback through the SFU: our camera and microphone out and back. */
+async function loopback(
+  stream: MediaStream,
+  opts: { onlyTcp: boolean; onVideo?: (track: MediaStreamTrack) => void; beforeLeave?: () => void },
+) {
+  const client = new CallClient({ target: { selfTest: true }, consumeOwn: true, onlyTcp: opts.onlyTcp });
+  try {
+    for (const track of stream.getTracks()) await client.setLocalTrack(track.kind === 'video' ? 'camera' : 'microphone', track);
+    client.on('tracks', (tracks) => {
+      const video = tracks.find((x) => x.kind === 'video');
+      if (video) opts.onVideo?.(video.track);
+    });
+    const t0 = performance.now();
+    await client.join();
+    const firstFrameMs = await firstDecodedFrame(() => client.recvStats(), t0).catch(() => null);
+    if (firstFrameMs !== null) await new Promise((r) => setTimeout(r, MEASURE_MS));
+    const report = await client.recvStats();
+    opts.beforeLeave?.();
+    return {
+      firstFrameMs,
+      inbound: report ? summarizeInbound(report) : undefined,
+      path: report ? selectedPath(report) : { iceTransport: 'unknown' as const, rttMs: null },
+    };
+  } finally {
+    await client.leave();
+  }
+}
+
+/** What the returned video showed last, kept as a still so the page does not end on a black box. */
+function keepStill(video: HTMLVideoElement | null, canvas: HTMLCanvasElement | null): boolean {
+  if (!video || !canvas || video.videoWidth === 0) return false;
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  canvas.getContext('2d')?.drawImage(video, 0, 0);
+  return true;
+}
+
 /**
- * 网络与设备检测: sends the local camera and microphone through the SFU and back, and reports
- * join-to-first-frame time, frames decoded, round-trip time and whether ICE used UDP or TCP.
+ * 网络与设备检测: the camera and microphone out through the video server and back, over the usual
+ * path (UDP) and over the fallback (TCP only), reported line by line in plain words — camera,
+ * microphone, video server, fallback line, delay — each with what to do when it fails.
  */
 export default function CheckPage() {
   const { t, lang, errorText } = useI18n();
   const [phase, setPhase] = useState<Phase>('idle');
   const [result, setResult] = useState<CheckResult | null>(null);
   const [problem, setProblem] = useState<MediaProblem | RtcError | null>(null);
+  const [still, setStill] = useState(false);
   const videoRef = useRef<HTMLVideoElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
   const running = useRef(false);
 
   const run = useCallback(async () => {
@@ -49,13 +75,16 @@ export default function CheckPage() {
     running.current = true;
     setResult(null);
     setProblem(null);
+    setStill(false);
     delete window.tongbanCheckResult;
     let stream: MediaStream | undefined;
-    let client: CallClient | undefined;
     const finish = (r: CheckResult) => {
       setResult(r);
       window.tongbanCheckResult = r;
       setPhase('done');
+    };
+    const show = (track: MediaStreamTrack) => {
+      if (videoRef.current) videoRef.current.srcObject = new MediaStream([track]);
     };
     try {
       setPhase('camera');
@@ -64,40 +93,36 @@ export default function CheckPage() {
       } catch (e) {
         const p = describeMediaError(e);
         setProblem(p);
-        finish(failedCheck(p.code));
+        finish({ ...EMPTY, problem: p.code });
         return;
       }
+      const settings = stream.getVideoTracks()[0]?.getSettings();
+      const camera = settings?.width && settings.height ? { width: settings.width, height: settings.height } : null;
       setPhase('connecting');
-      client = new CallClient({ target: { selfTest: true }, consumeOwn: true });
-      for (const track of stream.getTracks()) await client.setLocalTrack(track.kind === 'video' ? 'camera' : 'microphone', track);
-      const c = client;
-      client.on('tracks', (tracks) => {
-        const video = tracks.find((x) => x.kind === 'video');
-        if (video && videoRef.current && videoRef.current.srcObject === null) videoRef.current.srcObject = new MediaStream([video.track]);
+      // The still is taken while the picture still comes back (after leaving, the video goes dark).
+      const udp = await loopback(stream, {
+        onlyTcp: false,
+        onVideo: show,
+        beforeLeave: () => setStill(keepStill(videoRef.current, canvasRef.current)),
       });
-      const t0 = performance.now();
-      await client.join();
-      const joinToFirstFrameMs = await firstDecodedFrame(() => c.recvStats(), t0).catch(() => null);
-      setPhase('measuring');
-      await new Promise((r) => setTimeout(r, MEASURE_MS));
-      const report = await client.recvStats();
-      const inbound = report ? summarizeInbound(report) : undefined;
-      const path = report ? selectedPath(report) : { iceTransport: 'unknown' as const, rttMs: null };
-      const framesDecoded = inbound?.videoFramesDecoded ?? 0;
+      setPhase('tcp');
+      const tcp = await loopback(stream, { onlyTcp: true });
+      const framesDecoded = udp.inbound?.videoFramesDecoded ?? 0;
       finish({
-        ok: joinToFirstFrameMs !== null && framesDecoded > 0,
-        joinToFirstFrameMs,
+        ok: udp.firstFrameMs !== null && framesDecoded > 0,
+        camera,
+        joinToFirstFrameMs: udp.firstFrameMs,
         framesDecoded,
-        iceTransport: path.iceTransport,
-        rttMs: path.rttMs,
-        audioPacketsReceived: inbound?.audioPacketsReceived ?? 0,
-        ...(joinToFirstFrameMs === null ? { problem: 'no-media' } : {}),
+        iceTransport: udp.path.iceTransport,
+        rttMs: udp.path.rttMs,
+        audioPacketsReceived: udp.inbound?.audioPacketsReceived ?? 0,
+        tcp: { ok: tcp.firstFrameMs !== null, firstFrameMs: tcp.firstFrameMs, iceTransport: tcp.path.iceTransport },
+        ...(udp.firstFrameMs === null ? { problem: 'no-media' } : {}),
       });
     } catch (e) {
       setProblem(e instanceof RtcError ? e : describeMediaError(e));
-      finish(failedCheck('signalling'));
+      finish({ ...EMPTY, problem: 'signalling' });
     } finally {
-      await client?.leave();
       for (const track of stream?.getTracks() ?? []) track.stop();
       if (videoRef.current) videoRef.current.srcObject = null;
       running.current = false;
@@ -108,7 +133,7 @@ export default function CheckPage() {
     void run();
   }, [run]);
 
-  const advice = result ? adviceFor(result) : [];
+  const lines = result ? checkLines(result) : [];
   return (
     <>
       <PageHeader title={t('网络与设备检测', 'Network and device check')} />
@@ -122,14 +147,14 @@ export default function CheckPage() {
       >
         <p role="status" data-testid="check-phase">
           {phase === 'camera' && t('正在打开摄像头和麦克风…', 'Opening the camera and microphone…')}
-          {phase === 'connecting' && t('正在连接视频服务器…', 'Connecting to the video server…')}
-          {phase === 'measuring' && t('正在测量…', 'Measuring…')}
+          {phase === 'connecting' && t('正在经视频服务器传回画面和声音…', 'Sending picture and sound through the video server and back…')}
+          {phase === 'tcp' && t('正在检测备用线路（TCP）…', 'Checking the fallback line (TCP)…')}
           {phase === 'done' &&
             result &&
             (result.ok ? (
-              <Badge tone="ok">{t('检测通过', 'All good')}</Badge>
+              <Badge tone="ok">{t('检测通过，可以视频会审', 'All good: ready for a video co-review')}</Badge>
             ) : (
-              <Badge tone="block">{t('检测未通过', 'Problems found')}</Badge>
+              <Badge tone="block">{t('检测未通过，请看下面的说明', 'Problems found: see below')}</Badge>
             ))}
         </p>
         <video
@@ -137,52 +162,51 @@ export default function CheckPage() {
           autoPlay
           muted
           playsInline
+          hidden={phase === 'done'}
           className="check-video"
-          aria-label={t('经服务器回传的画面', 'Video returned by the server')}
+          aria-label={t('经视频服务器传回的画面', 'Your picture, back from the video server')}
+        />
+        <canvas
+          ref={canvasRef}
+          hidden={phase !== 'done' || !still}
+          className="check-video"
+          data-testid="check-still"
+          role="img"
+          aria-label={t('经视频服务器传回的画面（检测时截取）', 'Your picture as it came back from the video server')}
         />
         {problem && <Alert tone="block">{problem instanceof RtcError ? errorText(problem) : t(problem.zh, problem.en)}</Alert>}
         {result && (
-          <dl className="check-figures" data-testid="check-result">
-            <dt>{t('入会到首帧', 'Join to first frame')}</dt>
-            <dd>{result.joinToFirstFrameMs === null ? '—' : `${result.joinToFirstFrameMs} ms`}</dd>
-            <dt>{t('已解码帧数', 'Frames decoded')}</dt>
-            <dd>{result.framesDecoded}</dd>
-            <dt>{t('往返时延', 'Round-trip time')}</dt>
-            <dd>{result.rttMs === null ? '—' : `${result.rttMs} ms`}</dd>
-            <dt>{t('连接方式', 'Connection')}</dt>
-            <dd>{result.iceTransport === 'unknown' ? '—' : result.iceTransport.toUpperCase()}</dd>
-          </dl>
+          <ul className="check-lines" data-testid="check-result">
+            {lines.map((l) => (
+              <li key={l.what.en} data-line={l.key} data-state={l.state}>
+                <Badge tone={TONE[l.state]}>{t(...STATE_TEXT[l.state])}</Badge> <strong>{lang === 'zh' ? l.what.zh : l.what.en}</strong>
+                {'：'}
+                {lang === 'zh' ? l.says.zh : l.says.en}
+                {l.todo && <p className="check-todo">{lang === 'zh' ? l.todo.zh : l.todo.en}</p>}
+              </li>
+            ))}
+          </ul>
         )}
-        {advice.map((a) => (
-          <Alert key={a.en} tone="warn">
-            {lang === 'zh' ? a.zh : a.en}
-          </Alert>
-        ))}
       </Card>
     </>
   );
 }
 
-function adviceFor(r: CheckResult): Array<{ zh: string; en: string }> {
-  const out: Array<{ zh: string; en: string }> = [];
-  if (r.problem === 'signalling')
-    out.push({
-      zh: '无法连接视频服务器。请检查网络，或联系技术支持确认视频服务已启动。',
-      en: 'Cannot reach the video server. Check the network or ask support whether the video service is running.',
-    });
-  if (r.problem === 'no-media') {
-    out.push({
-      zh: '连上了服务器但收不到画面：网络可能屏蔽了 UDP 和视频端口。请联系网络管理员放行视频服务器的 UDP/TCP 端口（默认 40000–40999）。',
-      en: 'Connected, but no video came back: the network may block UDP and the media ports. Ask the network administrator to open the server’s UDP/TCP media ports (40000–40999 by default).',
-    });
-  }
-  if (r.ok && r.iceTransport === 'tcp') {
-    out.push({
-      zh: '视频走的是 TCP（UDP 被屏蔽），画面在网络不好时更容易卡顿。建议放行 UDP 端口。',
-      en: 'Video runs over TCP (UDP is blocked), which stalls more on a poor network. Consider opening the UDP ports.',
-    });
-  }
-  if (r.ok && r.rttMs !== null && r.rttMs > 300)
-    out.push({ zh: '网络延迟较高，通话可能有明显延迟。', en: 'The network round trip is long; expect a noticeable delay.' });
-  return out;
-}
+const EMPTY: CheckResult = {
+  ok: false,
+  camera: null,
+  joinToFirstFrameMs: null,
+  framesDecoded: 0,
+  iceTransport: 'unknown',
+  rttMs: null,
+  audioPacketsReceived: 0,
+  tcp: null,
+};
+
+const TONE: Record<LineState, 'ok' | 'warn' | 'block' | 'info'> = { ok: 'ok', warn: 'warn', fail: 'block', skipped: 'info' };
+const STATE_TEXT: Record<LineState, [string, string]> = {
+  ok: ['正常', 'OK'],
+  warn: ['注意', 'Note'],
+  fail: ['有问题', 'Problem'],
+  skipped: ['未检测', 'Not checked'],
+};

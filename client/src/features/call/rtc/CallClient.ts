@@ -47,6 +47,8 @@ export interface CallClientOptions {
   produce?: boolean;
   /** Loopback self-test: consume our own producers back through the SFU. */
   consumeOwn?: boolean;
+  /** The self-test of the fallback path: offer the browser only the server's TCP candidates (as when UDP is blocked). */
+  onlyTcp?: boolean;
   /** Opens the /rtc socket (default: socket.io to this origin); tests pass a fake. */
   socketFactory?: () => RtcSocket;
   /** Retry and ICE timings (default: DefaultReconnectPolicy). */
@@ -324,10 +326,12 @@ export class CallClient {
     if (res.session) this.emit('session', res.session);
     if (res.viewer) this.emit('viewer', res.viewer);
 
-    this.recvTransport = device.createRecvTransport(res.recvTransport);
+    const offered = <T extends { iceCandidates: Array<{ protocol: string }> }>(t: T): T =>
+      this.opts.onlyTcp ? { ...t, iceCandidates: t.iceCandidates.filter((c) => c.protocol === 'tcp') } : t;
+    this.recvTransport = device.createRecvTransport(offered(res.recvTransport));
     this.wireTransport(this.recvTransport);
     if (res.sendTransport) {
-      this.sendTransport = device.createSendTransport(res.sendTransport);
+      this.sendTransport = device.createSendTransport(offered(res.sendTransport));
       this.wireTransport(this.sendTransport);
     }
     // Sent before the consumes on the same socket, so the server has them first.
