@@ -31,6 +31,8 @@ import { createHandoffModule, type HandoffModule } from './handoff/handoffModule
 import type { ReceiptService } from './receipt/ReceiptService';
 import { createReceiptModule } from './receipt/receiptModule';
 import { createFederationModule, type FederationModule } from './federation/federationModule';
+import type { CorrectionNoticeService } from './correction/CorrectionNoticeService';
+import { createCorrectionModule } from './correction/correctionModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -71,6 +73,8 @@ export interface AppContext {
   handoff: HandoffModule;
   /** 收件回执 and the public status page (the query code issued with 受理). */
   receipts: ReceiptService;
+  /** 补正材料通知书: issued with every 补正, printed at the window, carried in the bag. */
+  corrections: CorrectionNoticeService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
@@ -153,6 +157,14 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   const { receipts, ...receiptFeature } = createReceiptModule({ ...site, cases, catalog, config });
   const { workLedger, ...workLedgerFeature } = createWorkLedgerModule({ db, clock, catalog });
   const handoff = createHandoffModule({ ...site, cases, catalog, config, version });
+  const { corrections, ...correctionFeature } = createCorrectionModule({
+    ...site,
+    cases,
+    catalog,
+    config,
+    auth,
+    evidence: handoff.evidence,
+  });
   const ocr =
     opts.ocr ??
     ocrRecogniser(new OcrPool({ size: config.OCR_WORKERS, langPath: config.ocrDataDir, timeoutMs: config.OCR_JOB_TIMEOUT_MS, log }));
@@ -197,6 +209,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     receiptFeature,
     workLedgerFeature,
     handoff,
+    correctionFeature,
     precheckFeature,
     reviewFeature,
     federation,
@@ -224,6 +237,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     ocr,
     handoff,
     receipts,
+    corrections,
     federation,
     features,
     version,

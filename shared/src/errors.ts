@@ -6,6 +6,7 @@ import { CASE_ERRORS } from './cases/errors';
 import { HANDOFF_ERRORS } from './handoff/errors';
 import { PRECHECK_ERRORS } from './precheck/errors';
 import { RECEIPT_ERRORS } from './cases/receiptErrors';
+import { CORRECTION_ERRORS } from './cases/correctionErrors';
 import { REVIEW_ERRORS } from './review/errors';
 
 export interface ErrorSpec {
@@ -78,8 +79,17 @@ export const ERRORS = {
   ...REVIEW_ERRORS,
   ...HANDOFF_ERRORS,
   ...RECEIPT_ERRORS,
+  ...CORRECTION_ERRORS,
 } satisfies NoCodeTwice<
-  [typeof COMMON_ERRORS, typeof CASE_ERRORS, typeof PRECHECK_ERRORS, typeof REVIEW_ERRORS, typeof HANDOFF_ERRORS, typeof RECEIPT_ERRORS]
+  [
+    typeof COMMON_ERRORS,
+    typeof CASE_ERRORS,
+    typeof PRECHECK_ERRORS,
+    typeof REVIEW_ERRORS,
+    typeof HANDOFF_ERRORS,
+    typeof RECEIPT_ERRORS,
+    typeof CORRECTION_ERRORS,
+  ]
 >;
 
 /** A spread keeps the later of two equal keys silently; this names such a code in a compile error instead. */

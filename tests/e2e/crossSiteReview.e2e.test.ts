@@ -173,6 +173,19 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
     expect(eventsWith(hn, decisionId).length).toBeGreaterThan(0);
   });
 
+  it('the clerk’s case page at gd shows the one-time correction notice of hn’s 补正, and prints it', async () => {
+    const desk = await clerkPage.context().newPage();
+    await desk.goto(`${gd.url}/cases/${caseId}`);
+    const notice = desk.getByTestId('correction-notice');
+    await notice.waitFor({ timeout: 15_000 });
+    const text = await notice.innerText();
+    expect(text).toContain('身份证复印件不清晰，请重新提交');
+    expect(text).toContain('王审核（湖南省站点）');
+    const print = await desk.request.get(`${gd.url}/api/cases/${caseId}/correction-notice.pdf`);
+    expect([print.status(), print.headers()['content-type']]).toEqual([200, 'application/pdf']);
+    await desk.close();
+  });
+
   it('audit verify passes at both sites', async () => {
     for (const site of [gd, hn]) {
       const r = await auditVerify(site.dataDir);

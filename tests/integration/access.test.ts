@@ -345,6 +345,20 @@ describe('the access table, probed over HTTP', () => {
       wrongState: 'RECEIPT_NOT_READY',
     },
     {
+      action: 'correction.notice',
+      name: 'GET /api/cases/:id/correction-notice.pdf (draft: none issued)',
+      on: onDraft,
+      call: (c) => c.get(`/api/cases/${draft.id}/correction-notice.pdf`),
+    },
+    {
+      action: 'correction.reissue',
+      name: 'POST /api/cases/:id/correction-notice (draft)',
+      on: onDraft,
+      call: (c) =>
+        c.post(`/api/cases/${draft.id}/correction-notice`, { items: [{ slotCode: 'ID_CARD_FRONT', reason: '不清晰' }], reason: '漏列' }),
+      wrongState: 'CORRECTION_NOTICE_NONE',
+    },
+    {
       action: 'materials.upload',
       name: 'POST /api/cases/:id/materials/NO_SUCH_SLOT',
       on: onDraft,

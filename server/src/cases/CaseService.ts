@@ -25,6 +25,7 @@ import {
 import { caseNumberPrefix, formatCaseNumber } from '@tongban/shared/cases/caseNumber';
 import { DEADLINE_STOPPED_STATES } from '@tongban/shared/cases/deadline';
 import { maskPhone } from '@tongban/shared/cases/masking';
+import type { CorrectionItem } from '@tongban/shared/review/session';
 import type { Db } from '../storage/database';
 import type { Clock, IdSource } from '../clock';
 import type { Actor, AuditEvent, AuditLedger } from '../audit/AuditLedger';
@@ -59,6 +60,8 @@ export interface TransitionOptions {
   note?: string;
   /** Structured facts for the audit event; ID numbers in it are masked before hashing. */
   details?: Record<string, unknown>;
+  /** 补正 (request_correction): everything the applicant must correct, for the one-time notice. */
+  correction?: { items: CorrectionItem[]; note?: string };
 }
 
 export interface TransitionResult {
@@ -74,7 +77,7 @@ export type CaseListScope = 'mine' | 'queue' | 'all';
 export type TransitionGuard = (c: CaseRecord, actor: Actor) => void;
 
 /** A module's record written with a transition (e.g. 受理's query code); returns facts for the transition's audit event. */
-export type TransitionEffect = (c: CaseRecord, actor: Actor) => Record<string, unknown> | undefined;
+export type TransitionEffect = (c: CaseRecord, actor: Actor, opts: TransitionOptions) => Record<string, unknown> | undefined;
 
 /**
  * A module's piece of work on a case (upload a scan, hand off, record the result, rate…): the
@@ -345,7 +348,7 @@ export class CaseService {
     db.prepare(
       `UPDATE cases SET state = ?, updated_at = ?, decided_at = CASE WHEN ? AND decided_at IS NULL THEN ? ELSE decided_at END WHERE id = ?`,
     ).run(to, at, decided ? 1 : 0, at, c.id);
-    const effects = (this.effects.get(action) ?? []).map((effect) => effect(c, actor));
+    const effects = (this.effects.get(action) ?? []).map((effect) => effect(c, actor, opts));
     const event = ledger.append(actor, `case.${action}`, {
       caseId: c.id,
       // The machine's own facts come last so caller-supplied details can never restate them.

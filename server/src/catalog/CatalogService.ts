@@ -3,7 +3,7 @@ import { siteName } from '@tongban/shared/catalog/sites';
 import type { Db } from '../storage/database';
 import type { Actor, AuditLedger } from '../audit/AuditLedger';
 
-const OFFICE_COLUMNS = 'id, code, name, kind, province, city, site_id AS siteId';
+const OFFICE_COLUMNS = 'id, code, name, kind, province, city, site_id AS siteId, address, phone';
 
 interface ItemRow {
   code: string;

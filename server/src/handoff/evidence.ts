@@ -9,7 +9,7 @@ import { openBlob } from './caseBag';
  * review (data/review/). Each module registers a provider; a case without one simply has no such
  * folder in its bag.
  */
-export type EvidenceKind = 'precheck' | 'review';
+export type EvidenceKind = 'precheck' | 'review' | 'corrections';
 export type EvidenceProvider = (caseId: string) => Promise<PayloadFile[]> | PayloadFile[];
 
 export class HandoffEvidence {

@@ -34,7 +34,7 @@ export interface ReceiptServiceDeps {
 }
 
 /**
- * 收件回执 and the public status page. The query code is issued by the 受理 transition itself
+ * 收件回执 and the public status page. The query code is issued by the 受理 (or first 补正) transition itself
  * (whichever route fires it), in its transaction; its audit event says a code was issued but not
  * the code: the code opens the status page to anyone holding it, while the audit trail is read by
  * staff of both offices and travels in the handoff bag.
@@ -44,7 +44,9 @@ export class ReceiptService {
   private readonly wrongCodes = new FailureWindow(STATUS_WINDOW_MS);
 
   constructor(private readonly deps: ReceiptServiceDeps) {
-    deps.cases.onTransition('accept', (c) => (this.codeOf(c.id) ? undefined : { queryCodeIssued: this.issueCode(c.id) }));
+    // 受理, or 补正 first: the correction notice carries the code too, so the applicant can follow the case from then on.
+    for (const action of ['accept', 'request_correction'] as const)
+      deps.cases.onTransition(action, (c) => (this.codeOf(c.id) ? undefined : { queryCodeIssued: this.issueCode(c.id) }));
   }
 
   private codeOf(caseId: string): string | undefined {

@@ -661,6 +661,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       const note = body.outcome === 'reject' ? body.reason : body.note;
       this.cases.applyTransition(c.id, body.outcome, by.actor, {
         ...(note ? { note } : {}),
+        ...(body.outcome === 'request_correction' ? { correction: { items: body.items, ...(body.note ? { note: body.note } : {}) } } : {}),
         details: {
           sessionId: row.id,
           decisionId: meta.decisionId,

@@ -13,6 +13,8 @@ export const DEMO_OFFICES: Office[] = [
     province: '广东省',
     city: '韶关市',
     siteId: 'gd',
+    address: '广东省韶关市浈江区政务服务中心一楼 跨省通办专窗（演示）',
+    phone: '0751-0000000（演示）',
   },
   {
     id: 'gd-sz-window',
@@ -22,6 +24,8 @@ export const DEMO_OFFICES: Office[] = [
     province: '广东省',
     city: '深圳市',
     siteId: 'gd',
+    address: '广东省深圳市福田区政务服务中心二楼 跨省通办专窗（演示）',
+    phone: '0755-0000000（演示）',
   },
   {
     id: 'hn-cs-office',
@@ -31,6 +35,8 @@ export const DEMO_OFFICES: Office[] = [
     province: '湖南省',
     city: '长沙市',
     siteId: 'hn',
+    address: '湖南省长沙市岳麓区政务服务中心三楼（演示）',
+    phone: '0731-0000000（演示）',
   },
   {
     id: 'sc-cd-office',
@@ -40,6 +46,8 @@ export const DEMO_OFFICES: Office[] = [
     province: '四川省',
     city: '成都市',
     siteId: 'sc',
+    address: '四川省成都市高新区政务服务中心二楼（演示）',
+    phone: '028-0000000（演示）',
   },
 ];
 

@@ -23,10 +23,11 @@ export async function seedDemo(
   const pw = password ?? ctx.ids.token(9);
   ctx.db.transaction(() => {
     const insertOffice = ctx.db.prepare(
-      'INSERT INTO offices (id, code, name, kind, province, city, site_id) VALUES (@id, @code, @name, @kind, @province, @city, @siteId)',
+      `INSERT INTO offices (id, code, name, kind, province, city, site_id, address, phone)
+       VALUES (@id, @code, @name, @kind, @province, @city, @siteId, @address, @phone)`,
     );
     for (const o of DEMO_OFFICES) {
-      insertOffice.run(o);
+      insertOffice.run({ address: '', phone: '', ...o });
       ctx.ledger.append(SYSTEM_ACTOR, 'seed.office', { details: { officeId: o.id, name: o.name, siteId: o.siteId } });
     }
     for (const item of DEMO_SERVICE_ITEMS) ctx.catalog.seedItem(item, SYSTEM_ACTOR);

@@ -108,6 +108,10 @@ export const ACCESS = {
   'review.request': { roles: firedBy('request_review'), side: ACTION_SIDE.request_review },
   'review.cancel': { roles: WINDOW, side: 'intake' },
   'review.applicantLink': { roles: WINDOW, side: 'intake' },
+  /** 补正材料通知书: printed at the window, read by the handling office; the service says when there is none. */
+  'correction.notice': { roles: [...WINDOW, 'reviewer'], side: 'either' },
+  /** A changed 补正 list: the notice in force withdrawn with a reason and the next one issued, while the case awaits it. */
+  'correction.reissue': { roles: HANDLING, side: 'handling', states: ['needs_correction'] },
   /** The handling office's queue of waiting co-reviews. */
   'review.queue': { roles: HANDLING },
   'review.accept': { roles: HANDLING, side: 'handling' },

@@ -54,6 +54,8 @@ export interface ServiceItem {
   conditions: string;
   /** 办理时限, working days */
   timeLimitDays: number;
+  /** 补正期限: working days the applicant has to bring corrected materials (DEFAULT_CORRECTION_DAYS when absent). */
+  correctionDays?: number;
   /** 收费 */
   fee: string;
   /** 结果送达方式 */
@@ -72,4 +74,7 @@ export interface Office {
   code: string;
   /** The site (deployment, SITE_ID) that hosts the office: where its requests and bags go. */
   siteId: string;
+  /** Street address and phone, printed for the applicant ('' until the site records them). */
+  address?: string;
+  phone?: string;
 }

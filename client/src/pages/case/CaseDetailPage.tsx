@@ -13,6 +13,7 @@ import type { CasePanelProps } from '../../features/panelProps';
 import { formatDateTime, localName } from '../../format';
 import { useI18n, type I18n } from '../../i18n';
 import { Alert, Card, PageHeader, StateBadge } from '../../ui';
+import { CorrectionNoticeCard } from '../../features/correction/CorrectionNoticeCard';
 import { AuditTrail } from './AuditTrail';
 import { CaseActions } from './CaseActions';
 import { MaterialsViewer } from './MaterialsViewer';
@@ -116,6 +117,8 @@ export function CaseDetailPage() {
           {detail.error != null && <Alert tone="warn">{errorText(detail.error)}</Alert>}
         </Card>
       </div>
+
+      {user && can(user, 'correction.notice', c) && <CorrectionNoticeCard caseView={c} />}
 
       <Card title={t('申请材料', 'Materials')}>
         <MaterialsChecklist
