@@ -201,7 +201,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
   async coverSheet(caseId: string, user: SessionUser): Promise<{ caseNo: string; pdf: Uint8Array }> {
     const { catalog } = this.deps;
     const { c, bag } = this.requireBag(caseId, user);
-    const item = catalog.getItem(c.itemCode);
+    const item = catalog.itemForCase(c);
     const intake = catalog.getOffice(c.intakeOfficeId);
     const handling = catalog.getOffice(c.handlingOfficeId);
     const pdf = await renderCoverSheet({
@@ -314,7 +314,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
     return createCaseBagStream(
       {
         case: c,
-        item: catalog.getItem(c.itemCode),
+        item: catalog.itemForCase(c),
         offices: { intake: catalog.getOffice(c.intakeOfficeId), handling: catalog.getOffice(c.handlingOfficeId) },
         materials: listCaseMaterials(db, c.id),
         events: ledger.forCase(c.id),
