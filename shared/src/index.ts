@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './roles';
 export * from './validators/idNumber';
+export * from './validators/idDocument';
 export * from './validators/uscc';
 export * from './cases/stateMachine';
 export * from './cases/workdays';

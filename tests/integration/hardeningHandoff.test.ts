@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_FILE_CSP } from '@tongban/server/materials/sendStoredFile';
 import { sniffMediaType } from '@tongban/server/materials/mediaType';
+import { bagOffice } from '@tongban/server/handoff/caseBag';
 import { ApiClient, type TestServer } from '../support/testServer';
 import { acceptedCase, storeBlob } from '../support/handoffCase';
 import { ITEM_SC, PNG_1PX } from '../support/caseFixtures';
@@ -97,7 +98,7 @@ describe('a validly signed bag is still checked for what it says', () => {
         name: 'handling office not the item’s',
         edit: ({ caseJson }) => {
           caseJson.case.handlingOfficeId = 'sc-cd-office';
-          caseJson.offices.handling = hn.ctx.catalog.getOffice('sc-cd-office');
+          caseJson.offices.handling = bagOffice(hn.ctx.catalog.getOffice('sc-cd-office'));
         },
         code: 'BAG_OFFICE_MISMATCH',
         details: { path: 'case.handlingOfficeId', officeId: 'sc-cd-office' },
@@ -107,7 +108,7 @@ describe('a validly signed bag is still checked for what it says', () => {
         edit: ({ caseJson }) => {
           caseJson.case.itemCode = caseJson.item.code = ITEM_SC;
           caseJson.case.handlingOfficeId = 'sc-cd-office';
-          caseJson.offices.handling = hn.ctx.catalog.getOffice('sc-cd-office');
+          caseJson.offices.handling = bagOffice(hn.ctx.catalog.getOffice('sc-cd-office'));
         },
         code: 'BAG_OFFICE_MISMATCH',
         details: { path: 'case.handlingOfficeId' },
@@ -116,7 +117,7 @@ describe('a validly signed bag is still checked for what it says', () => {
         name: 'intake office not the sender’s',
         edit: ({ caseJson }) => {
           caseJson.case.intakeOfficeId = 'hn-cs-office';
-          caseJson.offices.intake = hn.ctx.catalog.getOffice('hn-cs-office');
+          caseJson.offices.intake = bagOffice(hn.ctx.catalog.getOffice('hn-cs-office'));
         },
         code: 'BAG_OFFICE_MISMATCH',
         details: { path: 'case.intakeOfficeId' },

@@ -45,12 +45,14 @@ export const PDF_BYTES = Buffer.from(
 /** A Windows executable header, as in an .exe renamed .jpg. */
 export const EXE_BYTES = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), randomBytes(1024)]);
 
+/** `extra`: more of the request (agent, resultChannel, mailingAddress); `applicant` may name its idType. */
 export async function createCase(
   client: ApiClient,
   itemCode = ITEM_HN,
-  applicant = APPLICANT,
+  applicant: { name: string; idNumber: string; phone: string; idType?: string } = APPLICANT,
+  extra: Record<string, unknown> = {},
 ): Promise<{ id: string; caseNo: string; body: any }> {
-  const r = await client.post('/api/cases', { itemCode, applicant });
+  const r = await client.post('/api/cases', { itemCode, applicant, ...extra });
   if (r.status !== 201) throw new Error(`create case failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.case.id, caseNo: r.body.case.caseNo, body: r.body };
 }
@@ -70,9 +72,13 @@ export function transition(client: ApiClient, caseId: string, action: string, no
   return client.post(`/api/cases/${caseId}/transitions`, { action, ...(note ? { note } : {}) });
 }
 
-/** A card holder consistent with the case's applicant: birth date and sex come from the ID number. */
-export function cardHolder(a: { name: string; idNumber: string; phone: string }): DemoApplicant {
-  const { birthDate, sex } = parseIdNumber(a.idNumber);
+/**
+ * A card holder consistent with the case's applicant: birth date and sex come from a resident ID
+ * number; a holder of another document (no birth date in its number) gets fixed ones.
+ */
+export function cardHolder(a: { name: string; idNumber: string; phone: string; idType?: string }): DemoApplicant {
+  const resident = !a.idType || a.idType === 'resident-id';
+  const { birthDate, sex } = resident ? parseIdNumber(a.idNumber) : { birthDate: '1985-03-15', sex: 'M' };
   if (!birthDate) throw new Error(`cardHolder: ${a.idNumber} has no valid birth date`);
   return {
     name: a.name,
@@ -90,18 +96,18 @@ export function cardHolder(a: { name: string; idNumber: string; phone: string })
 
 /**
  * Uploads a generated scan, matching the applicant, of every required material whose slot is
- * still empty; each upload starts its pre-check (the server needs OCR_WORKERS ≥ 1, or the
- * printed-text recogniser, which reads these scans).
+ * still empty (but those in `except`); each upload starts its pre-check (the server needs
+ * OCR_WORKERS ≥ 1, or the printed-text recogniser, which reads these scans).
  */
-export async function uploadMissingScans(client: ApiClient, caseId: string): Promise<void> {
+export async function uploadMissingScans(client: ApiClient, caseId: string, except: string[] = []): Promise<void> {
   const health = (await client.get('/api/health')).body as { ocr?: { configuredWorkers?: number } };
   if (!health.ocr?.configuredWorkers)
     throw new Error("uploadMissingScans: start the test server with OCR_WORKERS: 1 or ocr: 'printed-text'");
   const detail = (await client.get(`/api/cases/${caseId}`)).body as CaseDetailResponse;
   const { applicant, company } = detail.case;
   if (!applicant.idNumber || !applicant.phone) throw new Error('uploadMissingScans: log in as the case’s intake clerk');
-  const holder = cardHolder({ name: applicant.name, idNumber: applicant.idNumber, phone: applicant.phone });
-  const have = new Set(detail.materials.map((m) => m.slotCode));
+  const holder = cardHolder({ name: applicant.name, idNumber: applicant.idNumber, phone: applicant.phone, idType: applicant.idType });
+  const have = new Set([...detail.materials.map((m) => m.slotCode), ...except]);
   const subject = {
     item: detail.item,
     applicant: holder,

@@ -17,11 +17,16 @@ export async function uploadTo(c: ApiClient, path: string, bytes: Buffer, name: 
  * Drives a case at the intake window up to 受理 (accepted) through the REST API: the clerk opens
  * it for 养老保险关系转移 (handled by hn-cs-office), scans every required material (real OCR
  * pre-check: start the server with OCR_WORKERS ≥ 1), pre-checks it, asks for a video co-review;
- * the reviewer takes the session, records the identity checks and decides 受理.
+ * the reviewer takes the session, records the identity checks and decides 受理. `extra` adds to
+ * the create request (an agent, the result channel, the mailing address).
  */
-export async function acceptedCase(srv: TestServer): Promise<{ caseId: string; caseNo: string; clerk: ApiClient }> {
+export async function acceptedCase(
+  srv: TestServer,
+  extra: Record<string, unknown> = {},
+): Promise<{ caseId: string; caseNo: string; clerk: ApiClient }> {
   const clerk = await ApiClient.login(srv.url, 'clerk');
-  const created = await createCase(clerk, 'TB-YLBX-ZY', { name: '王浩然', idNumber: idNumber('44020219800101123'), phone: '13800138000' });
+  const applicant = { name: '王浩然', idNumber: idNumber('44020219800101123'), phone: '13800138000' };
+  const created = await createCase(clerk, 'TB-YLBX-ZY', applicant, extra);
   await precheckCase(clerk, created.id);
   const reviewer = await ApiClient.login(srv.url, 'reviewer');
   await decideByReview(clerk, reviewer, created.id, { outcome: 'accept' });

@@ -8,10 +8,15 @@ import {
   type CaseDetailResponse,
   type CaseMutationResponse,
   type CaseState,
+  type AgentInput,
+  type ApplicantInput,
   type CaseView,
   type CreateCaseRequest,
+  type MailingAddress,
+  type ResultChannel,
   type ServiceItem,
 } from '@tongban/shared';
+import { resultChannelsOf } from '@tongban/shared/catalog/caseItem';
 import {
   allowedCaseActions,
   assertCan,
@@ -45,8 +50,11 @@ export interface CaseRecord {
   intakeOfficeId: string;
   handlingOfficeId: string;
   state: CaseState;
-  applicant: { name: string; idType: string; idNumber: string; phone: string };
+  applicant: ApplicantInput;
   company?: { name: string; uscc: string };
+  agent?: AgentInput;
+  resultChannel?: ResultChannel;
+  mailingAddress?: MailingAddress;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -148,6 +156,10 @@ export class CaseService {
         en: 'Only an intake window can open a case',
       });
     }
+    const offered = resultChannelsOf(item);
+    if (input.resultChannel && !offered.includes(input.resultChannel)) {
+      throw new AppError('RESULT_CHANNEL_NOT_OFFERED', { details: { itemCode: item.code, resultChannel: input.resultChannel, offered } });
+    }
     const now = clock.now();
     const at = now.toISOString();
     const id = ids.uuid();
@@ -169,6 +181,9 @@ export class CaseService {
         state: 'draft',
         applicant: input.applicant,
         ...(input.company ? { company: input.company } : {}),
+        ...(input.agent ? { agent: input.agent } : {}),
+        ...(input.resultChannel ? { resultChannel: input.resultChannel } : {}),
+        ...(input.mailingAddress ? { mailingAddress: input.mailingAddress } : {}),
         createdBy: user.id,
         createdAt: at,
         updatedAt: at,
@@ -182,10 +197,33 @@ export class CaseService {
           handlingOfficeId: item.handlingOfficeId,
           applicant: {
             name: input.applicant.name,
+            idType: input.applicant.idType,
             idNumber: maskIdNumber(input.applicant.idNumber),
             phone: maskPhone(input.applicant.phone),
           },
           ...(input.company ? { company: input.company } : {}),
+          ...(input.agent
+            ? {
+                agent: {
+                  name: input.agent.name,
+                  idType: input.agent.idType,
+                  idNumber: maskIdNumber(input.agent.idNumber),
+                  phone: maskPhone(input.agent.phone),
+                  relation: input.agent.relation,
+                },
+              }
+            : {}),
+          ...(input.resultChannel ? { resultChannel: input.resultChannel } : {}),
+          // The trail travels in the bag and is read by both offices: the region only, not the street.
+          ...(input.mailingAddress
+            ? {
+                mailingAddress: {
+                  province: input.mailingAddress.province,
+                  city: input.mailingAddress.city,
+                  district: input.mailingAddress.district,
+                },
+              }
+            : {}),
         },
       });
       return this.get(id);
@@ -264,10 +302,10 @@ export class CaseService {
       .map((c) => this.view(c, user, { full: false, item: items.get(c.itemCode) }));
   }
 
-  /** GET /api/cases/:id: the case, its received materials, the buttons this user gets, the item spec. */
+  /** GET /api/cases/:id: the case, its received materials, the buttons this user gets, the item spec as this case needs it. */
   detail(caseId: string, user: SessionUser): CaseDetailResponse {
     const c = this.getForUser(caseId, user);
-    const item = this.deps.catalog.getItem(c.itemCode);
+    const item = this.deps.catalog.itemForCase(c);
     return {
       case: this.view(c, user, { full: true, item }),
       materials: listCaseMaterials(this.deps.db, c.id),
@@ -305,12 +343,32 @@ export class CaseService {
         ...(full ? { idNumber: c.applicant.idNumber, phone: c.applicant.phone } : {}),
       },
       ...(c.company ? { company: c.company } : {}),
+      ...(c.agent
+        ? {
+            agent: {
+              name: c.agent.name,
+              idType: c.agent.idType,
+              relation: c.agent.relation,
+              idNumberMasked: maskIdNumber(c.agent.idNumber),
+              phoneMasked: maskPhone(c.agent.phone),
+              ...(full ? { idNumber: c.agent.idNumber, phone: c.agent.phone } : {}),
+            },
+          }
+        : {}),
+      ...(c.resultChannel ? { resultChannel: c.resultChannel } : {}),
+      ...(c.mailingAddress ? { mailingAddress: this.addressView(c.mailingAddress, full) } : {}),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       ...(c.decidedAt ? { decidedAt: c.decidedAt } : {}),
       deadline: c.deadline,
       ...caseDeadlineStatus(c.state, c.deadline, this.deps.clock.now()),
     };
+  }
+
+  /** The street and the phone only for `full` (the case's participants): lists and admins see the region and who receives. */
+  private addressView(a: MailingAddress, full: boolean): NonNullable<CaseView['mailingAddress']> {
+    const { province, city, district, recipient } = a;
+    return { province, city, district, recipient, phoneMasked: maskPhone(a.phone), ...(full ? { detail: a.detail, phone: a.phone } : {}) };
   }
 
   /** Fires one transition in its own transaction. */

@@ -1,4 +1,4 @@
-import type { CaseState } from '@tongban/shared';
+import type { AgentRelation, CaseState, IdType, ResultChannel } from '@tongban/shared';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { deadlineStatus, DEADLINE_STOPPED_STATES, type DeadlineStatus } from '@tongban/shared/cases/deadline';
 import type { Db } from '../storage/database';
@@ -13,7 +13,7 @@ export interface CaseRow {
   handling_office_id: string;
   state: CaseState;
   applicant_name: string;
-  applicant_id_type: string;
+  applicant_id_type: IdType;
   applicant_id_number: string;
   applicant_phone: string;
   company_name: string | null;
@@ -24,6 +24,18 @@ export interface CaseRow {
   deadline: string;
   decided_at: string | null;
   source_site: string | null;
+  agent_name: string | null;
+  agent_id_type: IdType | null;
+  agent_id_number: string | null;
+  agent_phone: string | null;
+  agent_relation: AgentRelation | null;
+  result_channel: ResultChannel | null;
+  mail_province: string | null;
+  mail_city: string | null;
+  mail_district: string | null;
+  mail_detail: string | null;
+  mail_recipient: string | null;
+  mail_phone: string | null;
 }
 
 export function toCaseRecord(r: CaseRow): CaseRecord {
@@ -36,6 +48,30 @@ export function toCaseRecord(r: CaseRow): CaseRecord {
     state: r.state,
     applicant: { name: r.applicant_name, idType: r.applicant_id_type, idNumber: r.applicant_id_number, phone: r.applicant_phone },
     ...(r.company_name && r.company_uscc ? { company: { name: r.company_name, uscc: r.company_uscc } } : {}),
+    ...(r.agent_name && r.agent_id_type && r.agent_id_number && r.agent_phone && r.agent_relation
+      ? {
+          agent: {
+            name: r.agent_name,
+            idType: r.agent_id_type,
+            idNumber: r.agent_id_number,
+            phone: r.agent_phone,
+            relation: r.agent_relation,
+          },
+        }
+      : {}),
+    ...(r.result_channel ? { resultChannel: r.result_channel } : {}),
+    ...(r.mail_province && r.mail_city && r.mail_district && r.mail_detail && r.mail_recipient && r.mail_phone
+      ? {
+          mailingAddress: {
+            province: r.mail_province,
+            city: r.mail_city,
+            district: r.mail_district,
+            detail: r.mail_detail,
+            recipient: r.mail_recipient,
+            phone: r.mail_phone,
+          },
+        }
+      : {}),
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -49,8 +85,12 @@ export function toCaseRecord(r: CaseRow): CaseRecord {
 export function insertCaseRow(db: Db, c: CaseRecord): void {
   db.prepare(
     `INSERT INTO cases (id, case_no, item_code, intake_office_id, handling_office_id, state, applicant_name, applicant_id_type,
-       applicant_id_number, applicant_phone, company_name, company_uscc, created_by, created_at, updated_at, deadline, decided_at, source_site)
-     VALUES (@id, @caseNo, @itemCode, @intake, @handling, @state, @name, @idType, @idNumber, @phone, @companyName, @uscc, @by, @createdAt, @updatedAt, @deadline, @decidedAt, @sourceSite)`,
+       applicant_id_number, applicant_phone, company_name, company_uscc, created_by, created_at, updated_at, deadline, decided_at, source_site,
+       agent_name, agent_id_type, agent_id_number, agent_phone, agent_relation, result_channel,
+       mail_province, mail_city, mail_district, mail_detail, mail_recipient, mail_phone)
+     VALUES (@id, @caseNo, @itemCode, @intake, @handling, @state, @name, @idType, @idNumber, @phone, @companyName, @uscc, @by, @createdAt, @updatedAt, @deadline, @decidedAt, @sourceSite,
+       @agentName, @agentIdType, @agentIdNumber, @agentPhone, @agentRelation, @resultChannel,
+       @mailProvince, @mailCity, @mailDistrict, @mailDetail, @mailRecipient, @mailPhone)`,
   ).run({
     id: c.id,
     caseNo: c.caseNo,
@@ -70,6 +110,18 @@ export function insertCaseRow(db: Db, c: CaseRecord): void {
     deadline: c.deadline,
     decidedAt: c.decidedAt ?? null,
     sourceSite: c.sourceSite ?? null,
+    agentName: c.agent?.name ?? null,
+    agentIdType: c.agent?.idType ?? null,
+    agentIdNumber: c.agent?.idNumber ?? null,
+    agentPhone: c.agent?.phone ?? null,
+    agentRelation: c.agent?.relation ?? null,
+    resultChannel: c.resultChannel ?? null,
+    mailProvince: c.mailingAddress?.province ?? null,
+    mailCity: c.mailingAddress?.city ?? null,
+    mailDistrict: c.mailingAddress?.district ?? null,
+    mailDetail: c.mailingAddress?.detail ?? null,
+    mailRecipient: c.mailingAddress?.recipient ?? null,
+    mailPhone: c.mailingAddress?.phone ?? null,
   });
 }
 

@@ -1,4 +1,5 @@
 import { AppError, type Office, type ServiceItem } from '@tongban/shared';
+import { itemForCase, type CaseItemFacts } from '@tongban/shared/catalog/caseItem';
 import { siteName } from '@tongban/shared/catalog/sites';
 import type { Db } from '../storage/database';
 import type { Actor, AuditLedger } from '../audit/AuditLedger';
@@ -31,6 +32,11 @@ export class CatalogService {
     const item = this.findItem(code);
     if (!item) throw new AppError('ITEM_UNKNOWN', { details: { itemCode: code } });
     return item;
+  }
+
+  /** The case's item with the slots this case needs (an agent's, another ID document's): see itemForCase. */
+  itemForCase(c: CaseItemFacts & { itemCode: string }): ServiceItem {
+    return itemForCase(this.getItem(c.itemCode), c);
   }
 
   listOffices(): Office[] {

@@ -19,7 +19,7 @@ import { renderCorrectionNotice } from './correctionNoticeSheet';
 
 export interface CorrectionDeps extends Pick<SiteServices, 'db' | 'clock' | 'ids' | 'ledger'> {
   cases: CaseService;
-  catalog: Pick<CatalogService, 'getItem' | 'getOffice'>;
+  catalog: Pick<CatalogService, 'getItem' | 'itemForCase' | 'getOffice'>;
   config: Pick<Config, 'PUBLIC_URL'>;
   auth: Pick<AuthService, 'userById'>;
 }
@@ -167,7 +167,7 @@ export class CorrectionNoticeService {
 
   /** Items with the material's catalogue name; a slot the item does not have is refused. */
   private named(c: CaseRecord, items: CorrectionItem[]): CorrectionNoticeItem[] {
-    const slots = new Map(this.deps.catalog.getItem(c.itemCode).materials.map((m) => [m.code, m.name]));
+    const slots = new Map(this.deps.catalog.itemForCase(c).materials.map((m) => [m.code, m.name]));
     return items.map((i) => {
       const materialName = slots.get(i.slotCode);
       if (!materialName) throw new AppError('MATERIAL_SLOT_UNKNOWN', { details: { slotCode: i.slotCode } });

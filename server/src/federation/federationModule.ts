@@ -28,7 +28,7 @@ export interface FederationDeps extends SiteServices {
   grants: Pick<JoinGrantService, 'request'>;
   /** The co-review sessions this module links to peer sites, times out, and records peers' decisions on. */
   review: Pick<ReviewSessionService, 'linkPeerSites' | 'timeOutWaiting' | 'sessionForPeer' | 'recordPeerDecision'>;
-  catalog: Pick<CatalogService, 'getItem' | 'findOffice'>;
+  catalog: Pick<CatalogService, 'itemForCase' | 'findOffice'>;
   materials: Pick<MaterialService, 'list'>;
   precheck: Pick<PrecheckService, 'precheckExport'>;
   /** Where this site's signed decisions are met again in the bags that bring their cases here. */

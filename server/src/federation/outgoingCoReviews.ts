@@ -13,7 +13,7 @@ export interface OutgoingDeps {
   outbox: SiteOutbox;
   peers: Pick<PeerSites, 'forOffice'>;
   clock: Clock;
-  catalog: Pick<CatalogService, 'getItem'>;
+  catalog: Pick<CatalogService, 'itemForCase'>;
   materials: Pick<MaterialService, 'list'>;
   precheck: Pick<PrecheckService, 'precheckExport'>;
 }
@@ -37,7 +37,7 @@ export class OutgoingCoReviews {
       sessionId,
       requestedAt,
       c,
-      item: this.deps.catalog.getItem(c.itemCode),
+      item: this.deps.catalog.itemForCase(c),
       materials: this.deps.materials.list(c.id),
       precheck: this.deps.precheck.precheckExport(c.id),
     });

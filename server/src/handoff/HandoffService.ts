@@ -218,7 +218,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
   async coverSheet(caseId: string, user: SessionUser): Promise<{ caseNo: string; pdf: Uint8Array }> {
     const { catalog } = this.deps;
     const { c, bag } = this.requireBag(caseId, user);
-    const item = catalog.getItem(c.itemCode);
+    const item = catalog.itemForCase(c);
     // The envelope's courier, which the window may record after the bag was built (online + originals).
     const envelope = this.deps.envelopes.get(c.id);
     const intake = catalog.getOffice(c.intakeOfficeId);
@@ -349,7 +349,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
     return createCaseBagStream(
       {
         case: c,
-        item: catalog.getItem(c.itemCode),
+        item: catalog.itemForCase(c),
         offices: { intake: catalog.getOffice(c.intakeOfficeId), handling: catalog.getOffice(c.handlingOfficeId) },
         materials: listCaseMaterials(db, c.id),
         events: ledger.forCase(c.id),

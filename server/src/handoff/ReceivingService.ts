@@ -159,7 +159,7 @@ export class ReceivingService {
 
   private view(c: CaseRecord, coverSheetChecked: boolean): ReceivingView {
     const { catalog, db } = this.deps;
-    const item = catalog.getItem(c.itemCode);
+    const item = catalog.itemForCase(c);
     const scans = new Map<string, number>();
     for (const m of listCaseMaterials(db, c.id)) scans.set(m.slotCode, (scans.get(m.slotCode) ?? 0) + 1);
     return {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { AppError, type ServiceItem } from '@tongban/shared';
+import { itemForCase } from '@tongban/shared/catalog/caseItem';
 import { ImportedCaseJsonSchema, type BagMaterial, type ImportedCaseJson } from '@tongban/shared/handoff/caseJson';
 import {
   TransferReceiptSchema,
@@ -355,7 +356,8 @@ export class TransferService {
     item: ServiceItem,
     root: string,
   ): Map<string, BagMaterial> {
-    const slots = new Set(item.materials.map((s) => s.code));
+    // An agent's case carries its 授权委托书 and the agent's ID: slots of the item as this case needs it.
+    const slots = new Set(itemForCase(item, caseJson.case).materials.map((s) => s.code));
     const wanted = new Map<string, BagMaterial>();
     caseJson.materials.forEach((m, i) => {
       if (!slots.has(m.slotCode)) throw caseInvalid(['materials', i, 'slotCode'], `item ${item.code} has no such material`);

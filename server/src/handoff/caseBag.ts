@@ -67,7 +67,7 @@ export function caseBagParts(input: CaseBagInput, blobs: BlobStore): { info: Tag
     transferMode: input.mode,
     case: c,
     item: input.item,
-    offices: input.offices,
+    offices: { intake: bagOffice(input.offices.intake), handling: bagOffice(input.offices.handling) },
     materials: materials.map(({ m, path }) => ({
       id: m.id,
       slotCode: m.slotCode,
@@ -109,4 +109,9 @@ export function createCaseBagStream(
 ): { stream: Readable; summary: Promise<BagSummary> } {
   const { info, payload } = caseBagParts(input, blobs);
   return createBagStream({ root: input.case.caseNo, info, payload, signer, mtime: input.now, ...(onProgress ? { onProgress } : {}) });
+}
+
+/** An office as case.json names it: who and where it is, checked against the importer's registry; its contact details stay local. */
+export function bagOffice({ id, code, name, kind, province, city, siteId }: Office): CaseJson['offices']['intake'] {
+  return { id, code, name, kind, province, city, siteId };
 }

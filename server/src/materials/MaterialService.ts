@@ -240,7 +240,7 @@ export class MaterialService {
   }
 
   private slotOf(c: CaseRecord, slotCode: string): MaterialSpec {
-    const slot = this.deps.catalog.getItem(c.itemCode).materials.find((m) => m.code === slotCode);
+    const slot = this.deps.catalog.itemForCase(c).materials.find((m) => m.code === slotCode);
     if (!slot) throw new AppError('MATERIAL_SLOT_UNKNOWN', { details: { itemCode: c.itemCode, slotCode } });
     return slot;
   }

@@ -137,7 +137,7 @@ export class PrecheckService {
   run(caseId: string, user: SessionUser, materialId?: string): { jobs: Array<{ jobId: string; materialId: string }> } {
     const c = this.deps.cases.getForWork(caseId, user, PRECHECK_EDIT);
     if (this.deps.ocr.size === 0) throw new AppError('PRECHECK_OCR_DISABLED');
-    const item = this.deps.catalog.getItem(c.itemCode);
+    const item = this.deps.catalog.itemForCase(c);
     const materials = this.deps.materials.list(c.id).filter((m) => !materialId || m.id === materialId);
     if (materialId && materials.length === 0) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
     const jobs = materials.flatMap((m) => {
@@ -252,7 +252,7 @@ export class PrecheckService {
   }
 
   private summary(c: CaseRecord): CasePrecheckResponse {
-    const item = this.deps.catalog.getItem(c.itemCode);
+    const item = this.deps.catalog.itemForCase(c);
     const materials = this.materialViews(c.id, c);
     const present = new Set(materials.map((m) => m.slotCode));
     const missingSlots = item.materials.filter((s) => s.required && !present.has(s.code)).map((s) => ({ code: s.code, name: s.name }));
@@ -273,7 +273,7 @@ export class PrecheckService {
   private materialViews(caseId: string, c: CaseRecord | undefined = this.deps.cases.get(caseId)): MaterialPrecheckView[] {
     const { db } = this.deps;
     if (!c) return [];
-    const item = this.deps.catalog.getItem(c.itemCode);
+    const item = this.deps.catalog.itemForCase(c);
     const materials = this.deps.materials.list(caseId);
     const results = new Map(
       (
@@ -432,7 +432,7 @@ export class PrecheckService {
     return db.transaction(() => {
       const { c, view } = this.editableMaterial(caseId, user, req.materialId);
       if (view.verdict === undefined) throw new AppError('PRECHECK_RESULT_NOT_FOUND', { details: { materialId: req.materialId } });
-      const item = this.deps.catalog.getItem(c.itemCode);
+      const item = this.deps.catalog.itemForCase(c);
       const spec = item.materials.find((s) => s.code === view.slotCode);
       const knownKeys = new Set([
         ...view.fields.map((f) => f.key),

@@ -1,4 +1,5 @@
-import { AppError } from '@tongban/shared';
+import { AGENT_RELATION_LABELS, AppError, RESULT_CHANNEL_LABELS } from '@tongban/shared';
+import { maskPhone } from '@tongban/shared/cases/masking';
 import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import { publicProgress, queryCodeFromBytes, QUERY_CODE_LENGTH, statusPath, type PublicCaseStatus } from '@tongban/shared/cases/queryCode';
 import type { CaseWorkRule, CaseRecord, CaseService } from '../cases/CaseService';
@@ -11,7 +12,7 @@ import { actorOf } from '../auth/AuthService';
 import type { Db } from '../storage/database';
 import { FailureWindow } from '../failureWindow';
 import { listCaseMaterials } from '../materials/materialRows';
-import { renderReceipt } from './receiptSheet';
+import { renderReceipt, type ReceiptData } from './receiptSheet';
 
 /** Wrong query codes one address may send in STATUS_WINDOW_MS before it must wait. */
 export const STATUS_MAX_WRONG = 10;
@@ -72,7 +73,7 @@ export class ReceiptService {
     const queryCode = this.codeOf(c.id);
     // Every accepted case got one with its 受理; a case without one was accepted before codes existed.
     if (!queryCode) throw new AppError('RECEIPT_NOT_READY', { details: { caseId: c.id, reason: 'no query code' } });
-    const item = catalog.getItem(c.itemCode);
+    const item = catalog.itemForCase(c);
     const intake = catalog.getOffice(c.intakeOfficeId);
     const files = new Map<string, number>();
     for (const m of listCaseMaterials(db, c.id)) files.set(m.slotCode, (files.get(m.slotCode) ?? 0) + 1);
@@ -85,7 +86,7 @@ export class ReceiptService {
         .map((m) => ({ name: m.name, form: m.originalByCourier ? '原件' : '复印件', files: files.get(m.code)!, pages: m.pages })),
       promisedDate: c.deadline,
       handlingOffice: catalog.getOffice(c.handlingOfficeId).name,
-      resultDelivery: item.resultDelivery,
+      ...receiptPeople(c, item.resultDelivery),
       window: { name: intake.name, place: `${intake.province}${intake.city}` },
       acceptedAt: chinaDateTime(c.decidedAt ?? c.updatedAt),
       printedAt: chinaDateTime(now),
@@ -126,4 +127,14 @@ export class ReceiptService {
       promisedDate: c.deadline,
     };
   }
+}
+
+/** The receipt's rows on who applies and how the result comes back; the recipient's phone masked, as on any paper that leaves the window. */
+function receiptPeople(c: CaseRecord, itemWays: string[]): Pick<ReceiptData, 'resultDelivery' | 'mailingAddress' | 'agent'> {
+  const a = c.mailingAddress;
+  return {
+    resultDelivery: c.resultChannel ? RESULT_CHANNEL_LABELS[c.resultChannel].zh : itemWays.join('、') || '收件窗口领取',
+    ...(a ? { mailingAddress: `${a.province}${a.city}${a.district}${a.detail}（收件人 ${a.recipient}，电话 ${maskPhone(a.phone)}）` } : {}),
+    ...(c.agent ? { agent: `${c.agent.name}（${AGENT_RELATION_LABELS[c.agent.relation].zh}，受申请人委托办理）` } : {}),
+  };
 }

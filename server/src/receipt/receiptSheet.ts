@@ -14,7 +14,12 @@ export interface ReceiptData {
   /** China calendar date, YYYY-MM-DD. */
   promisedDate: string;
   handlingOffice: string;
-  resultDelivery: string[];
+  /** The way the applicant chose (窗口领取, EMS 邮寄, 网上送达), or the item's ways when the case recorded no choice. */
+  resultDelivery: string;
+  /** 收件地址 as one line, with the recipient and their masked phone. */
+  mailingAddress?: string;
+  /** 代办人 and how they stand to the applicant. */
+  agent?: string;
   window: { name: string; place: string };
   /** China time, as people read it. */
   acceptedAt: string;
@@ -45,7 +50,9 @@ export async function renderReceipt(d: ReceiptData): Promise<Uint8Array> {
     ['受理时间', `${d.acceptedAt}（北京时间）`],
     ['承诺办结', `${d.promisedDate} 前`],
     ['审批单位', d.handlingOffice],
-    ['结果送达', d.resultDelivery.join('、') || '收件窗口领取'],
+    ...(d.agent ? [['代办人', d.agent] as [string, string]] : []),
+    ['结果送达', d.resultDelivery],
+    ...(d.mailingAddress ? [['收件地址', d.mailingAddress] as [string, string]] : []),
     ['收件窗口', d.window.name],
     ['所在地区', d.window.place],
   ];

@@ -5,7 +5,7 @@ import type { MaterialSpec, PrecheckRule, ServiceItem } from './types';
  * handled in Hunan (hn-cs-office) or Sichuan (sc-cd-office). Seeded into `service_items`.
  */
 
-const SCAN_RULES: PrecheckRule[] = ['legibility', 'resolution', 'blank-page'];
+export const SCAN_RULES: PrecheckRule[] = ['legibility', 'resolution', 'blank-page'];
 const CARD_RULES: PrecheckRule[] = [...SCAN_RULES, 'material-kind'];
 
 /** 居民身份证 正面 (人像面) and 反面 (国徽面): two slots, so each scan is checked against its own side. */

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { CASE_NUMBER_PATTERN } from '../cases/caseNumber';
 import { MAX_FILES_PER_CASE } from '../precheck/limits';
 import { OFFICE_KINDS } from '../roles';
-import { ApplicantInputSchema, CompanyInputSchema, SCAN_MEDIA_TYPES } from '../schemas/cases';
+import {
+  AgentInputSchema,
+  ApplicantInputSchema,
+  CompanyInputSchema,
+  MailingAddressSchema,
+  RESULT_CHANNELS,
+  SCAN_MEDIA_TYPES,
+} from '../schemas/cases';
 import { isoTime, recordId, siteId } from '../schemas/ids';
 import { plainText } from '../schemas/text';
 import { CourierHandoffRequestSchema, sha256Hex, TRANSFER_MODES } from './schemas';
@@ -60,6 +67,10 @@ export const ImportedCaseJsonSchema = z
       state: z.enum(['accepted', 'handed_off']),
       applicant: ApplicantInputSchema.strict(),
       company: CompanyInputSchema.strict().optional(),
+      // Bags written before intake asked for an agent and the result's way carry none of these.
+      agent: AgentInputSchema.strict().optional(),
+      resultChannel: z.enum(RESULT_CHANNELS).optional(),
+      mailingAddress: MailingAddressSchema.strict().optional(),
       createdBy: recordId,
       createdAt: isoTime,
       updatedAt: isoTime,

@@ -6,6 +6,7 @@ import { MAX_FILES_PER_CASE } from '../precheck/limits';
 import type { Finding } from '../precheck/types';
 import { ApplicantInputSchema, SCAN_MEDIA_TYPES } from '../schemas/cases';
 import { isoTime, recordId, siteId } from '../schemas/ids';
+import { MASKED_ID_NUMBER } from '../validators/idNumber';
 import { freeText, plainText } from '../schemas/text';
 import { CorrectionItemSchema, DecisionRequestSchema } from './session';
 
@@ -23,13 +24,10 @@ const caseNo = z.string().max(64).regex(CASE_NUMBER_PATTERN, 'case number: e.g. 
 const displayName = plainText(64, { min: 1 });
 const count = z.number().int().min(0).max(10_000);
 
-/** The masked form maskIdNumber gives (`4301**********123X`, 15-digit `4301*******1234`): never the full number. */
-export const MASKED_ID_NUMBER = /^\d{4}(?:\*{10}\d{3}[\dX]|\*{7}\d{4})$/;
-
 /** The applicant as another site sees them before accepting: the name and the masked ID number only. */
 const CrossSiteApplicantSchema = z.strictObject({
   name: ApplicantInputSchema.shape.name,
-  idNumberMasked: z.string().regex(MASKED_ID_NUMBER, 'ID number: masked only (e.g. 4301**********123X)'),
+  idNumberMasked: z.string().regex(MASKED_ID_NUMBER, 'ID number: masked only (e.g. 4301**********123X, H*****678)'),
 });
 
 const bbox = z.strictObject({

@@ -1,28 +1,38 @@
 import { z } from 'zod';
 import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '../cases/stateMachine';
 import type { ServiceItem } from '../catalog/types';
-import { isValidIdNumber } from '../validators/idNumber';
+import type { ErrorCode } from '../errors';
+import { checkIdDocument, ID_DOCUMENTS, ID_TYPES, normalizeIdDocument, type IdType } from '../validators/idDocument';
 import { isValidUscc } from '../validators/uscc';
 import { freeText } from './text';
 
 /** REST contract for cases, shared by the server's validation and the client's forms. */
 
-export const ID_TYPES = ['resident-id'] as const;
+const phoneNumber = z
+  .string()
+  .trim()
+  .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'phone: 11-digit mobile or area code + number');
 
-export const ApplicantInputSchema = z.object({
-  /** Printed on the cover sheet and in the bag: one line, no control characters. */
-  name: freeText(64, { min: 1 }),
+/** A person's ID document: the number is checked by its type's own rule (ID_DOCUMENTS). */
+const idDocumentFields = {
   idType: z.enum(ID_TYPES).default('resident-id'),
-  idNumber: z
-    .string()
-    .trim()
-    .transform((s) => s.toUpperCase())
-    .refine(isValidIdNumber, { message: 'ID_NUMBER_INVALID' }),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'phone: 11-digit mobile or area code + number'),
-});
+  idNumber: z.string().max(32).transform(normalizeIdDocument),
+};
+/** A wrong number is refused with its type's code (ID_NUMBER_INVALID, HK_MACAO_PERMIT_INVALID, …) at `idNumber`. */
+function checkIdNumberOfType(d: { idType: IdType; idNumber: string }, ctx: z.RefinementCtx): void {
+  if (!checkIdDocument(d.idType, d.idNumber).valid)
+    ctx.addIssue({ code: 'custom', path: ['idNumber'], message: ID_DOCUMENTS[d.idType].errorCode });
+}
+
+export const ApplicantInputSchema = z
+  .object({
+    /** Printed on the cover sheet and in the bag: one line, no control characters. */
+    name: freeText(64, { min: 1 }),
+    ...idDocumentFields,
+    phone: phoneNumber,
+  })
+  .superRefine(checkIdNumberOfType);
+export type ApplicantInput = z.infer<typeof ApplicantInputSchema>;
 
 export const CompanyInputSchema = z.object({
   name: freeText(128, { min: 1 }),
@@ -33,11 +43,69 @@ export const CompanyInputSchema = z.object({
     .refine(isValidUscc, { message: 'USCC_INVALID' }),
 });
 
-export const CreateCaseRequestSchema = z.object({
-  itemCode: z.string().trim().min(1).max(64),
-  applicant: ApplicantInputSchema,
-  company: CompanyInputSchema.optional(),
+/** How a 代办人 stands to the applicant (the 授权委托书 says so too). */
+export const AGENT_RELATIONS = ['spouse', 'parent', 'child', 'relative', 'friend', 'colleague', 'other'] as const;
+export type AgentRelation = (typeof AGENT_RELATIONS)[number];
+export const AGENT_RELATION_LABELS: Record<AgentRelation, { zh: string; en: string }> = {
+  spouse: { zh: '配偶', en: 'Spouse' },
+  parent: { zh: '父母', en: 'Parent' },
+  child: { zh: '子女', en: 'Child' },
+  relative: { zh: '其他亲属', en: 'Other relative' },
+  friend: { zh: '朋友', en: 'Friend' },
+  colleague: { zh: '单位同事', en: 'Colleague' },
+  other: { zh: '其他', en: 'Other' },
+};
+
+/** 代办人: applies at the window on the applicant's behalf, with their own ID and the applicant's 授权委托书. */
+export const AgentInputSchema = z
+  .object({
+    name: freeText(64, { min: 1 }),
+    ...idDocumentFields,
+    phone: phoneNumber,
+    relation: z.enum(AGENT_RELATIONS),
+  })
+  .superRefine(checkIdNumberOfType);
+export type AgentInput = z.infer<typeof AgentInputSchema>;
+
+/** 收件地址: where an EMS result goes. */
+export const MailingAddressSchema = z.object({
+  province: freeText(16, { min: 2 }),
+  city: freeText(32, { min: 1 }),
+  district: freeText(32, { min: 1 }),
+  detail: freeText(128, { min: 2 }),
+  recipient: freeText(64, { min: 1 }),
+  phone: phoneNumber,
 });
+export type MailingAddress = z.infer<typeof MailingAddressSchema>;
+
+/** How the applicant wants the result: 窗口领取, EMS 邮寄 to the mailing address, or 网上 (online / SMS). */
+export const RESULT_CHANNELS = ['window', 'ems', 'online'] as const;
+export type ResultChannel = (typeof RESULT_CHANNELS)[number];
+export const RESULT_CHANNEL_LABELS: Record<ResultChannel, { zh: string; en: string }> = {
+  window: { zh: '窗口领取', en: 'Collect at the window' },
+  ems: { zh: 'EMS 邮寄', en: 'By EMS to the mailing address' },
+  online: { zh: '网上送达', en: 'Online' },
+};
+
+/**
+ * POST /api/cases. `resultChannel` may be left out by older clients: the case then records no
+ * choice and its receipt lists the item's ways, as before.
+ */
+export const CreateCaseRequestSchema = z
+  .object({
+    itemCode: z.string().trim().min(1).max(64),
+    applicant: ApplicantInputSchema,
+    company: CompanyInputSchema.optional(),
+    agent: AgentInputSchema.optional(),
+    resultChannel: z.enum(RESULT_CHANNELS).optional(),
+    mailingAddress: MailingAddressSchema.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.resultChannel === 'ems' && !r.mailingAddress)
+      ctx.addIssue({ code: 'custom', path: ['mailingAddress'], message: 'MAILING_ADDRESS_REQUIRED' });
+    if (r.agent && r.agent.idType === r.applicant.idType && r.agent.idNumber === r.applicant.idNumber)
+      ctx.addIssue({ code: 'custom', path: ['agent', 'idNumber'], message: 'AGENT_IS_APPLICANT' });
+  });
 export type CreateCaseRequest = z.infer<typeof CreateCaseRequestSchema>;
 
 /** How an applicant asked to withdraw (撤回申请), for the audit trail. */
@@ -95,8 +163,22 @@ export interface CaseView {
   state: (typeof CASE_STATES)[number];
   intakeOfficeId: string;
   handlingOfficeId: string;
-  applicant: { name: string; idType: string; idNumberMasked: string; phoneMasked: string; idNumber?: string; phone?: string };
+  applicant: { name: string; idType: IdType; idNumberMasked: string; phoneMasked: string; idNumber?: string; phone?: string };
   company?: { name: string; uscc: string };
+  /** Full number and phone, as the applicant's, for the case's participants only. */
+  agent?: {
+    name: string;
+    idType: IdType;
+    relation: AgentRelation;
+    idNumberMasked: string;
+    phoneMasked: string;
+    idNumber?: string;
+    phone?: string;
+  };
+  /** Absent on cases opened before the choice was asked. */
+  resultChannel?: ResultChannel;
+  /** The street address and the phone for the case's participants only. */
+  mailingAddress?: Omit<MailingAddress, 'detail' | 'phone'> & { phoneMasked: string; detail?: string; phone?: string };
   createdAt: string;
   updatedAt: string;
   /** When the reviewer first decided (accept, 补正 or 不予受理). */
@@ -129,9 +211,15 @@ export interface MaterialView {
 
 /**
  * Schema refinements whose message is an error code: the server answers with that code (e.g. 400
- * ID_NUMBER_INVALID) instead of the generic VALIDATION_FAILED, so forms can point at the field.
+ * ID_NUMBER_INVALID at `applicant.idNumber`) instead of the generic VALIDATION_FAILED, so forms
+ * can point at the field.
  */
-export const CODED_VALIDATION_MESSAGES = ['ID_NUMBER_INVALID', 'USCC_INVALID'] as const;
+export const CODED_VALIDATION_MESSAGES: readonly ErrorCode[] = [
+  ...new Set(ID_TYPES.map((t) => ID_DOCUMENTS[t].errorCode)),
+  'USCC_INVALID',
+  'AGENT_IS_APPLICANT',
+  'MAILING_ADDRESS_REQUIRED',
+];
 
 // Response shapes of /api/cases…, /api/catalog… and /api/ledger.
 

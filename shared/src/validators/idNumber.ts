@@ -43,9 +43,22 @@ export function isValidIdNumber(raw: string): boolean {
   return parseIdNumber(raw).valid;
 }
 
-/** 1101**********002X: keeps the region prefix and last four, as the brief requires in lists, logs and events. */
+/**
+ * Any ID document's number as lists, logs and events show it. A run of 14 or more digits (X among
+ * them: a resident ID of 15 or 18, the 2023 永居证 of the same shape, what OCR made of one) keeps
+ * the region prefix and last four: 1101**********002X. Other numbers (通行证, the 2017 永居证) keep
+ * only their leading letters (H/M, the nationality) and last three, since four plus four of a
+ * 9-character number would be almost all of it: H*****678, USA*********234. Six characters or
+ * fewer are masked whole.
+ */
 export function maskIdNumber(raw: string): string {
   const id = normalizeIdNumber(raw);
-  if (id.length < 8) return '*'.repeat(id.length);
-  return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
+  // Stars count as digits so a masked number masks to itself.
+  if (/^\d[\dX*]{13,}$/.test(id)) return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
+  if (id.length <= 6) return '*'.repeat(id.length);
+  const lead = /^[A-Z]{0,3}/.exec(id)![0];
+  return lead + '*'.repeat(id.length - lead.length - 3) + id.slice(-3);
 }
+
+/** What maskIdNumber gives and nothing less masked: the only form of a number another site may be sent before accepting. */
+export const MASKED_ID_NUMBER = /^(?:\d{4}(?:\*{10}\d{3}[\dX]|\*{7}\d{4})|[A-Z]{0,3}\*{4,}[0-9A-Z()]{3})$/;

@@ -16,6 +16,7 @@ import { Alert, Card, PageHeader, StateBadge } from '../../ui';
 import { CorrectionNoticeCard } from '../../features/correction/CorrectionNoticeCard';
 import { AuditTrail } from './AuditTrail';
 import { CaseActions } from './CaseActions';
+import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
 import { MaterialsViewer } from './MaterialsViewer';
 
 // Feature panels owned by other teams; each gets the same props.
@@ -74,8 +75,7 @@ export function CaseDetailPage() {
           <dl className="kv">
             <dt>{t('申请人', 'Applicant')}</dt>
             <dd>{c.applicant.name}</dd>
-            <dt>{t('身份证号', 'ID number')}</dt>
-            <dd className="mono">{c.applicant.idNumber ?? c.applicant.idNumberMasked}</dd>
+            <ApplicantIdRow person={c.applicant} />
             <dt>{t('联系电话', 'Phone')}</dt>
             <dd className="mono">{c.applicant.phone ?? c.applicant.phoneMasked}</dd>
             {c.company && (
@@ -88,6 +88,7 @@ export function CaseDetailPage() {
                 </dd>
               </>
             )}
+            <CaseIntakeDetails c={c} />
             <dt>{t('事项', 'Service item')}</dt>
             <dd>
               {localName(item, lang)} <span className="muted mono">{item.code}</span>

@@ -7,11 +7,13 @@ import { MaterialsChecklist } from '../../components/materials/MaterialsChecklis
 import { useI18n } from '../../i18n';
 import { localName } from '../../format';
 import { Alert, Button, Card, PageHeader, useToast } from '../../ui';
+import { itemForCase } from '@tongban/shared/catalog/caseItem';
 import { ApplicantForm } from './ApplicantForm';
 import {
-  EMPTY_APPLICANT,
-  fieldOfServerPath,
+  createCaseRequest,
+  draftForItem,
   needsCompany,
+  serverFieldErrors,
   validateApplicant,
   type ApplicantDraft,
   type FieldErrors,
@@ -37,7 +39,7 @@ export function NewCasePage() {
   const { officeName } = useOffices();
   const [step, setStep] = useState<Step>('item');
   const [item, setItem] = useState<ServiceItem>();
-  const [draft, setDraft] = useState<ApplicantDraft>(EMPTY_APPLICANT);
+  const [draft, setDraft] = useState<ApplicantDraft>();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -56,19 +58,14 @@ export function NewCasePage() {
 
   async function createCase(ev: FormEvent) {
     ev.preventDefault();
-    if (!item) return;
-    const withCompany = needsCompany(item);
-    const found = validateApplicant(draft, withCompany, t);
+    if (!item || !draft) return;
+    const found = validateApplicant(draft, needsCompany(item), t);
     setErrors(found);
     setSubmitError(null);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      const r = await api.post<CaseMutationResponse>('/api/cases', {
-        itemCode: item.code,
-        applicant: { name: draft.name, idType: draft.idType, idNumber: draft.idNumber, phone: draft.phone },
-        ...(withCompany ? { company: { name: draft.companyName, uscc: draft.companyUscc } } : {}),
-      });
+      const r = await api.post<CaseMutationResponse>('/api/cases', createCaseRequest(item, draft));
       setCreated(r.case);
       setStep('materials');
       toast.show(t(`已创建办件 ${r.case.caseNo}，请收取材料`, `Case ${r.case.caseNo} created; now take in the materials`));
@@ -106,7 +103,14 @@ export function NewCasePage() {
           ) : !items ? (
             <p className="muted">{t('正在加载事项清单…', 'Loading the catalog…')}</p>
           ) : (
-            <ItemPicker items={items} selected={item} onSelect={setItem} />
+            <ItemPicker
+              items={items}
+              selected={item}
+              onSelect={(i) => {
+                setItem(i);
+                setDraft((d) => draftForItem(i, d));
+              }}
+            />
           )}
           {item && (
             <div className="alert alert-info" style={{ marginTop: 16 }}>
@@ -130,7 +134,7 @@ export function NewCasePage() {
         </Card>
       )}
 
-      {step === 'applicant' && item && (
+      {step === 'applicant' && item && draft && (
         <Card>
           <h2 className="card-title" tabIndex={-1} ref={stepHeading}>
             {t(`申请人信息 · ${item.name}`, `Applicant · ${localName(item, lang)}`)}
@@ -163,7 +167,14 @@ export function NewCasePage() {
               'Scan or upload each material: JPEG, PNG or PDF; several pages at once are fine.',
             )}
           </p>
-          <MaterialsChecklist caseId={created.id} item={item} materials={materials} onUploaded={onUploaded} canUpload />
+          {/* The item as this case needs it: an agent's slots, another ID document's. */}
+          <MaterialsChecklist
+            caseId={created.id}
+            item={itemForCase(item, created)}
+            materials={materials}
+            onUploaded={onUploaded}
+            canUpload
+          />
           <div className="wizard-nav">
             <Link to="/desk" className="btn btn-secondary">
               {t('稍后继续', 'Continue later')}
@@ -176,18 +187,4 @@ export function NewCasePage() {
       )}
     </>
   );
-}
-
-/** Field errors from a server refusal (bad checksum, schema issues), so the message sits by its field. */
-function serverFieldErrors(e: ApiError, t: (zh: string, en: string) => string): FieldErrors {
-  if (e.code === 'ID_NUMBER_INVALID') return { idNumber: t(e.message_zh, e.message_en) };
-  if (e.code === 'USCC_INVALID') return { companyUscc: t(e.message_zh, e.message_en) };
-  const out: FieldErrors = {};
-  if (e.code === 'VALIDATION_FAILED' && Array.isArray(e.details)) {
-    for (const d of e.details as Array<{ path?: string; message?: string }>) {
-      const f = d.path ? fieldOfServerPath(d.path) : undefined;
-      if (f) out[f] = t('此项不符合要求，请检查', 'This field is not valid; check it');
-    }
-  }
-  return out;
 }
