@@ -70,7 +70,11 @@ describe('accessibility (axe-core)', () => {
     await scan('queue');
 
     await page.goto(`${app.url}/cases/${caseId}`);
+    // Its sections open on demand: the scan's and the audit trail's too, so axe sees them.
+    await page.getByRole('button', { name: /^申请材料/ }).click();
+    await page.getByRole('button', { name: /^责任追溯记录/ }).click();
     await page.getByRole('img', { name: /scan\.png/ }).waitFor();
+    await page.getByRole('table', { name: '责任追溯记录' }).waitFor();
     await scan('case');
 
     await page.goto(`${app.url}/ledger`);

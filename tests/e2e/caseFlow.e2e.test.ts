@@ -102,11 +102,14 @@ describe('case flow in the browser', () => {
 
     await page.getByRole('button', { name: /完成收件/ }).click();
     await page.waitForURL(/\/cases\//);
+    // The case page's sections open on demand.
+    await page.getByRole('button', { name: /^申请材料/ }).click();
     await page.getByRole('img', { name: /id-front\.png/ }).waitFor();
-    // The audit trail lists the creation and the one stored upload.
+    // The audit trail lists, in words, the creation and the one stored upload.
+    await page.getByRole('button', { name: /^责任追溯记录/ }).click();
     const trail = page.getByRole('table', { name: '责任追溯记录' });
-    await trail.getByText('material.uploaded').waitFor();
-    expect(await trail.getByText('case.created').count()).toBe(1);
+    await trail.getByText(/^收取材料“.+”：id-front\.png$/).waitFor();
+    expect(await trail.getByText('收件登记，创建办件').count()).toBe(1);
     expectReadable(await page.locator('main').innerText(), 'the case page after intake');
   });
 
@@ -130,6 +133,7 @@ describe('case flow in the browser', () => {
     expectReadable(await rev.page.locator('main').innerText(), 'the review queue');
     await row.getByRole('link', { name: caseNo }).click();
     await rev.page.getByRole('heading', { name: caseNo }).waitFor();
+    await rev.page.getByRole('button', { name: /^申请材料/ }).click();
     await rev.page.getByRole('img', { name: /id-front\.png/ }).waitFor();
     expectReadable(await rev.page.locator('main').innerText(), 'the case page at the handling office');
     expect(rev.errors).toEqual([]);

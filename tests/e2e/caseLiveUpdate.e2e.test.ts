@@ -89,6 +89,7 @@ describe('live case updates on the open case page', () => {
     await gd.login(reviewer, 'reviewer');
     const { page } = reviewer;
     await page.goto(`${gd.url}/cases/${encodeURIComponent(c.id)}`);
+    await page.getByRole('button', { name: /^申请材料/ }).click();
     await page.getByText('尚未收取任何材料').waitFor();
     const panel = page.locator('section.precheck-panel');
     await panel.waitFor();

@@ -31,8 +31,10 @@ describe('pre-check in the browser', () => {
   it('shows a block with its boxes for a wrong check digit, takes an override with a reason, and completes', async () => {
     const { page } = clerk;
     await page.goto(`${app.url}/cases/${caseId}`);
+    // 完成预审 is the next step of a draft: its section, the pre-check, is open; the scans' section opens on demand.
     const panel = page.locator('section.precheck-panel');
     await panel.waitFor();
+    await page.getByRole('button', { name: /^申请材料/ }).click();
 
     const front = page.locator('li.slot[data-slot="ID_CARD_FRONT"]');
     const bad = await renderIdCardFront({ ...CARD_PERSON, idNumber: wrongCheck(CARD_PERSON.idNumber) });
@@ -64,7 +66,9 @@ describe('pre-check in the browser', () => {
     await findings.getByText('忽略原因：原件号码经人工核对无误，扫描件印刷有瑕疵').first().waitFor();
     await panel.getByText(/所有必需材料已收齐/).waitFor({ timeout: 120_000 });
 
-    await panel.getByRole('button', { name: '完成预审' }).click();
+    // One 完成预审 on the page: the workspace's next-step button.
+    expect(await page.getByRole('button', { name: '完成预审' }).count()).toBe(1);
+    await page.getByTestId('next-action').getByRole('button', { name: '完成预审' }).click();
     await page.locator('.page-header .badge').filter({ hasText: '已预审' }).waitFor();
     const audit = (await api.get(`/api/cases/${caseId}/audit`)).body.events.map((e: { action: string }) => e.action);
     expect(audit).toEqual(expect.arrayContaining(['precheck.finding_overridden', 'case.precheck']));
@@ -78,6 +82,7 @@ describe('pre-check in the browser', () => {
     await page.goto(`${app.url}/cases/${id}`);
     const panel = page.locator('section.precheck-panel');
     await panel.waitFor();
+    await page.getByRole('button', { name: /^申请材料/ }).click();
     const front = page.locator('li.slot[data-slot="ID_CARD_FRONT"]');
     const bad = await renderIdCardFront({ ...CARD_PERSON, idNumber: wrongCheck(CARD_PERSON.idNumber) });
     await front.locator('input[type=file]').setInputFiles({ name: 'wrong-card.png', mimeType: 'image/png', buffer: bad });

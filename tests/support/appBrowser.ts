@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { launchChromium, type ChromiumSession, type LaunchChromiumOptions } from './chromium';
 import type { Env } from '@tongban/server/config/config';
-import { startTestServer, TEST_PASSWORD, type TestServer } from './testServer';
+import { startTestServer, TEST_PASSWORD, type TestServer, type TestServerOptions } from './testServer';
 
 /**
  * The real app in a real browser: builds the client when its sources are newer than client/dist,
@@ -64,10 +64,15 @@ function isExpected(msg: ConsoleMessage, allow: RegExp[]): boolean {
   return allow.some((re) => re.test(`${msg.text()} @ ${where}`));
 }
 
-/** `server`: settings for the test server, e.g. `{ OCR_WORKERS: 1 }` for the real pre-check. */
-export async function startAppBrowser(opts: { allowConsole?: RegExp[]; server?: Partial<Env> } = {}): Promise<AppBrowser> {
+/**
+ * `server`: settings for the test server, e.g. `{ OCR_WORKERS: 1 }` for the real pre-check;
+ * `ocr: 'printed-text'` for a pre-check that reads generated scans without tesseract.
+ */
+export async function startAppBrowser(
+  opts: { allowConsole?: RegExp[]; server?: Partial<Env>; ocr?: TestServerOptions['ocr'] } = {},
+): Promise<AppBrowser> {
   await ensureClientBuilt();
-  const server = await startTestServer(opts.server);
+  const server = await startTestServer(opts.server, opts.ocr ? { ocr: opts.ocr } : {});
   const allow = opts.allowConsole ?? [];
   // launchChromium gives a persistent context (no browser handle for extra contexts): one browser per page.
   const browsers: ChromiumSession[] = [];

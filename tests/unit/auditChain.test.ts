@@ -79,7 +79,7 @@ describe('audit hash chain', () => {
     const db = openDatabase(':memory:');
     const ledger = new AuditLedger(db, { now: () => new Date('2026-11-25T02:00:00Z') });
     const actor = { id: null, name: 'system', role: 'system' as const, officeId: null };
-    expect(() => ledger.append(actor, 'x')).toThrow(/inside the transaction/);
+    expect(() => ledger.append(actor, 'seed.office')).toThrow(/inside the transaction/);
     ledger.record(actor, 'seed.office', { details: { officeId: 'gd-sg-window' } });
     ledger.record(actor, 'seed.office', { details: { officeId: 'gd-sz-window' } });
     expect(ledger.verify()).toMatchObject({ ok: true, count: 2 });

@@ -1,4 +1,4 @@
-import type { Role } from '@tongban/shared';
+import type { ActorRole, Role } from '@tongban/shared';
 import type { I18n } from '../i18n';
 
 /** Display helpers shared by the case screens. */
@@ -8,6 +8,14 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   reviewer: { zh: '属地审核人员', en: 'Reviewer' },
   supervisor: { zh: '主管', en: 'Supervisor' },
   admin: { zh: '系统管理员', en: 'Administrator' },
+};
+
+/** Everyone the audit trail names: the office roles, and those who act without an account here. */
+export const ACTOR_ROLE_LABELS: Record<ActorRole, { zh: string; en: string }> = {
+  ...ROLE_LABELS,
+  applicant: { zh: '申请人', en: 'Applicant' },
+  system: { zh: '系统', en: 'System' },
+  'peer-site': { zh: '对方站点', en: 'Peer site' },
 };
 
 /** An instant in China time, wherever the browser is: the offices and the applicant all read China time. */

@@ -7,7 +7,7 @@ export function createAuditRoutes(ctx: { cases: CaseService }): Router {
   const r = Router();
   r.get(
     '/cases/:id/audit',
-    caseReadRoute((id, user) => ({ events: ctx.cases.auditTrail(id, user) })),
+    caseReadRoute((id, user) => ctx.cases.auditTrail(id, user)),
   );
   return r;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ActorRole } from '@tongban/shared';
+import type { AuditAction } from '@tongban/shared/audit/auditActions';
 import type { AuditEvent } from '@tongban/shared/schemas/cases';
 import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
@@ -80,7 +81,8 @@ export class AuditLedger {
     this.last = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   }
 
-  append(actor: Actor, action: string, opts: { caseId?: string | null; details?: Record<string, unknown> } = {}): AuditEvent {
+  /** `action` is one the trail has words for (shared/src/audit/auditActions.ts). */
+  append(actor: Actor, action: AuditAction, opts: { caseId?: string | null; details?: Record<string, unknown> } = {}): AuditEvent {
     if (!this.db.inTransaction) throw new Error('AuditLedger.append must run inside the transaction of the change it records');
     const last = this.last.get() as { seq: number; hash: string } | undefined;
     const base: Omit<AuditEvent, 'hash'> = {
@@ -102,7 +104,7 @@ export class AuditLedger {
   }
 
   /** Records an event in its own transaction (logins, views: nothing else changes). */
-  record(actor: Actor, action: string, opts: { caseId?: string | null; details?: Record<string, unknown> } = {}): AuditEvent {
+  record(actor: Actor, action: AuditAction, opts: { caseId?: string | null; details?: Record<string, unknown> } = {}): AuditEvent {
     return this.db.transaction(() => this.append(actor, action, opts))();
   }
 

@@ -5,6 +5,7 @@ import {
   nextState,
   ROLES,
   type CaseAction,
+  type CaseAuditResponse,
   type CaseDetailResponse,
   type CaseMutationResponse,
   type CaseState,
@@ -423,9 +424,17 @@ export class CaseService {
     return { case: this.get(c.id), from: c.state, to, event };
   }
 
-  /** The case's audit events in order (details were masked when written). */
-  auditTrail(caseId: string, user: OfficeUser): AuditEvent[] {
-    return this.deps.ledger.forCase(this.getForUser(caseId, user).id);
+  /** The case's audit events in order (details were masked when written), and what its actors are called. */
+  auditTrail(caseId: string, user: OfficeUser): CaseAuditResponse {
+    const events = this.deps.ledger.forCase(this.getForUser(caseId, user).id);
+    const ids = [...new Set(events.flatMap((e) => (e.actor_id ? [e.actor_id] : [])))];
+    const rows = ids.length
+      ? (this.deps.db.prepare(`SELECT id, display_name FROM users WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{
+          id: string;
+          display_name: string;
+        }>)
+      : [];
+    return { events, actorNames: Object.fromEntries(rows.map((r) => [r.id, r.display_name])) };
   }
 
   /** Marks the case as changed (e.g. a material was added) within the caller's transaction. */

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@tongban/shared/audit/auditActions';
 import type { PeerDeliveryView } from '@tongban/shared/review/session';
 import { SYSTEM_ACTOR, type AuditLedger } from '../audit/AuditLedger';
 import type { Clock, IdSource } from '../clock';
@@ -156,7 +157,7 @@ export class SiteOutbox {
       OutboxRow | undefined;
   }
 
-  private change(m: OutboxMessage, action: string, details: Record<string, unknown>, update: () => unknown): void {
+  private change(m: OutboxMessage, action: AuditAction, details: Record<string, unknown>, update: () => unknown): void {
     this.deps.db.transaction(() => {
       update();
       this.deps.ledger.append(SYSTEM_ACTOR, action, {

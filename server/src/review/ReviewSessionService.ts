@@ -215,6 +215,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       if (c.state === 'in_review') {
         // The case is already in review (an earlier session was cancelled): no state change.
         this.ctx.ledger.append(actorOf(user), 'review.requested', { caseId, details });
+        this.cases.changes.changed(caseId, 'review', actorOf(user));
       } else {
         this.cases.applyTransition(caseId, 'request_review', actorOf(user), { details });
       }
@@ -229,6 +230,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     this.ctx.db.transaction(() => {
       this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
       this.ctx.ledger.append(actorOf(user), 'review.cancelled', { caseId: c.id, details: { sessionId } });
+      this.cases.changes.changed(c.id, 'review', actorOf(user));
       this.peerLink?.withdrawn(sessionId, 'withdrawn');
     })();
     this.emit('queue', c.handlingOfficeId);
@@ -248,6 +250,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
         this.setStatus(row.id, 'waiting', "status = 'cancelled', ended_at = @now");
         const waitingSeconds = Math.round((this.ctx.clock.now().getTime() - Date.parse(row.requested_at)) / 1000);
         this.ctx.ledger.append(SYSTEM_ACTOR, 'review.timed_out', { caseId: c.id, details: { sessionId, waitingSeconds } });
+        this.cases.changes.changed(c.id, 'review', null);
         this.peerLink?.withdrawn(sessionId, 'timed_out');
       })();
       this.emit('queue', c.handlingOfficeId);
@@ -304,6 +307,8 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       this.setStatus(row.id, 'waiting', "status = 'active', accepted_by = @user, accepted_at = @now", { user: user.id });
       const waited = Math.round((Date.parse(now) - Date.parse(row.requested_at)) / 1000);
       this.ctx.ledger.append(actorOf(user), 'review.accepted', { caseId: c.id, details: { sessionId, waitingSeconds: waited } });
+      // The window waits on the case page for this (its next step becomes 进入视频会审).
+      this.cases.changes.changed(c.id, 'review', actorOf(user));
       // Taken by a reviewer with an account here: it leaves the peer site's queue too.
       this.peerLink?.withdrawn(sessionId, 'withdrawn');
     })();
@@ -335,6 +340,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
         caseId: c.id,
         details: { sessionId: row.id, waitingSeconds: waited, ...by.details },
       });
+      this.cases.changes.changed(c.id, 'review', null);
     })();
     this.emit('queue', c.handlingOfficeId);
     this.changed(row.id);

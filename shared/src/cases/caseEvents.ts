@@ -11,7 +11,8 @@ export const CASE_CHANGED_EVENT = 'case:changed';
 /**
  * What changed: the state (any transition), an online transfer's status, the result's delivery to
  * the intake site, the received scans (one uploaded or deleted), the pre-check (a result stored,
- * a field corrected, a finding overridden), the co-review request's delivery to a peer site.
+ * a field corrected, a finding overridden), the co-review request (asked, taken,
+ * cancelled, timed out, its delivery to a peer site).
  */
 export const CASE_CHANGE_KINDS = ['state', 'transfer', 'result', 'materials', 'precheck', 'review'] as const;
 export type CaseChangeKind = (typeof CASE_CHANGE_KINDS)[number];

@@ -268,6 +268,13 @@ export interface AuditEvent {
   hash: string;
 }
 
+/** GET /api/cases/:id/audit: the case's events, oldest first. */
+export interface CaseAuditResponse {
+  events: AuditEvent[];
+  /** What people call this site's users among the actors (the events keep the username), by user id. */
+  actorNames: Record<string, string>;
+}
+
 /** GET /api/ledger: 工作台账 over the cases the supervisor's office takes part in (admin: all). */
 export interface WorkLedgerSummary {
   generatedAt: string;

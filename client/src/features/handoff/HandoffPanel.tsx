@@ -99,7 +99,8 @@ export default function HandoffPanel({ caseView, item, allowedActions, canSeeFil
         </p>
       )}
       {s && isReceivedByTransfer(s) && canSeeFiles && <ReceivedReview caseId={caseView.id} />}
-      {allowedActions.includes('complete') && <ResultForm caseId={caseView.id} busy={busy} run={run} />}
+      {/* From 已转递 on: recording the result starts the handling (the access table's rule, as the workspace's 录入办理结果). */}
+      {user && can(user, 'result.record', caseView) && <ResultForm caseId={caseView.id} busy={busy} run={run} />}
       {s?.result && (
         <ResultFacts
           caseId={caseView.id}

@@ -17,11 +17,11 @@ import './precheck.css';
  * 智能预审 on the case detail page: a thumbnail per received scan with its pass/warn/block badge
  * and live progress, the selected page with boxes over fields and findings, correction and
  * override forms (each needs a reason; both are audited), and camera capture into a slot.
- * Reviewers see the same results read-only.
+ * Reviewers see the same results read-only. 完成预审 is the case workspace's next-step button.
  */
 export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, onChanged }: CasePanelProps) {
   const { t, lang, errorText } = useI18n();
-  const { data, setData, error, progress, reload } = usePrecheck(caseView.id, materials.map((m) => m.id).join(','));
+  const { data, setData, error, progress } = usePrecheck(caseView.id, materials.map((m) => m.id).join(','));
   const [selected, setSelected] = useState<string | null>(null);
   const [pageIndex, setPageIndex] = useState(0);
   const [highlight, setHighlight] = useState<string | undefined>();
@@ -51,11 +51,14 @@ export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, 
   }
 
   return (
-    <section aria-labelledby="precheck-title" className="precheck-panel">
-      <h2 id="precheck-title">{t('智能预审', 'Pre-check')}</h2>
+    <section className="precheck-panel">
       {error ? <Alert tone="block">{errorText(error)}</Alert> : null}
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
-      {data ? <Summary data={data} mayComplete={mayEdit} /> : <p>{t('正在加载预审结果…', 'Loading the pre-check…')}</p>}
+      {data ? (
+        <Summary data={data} mayComplete={mayEdit && caseView.state === 'draft'} />
+      ) : (
+        <p>{t('正在加载预审结果…', 'Loading the pre-check…')}</p>
+      )}
 
       <ul className="precheck-thumbs" aria-label={t('已收材料', 'Received materials')}>
         {data?.materials.map((m) => {
@@ -184,22 +187,6 @@ export default function PrecheckPanel({ caseView, materials, item, canSeeFiles, 
           )}
         </Card>
       ) : null}
-
-      {mayEdit && caseView.state === 'draft' ? (
-        <Button
-          variant="primary"
-          disabled={!data?.ready}
-          busy={busy}
-          onClick={() =>
-            void act(
-              () => api.post(`${base}/precheck/complete`, {}).then(() => reload()),
-              t('预审完成，办件已进入“已预审”', 'Pre-check complete'),
-            )
-          }
-        >
-          {t('完成预审', 'Complete pre-check')}
-        </Button>
-      ) : null}
     </section>
   );
 }
@@ -212,8 +199,8 @@ function Summary({ data, mayComplete }: { data: CasePrecheckResponse; mayComplet
       <Alert tone="ok">
         {mayComplete
           ? t(
-              '所有必需材料已收齐，没有未处理的阻断问题，可以完成预审。',
-              'All required materials are in and nothing blocks; you can complete the pre-check.',
+              '所有必需材料已收齐，没有未处理的阻断问题，可以点击页面上方的“完成预审”。',
+              'All required materials are in and nothing blocks; complete the pre-check with the button at the top.',
             )
           : t('所有必需材料已收齐，没有未处理的阻断问题。', 'All required materials are in and nothing blocks.')}
       </Alert>

@@ -6,20 +6,24 @@ import { Alert, Button, Dialog, useToast } from '../../ui';
 import { ACTION_SPECS } from './actionSpecs';
 
 /**
- * One button per transition the server says this user may fire now, except those fired from
- * their own panel (video co-review and its decision, handoff, result, rating). Every action asks for
- * confirmation (they are audited and most cannot be undone), with a reason where one is needed.
+ * The secondary actions: one button per transition the server says this user may fire now, except
+ * those fired from their own panel (video co-review and its decision, handoff, result, rating) and
+ * the one the workspace offers as the next step. Every one asks for confirmation (they are audited
+ * and most cannot be undone, 撤回 least of all), with a reason where one is needed.
  */
 export function CaseActions({
   caseId,
   allowedActions: allowed,
+  primary,
   onChanged,
 }: {
   caseId: string;
   allowedActions: CaseAction[];
+  /** The transition the next-step button fires: not offered twice. */
+  primary: CaseAction | undefined;
   onChanged: () => void;
 }) {
-  const allowedActions = allowed.filter((a) => !isDedicatedAction(a));
+  const allowedActions = allowed.filter((a) => !isDedicatedAction(a) && a !== primary);
   const { t, errorText } = useI18n();
   const toast = useToast();
   const [pending, setPending] = useState<CaseAction | null>(null);
@@ -27,18 +31,7 @@ export function CaseActions({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  if (allowedActions.length === 0) {
-    return (
-      <p className="muted">
-        {allowed.length > 0
-          ? t(
-              '请在本页对应的面板中办理（视频会审、转递、办结或评价）。',
-              'Use the matching panel on this page (video review, handoff, result or rating).',
-            )
-          : t('当前状态下您没有可执行的操作。', 'There is nothing for you to do in this state.')}
-      </p>
-    );
-  }
+  if (allowedActions.length === 0) return null;
 
   const spec = pending ? ACTION_SPECS[pending] : undefined;
   const noteMissing = spec?.note === 'required' && !note.trim();
@@ -64,21 +57,18 @@ export function CaseActions({
 
   return (
     <>
-      <div className="action-bar">
-        {allowedActions.map((a) => (
-          <Button
-            key={a}
-            variant={ACTION_SPECS[a].variant}
-            onClick={() => {
-              setPending(a);
-              setNote('');
-              setError(null);
-            }}
-          >
-            {t(ACTION_SPECS[a].zh, ACTION_SPECS[a].en)}
-          </Button>
-        ))}
-      </div>
+      {allowedActions.map((a) => (
+        <Button
+          key={a}
+          onClick={() => {
+            setPending(a);
+            setNote('');
+            setError(null);
+          }}
+        >
+          {t(ACTION_SPECS[a].zh, ACTION_SPECS[a].en)}
+        </Button>
+      ))}
       <Dialog
         open={pending !== null}
         title={spec ? t(`确认：${spec.zh}`, `Confirm: ${spec.en}`) : ''}
@@ -86,12 +76,7 @@ export function CaseActions({
         actions={
           <>
             <Button onClick={() => setPending(null)}>{t('取消', 'Cancel')}</Button>
-            <Button
-              variant={spec?.variant === 'danger' ? 'danger' : 'primary'}
-              busy={busy}
-              disabled={noteMissing}
-              onClick={() => void fire()}
-            >
+            <Button variant={spec?.destructive ? 'danger' : 'primary'} busy={busy} disabled={noteMissing} onClick={() => void fire()}>
               {t('确认', 'Confirm')}
             </Button>
           </>
