@@ -64,7 +64,7 @@ function ApplicantCall({ pass, media }: { pass: ApplicantPass; media: DeviceSetu
     <CallView
       call={call}
       local={media.stream}
-      side={call.session?.liveness && <p className="liveness-prompt">{t(call.session.liveness.textZh, call.session.liveness.textEn)}</p>}
+      work={call.session?.liveness && <p className="liveness-prompt">{t(call.session.liveness.textZh, call.session.liveness.textEn)}</p>}
       onLeave={() => {
         void call.client?.leave();
         setLeft(true);
