@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient, type TestServer } from '../support/testServer';
 import { startTwoSiteCall, type TwoSiteCall } from '../support/twoSiteCall';
 import { createPrecheckedCase } from '../support/reviewFixtures';
-import { diagnostics, joinCall, mediaFlowing, videoResumes } from '../support/callPage';
+import { diagnostics, expectVideoInView, joinCall, mediaFlowing, trackSettings, videoResumes } from '../support/callPage';
 import { auditVerify } from '../support/auditCli';
 
 /**
@@ -46,6 +46,7 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
 
     clerkPage = await sites.newPage();
     reviewerPage = await sites.newPage();
+    await reviewerPage.setViewportSize({ width: 1280, height: 720 });
     await sites.login(clerkPage, gd, 'clerk');
     await sites.login(reviewerPage, hn, 'reviewer');
 
@@ -88,7 +89,7 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
     await expect.poll(() => idPhoto.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   });
 
-  it('the reviewer records consent, passes the identity checks and takes a snapshot, all recorded at gd', async () => {
+  it('the reviewer records consent, passes the identity checks with the video in view at 1280×720 and takes a full-size snapshot, all recorded at gd', async () => {
     await reviewerPage.getByRole('button', { name: '申请人同意截图取证' }).click();
     await reviewerPage.getByTestId('consent-recorded').waitFor();
     await reviewerPage.getByRole('button', { name: '生成随机口令' }).click();
@@ -98,14 +99,21 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
       const step = steps.nth(i);
       await step.getByRole('button', { name: '通过', exact: true }).click();
       await step.locator('.badge-ok', { hasText: '通过' }).waitFor();
+      await expectVideoInView(reviewerPage);
     }
+    expect(await reviewerPage.getByLabel('截取画面').evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe(
+      '窗口受理人员 · 摄像头',
+    );
     await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await reviewerPage.locator('[data-testid="snapshots"] li').first().waitFor();
+    await reviewerPage.locator('[data-testid="snapshots"] li').first().waitFor({ timeout: 30_000 });
 
     const session = (await (await ApiClient.login(gd.url, 'clerk')).get(`/api/review/sessions/${sessionId}`)).body;
     expect(session.consent).toMatchObject({ snapshotsAllowed: true });
     expect(session.checklist.allPassed).toBe(true);
     expect(session.snapshots).toHaveLength(1);
+    expect({ width: session.snapshots[0].width, height: session.snapshots[0].height }).toEqual(
+      await trackSettings(clerkPage, 'video[aria-label="我"]'),
+    );
     const audit = gd.ctx.ledger.forCase(caseId);
     expect(audit.filter((e) => e.action === 'review.snapshot')).toHaveLength(1);
   });
@@ -149,12 +157,20 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
     expect(gd.ctx.review.sessionForPeer(sessionId).open).toBe(true);
   }, 90_000);
 
-  it('补正 decided at hn is recorded at both sites with one id and an audit event each; the clerk sees it', async () => {
-    await reviewerPage.getByLabel('结论', { exact: true }).selectOption('request_correction');
-    await reviewerPage.locator('fieldset label.check-row input[type="checkbox"]').first().check();
+  it('补正 decided at hn, confirmed as restated, is recorded at both sites with one id and an audit event each; the clerk sees it', async () => {
+    await reviewerPage.getByRole('radio', { name: '补正', exact: true }).check();
+    const slot = reviewerPage.locator('fieldset label.check-row', { has: reviewerPage.locator('input[type="checkbox"]') }).first();
+    const slotName = (await slot.innerText()).trim();
+    await slot.locator('input').check();
     await reviewerPage.getByLabel('理由（必填）').fill('身份证复印件不清晰，请重新提交');
-    const answer = reviewerPage.waitForResponse((res) => res.url().endsWith(`/api/review/remote/${sessionId}/decision`));
     await reviewerPage.getByRole('button', { name: '提交审查结论' }).click();
+    const dialog = reviewerPage.getByRole('dialog', { name: '确认提交审查结论' });
+    const summary = await dialog.getByTestId('decision-summary').innerText();
+    expect(summary).toMatch(/审查结论\s*补正/);
+    expect(summary).toContain(slotName);
+    expect(summary).toMatch(/补正原因\s*身份证复印件不清晰，请重新提交/);
+    const answer = reviewerPage.waitForResponse((res) => res.url().endsWith(`/api/review/remote/${sessionId}/decision`));
+    await dialog.getByRole('button', { name: '确认提交' }).click();
     const res = await answer;
     expect(res.status()).toBe(200);
     const body = (await res.json()) as { decisionId: string; delivery: string };

@@ -3,7 +3,9 @@ import type { Page } from 'playwright-core';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
-import { diagnostics, joinCall, mediaFlowing } from '../support/callPage';
+import { callLayout, diagnostics, expectVideoInView, joinCall, mediaFlowing, trackSettings } from '../support/callPage';
+import { sizedCameraArgs } from '../support/fakeCamera';
+import { seriousViolations } from '../support/axe';
 
 let cb: CallBrowser;
 beforeAll(async () => {
@@ -13,11 +15,17 @@ afterAll(async () => {
   await cb?.close();
 });
 
+/** The applicant's phone camera: a size no desk camera has, so a snapshot shows whose camera it was taken from. */
+const PHONE_CAMERA = { width: 960, height: 720 };
+
 describe('live co-review in two browsers through the real SFU', () => {
   let clerkPage: Page;
   let reviewerPage: Page;
+  let phone: Page;
   let sessionId: string;
   let caseId: string;
+  /** Methods of the decision requests the reviewer's page has sent. */
+  const decisionsSent: string[] = [];
 
   it('clerk (with a document camera) and reviewer decode each other’s video and receive audio', async () => {
     const clerk = await ApiClient.login(cb.url, 'clerk');
@@ -27,6 +35,10 @@ describe('live co-review in two browsers through the real SFU', () => {
 
     clerkPage = await cb.newPage();
     reviewerPage = await cb.newPage();
+    await reviewerPage.setViewportSize({ width: 1280, height: 720 });
+    reviewerPage.on('request', (r) => {
+      if (r.url().endsWith(`/api/review/sessions/${sessionId}/decision`)) decisionsSent.push(r.method());
+    });
     await cb.login(clerkPage, 'clerk');
     await cb.login(reviewerPage, 'reviewer');
     await joinCall(clerkPage, cb.url, sessionId, { documentCamera: true });
@@ -70,33 +82,171 @@ describe('live co-review in two browsers through the real SFU', () => {
     await expect.poll(async () => (await perPeer.textContent())?.replace(' · ', ''), { timeout: 5_000 }).toMatch(shown);
   });
 
-  it('the reviewer records consent and takes a full-resolution snapshot of the document camera that lands in the case', async () => {
+  it('no decision is preselected: submitting without one is refused at the choice, and nothing is sent', async () => {
+    const submit = reviewerPage.getByRole('button', { name: '提交审查结论' });
+    await submit.click();
+    const missing = reviewerPage.getByText('请选择审查结论：受理、补正或不予受理');
+    await missing.waitFor();
+    expect(await missing.isVisible()).toBe(true);
+    // The focus goes to the choice, so the reviewer (and a screen reader) lands on what to fix.
+    expect(await reviewerPage.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('radio');
+    for (const o of ['受理', '补正', '不予受理'])
+      expect(await reviewerPage.getByRole('radio', { name: o, exact: true }).isChecked()).toBe(false);
+    expect(await reviewerPage.getByRole('dialog').count()).toBe(0);
+    expect(decisionsSent).toEqual([]);
+  });
+
+  it('the confirmation restates the choice and 返回修改 sends nothing; 受理 before the consent is refused beside the submit button', async () => {
+    await reviewerPage.getByRole('radio', { name: '受理', exact: true }).check();
+    await reviewerPage.getByRole('button', { name: '提交审查结论' }).click();
+    const dialog = reviewerPage.getByRole('dialog', { name: '确认提交审查结论' });
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('decision-summary').innerText()).toMatch(/审查结论\s*受理/);
+    await dialog.getByRole('button', { name: '返回修改' }).click();
+    await expect.poll(() => reviewerPage.getByRole('dialog').count()).toBe(0);
+    expect(decisionsSent).toEqual([]);
+
+    await reviewerPage.getByRole('button', { name: '提交审查结论' }).click();
+    const answer = reviewerPage.waitForResponse((r) => r.url().endsWith(`/api/review/sessions/${sessionId}/decision`));
+    await dialog.getByRole('button', { name: '确认提交' }).click();
+    expect((await answer).status()).toBe(409);
+    expect(decisionsSent).toEqual(['POST']);
+
+    // The server's own message (REVIEW_CONSENT_REQUIRED), right under the button that was pressed, in view.
+    const error = reviewerPage.getByTestId('decision-error');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('请先征得申请人同意（录像与截图）并记录，再进行身份核验');
+    const button = (await reviewerPage.getByRole('button', { name: '提交审查结论' }).boundingBox())!;
+    const box = (await error.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(button.y + button.height);
+    expect(box.y - (button.y + button.height)).toBeLessThan(40);
+    expect(box.y + box.height).toBeLessThanOrEqual(720);
+    expect((await (await ApiClient.login(cb.url, 'clerk')).get(`/api/review/sessions/${sessionId}`)).body.decision).toBeFalsy();
+  });
+
+  it('snapshots are taken at the picked source’s full capture size: the clerk’s camera, then the applicant’s phone by default once it joins, or the document camera', async () => {
     await reviewerPage.getByRole('button', { name: '申请人同意截图取证' }).click();
     await reviewerPage.getByTestId('consent-recorded').waitFor();
     const source = reviewerPage.getByLabel('截取画面');
-    const docOption = await source.locator('option', { hasText: '高拍仪' }).getAttribute('value');
-    await source.selectOption(docOption!);
-    const size = await reviewerPage.evaluate(() => {
-      const v = document.querySelector<HTMLVideoElement>('[data-source="document"] video')!;
-      return { w: v.videoWidth, h: v.videoHeight };
-    });
+    const picked = () => source.evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent);
+    const snapshots = reviewerPage.locator('[data-testid="snapshots"] li');
+    // Seconds into the call: the SFU still forwards a smaller simulcast layer of the clerk's 1280×720 camera.
+    expect(await picked()).toBe('窗口受理人员 · 摄像头');
     await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await reviewerPage.locator('[data-testid="snapshots"] li').first().waitFor();
+    await expect.poll(() => snapshots.count(), { timeout: 30_000 }).toBe(1);
 
+    // The applicant joins from a phone whose camera is 960×720.
+    const link = await (await ApiClient.login(cb.url, 'clerk')).post(`/api/review/sessions/${sessionId}/applicant-link`);
+    phone = await cb.newPage({ args: sizedCameraArgs(PHONE_CAMERA) });
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(link.body.url);
+    await phone.waitForFunction(() => document.querySelector<HTMLVideoElement>('video.device-preview')?.srcObject != null);
+    await phone.getByRole('button', { name: '进入视频' }).click();
+    await phone.waitForFunction(() => window.tongbanCall !== undefined);
+    expect((await mediaFlowing(reviewerPage, 5, 30_000)).remoteTracks).toBe(5);
+    expect(await trackSettings(phone, 'video[aria-label="我"]')).toEqual(PHONE_CAMERA);
+
+    await expect.poll(picked, { timeout: 10_000 }).toBe('申请人 · 摄像头');
+    expect(await source.locator('option').allTextContents()).toEqual(['申请人 · 摄像头', '窗口受理人员 · 摄像头', '窗口受理人员 · 高拍仪']);
+    await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
+    await expect.poll(() => snapshots.count(), { timeout: 30_000 }).toBe(2);
+
+    await source.selectOption({ label: '窗口受理人员 · 高拍仪' });
+    await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
+    await expect.poll(() => snapshots.count(), { timeout: 30_000 }).toBe(3);
+
+    const clerkCamera = await trackSettings(clerkPage, 'video[aria-label="我"]');
+    const documentCamera = await trackSettings(clerkPage, '[data-source="local-document"] video');
     const session = (await (await ApiClient.login(cb.url, 'clerk')).get(`/api/review/sessions/${sessionId}`)).body;
-    expect(session.snapshots).toHaveLength(1);
-    expect(session.snapshots[0]).toMatchObject({ width: size.w, height: size.h });
-    expect(size.w).toBeGreaterThan(0);
+    expect(session.snapshots.map((s: { width: number; height: number }) => ({ width: s.width, height: s.height }))).toEqual([
+      clerkCamera,
+      PHONE_CAMERA,
+      documentCamera,
+    ]);
+    expect(new Set([clerkCamera, PHONE_CAMERA, documentCamera].map((c) => c.width)).size).toBe(3);
     const audit = cb.server.ctx.ledger.forCase(caseId).map((e) => e.action);
-    expect(audit).toContain('review.snapshot');
+    expect(audit.filter((a) => a === 'review.snapshot')).toHaveLength(3);
   });
 
-  it('the reviewer’s decision reaches the clerk’s call screen at once', async () => {
-    await reviewerPage.getByLabel('结论', { exact: true }).selectOption('reject');
+  it('at 1280×720 the video is large and beside the checklist, and the page itself does not scroll', async () => {
+    // The document camera is the large picture; the clerk's camera and the reviewer's own are beside it, small.
+    expect(await reviewerPage.locator('.call-tile-featured').getAttribute('data-source')).toBe('document');
+    const { video } = await callLayout(reviewerPage);
+    expect(video.width).toBeGreaterThan(600);
+    await expectVideoInView(reviewerPage);
+    const work = await reviewerPage.locator('.call-work').boundingBox();
+    expect(work!.x).toBeGreaterThanOrEqual(video.x + video.width);
+    // The checklist and the materials scroll inside their column.
+    expect(await reviewerPage.locator('.call-work').evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  });
+
+  it('the reviewer ticks every check and reads the materials with the video in view all along, in normal and large text', async () => {
+    // A check the server refuses (liveness passed before any prompt) says so inside that check.
+    const liveness = reviewerPage.locator('ol.checklist > li[data-step="liveness"]');
+    await liveness.getByRole('button', { name: '通过', exact: true }).click();
+    const refused = liveness.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toBe('请先生成活体检测口令，再记录结果');
+    expect(await reviewerPage.locator('ol.checklist .inline-error').count()).toBe(1);
+    await expectVideoInView(reviewerPage);
+
+    await reviewerPage.getByRole('button', { name: '生成随机口令' }).click();
+    await reviewerPage.getByTestId('liveness-prompt').waitFor();
+    const steps = reviewerPage.locator('ol.checklist > li');
+    for (let i = 0; i < (await steps.count()); i++) {
+      const step = steps.nth(i);
+      await step.getByRole('button', { name: '通过', exact: true }).click();
+      await step.locator('.badge-ok', { hasText: '通过' }).waitFor();
+      await expectVideoInView(reviewerPage);
+    }
+    const material = reviewerPage.getByLabel('材料', { exact: true });
+    await material.selectOption({ index: 1 });
+    await reviewerPage.getByRole('button', { name: '放大' }).click();
+    await reviewerPage.getByTestId('viewer-sheet').waitFor();
+    await expectVideoInView(reviewerPage);
+
+    await reviewerPage.getByRole('button', { name: '大字模式' }).click();
+    expect(await reviewerPage.evaluate(() => document.documentElement.dataset.largeText)).toBe('on');
+    await expectVideoInView(reviewerPage);
+    await reviewerPage.locator('ol.checklist > li').last().scrollIntoViewIfNeeded();
+    await expectVideoInView(reviewerPage);
+    expect(await seriousViolations(reviewerPage)).toEqual([]);
+    await reviewerPage.getByRole('button', { name: '大字模式' }).click();
+    expect(await seriousViolations(reviewerPage)).toEqual([]);
+  });
+
+  it('on a 390×844 screen the call stacks: the video first at the screen’s width, the work under it, nothing wider than the screen', async () => {
+    await reviewerPage.setViewportSize({ width: 390, height: 844 });
+    try {
+      await reviewerPage.evaluate(() => window.scrollTo(0, 0));
+      const { video, viewport, pageScrollWidth } = await callLayout(reviewerPage);
+      expect(pageScrollWidth).toBeLessThanOrEqual(viewport.width);
+      expect(video.x).toBeGreaterThanOrEqual(0);
+      expect(video.x + video.width).toBeLessThanOrEqual(viewport.width);
+      expect(video.width).toBeGreaterThan(300);
+      expect(video.y + video.height).toBeLessThanOrEqual(viewport.height);
+      const work = (await reviewerPage.locator('.call-work').boundingBox())!;
+      expect(work.y).toBeGreaterThanOrEqual(video.y + video.height);
+      await reviewerPage.getByRole('button', { name: '提交审查结论' }).scrollIntoViewIfNeeded();
+      expect(await reviewerPage.getByRole('button', { name: '提交审查结论' }).isVisible()).toBe(true);
+      expect(await seriousViolations(reviewerPage)).toEqual([]);
+    } finally {
+      await reviewerPage.setViewportSize({ width: 1280, height: 720 });
+    }
+  });
+
+  it('the reviewer’s decision, confirmed as restated, reaches the clerk’s call screen at once', async () => {
+    await reviewerPage.getByRole('radio', { name: '不予受理', exact: true }).check();
     await reviewerPage.getByLabel('理由（必填）').fill('申请人非本人，不予受理');
     await reviewerPage.getByRole('button', { name: '提交审查结论' }).click();
+    const dialog = reviewerPage.getByRole('dialog', { name: '确认提交审查结论' });
+    const summary = await dialog.getByTestId('decision-summary').innerText();
+    expect(summary).toMatch(/审查结论\s*不予受理/);
+    expect(summary).toMatch(/不予受理理由\s*申请人非本人，不予受理/);
+    await dialog.getByRole('button', { name: '确认提交' }).click();
     await expect.poll(() => clerkPage.getByTestId('call-decision').textContent(), { timeout: 10_000 }).toContain('不予受理');
     expect((await (await ApiClient.login(cb.url, 'clerk')).get(`/api/cases/${caseId}`)).body.case.state).toBe('rejected');
+    expect(decisionsSent).toEqual(['POST', 'POST']);
   });
 
   it('a user of another office is refused', async () => {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CallDiagnostics } from '../../client/src/features/call/useCall';
 import type { CallBrowser } from './callBrowser';
@@ -56,4 +57,44 @@ export async function videoResumes(page: Page, since: number, timeoutMs = 30_000
     await new Promise((r) => setTimeout(r, 250));
   }
   return null;
+}
+
+/**
+ * The call screen's geometry: the large picture's box, the viewport, and whether the page itself
+ * scrolls (it must not, from 900px wide: only the work column does).
+ */
+export async function callLayout(page: Page): Promise<{
+  video: { x: number; y: number; width: number; height: number };
+  viewport: { width: number; height: number };
+  pageScrollHeight: number;
+  pageScrollWidth: number;
+}> {
+  return page.evaluate(() => {
+    const r = document.querySelector('.call-tile-featured video')!.getBoundingClientRect();
+    return {
+      video: { x: r.x, y: r.y, width: r.width, height: r.height },
+      viewport: { width: innerWidth, height: innerHeight },
+      pageScrollHeight: document.scrollingElement!.scrollHeight,
+      pageScrollWidth: document.scrollingElement!.scrollWidth,
+    };
+  });
+}
+
+/** The large picture lies wholly inside the viewport, and the page itself does not scroll. */
+export async function expectVideoInView(page: Page): Promise<void> {
+  const { video, viewport, pageScrollHeight } = await callLayout(page);
+  expect(video.x).toBeGreaterThanOrEqual(0);
+  expect(video.y).toBeGreaterThanOrEqual(0);
+  expect(video.x + video.width).toBeLessThanOrEqual(viewport.width);
+  expect(video.y + video.height).toBeLessThanOrEqual(viewport.height);
+  expect(pageScrollHeight).toBeLessThanOrEqual(viewport.height);
+}
+
+/** The settings (capture size) of the video track a `<video>` matched by `selector` plays: what the sender's camera delivers. */
+export function trackSettings(page: Page, selector: string): Promise<{ width: number; height: number }> {
+  return page.evaluate((sel) => {
+    const v = document.querySelector<HTMLVideoElement>(sel)!;
+    const { width, height } = (v.srcObject as MediaStream).getVideoTracks()[0]!.getSettings();
+    return { width: width!, height: height! };
+  }, selector);
 }

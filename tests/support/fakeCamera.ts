@@ -1,24 +1,51 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import jsQR from 'jsqr';
 
 /**
- * A camera that films a printed sheet: Chromium plays a .y4m file as its fake webcam
- * (`--use-file-for-fake-video-capture`), so a page's QR scanner decodes what a real camera would
- * show it — here the QR code of a rendered PDF, cropped as a person would hold the sheet up.
+ * Fake cameras for Chromium: its fake capture device plays a Y4M clip
+ * (`--use-file-for-fake-video-capture`) whose every frame is exactly the clip's size whatever the
+ * page asks for — a camera of a known size, or one filming a printed sheet.
  */
 
-/** The Chromium switch that makes `file` the fake camera's picture. */
+/** The Chromium switch that makes the clip `file` the fake camera's picture. */
 export function fakeCameraArgs(file: string): string[] {
   return [`--use-file-for-fake-video-capture=${file}`];
 }
 
+/** A camera of exactly `size`: a bar moving across grey (so encoders see motion), written once per size. */
+export function sizedCameraArgs(size: { width: number; height: number }): string[] {
+  const { width, height } = size;
+  const file = path.join(os.tmpdir(), `tongban-fake-camera-${width}x${height}.y4m`);
+  if (!fs.existsSync(file)) {
+    const count = 15;
+    const luma = width * height;
+    const frames: Buffer[] = [];
+    for (let f = 0; f < count; f++) {
+      const frame = Buffer.alloc(luma + 2 * (width / 2) * (height / 2));
+      frame.fill(110, 0, luma);
+      const x0 = Math.floor((f * width) / count);
+      const bar = Math.max(8, Math.floor(width / 10));
+      for (let y = 0; y < height; y++) frame.fill(230, y * width + x0, y * width + Math.min(width, x0 + bar));
+      frame.fill(128, luma);
+      frames.push(frame);
+    }
+    // Written aside and renamed: parallel test files may ask for the same size at once.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeY4m(tmp, { width, height, fps: 15 }, frames);
+    fs.renameSync(tmp, file);
+  }
+  return fakeCameraArgs(file);
+}
+
 /**
  * Renders page 1 of `pdf` (pdftoppm, 150 dpi), finds its QR code, and writes a 640×480 Y4M clip of
- * it (with its quiet zone, on white) to `out`. Returns the QR's text as decoded from the render.
+ * it (with its quiet zone, on white, as a person holds the sheet up) to `out`. Returns the QR's
+ * text as decoded from the render.
  */
 export async function qrCameraClipFromPdf(pdf: Buffer, out: string): Promise<string> {
   const dir = path.dirname(out);
@@ -44,12 +71,13 @@ export async function qrCameraClipFromPdf(pdf: Buffer, out: string): Promise<str
   g.fillRect(0, 0, width, height);
   const shown = 400;
   g.drawImage(pageCanvas, crop.x, crop.y, crop.size, crop.size, (width - shown) / 2, (height - shown) / 2, shown, shown);
-  writeY4m(out, g.getImageData(0, 0, width, height), 5);
+  const still = yuv420(g.getImageData(0, 0, width, height));
+  writeY4m(out, { width, height, fps: 30 }, Array<Buffer>(5).fill(still));
   return qr.data;
 }
 
-/** A still picture as a short 4:2:0 Y4M clip (BT.601), which Chromium loops. */
-function writeY4m(file: string, img: { data: Uint8ClampedArray; width: number; height: number }, frames: number): void {
+/** An RGBA picture as one planar 4:2:0 frame (BT.601). */
+function yuv420(img: { data: Uint8ClampedArray; width: number; height: number }): Buffer {
   const { data, width, height } = img;
   const y = Buffer.alloc(width * height);
   const u = Buffer.alloc((width / 2) * (height / 2));
@@ -66,9 +94,11 @@ function writeY4m(file: string, img: { data: Uint8ClampedArray; width: number; h
       }
     }
   }
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, u, v]);
-  fs.writeFileSync(
-    file,
-    Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\n`), ...Array(frames).fill(frame)]),
-  );
+  return Buffer.concat([y, u, v]);
+}
+
+/** A Y4M clip of 4:2:0 frames, which Chromium loops. */
+function writeY4m(file: string, f: { width: number; height: number; fps: number }, frames: Buffer[]): void {
+  const header = Buffer.from(`YUV4MPEG2 W${f.width} H${f.height} F${f.fps}:1 Ip A1:1 C420jpeg\n`);
+  fs.writeFileSync(file, Buffer.concat([header, ...frames.flatMap((frame) => [Buffer.from('FRAME\n'), frame])]));
 }

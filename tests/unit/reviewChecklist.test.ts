@@ -38,13 +38,17 @@ describe('decision schema', () => {
 });
 
 describe('signalling map', () => {
-  it('validates payloads: unknown media sources and out-of-range viewer state are refused', () => {
+  it('validates payloads: unknown media sources, capture sizes that are no sizes and out-of-range viewer state are refused', () => {
     expect(
       CLIENT_EVENTS['rtc:produce'].request.safeParse({ transportId: 't', kind: 'video', rtpParameters: {}, source: 'camera' }).success,
     ).toBe(true);
     expect(
       CLIENT_EVENTS['rtc:produce'].request.safeParse({ transportId: 't', kind: 'video', rtpParameters: {}, source: 'screen' }).success,
     ).toBe(false);
+    const produce = { transportId: 't', kind: 'video', rtpParameters: {}, source: 'camera' } as const;
+    expect(CLIENT_EVENTS['rtc:produce'].request.safeParse({ ...produce, captureSize: { width: 1280, height: 720 } }).success).toBe(true);
+    expect(CLIENT_EVENTS['rtc:produce'].request.safeParse({ ...produce, captureSize: { width: 0, height: 720 } }).success).toBe(false);
+    expect(CLIENT_EVENTS['rtc:produce'].request.safeParse({ ...produce, captureSize: { width: 12.5, height: 720 } }).success).toBe(false);
     expect(CLIENT_EVENTS['viewer:update'].request.safeParse({ materialId: null, page: 1, zoom: 20, pointer: null }).success).toBe(false);
     expect(CLIENT_EVENTS['rtc:join'].request.safeParse({ selfTest: true, clientId: 'x' }).success).toBe(true);
     expect(CLIENT_EVENTS['rtc:leave'].request.safeParse({ extra: 1 }).success).toBe(false);

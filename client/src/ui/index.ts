@@ -4,6 +4,7 @@ export { Button, type ButtonProps, type ButtonVariant } from './Button';
 export { Card } from './Card';
 export { Dialog } from './Dialog';
 export { DisplayPrefsProvider, useDisplayPrefs } from './DisplayPrefs';
+export { InlineError } from './InlineError';
 export { PageHeader } from './PageHeader';
 export { ProgressBar } from './ProgressBar';
 export { Select, type SelectOption } from './Select';

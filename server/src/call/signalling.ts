@@ -2,9 +2,11 @@ import type { Namespace, Server as SocketServer, Socket } from 'socket.io';
 import { AppError, isAppError } from '@tongban/shared';
 import { assertCan } from '@tongban/shared/cases/access';
 import {
+  CaptureSizeSchema,
   CLIENT_EVENTS,
   RTC_NAMESPACE,
   type Ack,
+  type CaptureSize,
   type AckError,
   type ClientEventName,
   type ClientToServerEvents,
@@ -328,7 +330,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
         kind: req.kind,
         rtpParameters: req.rtpParameters,
         // The role tells a recording whose camera it holds.
-        appData: { source: req.source, role },
+        appData: { source: req.source, role, ...(req.captureSize ? { captureSize: req.captureSize } : {}) },
       });
       return { producerId: id };
     });
@@ -354,6 +356,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
         peerId: c.producerPeerId,
         kind: c.kind,
         source: sourceOf(c.appData),
+        ...captureSizeOf(c.appData),
         rtpParameters: c.rtpParameters,
         producerPaused: c.producerPaused,
       };
@@ -413,6 +416,12 @@ function transportOptions(t: WebRtcTransportInfo): TransportOptions {
 function sourceOf(appData: Record<string, unknown>): MediaSource {
   const s = appData['source'];
   return s === 'document' || s === 'microphone' ? s : 'camera';
+}
+
+/** The size the sender announced (validated by the produce request's schema when it was made). */
+function captureSizeOf(appData: Record<string, unknown>): { captureSize?: CaptureSize } {
+  const size = CaptureSizeSchema.safeParse(appData['captureSize']);
+  return size.success ? { captureSize: size.data } : {};
 }
 
 function remoteProducer(p: ProducerInfo): RemoteProducer {

@@ -43,6 +43,10 @@ export interface PeerView {
   displayName: string;
 }
 
+/** A video track's capture size at its source: what a full-resolution frame of it measures. */
+export const CaptureSizeSchema = z.object({ width: z.number().int().min(1).max(16_384), height: z.number().int().min(1).max(16_384) });
+export type CaptureSize = z.infer<typeof CaptureSizeSchema>;
+
 export interface RemoteProducer {
   producerId: string;
   peerId: string;
@@ -61,6 +65,8 @@ export interface ConsumerOptions {
   peerId: string;
   kind: 'audio' | 'video';
   source: MediaSource;
+  /** The video's capture size at its sender (the simulcast layer received now may be smaller). */
+  captureSize?: CaptureSize;
   rtpParameters: Browser.RtpParameters;
   producerPaused: boolean;
 }
@@ -130,6 +136,7 @@ export const CLIENT_EVENTS = {
       kind: z.enum(['audio', 'video']),
       rtpParameters: mediasoupJson<Browser.RtpParameters, Sfu.RtpParameters>(),
       source: z.enum(MEDIA_SOURCES),
+      captureSize: CaptureSizeSchema.optional(),
     }),
   ),
   'rtc:closeProducer': def<Record<string, never>>()(ProducerRef),

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { CaseDetailResponse } from '@tongban/shared';
 import { can } from '@tongban/shared/cases/access';
@@ -11,9 +11,12 @@ import { Alert, PageHeader } from '../../ui';
 import { CallView } from './CallView';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
 import { SharedMaterialsViewer } from './SharedMaterialsViewer';
-import { ReviewerTools, type SlotChoice } from './ReviewerTools';
+import { DecisionForm, type SlotChoice } from './DecisionForm';
+import { peerRoleLabel } from './format';
+import { ReviewerTools, type VideoSource } from './ReviewerTools';
 import { reviewApi } from './reviewApi';
 import { localReviewActions, type ReviewActions, type SharedMaterials } from './reviewActions';
+import type { RemoteTrack } from './rtc/CallClient';
 import type { PeerSiteCredential } from './rtc/signalling';
 import { useCall } from './useCall';
 import { useStopOnUnmount } from './useStopOnUnmount';
@@ -80,7 +83,8 @@ export default function CallPage() {
 
 /**
  * The call screen of a co-review desk: the video, the shared materials and (for the reviewer) the
- * checklist and decision — for a session at this site, or at a peer site (`peer`, `actions` remote).
+ * checklist and decision — one screen for a session at this site and at a peer site (`peer`,
+ * `actions` remote).
  */
 export function ReviewCall({
   sessionId,
@@ -104,34 +108,33 @@ export function ReviewCall({
   initial: ReviewSessionView;
   onLeave(): void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const call = useCall({ sessionId, ...(peer ? { peer } : {}), local: media.stream, documentTrack: media.documentTrack });
   const session = call.session ?? initial;
-  const videos = useRef(new Map<string, HTMLVideoElement>());
-  const onVideoElement = useCallback((key: string, el: HTMLVideoElement | null) => {
-    if (el) videos.current.set(key, el);
-    else videos.current.delete(key);
-  }, []);
 
   const ownTracks = useMemo(() => [...media.stream.getTracks(), ...(media.documentTrack ? [media.documentTrack] : [])], [media]);
   useStopOnUnmount(ownTracks);
 
-  const name = (peerId: string) => call.peers.find((p) => p.peerId === peerId)?.displayName ?? t('参会人', 'Participant');
-  const sources = call.tracks
+  // The remote videos by who is on them (申请人 · 摄像头): the applicant's first, then each desk's camera before its document camera.
+  const role = (peerId: string) => call.peers.find((p) => p.peerId === peerId)?.role;
+  const rank = (x: RemoteTrack) => (role(x.peerId) === 'applicant' ? 0 : 2) + (x.source === 'document' ? 1 : 0);
+  const sources: VideoSource[] = call.tracks
     .filter((x) => x.kind === 'video')
+    .sort((a, b) => rank(a) - rank(b))
     .map((x) => ({
       key: `${x.peerId}:${x.source}`,
-      label: `${name(x.peerId)} · ${x.source === 'document' ? t('高拍仪', 'document camera') : t('摄像头', 'camera')}`,
+      consumerId: x.consumerId,
+      label: `${peerRoleLabel(role(x.peerId), lang)} · ${x.source === 'document' ? t('高拍仪', 'document camera') : t('摄像头', 'camera')}`,
+      track: x.track,
+      source: x.source,
+      ...(x.captureSize ? { captureSize: x.captureSize } : {}),
     }));
-  // The applicant's own camera first (joined by phone), then the window's camera that faces them.
-  const role = (peerId: string) => call.peers.find((p) => p.peerId === peerId)?.role;
-  const faces = call.tracks
-    .filter((x) => x.kind === 'video' && x.source === 'camera')
-    .sort((a, b) => Number(role(b.peerId) === 'applicant') - Number(role(a.peerId) === 'applicant'))
-    .map((x) => ({ key: `${x.peerId}:${x.source}`, label: `${name(x.peerId)} · ${t('摄像头', 'camera')}`, track: x.track }));
+  const deciding = isReviewer && !session.decision;
+  const focus = async (consumerId: string): Promise<() => Promise<void>> =>
+    call.client ? call.client.focus(consumerId) : async () => undefined;
 
-  // The clerk's desk has nothing beside the video until the decision arrives: the video and the materials take the width.
-  const side = (isReviewer || session.decision) && (
+  // Beside the video, in the order of the work: verify, read the materials, decide.
+  const work = (
     <>
       {session.decision && (
         <Alert tone={session.decision.outcome === 'accept' ? 'ok' : 'warn'} title={t('审查结论已作出', 'Decision made')}>
@@ -139,39 +142,20 @@ export function ReviewCall({
             {t(DECISION_LABELS[session.decision.outcome].zh, DECISION_LABELS[session.decision.outcome].en)}
             {session.decision.outcome === 'reject' && `：${session.decision.reason}`}
             {session.decision.outcome === 'request_correction' &&
-              `：${session.decision.items.map((i) => `${i.slotCode}（${i.reason}）`).join('；')}`}
+              `：${session.decision.items.map((i) => `${slots.find((m) => m.code === i.slotCode)?.name ?? i.slotCode}（${i.reason}）`).join('；')}`}
           </span>
         </Alert>
       )}
-      {isReviewer && (
-        <ReviewerTools
-          actions={actions}
-          session={session}
-          sources={sources}
-          frameOf={(k) => videos.current.get(k)}
-          faces={faces}
-          materials={slots}
-        />
-      )}
+      {deciding && <ReviewerTools actions={actions} session={session} sources={sources} focus={focus} />}
+      <SharedMaterialsViewer
+        images={actions.images}
+        materials={shared.materials}
+        precheck={shared.precheck}
+        remote={call.viewer}
+        onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
+      />
+      {deciding && <DecisionForm actions={actions} open={session.status === 'active'} materials={slots} />}
     </>
   );
-  return (
-    <CallView
-      call={call}
-      local={media.stream}
-      localDocument={media.documentTrack}
-      side={side || undefined}
-      below={
-        <SharedMaterialsViewer
-          images={actions.images}
-          materials={shared.materials}
-          precheck={shared.precheck}
-          remote={call.viewer}
-          onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
-        />
-      }
-      onVideoElement={onVideoElement}
-      onLeave={onLeave}
-    />
-  );
+  return <CallView call={call} local={media.stream} localDocument={media.documentTrack} work={work} onLeave={onLeave} />;
 }

@@ -8,34 +8,13 @@ import type { RemoteTrack } from './rtc/CallClient';
 import type { Quality } from './rtc/stats';
 
 /** Plays one track; video in a tile, audio invisibly. */
-export function TrackMedia({
-  track,
-  muted = false,
-  label,
-  videoRef,
-}: {
-  track: MediaStreamTrack;
-  muted?: boolean;
-  label?: string;
-  videoRef?: (el: HTMLVideoElement | null) => void;
-}) {
+export function TrackMedia({ track, muted = false, label }: { track: MediaStreamTrack; muted?: boolean; label?: string }) {
   const ref = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.srcObject = new MediaStream([track]);
   }, [track]);
   if (track.kind === 'audio') return <audio ref={ref} autoPlay />;
-  return (
-    <video
-      ref={(el) => {
-        (ref as { current: HTMLVideoElement | null }).current = el;
-        videoRef?.(el);
-      }}
-      autoPlay
-      playsInline
-      muted={muted}
-      aria-label={label}
-    />
-  );
+  return <video ref={ref} autoPlay playsInline muted={muted} aria-label={label} />;
 }
 
 const QUALITY_TEXT = {
@@ -45,41 +24,66 @@ const QUALITY_TEXT = {
   none: ['暂无数据', 'No data yet'],
 } as const;
 
+/** One picture of the call: a remote participant's camera or document camera, or this desk's own. */
+interface Tile {
+  key: string;
+  track: MediaStreamTrack;
+  caption: string;
+  remote?: RemoteTrack;
+  /** `data-source` of the tile: remote tiles by source, this desk's document camera as `local-document`. */
+  source?: string;
+}
+
 /**
- * 通话画面: a tile per participant (camera), the document camera large when someone shares one,
+ * 通话画面: one picture large (the document camera when someone shares one, else the applicant,
+ * else another participant — any other one can be made large) and the others in a strip below it,
  * the active speaker outlined, mute and camera toggles, network quality and the reconnecting state.
+ * Beside it, `work` (checklist, materials): on a wide screen the call fills the window and only the
+ * work column scrolls, so the video stays in view while people work.
  */
 export function CallView({
   call,
   local,
   localDocument,
-  side,
-  below,
+  work,
   onLeave,
-  onVideoElement,
 }: {
   call: Call;
   local: MediaStream;
   /** The document camera this desk publishes, shown so the clerk sees what the reviewer sees. */
   localDocument?: MediaStreamTrack | null;
-  /** The panel next to the video (checklist, decision). */
-  side?: ReactNode;
-  /** Under the video, across the wide column: the shared materials, which need the room. */
-  below?: ReactNode;
+  /** The column beside the video (checklist, materials, decision). */
+  work?: ReactNode;
   onLeave(): void;
-  /** Lets the reviewer's snapshot tool find the video elements by source. */
-  onVideoElement?: (key: string, el: HTMLVideoElement | null) => void;
 }) {
   const { t } = useI18n();
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
+  const [chosen, setChosen] = useState<string | null>(null);
   const peerOf = (peerId: string) => call.peers.find((p) => p.peerId === peerId);
   const peerName = (peerId: string) => peerOf(peerId)?.displayName ?? t('参会人', 'Participant');
-  const videos = call.tracks.filter((x) => x.kind === 'video');
-  const documents = videos.filter((x) => x.source === 'document');
-  const cameras = videos.filter((x) => x.source === 'camera');
   const audios = call.tracks.filter((x) => x.kind === 'audio');
   const localVideo = local.getVideoTracks()[0];
+
+  // Documents first, then the applicant's camera, then the others: the first is large unless someone picked another.
+  const rank = (x: RemoteTrack) => (x.source === 'document' ? 0 : peerOf(x.peerId)?.role === 'applicant' ? 1 : 2);
+  const tiles: Tile[] = [
+    ...call.tracks
+      .filter((x) => x.kind === 'video')
+      .sort((a, b) => rank(a) - rank(b))
+      .map((x) => ({
+        key: x.consumerId,
+        track: x.track,
+        caption: `${peerName(x.peerId)}${x.source === 'document' ? ` · ${t('高拍仪', 'Document camera')}` : ''}`,
+        remote: x,
+        source: x.source,
+      })),
+    ...(localDocument
+      ? [{ key: 'local-document', track: localDocument, caption: t('我的高拍仪', 'My document camera'), source: 'local-document' }]
+      : []),
+    ...(localVideo ? [{ key: 'local-camera', track: localVideo, caption: t('我', 'Me') }] : []),
+  ];
+  const featured = tiles.find((x) => x.key === chosen) ?? tiles[0];
 
   const qualityText = (q: Quality) => t(QUALITY_TEXT[q][0], QUALITY_TEXT[q][1]);
 
@@ -90,29 +94,41 @@ export function CallView({
     void call.client?.setPaused(kind, !on);
   };
 
-  const tile = (x: RemoteTrack, big = false) => (
-    <figure
-      key={x.consumerId}
-      className={['call-tile', big ? 'call-tile-big' : '', call.activeSpeaker === x.peerId && !big ? 'call-tile-speaking' : ''].join(' ')}
-      data-source={x.source}
-      data-peer-role={peerOf(x.peerId)?.role}
-    >
-      <TrackMedia track={x.track} label={peerName(x.peerId)} videoRef={(el) => onVideoElement?.(`${x.peerId}:${x.source}`, el)} />
-      <figcaption>
-        {peerName(x.peerId)}
-        {x.source === 'document' && ` · ${t('高拍仪', 'Document camera')}`}
-        {x.paused && ` · ${t('已关闭摄像头', 'camera off')}`}
-        {!big && <span data-testid="peer-network-quality"> · {qualityText(call.peerQuality.get(x.peerId)?.quality ?? 'none')}</span>}
-      </figcaption>
-    </figure>
-  );
+  const tile = (x: Tile) => {
+    const big = x === featured;
+    const r = x.remote;
+    return (
+      <figure
+        key={x.key}
+        className={['call-tile', big ? 'call-tile-featured' : '', r && call.activeSpeaker === r.peerId ? 'call-tile-speaking' : ''].join(
+          ' ',
+        )}
+        data-source={x.source}
+        data-peer-role={r && peerOf(r.peerId)?.role}
+      >
+        <TrackMedia track={x.track} muted={!r} label={x.caption} />
+        <figcaption>
+          {x.caption}
+          {r?.paused && ` · ${t('已关闭摄像头', 'camera off')}`}
+          {r && r.source !== 'document' && (
+            <span data-testid="peer-network-quality"> · {qualityText(call.peerQuality.get(r.peerId)?.quality ?? 'none')}</span>
+          )}
+        </figcaption>
+        {!big && (
+          <button type="button" className="call-tile-feature" onClick={() => setChosen(x.key)}>
+            <span className="visually-hidden">{t(`大画面显示：${x.caption}`, `Show large: ${x.caption}`)}</span>
+          </button>
+        )}
+      </figure>
+    );
+  };
 
   return (
-    <div className={side ? 'call-layout' : 'call-layout call-layout-single'}>
-      <div className="call-main">
+    <div className={work ? 'call-stage' : 'call-stage call-stage-single'}>
+      <section className="call-video" aria-label={t('视频画面', 'Video')}>
         {call.session?.recording && (
           // Everyone on camera must see that they are being recorded.
-          <p role="status" data-testid="recording-indicator">
+          <p role="status" data-testid="recording-indicator" className="call-recording">
             <Badge tone="block">● {t('录像中', 'Recording')}</Badge>{' '}
             {t('经申请人同意，本次视频会审正在录像', 'With the applicant’s consent, this call is being recorded')}
           </p>
@@ -125,22 +141,8 @@ export function CallView({
           </Alert>
         )}
         {call.error && call.state === 'failed' && <Alert tone="block">{t(call.error.message_zh, call.error.message_en)}</Alert>}
-        {documents.map((x) => tile(x, true))}
-        <div className="call-grid">
-          {cameras.map((x) => tile(x))}
-          {localDocument && (
-            <figure className="call-tile call-tile-self" data-source="local-document">
-              <TrackMedia track={localDocument} muted label={t('我的高拍仪', 'My document camera')} />
-              <figcaption>{t('我的高拍仪', 'My document camera')}</figcaption>
-            </figure>
-          )}
-          {localVideo && (
-            <figure className="call-tile call-tile-self">
-              <TrackMedia track={localVideo} muted label={t('我', 'Me')} />
-              <figcaption>{t('我', 'Me')}</figcaption>
-            </figure>
-          )}
-        </div>
+        {featured && tile(featured)}
+        {tiles.length > 1 && <div className="call-strip">{tiles.filter((x) => x !== featured).map(tile)}</div>}
         {audios.map((x) => (
           <TrackMedia key={x.consumerId} track={x.track} />
         ))}
@@ -169,9 +171,8 @@ export function CallView({
             {t('离开', 'Leave')}
           </Button>
         </div>
-        {below}
-      </div>
-      {side && <aside className="call-side">{side}</aside>}
+      </section>
+      {work && <div className="call-work">{work}</div>}
     </div>
   );
 }

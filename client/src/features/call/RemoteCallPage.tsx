@@ -7,7 +7,7 @@ import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { Alert, PageHeader } from '../../ui';
 import { ReviewCall } from './CallPage';
-import type { SlotChoice } from './ReviewerTools';
+import type { SlotChoice } from './DecisionForm';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
 import { remoteMaterials, remoteReviewActions, remoteSession, type SharedMaterials } from './reviewActions';
 import { PeerSiteCredential } from './rtc/signalling';

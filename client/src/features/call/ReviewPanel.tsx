@@ -10,8 +10,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card } from '../../ui';
 import { reviewApi } from './reviewApi';
-import { formatWait } from './format';
-import { ROLE_LABELS } from '../../format';
+import { formatWait, peerRoleLabel } from './format';
 
 const POLL_MS = 4000;
 
@@ -185,14 +184,12 @@ const SOURCE_TEXT: Record<ReviewRecordingView['source'], [string, string]> = {
 /** The session's recordings (made with the applicant's consent): download links once stored. */
 function Recordings({ session }: { session: ReviewSessionView }) {
   const { t, lang } = useI18n();
-  const roleText = (role: string) =>
-    role in ROLE_LABELS ? ROLE_LABELS[role as keyof typeof ROLE_LABELS][lang] : role === 'applicant' ? t('申请人', 'Applicant') : role;
   return (
     <div data-testid="review-recordings">
       <h3>{t('会审录像', 'Recordings')}</h3>
       <ul>
         {session.recordings.map((r) => {
-          const what = `${roleText(r.role)} · ${t(...SOURCE_TEXT[r.source])}`;
+          const what = `${peerRoleLabel(r.role, lang)} · ${t(...SOURCE_TEXT[r.source])}`;
           return (
             <li key={r.id}>
               {r.status === 'stored' ? (

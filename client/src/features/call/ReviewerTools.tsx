@@ -1,116 +1,157 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { IDENTITY_STEPS, IDENTITY_STEP_LABELS, type IdentityStep, type LivenessPrompt } from '@tongban/shared/review/checklist';
-import { DECISION_LABELS, type DecisionRequest, type ReviewSessionView } from '@tongban/shared/review/session';
-import type { MaterialSpec } from '@tongban/shared';
+import type { ReviewSessionView } from '@tongban/shared/review/session';
+import type { CaptureSize, MediaSource } from '@tongban/shared/signalling/events';
 import { useI18n } from '../../i18n';
-import { Alert, Badge, Button, Card, Select } from '../../ui';
+import { Alert, Badge, Button, Card, InlineError, Select } from '../../ui';
 import { IdPhotoCompare, type FaceSource } from './IdPhotoCompare';
 import type { ReviewActions } from './reviewActions';
+import { RtcError } from './rtc/signalling';
 
-/** A material slot the reviewer may ask to be corrected. */
-export type SlotChoice = Pick<MaterialSpec, 'code' | 'name'>;
-
-export interface VideoSource {
-  key: string;
-  label: string;
+/** A remote video the reviewer may capture: named by the participant's role (申请人 · 摄像头). */
+export interface VideoSource extends FaceSource {
+  consumerId: string;
+  source: MediaSource;
+  /** The size its sender captures it at: a snapshot waits until frames of that size arrive. */
+  captureSize?: CaptureSize;
 }
 
-/** Grabs the current frame of a video element at its full decoded resolution. */
-export async function grabFrame(video: HTMLVideoElement): Promise<Blob> {
+/**
+ * How long a snapshot waits for the source's full resolution: a simulcast camera reaches the SFU
+ * in three sizes, and the SFU moves a receiver up to the largest as its downlink allows (the other
+ * videos are held meanwhile, see `focus`).
+ */
+const FULL_RESOLUTION_WAIT_MS = 15_000;
+/** Frames of at least this share of the capture size's pixels count as full resolution (encoders may crop a few rows; layers differ by 4×). */
+const FULL_RESOLUTION_SHARE = 0.9;
+
+/** Whether `video` shows frames of (about) `size`, its sender's capture size. */
+const atSize = (video: HTMLVideoElement, size: CaptureSize | undefined) =>
+  video.videoWidth > 0 && (!size || video.videoWidth * video.videoHeight >= FULL_RESOLUTION_SHARE * size.width * size.height);
+
+/** Resolves with true once `video` is at `size`, or with false after FULL_RESOLUTION_WAIT_MS. */
+function reachesSize(video: HTMLVideoElement, size: CaptureSize | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (atSize(video, size)) return resolve(true);
+    const check = () => atSize(video, size) && done(true);
+    const timer = setTimeout(() => done(false), FULL_RESOLUTION_WAIT_MS);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      video.removeEventListener('resize', check);
+      resolve(ok);
+    };
+    video.addEventListener('resize', check);
+  });
+}
+
+/**
+ * A frame of `source` at its sender's capture size, as JPEG: drawn from a video element of its own
+ * (never from a tile, whatever size that is drawn at) once the SFU forwards the largest layer —
+ * with the downlink given to this video (`focus`) while it is not there yet.
+ */
+async function fullResolutionFrame(source: VideoSource, focus: Focus): Promise<Blob> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = new MediaStream([source.track]);
+  try {
+    await video.play();
+    const size = source.captureSize;
+    // A help, not a must: without it the wait may just take longer.
+    const restore = atSize(video, size) ? undefined : await focus(source.consumerId).catch(() => undefined);
+    try {
+      if (!(await reachesSize(video, size))) {
+        const now = `${video.videoWidth}×${video.videoHeight}`;
+        const want = size ? `${size.width}×${size.height}` : '';
+        throw new RtcError({
+          code: 'SNAPSHOT_NOT_FULL_RESOLUTION',
+          message_zh: `对方画面尚未达到原始清晰度（当前 ${now}，原始 ${want}），可能是网络较慢；请稍后再截图`,
+          message_en: `The video has not reached its full resolution yet (now ${now}, source ${want}), perhaps a slow network; try again shortly`,
+        });
+      }
+      return await jpegOf(video);
+    } finally {
+      void restore?.();
+    }
+  } finally {
+    video.srcObject = null;
+  }
+}
+
+/** The current frame of `video` at its decoded resolution. */
+async function jpegOf(video: HTMLVideoElement): Promise<Blob> {
   const canvas = document.createElement('canvas');
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
   const g = canvas.getContext('2d');
-  if (!g || canvas.width === 0) throw new Error('video has no frame yet');
+  if (!g) throw new Error('no 2d canvas');
   g.drawImage(video, 0, 0);
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('encode failed'))), 'image/jpeg', 0.95));
 }
 
+/** Gives a consumer the downlink (the other videos held) until the returned function is called. */
+type Focus = (consumerId: string) => Promise<() => Promise<void>>;
+
+/** Which control a problem belongs to, so it is shown beside that control. */
+/** `prompt`: asking for a liveness prompt (the step itself is `liveness`). */
+type Control = 'consent' | 'prompt' | 'snapshot' | IdentityStep;
+
 /**
- * The reviewer's side panel: consent first, the identity checklist with the server's random
- * liveness prompt and an ID-photo comparison, evidence snapshots, and the decision. Where the
- * session lives (this site, or a peer site's call joined with a grant) is `actions`' business.
+ * The reviewer's verification steps: consent first, the identity checklist with the server's
+ * random liveness prompt and an ID-photo comparison, and evidence snapshots. Where the session
+ * lives (this site, or a peer site's call joined with a grant) is `actions`' business.
  */
 export function ReviewerTools({
   actions,
   session,
   sources,
-  frameOf,
-  faces,
-  materials,
+  focus,
 }: {
   actions: ReviewActions;
   session: ReviewSessionView;
+  /** The remote videos, the applicant's first. */
   sources: VideoSource[];
-  frameOf(key: string): HTMLVideoElement | undefined;
-  /** Remote cameras that may show the applicant's face, the applicant's own first. */
-  faces: FaceSource[];
-  materials: SlotChoice[];
+  focus: Focus;
 }) {
   const { t, lang, errorText } = useI18n();
+  const ids = useId();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [errors, setErrors] = useState<Partial<Record<Control, unknown>>>({});
   const [notes, setNotes] = useState<Partial<Record<IdentityStep, string>>>({});
   const [prompt, setPrompt] = useState<LivenessPrompt | null>(session.liveness ?? null);
-  const [source, setSource] = useState('');
+  const [picked, setPicked] = useState('');
   const [label, setLabel] = useState('id_front');
-  const [outcome, setOutcome] = useState<DecisionRequest['outcome']>('accept');
-  const [reason, setReason] = useState('');
-  const [slots, setSlots] = useState<string[]>([]);
-  const [retrying, setRetrying] = useState(false);
   const open = session.status === 'active';
 
-  const act = async (fn: () => Promise<unknown>) => {
+  const act = async (control: Control, fn: () => Promise<unknown>) => {
     setBusy(true);
-    setError(null);
+    setErrors((e) => ({ ...e, [control]: undefined }));
     try {
       await fn();
     } catch (e) {
-      setError(e);
+      setErrors((x) => ({ ...x, [control]: e }));
     } finally {
       setBusy(false);
     }
   };
+  const errorId = (control: Control) => `${ids}-${control}-error`;
+  const describedBy = (control: Control) => (errors[control] ? errorId(control) : undefined);
+  const problem = (control: Control) =>
+    errors[control] !== undefined && <InlineError id={errorId(control)}>{errorText(errors[control])}</InlineError>;
   const latest = (step: IdentityStep) => [...session.checks].reverse().find((c) => c.step === step);
-  const chosen = source || sources[0]?.key || '';
+  // Until the reviewer picks one: the applicant once they are in the call (sources list them first).
+  const chosen = sources.find((s) => s.key === picked) ?? sources[0];
 
   const snapshot = () =>
-    act(async () => {
-      const video = frameOf(chosen);
-      if (!video) throw new Error(t('请选择要截图的画面', 'Pick a video to capture'));
-      await actions.snapshot(await grabFrame(video), label);
+    act('snapshot', async () => {
+      if (!chosen) throw new Error(t('请选择要截图的画面', 'Pick a video to capture'));
+      await actions.snapshot(await fullResolutionFrame(chosen, focus), label);
     });
 
-  const decide = () =>
-    act(async () => {
-      const body: DecisionRequest =
-        outcome === 'accept'
-          ? { outcome, ...(reason ? { note: reason } : {}) }
-          : outcome === 'reject'
-            ? { outcome, reason }
-            : {
-                outcome,
-                items: slots.map((slotCode) => ({ slotCode, reason: reason || t('请按要求补正', 'Please correct as required') })),
-                ...(reason ? { note: reason } : {}),
-              };
-      setRetrying((await actions.decide(body))?.delivery === 'retrying');
-    });
-
-  if (session.decision) {
-    return (
-      <Card title={t('审查结论', 'Decision')}>
-        <p data-testid="decision-made">
-          <Badge tone={session.decision.outcome === 'accept' ? 'ok' : 'warn'}>
-            {t(DECISION_LABELS[session.decision.outcome].zh, DECISION_LABELS[session.decision.outcome].en)}
-          </Badge>
-        </p>
-      </Card>
-    );
-  }
+  const consent = (recordingAllowed: boolean, snapshotsAllowed: boolean) =>
+    void act('consent', () => actions.consent({ recordingAllowed, snapshotsAllowed }));
 
   return (
     <>
-      {error !== null && <Alert tone="block">{errorText(error)}</Alert>}
       <Card title={t('第一步：征得同意', 'Step 1: consent')}>
         {session.consent ? (
           <p data-testid="consent-recorded">
@@ -145,7 +186,8 @@ export function ReviewerTools({
                   variant="primary"
                   busy={busy}
                   disabled={!open}
-                  onClick={() => void act(() => actions.consent({ recordingAllowed: true, snapshotsAllowed: true }))}
+                  aria-describedby={describedBy('consent')}
+                  onClick={() => consent(true, true)}
                 >
                   {t('申请人同意录像和截图', 'Applicant agrees to recording and snapshots')}
                 </Button>
@@ -154,18 +196,16 @@ export function ReviewerTools({
                 variant={session.recordingAvailability.available ? 'secondary' : 'primary'}
                 busy={busy}
                 disabled={!open}
-                onClick={() => void act(() => actions.consent({ recordingAllowed: false, snapshotsAllowed: true }))}
+                aria-describedby={describedBy('consent')}
+                onClick={() => consent(false, true)}
               >
                 {t('申请人同意截图取证', 'Applicant agrees to snapshots')}
               </Button>
-              <Button
-                busy={busy}
-                disabled={!open}
-                onClick={() => void act(() => actions.consent({ recordingAllowed: false, snapshotsAllowed: false }))}
-              >
+              <Button busy={busy} disabled={!open} aria-describedby={describedBy('consent')} onClick={() => consent(false, false)}>
                 {t('仅同意视频核验，不截图', 'Video check only, no snapshots')}
               </Button>
             </div>
+            {problem('consent')}
             {session.recordingAvailability.available && (
               <p className="muted">
                 {t(
@@ -179,7 +219,7 @@ export function ReviewerTools({
       </Card>
 
       <Card title={t('第二步：身份核验', 'Step 2: identity checks')}>
-        <IdPhotoCompare load={actions.idPhoto} faces={faces} />
+        <IdPhotoCompare load={actions.idPhoto} faces={sources.filter((s) => s.source === 'camera')} />
         <ol className="checklist">
           {IDENTITY_STEPS.map((step) => {
             const r = latest(step);
@@ -194,10 +234,12 @@ export function ReviewerTools({
                     <Button
                       busy={busy}
                       disabled={!open || !session.consent}
-                      onClick={() => void act(async () => setPrompt(await actions.liveness()))}
+                      aria-describedby={describedBy('prompt')}
+                      onClick={() => void act('prompt', async () => setPrompt(await actions.liveness()))}
                     >
                       {t('生成随机口令', 'New random prompt')}
                     </Button>
+                    {problem('prompt')}
                     {prompt && (
                       <p className="liveness-prompt" data-testid="liveness-prompt">
                         {lang === 'zh' ? prompt.textZh : prompt.textEn}
@@ -216,18 +258,21 @@ export function ReviewerTools({
                   <Button
                     busy={busy}
                     disabled={!open || !session.consent}
-                    onClick={() => void act(() => actions.check({ step, passed: true, note: notes[step] ?? '' }))}
+                    aria-describedby={describedBy(step)}
+                    onClick={() => void act(step, () => actions.check({ step, passed: true, note: notes[step] ?? '' }))}
                   >
                     {t('通过', 'Pass')}
                   </Button>
                   <Button
                     busy={busy}
                     disabled={!open || !session.consent}
-                    onClick={() => void act(() => actions.check({ step, passed: false, note: notes[step] ?? '' }))}
+                    aria-describedby={describedBy(step)}
+                    onClick={() => void act(step, () => actions.check({ step, passed: false, note: notes[step] ?? '' }))}
                   >
                     {t('不通过', 'Fail')}
                   </Button>
                 </div>
+                {problem(step)}
               </li>
             );
           })}
@@ -237,8 +282,8 @@ export function ReviewerTools({
       <Card title={t('截图取证', 'Evidence snapshots')}>
         <Select
           label={t('截取画面', 'Video to capture')}
-          value={chosen}
-          onChange={(e) => setSource(e.target.value)}
+          value={chosen?.key ?? ''}
+          onChange={(e) => setPicked(e.target.value)}
           options={sources.map((s) => ({ value: s.key, label: s.label }))}
         />
         <Select
@@ -256,10 +301,12 @@ export function ReviewerTools({
           variant="primary"
           busy={busy}
           disabled={!open || !session.consent?.snapshotsAllowed || !chosen}
+          aria-describedby={describedBy('snapshot')}
           onClick={() => void snapshot()}
         >
           {t('截图', 'Take snapshot')}
         </Button>
+        {problem('snapshot')}
         <ul className="snapshots" data-testid="snapshots">
           {session.snapshots.map((s) => (
             <li key={s.id}>
@@ -277,53 +324,6 @@ export function ReviewerTools({
             </li>
           ))}
         </ul>
-      </Card>
-
-      <Card title={t('第三步：审查结论', 'Step 3: decision')}>
-        <Select
-          label={t('结论', 'Outcome')}
-          value={outcome}
-          onChange={(e) => setOutcome(e.target.value as DecisionRequest['outcome'])}
-          options={(['accept', 'request_correction', 'reject'] as const).map((o) => ({
-            value: o,
-            label: t(DECISION_LABELS[o].zh, DECISION_LABELS[o].en),
-          }))}
-        />
-        {outcome === 'request_correction' && (
-          <fieldset>
-            <legend>{t('需要补正的材料', 'Materials to correct')}</legend>
-            {materials.map((m) => (
-              <label key={m.code} className="check-row">
-                <input
-                  type="checkbox"
-                  checked={slots.includes(m.code)}
-                  onChange={(e) => setSlots(e.target.checked ? [...slots, m.code] : slots.filter((s) => s !== m.code))}
-                />
-                {m.name}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <label className="field">
-          <span>{outcome === 'accept' ? t('备注（可选）', 'Note (optional)') : t('理由（必填）', 'Reason (required)')}</span>
-          <textarea className="input" value={reason} onChange={(e) => setReason(e.target.value)} rows={3} />
-        </label>
-        <Button
-          variant="primary"
-          busy={busy}
-          disabled={!open || (outcome !== 'accept' && !reason.trim()) || (outcome === 'request_correction' && slots.length === 0)}
-          onClick={() => void decide()}
-        >
-          {t('提交审查结论', 'Submit decision')}
-        </Button>
-        {retrying && (
-          <p className="muted" data-testid="decision-retrying">
-            {t(
-              '审查结论已在本站记录，受理站点暂不可达，正在重试送达',
-              'The decision is recorded here; the intake site is unreachable for now and delivery is being retried',
-            )}
-          </p>
-        )}
       </Card>
     </>
   );

@@ -112,9 +112,12 @@ export function SharedMaterialsViewer({
         <span data-testid="viewer-zoom">{Math.round(state.zoom * 100)}%</span>
         <Button onClick={() => change({ ...state, zoom: Math.min(8, state.zoom * 1.25) })}>{t('放大', 'Zoom in')}</Button>
       </div>
-      {/* The shown view as data, so support tools and tests can compare the two desks. */}
+      {/* The shown view as data, so support tools and tests can compare the two desks. Focusable: a zoomed page scrolls with the keys too. */}
       <div
         className="viewer-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={t('材料页面', 'Material page')}
         data-testid="shared-viewer"
         data-material-id={state.materialId ?? ''}
         data-page={state.page}

@@ -1,6 +1,7 @@
 import { Device, type types } from 'mediasoup-client';
 import type {
   AckError,
+  CaptureSize,
   ConsumerOptions,
   JoinResponse,
   MediaSource,
@@ -23,6 +24,8 @@ export interface RemoteTrack {
   kind: 'audio' | 'video';
   track: MediaStreamTrack;
   paused: boolean;
+  /** Video: the size it is captured at by its sender; the layer received now may be smaller. */
+  captureSize?: CaptureSize;
 }
 
 export interface CallEvents {
@@ -104,7 +107,10 @@ export class CallClient {
   private readonly producers = new Map<MediaSource, types.Producer>();
   /** Sources being produced now (a track set during the join must not be produced twice). */
   private readonly producing = new Set<MediaSource>();
-  private readonly consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: MediaSource }>();
+  private readonly consumers = new Map<
+    string,
+    { consumer: types.Consumer; peerId: string; source: MediaSource; captureSize: CaptureSize | undefined }
+  >();
   /** The SFU's latest score per consumer id (it may arrive before the consume answer does). */
   private readonly scores = new Map<string, ServerEvents['rtc:consumerScore']>();
   private peerList: PeerView[] = [];
@@ -158,12 +164,15 @@ export class CallClient {
     if (track) this.local.set(source, track);
     else this.local.delete(source);
     const producer = this.producers.get(source);
-    if (producer && track) return producer.replaceTrack({ track });
-    if (producer && !track) {
+    // A track of another size is produced anew: the others learn its capture size from the producer.
+    if (producer && track && sameSize(producer.appData['captureSize'] as CaptureSize | undefined, captureSizeOf(track))) {
+      return producer.replaceTrack({ track });
+    }
+    if (producer) {
       this.producers.delete(source);
       producer.close();
       await rtcRequest(this.socket, 'rtc:closeProducer', { producerId: producer.id }).catch(() => undefined);
-      return;
+      if (!track) return;
     }
     if (track && this.sendTransport) await this.produce(source, track);
   }
@@ -192,13 +201,14 @@ export class CallClient {
   }
 
   remoteTracks(): RemoteTrack[] {
-    return [...this.consumers.values()].map(({ consumer, peerId, source }) => ({
+    return [...this.consumers.values()].map(({ consumer, peerId, source, captureSize }) => ({
       consumerId: consumer.id,
       peerId,
       source,
       kind: consumer.kind,
       track: consumer.track,
       paused: consumer.paused,
+      ...(captureSize ? { captureSize } : {}),
     }));
   }
 
@@ -247,6 +257,22 @@ export class CallClient {
   /** Asks for the high simulcast layer for a main view, the low one for thumbnails. */
   async setPreferredLayer(consumerId: string, spatialLayer: 0 | 1 | 2): Promise<void> {
     await rtcRequest(this.socket, 'rtc:setPreferredLayers', { consumerId, spatialLayer });
+  }
+
+  /**
+   * While `consumerId`'s video matters most (a snapshot at its full resolution): the SFU stops
+   * sending us the other videos, so our downlink has room for its largest simulcast layer. Their
+   * tiles hold their last frame meanwhile. The returned function resumes them.
+   */
+  async focus(consumerId: string): Promise<() => Promise<void>> {
+    const others = [...this.consumers.values()]
+      .map(({ consumer }) => consumer)
+      .filter((c) => c.kind === 'video' && c.id !== consumerId && !c.paused)
+      .map((c) => c.id);
+    const each = (event: 'rtc:pauseConsumer' | 'rtc:resumeConsumer') =>
+      Promise.all(others.map((id) => rtcRequest(this.socket, event, { consumerId: id }).catch(() => undefined)));
+    await each('rtc:pauseConsumer');
+    return async () => void (await each('rtc:resumeConsumer'));
   }
 
   /* ---------- joining ---------- */
@@ -357,9 +383,10 @@ export class CallClient {
 
   private async produceOn(transport: types.Transport, source: MediaSource, track: MediaStreamTrack): Promise<void> {
     const video = track.kind === 'video';
+    const captureSize = captureSizeOf(track);
     const producer = await transport.produce({
       track,
-      appData: { source },
+      appData: { source, ...(captureSize ? { captureSize } : {}) },
       stopTracks: false,
       // The document camera is for reading paper: one high-resolution layer, detail over motion.
       ...(video && source === 'camera'
@@ -402,7 +429,7 @@ export class CallClient {
         kind: info.kind,
         rtpParameters: info.rtpParameters,
       });
-      this.consumers.set(consumer.id, { consumer, peerId: info.peerId, source: info.source });
+      this.consumers.set(consumer.id, { consumer, peerId: info.peerId, source: info.source, captureSize: info.captureSize });
       if (info.producerPaused) consumer.pause();
       consumer.on('trackended', () => this.dropConsumer(consumer.id));
       this.emitTracks();
@@ -424,6 +451,7 @@ export class CallClient {
           kind,
           rtpParameters,
           source: (appData['source'] as MediaSource | undefined) ?? 'camera',
+          ...(appData['captureSize'] ? { captureSize: appData['captureSize'] as CaptureSize } : {}),
         }).then(({ producerId }) => ok({ id: producerId }), fail);
       });
     }
@@ -589,3 +617,12 @@ function randomId(): string {
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** The size a video track delivers frames at (undefined for audio). */
+function captureSizeOf(track: MediaStreamTrack): CaptureSize | undefined {
+  if (track.kind !== 'video') return undefined;
+  const { width, height } = track.getSettings();
+  return width && height ? { width, height } : undefined;
+}
+
+const sameSize = (a: CaptureSize | undefined, b: CaptureSize | undefined) => a?.width === b?.width && a?.height === b?.height;
