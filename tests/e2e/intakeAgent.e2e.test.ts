@@ -101,7 +101,7 @@ describe('intake with an agent and a 港澳通行证 applicant', () => {
 
     await page.getByRole('button', { name: /完成收件/ }).click();
     await page.waitForURL(/\/cases\//);
-    const info = page.locator('dl.kv');
+    const info = page.locator('dl.case-facts');
     await info.getByText('港澳居民来往内地通行证').waitFor();
     const text = await info.innerText();
     expect(text).toContain('H12345678');

@@ -140,8 +140,8 @@ describe('live co-review in two browsers through the real SFU', () => {
     phone = await cb.newPage({ args: sizedCameraArgs(PHONE_CAMERA) });
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(link.body.url);
-    await phone.waitForFunction(() => document.querySelector<HTMLVideoElement>('video.device-preview')?.srcObject != null);
-    await phone.getByRole('button', { name: '进入视频' }).click();
+    await phone.waitForFunction(() => document.querySelector<HTMLVideoElement>('video.phone-preview')?.srcObject != null);
+    await phone.getByRole('button', { name: '看得到，下一步' }).click();
     await phone.waitForFunction(() => window.tongbanCall !== undefined);
     expect((await mediaFlowing(reviewerPage, 5, 30_000)).remoteTracks).toBe(5);
     expect(await trackSettings(phone, 'video[aria-label="我"]')).toEqual(PHONE_CAMERA);

@@ -1,0 +1,44 @@
+/**
+ * The README's screenshots, taken from the real app: `npx tsx tests/docs/screenshots.ts` (after
+ * `npm run build`) writes docs/screenshot-workspace.png (a clerk's case workspace at 1280×720) and
+ * docs/screenshot-phone.png (the applicant's phone in the call at 390×844, asked for consent).
+ */
+import path from 'node:path';
+import { ApiClient } from '../support/testServer';
+import { startCallBrowser } from '../support/callBrowser';
+import { joinCall } from '../support/callPage';
+import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
+
+const docs = path.join(import.meta.dirname, '..', '..', 'docs');
+const cb = await startCallBrowser({ rtcMinPort: 46600 });
+try {
+  const clerk = await ApiClient.login(cb.url, 'clerk');
+  const reviewer = await ApiClient.login(cb.url, 'reviewer');
+  const { id: caseId } = await createPrecheckedCase(clerk);
+
+  const desk = await cb.newPage();
+  await desk.setViewportSize({ width: 1280, height: 720 });
+  await cb.login(desk, 'clerk');
+  await desk.goto(`${cb.url}/cases/${caseId}`);
+  await desk.getByRole('button', { name: '申请视频会审' }).first().waitFor();
+  await desk.screenshot({ path: path.join(docs, 'screenshot-workspace.png') });
+  console.log('docs/screenshot-workspace.png');
+
+  const sessionId = await openActiveSession(clerk, reviewer, caseId);
+  const reviewerPage = await cb.newPage();
+  await cb.login(reviewerPage, 'reviewer');
+  await joinCall(reviewerPage, cb.url, sessionId);
+  const link = await clerk.post(`/api/review/sessions/${sessionId}/applicant-link`);
+  const phone = await cb.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${cb.url}/join/${link.body.token as string}`);
+  await phone.getByRole('button', { name: '看得到，下一步' }).click();
+  await phone.getByTestId('phone-now').getByText('您同意吗').waitFor({ timeout: 30_000 });
+  await phone.waitForFunction(() => [...document.querySelectorAll('video')].some((v) => v.videoWidth > 0 && !v.muted), undefined, {
+    timeout: 30_000,
+  });
+  await phone.screenshot({ path: path.join(docs, 'screenshot-phone.png') });
+  console.log('docs/screenshot-phone.png');
+} finally {
+  await cb.close();
+}
