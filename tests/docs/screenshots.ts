@@ -10,7 +10,7 @@ import { joinCall } from '../support/callPage';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
 
 const docs = path.join(import.meta.dirname, '..', '..', 'docs');
-const cb = await startCallBrowser({ rtcMinPort: 46600 });
+const cb = await startCallBrowser({ rtcMinPort: 46600, env: { OCR_WORKERS: 1 } });
 try {
   const clerk = await ApiClient.login(cb.url, 'clerk');
   const reviewer = await ApiClient.login(cb.url, 'reviewer');
