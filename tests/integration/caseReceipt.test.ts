@@ -75,6 +75,9 @@ describe('the receipt', () => {
     expect(received.size).toBeGreaterThan(0);
     expect(text).toContain(caseNo);
     expect(text).toContain(item.name);
+    // Where the window is and how to call it, as the site registered its office.
+    const intake = srv.ctx.catalog.getOffice(c.intakeOfficeId);
+    for (const s of [intake.address!, intake.phone!]) expect(text.replace(/\s+/g, ''), s).toContain(s.replace(/\s+/g, ''));
     for (const m of item.materials.filter((s) => received.has(s.code))) expect(text).toContain(m.name);
     expect(text).toMatch(new RegExp(`承诺办结：\\s*${c.deadline} 前`));
     expect(c.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);

@@ -72,6 +72,7 @@ describe('courier handoff', () => {
     expect(text).toContain('参保缴费凭证');
     expect(text).toContain('SF1234567890');
     expect(text).toContain('4402**********');
+    expect(text).toContain('居民身份证');
     expect(text).not.toContain('4402021980');
     expect(text).toMatch(/生成时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）/);
     expectReadable(text, 'the cover sheet');

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, maskIdNumber, type CaseState } from '@tongban/shared';
+import { AppError, idDocumentName, maskIdNumber, type CaseState } from '@tongban/shared';
 import { formatOxum } from '@tongban/shared/handoff/bagit';
 import type { HandoffErrorCode } from '@tongban/shared/handoff/errors';
 import type {
@@ -231,6 +231,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
       handlingOffice: handling.name,
       applicantName: c.applicant.name,
       applicantIdMasked: maskIdNumber(c.applicant.idNumber),
+      applicantIdDocument: idDocumentName(c.applicant.idType),
       originals: item.materials.filter((m) => m.originalByCourier).map((m) => ({ name: m.name, copies: m.copies, pages: m.pages })),
       courierCompany: envelope?.courierCompany ?? bag.courier_company,
       waybillNo: envelope?.waybillNo ?? bag.waybill_no,

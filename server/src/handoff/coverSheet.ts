@@ -17,6 +17,8 @@ export interface CoverSheetData {
   handlingOffice: string;
   applicantName: string;
   applicantIdMasked: string;
+  /** The applicant's document as people name it (居民身份证, 港澳居民来往内地通行证…). */
+  applicantIdDocument: string;
   originals: Array<{ name: string; copies: number; pages: number }>;
   courierCompany: string | null;
   waybillNo: string | null;
@@ -49,7 +51,7 @@ export async function renderCoverSheet(d: CoverSheetData): Promise<Uint8Array> {
     ['事项', `${d.itemName}（${d.itemCode}）`],
     ['收件单位', d.intakeOffice],
     ['办理单位', d.handlingOffice],
-    ['申请人', `${d.applicantName}  身份证号 ${d.applicantIdMasked}`],
+    ['申请人', `${d.applicantName}  ${d.applicantIdDocument} ${d.applicantIdMasked}`],
   ];
   for (const [k, v] of rows) {
     text(`${k}：`, MARGIN, 12);

@@ -87,7 +87,7 @@ export class ReceiptService {
       promisedDate: c.deadline,
       handlingOffice: catalog.getOffice(c.handlingOfficeId).name,
       ...receiptPeople(c, item.resultDelivery),
-      window: { name: intake.name, place: `${intake.province}${intake.city}` },
+      window: { name: intake.name, place: `${intake.province}${intake.city}`, address: intake.address ?? '', phone: intake.phone ?? '' },
       acceptedAt: chinaDateTime(c.decidedAt ?? c.updatedAt),
       printedAt: chinaDateTime(now),
       queryCode,

@@ -20,7 +20,7 @@ export interface ReceiptData {
   mailingAddress?: string;
   /** 代办人 and how they stand to the applicant. */
   agent?: string;
-  window: { name: string; place: string };
+  window: { name: string; place: string; address: string; phone: string };
   /** China time, as people read it. */
   acceptedAt: string;
   printedAt: string;
@@ -55,6 +55,8 @@ export async function renderReceipt(d: ReceiptData): Promise<Uint8Array> {
     ...(d.mailingAddress ? [['收件地址', d.mailingAddress] as [string, string]] : []),
     ['收件窗口', d.window.name],
     ['所在地区', d.window.place],
+    ...(d.window.address ? ([['窗口地址', d.window.address]] as Array<[string, string]>) : []),
+    ...(d.window.phone ? ([['咨询电话', d.window.phone]] as Array<[string, string]>) : []),
   ];
   const labelW = 70;
   for (const [k, v] of rows) {

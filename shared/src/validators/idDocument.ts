@@ -138,6 +138,11 @@ export function normalizeIdDocument(raw: string): string {
   return raw.replace(/\s+/g, '').replace(/（/g, '(').replace(/）/g, ')').toUpperCase();
 }
 
+/** The document's Chinese name for printed sheets; a type this version does not know reads as 证件. */
+export function idDocumentName(type: string): string {
+  return (ID_DOCUMENTS as Partial<Record<string, IdDocumentSpec>>)[type]?.name.zh ?? '证件';
+}
+
 export function checkIdDocument(type: IdType, raw: string): IdDocumentCheck {
   return ID_DOCUMENTS[type].check(normalizeIdDocument(raw));
 }
