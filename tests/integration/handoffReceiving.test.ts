@@ -257,5 +257,12 @@ describe('two sites: online transfer with the originals mailed, signed for at th
     refused(r, 404, 'RECEIVING_CASE_AT_OTHER_SITE');
     expect(r.body.error.message_zh).toContain('广东省站点');
     expect(r.body.error.message_en).toContain(c.caseNo);
+    // The window's panel knows the record must follow online, and sends it: hn then finds the case and its envelope.
+    expect((await c.clerk.get(`/api/cases/${c.caseId}/handoff`)).body.handlingAtPeerSite).toBe(true);
+    const online = await c.clerk.post(`/api/cases/${c.caseId}/handoff/transfer`);
+    expect(online.status, JSON.stringify(online.body)).toBe(200);
+    const found = await lookup(hnReviewer, formatHandoffQr(c.caseNo, sent.body.handoff.tagmanifestSha256));
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(found.body.case.caseNo).toBe(c.caseNo);
   });
 });

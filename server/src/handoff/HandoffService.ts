@@ -22,6 +22,7 @@ import type { Envelopes } from './envelopes';
 import { renderCoverSheet } from './coverSheet';
 import type { HandoffEvidence } from './evidence';
 import type { ReceivedReviews } from './receivedReviews';
+import type { PeerSites } from './peers';
 import type { SiteKeyring } from './siteKeys';
 
 /** 转递: the intake window's clerk or supervisor, once the case is accepted. */
@@ -90,7 +91,11 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
   /** The handoff running per case: a second one waits for it, then meets the case as the first left it. */
   private readonly running = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly deps: HandoffDeps) {
+  constructor(
+    private readonly deps: HandoffDeps,
+    /** Which configured peer site hosts an office: a case handled there travels online (its paper may follow). */
+    private readonly peers: Pick<PeerSites, 'forOffice'>,
+  ) {
     super();
   }
 
@@ -305,6 +310,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
     const rating = db.prepare('SELECT level, comment, channel, rated_at FROM ratings WHERE case_id = ?').get(c.id) as
       { level: number; comment: string | null; channel: 'window' | 'phone'; rated_at: string } | undefined;
     return {
+      handlingAtPeerSite: this.peers.forOffice(c.handlingOfficeId) !== undefined,
       handoff: bag
         ? {
             mode: bag.mode,

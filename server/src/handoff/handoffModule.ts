@@ -45,7 +45,7 @@ export function createHandoffModule({ config, version, ...services }: SiteServic
     maxBagBytes: config.HANDOFF_MAX_BYTES,
   };
   const peers = new PeerSites(config.PEER_SITES, keys, services.catalog, () => services.clock.now());
-  const bags = new HandoffService(deps);
+  const bags = new HandoffService(deps, peers);
   const handoff: HandoffRouteDeps = {
     keys,
     bags,

@@ -168,6 +168,8 @@ export const ResultMessageSchema = z.object({
 export type ResultMessage = z.infer<typeof ResultMessageSchema>;
 
 export interface HandoffStatusView {
+  /** The handling office is hosted by a peer site: the case's record reaches it only online (its paper may follow by courier). */
+  handlingAtPeerSite: boolean;
   handoff: null | {
     mode: TransferMode;
     bagSha256: string;

@@ -72,6 +72,7 @@ export default function HandoffPanel({ caseView, item, allowedActions, canSeeFil
   };
   const s = status.data;
   const handlingSide = !!user && caseSides(user, caseView).includes('handling');
+  const intakeSide = !!user && caseSides(user, caseView).includes('intake') && can(user, 'handoff.send');
 
   return (
     <Card title={t('转递与办结', 'Handoff and result')}>
@@ -85,6 +86,24 @@ export default function HandoffPanel({ caseView, item, allowedActions, canSeeFil
       )}
       {allowedActions.includes('hand_off') && <HandOffForms caseId={caseView.id} item={item} busy={busy} run={run} />}
       {s?.handoff && <HandoffFacts caseId={caseView.id} s={s} canSeeFiles={canSeeFiles} />}
+      {s?.handoff?.mode === 'courier' &&
+        s.handlingAtPeerSite &&
+        s.transfer?.receipt == null &&
+        intakeSide &&
+        caseView.state === 'handed_off' && (
+          // The paper is on its way, but the peer site learns of the case only from its record online.
+          <div className="handoff-actions">
+            <p>
+              {t(
+                '办理地在其他省份的站点：邮寄的材料到达前，请把办件记录网上转递过去，对方才能签收。',
+                'The handling office is at another province’s site: send the case record online so it can sign for the mailed papers.',
+              )}
+            </p>
+            <Button variant="primary" busy={busy} onClick={() => run(() => handoffApi.transfer(caseView.id))}>
+              {t('网上转递办件记录', 'Send the record online')}
+            </Button>
+          </div>
+        )}
       {s?.envelope && <EnvelopeFacts envelope={s.envelope} />}
       {s?.envelope?.status === 'pending' && !!user && can(user, 'handoff.mailOriginals', caseView) && (
         <MailOriginalsForm caseId={caseView.id} busy={busy} run={run} />
