@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../client/src/features/check/checkLines';
+import { seriousViolations } from '../support/axe';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
 
 let cb: CallBrowser;
@@ -52,6 +53,10 @@ describe('/check network and device self-test', () => {
       return sum / (data.length / 4);
     });
     expect(lit).toBeGreaterThan(30);
+    // Readable by everyone, in both text sizes.
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '大字模式' }).click();
+    expect(await seriousViolations(page)).toEqual([]);
     // Leaving cleaned up: no transports left on the SFU.
     await expect.poll(async () => (await cb.server.ctx.call.sfu.stats()).totals.transports).toBe(0);
   });
