@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient, type TestServer } from '../support/testServer';
 import { startTwoSiteCall, type TwoSiteCall } from '../support/twoSiteCall';
 import { createPrecheckedCase } from '../support/reviewFixtures';
-import { diagnostics, expectVideoInView, joinCall, mediaFlowing, trackSettings, videoResumes } from '../support/callPage';
+import { diagnostics, joinCall, mediaFlowing, passChecklistInView, trackSettings, videoResumes } from '../support/callPage';
 import { auditVerify } from '../support/auditCli';
 
 /**
@@ -92,15 +92,7 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
   it('the reviewer records consent, passes the identity checks with the video in view at 1280×720 and takes a full-size snapshot, all recorded at gd', async () => {
     await reviewerPage.getByRole('button', { name: '申请人同意截图取证' }).click();
     await reviewerPage.getByTestId('consent-recorded').waitFor();
-    await reviewerPage.getByRole('button', { name: '生成随机口令' }).click();
-    await reviewerPage.getByTestId('liveness-prompt').waitFor();
-    const steps = reviewerPage.locator('ol.checklist > li');
-    for (let i = 0; i < (await steps.count()); i++) {
-      const step = steps.nth(i);
-      await step.getByRole('button', { name: '通过', exact: true }).click();
-      await step.locator('.badge-ok', { hasText: '通过' }).waitFor();
-      await expectVideoInView(reviewerPage);
-    }
+    await passChecklistInView(reviewerPage);
     expect(await reviewerPage.getByLabel('截取画面').evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe(
       '窗口受理人员 · 摄像头',
     );

@@ -3,7 +3,15 @@ import type { Page } from 'playwright-core';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser, type CallBrowser } from '../support/callBrowser';
 import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
-import { callLayout, diagnostics, expectVideoInView, joinCall, mediaFlowing, trackSettings } from '../support/callPage';
+import {
+  callLayout,
+  diagnostics,
+  expectVideoInView,
+  joinCall,
+  mediaFlowing,
+  passChecklistInView,
+  trackSettings,
+} from '../support/callPage';
 import { sizedCameraArgs } from '../support/fakeCamera';
 import { seriousViolations } from '../support/axe';
 
@@ -190,15 +198,7 @@ describe('live co-review in two browsers through the real SFU', () => {
     expect(await reviewerPage.locator('ol.checklist .inline-error').count()).toBe(1);
     await expectVideoInView(reviewerPage);
 
-    await reviewerPage.getByRole('button', { name: '生成随机口令' }).click();
-    await reviewerPage.getByTestId('liveness-prompt').waitFor();
-    const steps = reviewerPage.locator('ol.checklist > li');
-    for (let i = 0; i < (await steps.count()); i++) {
-      const step = steps.nth(i);
-      await step.getByRole('button', { name: '通过', exact: true }).click();
-      await step.locator('.badge-ok', { hasText: '通过' }).waitFor();
-      await expectVideoInView(reviewerPage);
-    }
+    await passChecklistInView(reviewerPage);
     const material = reviewerPage.getByLabel('材料', { exact: true });
     await material.selectOption({ index: 1 });
     await reviewerPage.getByRole('button', { name: '放大' }).click();

@@ -98,3 +98,16 @@ export function trackSettings(page: Page, selector: string): Promise<{ width: nu
     return { width: width!, height: height! };
   }, selector);
 }
+
+/** The reviewer asks for a liveness prompt and passes every identity step, the large picture staying in view throughout. */
+export async function passChecklistInView(reviewerPage: Page): Promise<void> {
+  await reviewerPage.getByRole('button', { name: '生成随机口令' }).click();
+  await reviewerPage.getByTestId('liveness-prompt').waitFor();
+  const steps = reviewerPage.locator('ol.checklist > li');
+  for (let i = 0; i < (await steps.count()); i++) {
+    const step = steps.nth(i);
+    await step.getByRole('button', { name: '通过', exact: true }).click();
+    await step.locator('.badge-ok', { hasText: '通过' }).waitFor();
+    await expectVideoInView(reviewerPage);
+  }
+}

@@ -34,10 +34,15 @@ export default function ApplicantJoinPage() {
 
   useEffect(() => {
     if (kept) return;
-    reviewApi.redeem(token).then((pass) => keep({ token, pass }, setKept), setError);
+    reviewApi.redeem(token).then((pass) => setKept({ token, pass }), setError);
   }, [token, kept]);
 
-  const ended = useCallback((session: ReviewSessionView) => setKept((k) => (k ? keep({ ...k, ended: session }, () => undefined) : k)), []);
+  // What this tab holds of its link lives on in sessionStorage, for a reload.
+  useEffect(() => {
+    if (kept) sessionStorage.setItem(PASS_KEY, JSON.stringify(kept));
+  }, [kept]);
+
+  const ended = useCallback((session: ReviewSessionView) => setKept((k) => (k ? { ...k, ended: session } : k)), []);
 
   return (
     <PhonePage title={t('视频会审', 'Video co-review')}>
@@ -60,12 +65,6 @@ export default function ApplicantJoinPage() {
       )}
     </PhonePage>
   );
-}
-
-function keep(k: Kept, set: (k: Kept) => void): Kept {
-  sessionStorage.setItem(PASS_KEY, JSON.stringify(k));
-  set(k);
-  return k;
 }
 
 function storedPass(token: string): Kept | null {
