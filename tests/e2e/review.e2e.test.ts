@@ -141,7 +141,7 @@ describe('live co-review in two browsers through the real SFU', () => {
     // Seconds into the call: the SFU still forwards a smaller simulcast layer of the clerk's 1280×720 camera.
     expect(await picked()).toBe('窗口受理人员 · 摄像头');
     await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await expect.poll(() => snapshots.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => snapshots.count(), { timeout: 45_000 }).toBe(1);
 
     // The applicant joins from a phone whose camera is 960×720.
     const link = await (await ApiClient.login(cb.url, 'clerk')).post(`/api/review/sessions/${sessionId}/applicant-link`);
@@ -157,11 +157,11 @@ describe('live co-review in two browsers through the real SFU', () => {
     await expect.poll(picked, { timeout: 10_000 }).toBe('申请人 · 摄像头');
     expect(await source.locator('option').allTextContents()).toEqual(['申请人 · 摄像头', '窗口受理人员 · 摄像头', '窗口受理人员 · 高拍仪']);
     await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await expect.poll(() => snapshots.count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => snapshots.count(), { timeout: 45_000 }).toBe(2);
 
     await source.selectOption({ label: '窗口受理人员 · 高拍仪' });
     await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await expect.poll(() => snapshots.count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => snapshots.count(), { timeout: 45_000 }).toBe(3);
 
     const clerkCamera = await trackSettings(clerkPage, 'video[aria-label="我"]');
     const documentCamera = await trackSettings(clerkPage, '[data-source="local-document"] video');

@@ -21,7 +21,7 @@ export interface VideoSource extends FaceSource {
  * in three sizes, and the SFU moves a receiver up to the largest as its downlink allows (the other
  * videos are held meanwhile, see `focus`).
  */
-const FULL_RESOLUTION_WAIT_MS = 15_000;
+const FULL_RESOLUTION_WAIT_MS = 30_000;
 /** Frames of at least this share of the capture size's pixels count as full resolution (encoders may crop a few rows; layers differ by 4×). */
 const FULL_RESOLUTION_SHARE = 0.9;
 
