@@ -19,8 +19,12 @@ describe('Debian packages of the project', () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'tongban-dpkg-'));
     fs.chmodSync(bin, 0o755);
     fs.writeFileSync(path.join(bin, 'dpkg-query'), '#!/bin/sh\necho not-installed\n', { mode: 0o755 });
+    // A copy `nobody` can read: a clone under /root (mode 700) is not (seen on a fresh machine).
+    const script = path.join(bin, 'debian-packages.sh');
+    fs.copyFileSync(SCRIPT, script);
+    fs.chmodSync(script, 0o755);
     try {
-      const err = await run('runuser', ['-u', 'nobody', '--', 'env', `PATH=${bin}:/usr/bin:/bin`, 'bash', SCRIPT, 'runtime']).then(
+      const err = await run('runuser', ['-u', 'nobody', '--', 'env', `PATH=${bin}:/usr/bin:/bin`, 'bash', script, 'runtime']).then(
         () => undefined,
         (e: { code: number; stderr: string }) => e,
       );
