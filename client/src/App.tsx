@@ -11,6 +11,7 @@ import { NewCasePage } from './pages/desk/NewCasePage';
 import { QueuePage } from './pages/queue/QueuePage';
 import { CaseDetailPage } from './pages/case/CaseDetailPage';
 import { LedgerPage } from './pages/ledger/LedgerPage';
+import { CalendarPage } from './pages/calendar/CalendarPage';
 import { Alert } from './ui';
 
 // Feature screens owned by other teams, loaded on demand.
@@ -108,6 +109,14 @@ export function App() {
             element={
               <RequireUser action="ledger.view">
                 <LedgerPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/calendar"
+            element={
+              <RequireUser action="calendar.view">
+                <CalendarPage />
               </RequireUser>
             }
           />

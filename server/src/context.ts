@@ -12,6 +12,7 @@ import { AuthService } from './auth/AuthService';
 import type { CatalogService } from './catalog/CatalogService';
 import type { CaseService } from './cases/CaseService';
 import { createCasesModule } from './cases/casesModule';
+import { createCalendarModule, type CalendarModule } from './calendar/calendarModule';
 import type { MaterialService } from './materials/MaterialService';
 import { createMaterialsModule } from './materials/materialsModule';
 import type { PrecheckService } from './precheck/PrecheckService';
@@ -55,6 +56,8 @@ export interface AppContext {
   ledger: AuditLedger;
   auth: AuthService;
   catalog: CatalogService;
+  /** 节假日日历: holidays and 调休 days from the package and this site's admin; every deadline counts on it. */
+  calendar: CalendarModule['calendar'];
   cases: CaseService;
   /** Scans; `materials.onUploaded(listener)` tells the OCR pre-check when a page arrives. */
   materials: MaterialService;
@@ -152,10 +155,11 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
 
   // Each feature module gets what it builds on, in this order; later ones register with earlier ones
   // (a bag's evidence with handoff, the pre-check's gate and upload listener with cases and materials).
-  const { catalog, cases, ...casesFeature } = createCasesModule(site);
+  const { calendar, ...calendarFeature } = createCalendarModule(site);
+  const { catalog, cases, ...casesFeature } = createCasesModule({ ...site, calendar });
   const { materials, ...materialsFeature } = createMaterialsModule({ ...site, catalog, cases, maxBytes: config.UPLOAD_MAX_BYTES });
   const { receipts, ...receiptFeature } = createReceiptModule({ ...site, cases, catalog, config });
-  const { workLedger, ...workLedgerFeature } = createWorkLedgerModule({ db, clock, catalog });
+  const { workLedger, ...workLedgerFeature } = createWorkLedgerModule({ db, clock, catalog, calendar });
   const handoff = createHandoffModule({ ...site, cases, catalog, config, version });
   const { corrections, ...correctionFeature } = createCorrectionModule({
     ...site,
@@ -163,6 +167,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     catalog,
     config,
     auth,
+    calendar,
     evidence: handoff.evidence,
   });
   const ocr =
@@ -204,6 +209,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   });
   const features: Feature[] = [
     call,
+    calendarFeature,
     casesFeature,
     materialsFeature,
     receiptFeature,
@@ -226,6 +232,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     ledger,
     auth,
     catalog,
+    calendar,
     cases,
     materials,
     workLedger,

@@ -86,7 +86,7 @@ describe('creating cases', () => {
       handlingOfficeId: 'hn-cs-office',
       itemName: '社会保障卡申领',
     });
-    expect(c.deadline).toBe(addWorkingDays(new Date(c.createdAt), 10));
+    expect(c.deadline).toBe(addWorkingDays(new Date(c.createdAt), 10, srv.ctx.calendar.current()));
     expect(c.applicant).toMatchObject({ idNumber: APPLICANT.idNumber, idNumberMasked: '1101**********002X', phoneMasked: '138****8000' });
     expect(a.body.allowedActions).toEqual(['precheck', 'withdraw']);
   });

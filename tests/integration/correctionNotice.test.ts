@@ -74,7 +74,7 @@ describe('the one-time correction notice', () => {
       note: '其余材料无需重新提交',
       issuedByName: '王审核',
     });
-    expect(notice.resubmitBy).toBe(addWorkingDays(new Date(notice.issuedAt), DEFAULT_CORRECTION_DAYS));
+    expect(notice.resubmitBy).toBe(addWorkingDays(new Date(notice.issuedAt), DEFAULT_CORRECTION_DAYS, srv.ctx.calendar.current()));
   });
 
   it('prints as an A4 sheet with the case, every item, the deadline, where to bring them and a QR of the status page', async () => {

@@ -93,6 +93,9 @@ export class ApiClient {
   post(p: string, body?: unknown) {
     return this.request('POST', p, body);
   }
+  put(p: string, body?: unknown) {
+    return this.request('PUT', p, body);
+  }
   get cookieHeader(): string {
     return this.cookie;
   }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@tongban/server/storage/database';
 import { caseDeadlineStatus } from '@tongban/server/cases/caseRows';
 import { deadlineStatus } from '@tongban/shared/cases/deadline';
+import type { WorkCalendar } from '@tongban/shared/cases/workdays';
 
 describe('openDatabase: prepared statements are reused', () => {
   let db: Db;
@@ -30,12 +31,17 @@ describe('openDatabase: prepared statements are reused', () => {
 });
 
 describe('caseDeadlineStatus', () => {
-  it('answers as deadlineStatus does, also after the China day changes', () => {
+  it('answers as deadlineStatus does, also after the China day or the calendar changes', () => {
     const days = ['2025-03-03T01:00:00Z', '2025-03-03T15:59:00Z', '2025-03-03T16:00:00Z', '2025-03-10T02:00:00Z'].map((d) => new Date(d));
-    for (const now of days) {
-      for (const state of ['draft', 'completed'] as const) {
-        for (const deadline of ['2025-03-04', '2025-03-07', '2025-03-12']) {
-          expect(caseDeadlineStatus(state, deadline, now)).toEqual(deadlineStatus(state, deadline, now));
+    const plain: WorkCalendar = { version: 'a' };
+    // The same dates with 3.5 a holiday, as an admin might enter it: a new version, new answers.
+    const withHoliday: WorkCalendar = { holidays: new Set(['2025-03-05']), version: 'b' };
+    for (const cal of [plain, withHoliday, plain]) {
+      for (const now of days) {
+        for (const state of ['draft', 'completed'] as const) {
+          for (const deadline of ['2025-03-04', '2025-03-07', '2025-03-12']) {
+            expect(caseDeadlineStatus(state, deadline, now, cal)).toEqual(deadlineStatus(state, deadline, now, cal));
+          }
         }
       }
     }

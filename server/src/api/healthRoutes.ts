@@ -5,6 +5,7 @@ import type { MaterialRecogniser } from '../precheck/recognizeMaterial';
 import type { ReviewRecordingService } from '../review/recordingService';
 import { checkDatabase, type Db } from '../storage/database';
 import { route } from './http';
+import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 
 export interface HealthDeps {
   db: Db;
@@ -12,6 +13,7 @@ export interface HealthDeps {
   ocr?: Pick<MaterialRecogniser, 'health'>;
   recordings: Pick<ReviewRecordingService, 'availability'>;
   config: Pick<Config, 'SITE_ID'>;
+  calendar: Pick<WorkCalendarSource, 'firstUncoveredYear'>;
   version: string;
 }
 
@@ -32,6 +34,7 @@ export function createHealthRoutes(ctx: HealthDeps): Router {
         sfu,
         ocr,
         recording: ctx.recordings.availability,
+        calendar: calendarHealth(ctx.calendar.firstUncoveredYear()),
         site: ctx.config.SITE_ID,
         version: ctx.version,
         uptimeSeconds: Math.round(process.uptime()),
@@ -40,4 +43,14 @@ export function createHealthRoutes(ctx: HealthDeps): Router {
     }),
   );
   return r;
+}
+
+/** Deadlines into a year without holiday data count weekends only: an admin must enter that year. */
+function calendarHealth(uncoveredYear: number | undefined) {
+  if (uncoveredYear === undefined) return { complete: true };
+  return {
+    complete: false,
+    uncoveredYear,
+    warning: `日历缺少 ${uncoveredYear} 年的节假日与调休数据，请管理员在“节假日日历”中录入`,
+  };
 }

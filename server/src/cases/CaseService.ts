@@ -1,6 +1,5 @@
 import {
   AppError,
-  addWorkingDays,
   maskIdNumber,
   nextState,
   ROLES,
@@ -40,6 +39,7 @@ import { actorOf } from '../auth/AuthService';
 import type { CatalogService } from '../catalog/CatalogService';
 import { listCaseMaterials, listReplacedMaterials } from '../materials/materialRows';
 import { caseDeadlineStatus, insertCaseRow, toCaseRecord, type CaseRow } from './caseRows';
+import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import { maskDetails } from './maskDetails';
 import { CaseChangeFeed } from './caseChanges';
 
@@ -112,6 +112,7 @@ export interface CaseServiceDeps {
   clock: Clock;
   ids: IdSource;
   catalog: CatalogService;
+  calendar: WorkCalendarSource;
 }
 
 /**
@@ -188,7 +189,7 @@ export class CaseService {
         createdBy: user.id,
         createdAt: at,
         updatedAt: at,
-        deadline: addWorkingDays(now, item.timeLimitDays),
+        deadline: this.deps.calendar.addWorkingDays(now, item.timeLimitDays),
       });
       ledger.append(actorOf(user), 'case.created', {
         caseId: id,
@@ -362,7 +363,7 @@ export class CaseService {
       updatedAt: c.updatedAt,
       ...(c.decidedAt ? { decidedAt: c.decidedAt } : {}),
       deadline: c.deadline,
-      ...caseDeadlineStatus(c.state, c.deadline, this.deps.clock.now()),
+      ...caseDeadlineStatus(c.state, c.deadline, this.deps.clock.now(), this.deps.calendar.current()),
     };
   }
 

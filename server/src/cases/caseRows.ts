@@ -1,6 +1,7 @@
 import type { AgentRelation, CaseState, IdType, ResultChannel } from '@tongban/shared';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { deadlineStatus, DEADLINE_STOPPED_STATES, type DeadlineStatus } from '@tongban/shared/cases/deadline';
+import type { WorkCalendar } from '@tongban/shared/cases/workdays';
 import type { Db } from '../storage/database';
 import type { CaseRecord } from './CaseService';
 
@@ -128,12 +129,13 @@ export function insertCaseRow(db: Db, c: CaseRecord): void {
 /**
  * `deadlineStatus` for a case row. It walks the calendar day by day, and a list, the queue or the
  * work ledger asks it for hundreds of cases sharing a handful of deadlines, so answers are kept
- * for the current China day (the only part of `now` they depend on) and dropped when it changes.
+ * for the current China day (the only part of `now` they depend on) and calendar version, and
+ * dropped when either changes.
  */
 let memoDay = '';
 const memo = new Map<string, DeadlineStatus>();
-export function caseDeadlineStatus(state: CaseState, deadline: string, now: Date): DeadlineStatus {
-  const day = chinaDate(now);
+export function caseDeadlineStatus(state: CaseState, deadline: string, now: Date, cal: WorkCalendar): DeadlineStatus {
+  const day = `${chinaDate(now)} ${cal.version ?? ''}`;
   if (day !== memoDay) {
     memo.clear();
     memoDay = day;
@@ -141,7 +143,7 @@ export function caseDeadlineStatus(state: CaseState, deadline: string, now: Date
   const key = `${DEADLINE_STOPPED_STATES.includes(state) ? 'stopped' : 'open'} ${deadline}`;
   let status = memo.get(key);
   if (!status) {
-    status = deadlineStatus(state, deadline, now);
+    status = deadlineStatus(state, deadline, now, cal);
     memo.set(key, status);
   }
   return { ...status };

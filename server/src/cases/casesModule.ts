@@ -9,6 +9,7 @@ import { createAuditRoutes } from '../api/auditRoutes';
 import { createCaseRoutes } from '../api/caseRoutes';
 import { createCatalogRoutes } from '../api/catalogRoutes';
 import { attachCaseUpdates } from '../realtime/caseUpdates';
+import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import { CaseService } from './CaseService';
 
 export interface CasesDeps {
@@ -17,6 +18,7 @@ export interface CasesDeps {
   clock: Clock;
   ids: IdSource;
   log: Logger;
+  calendar: WorkCalendarSource;
 }
 
 /** 事项清单 and 办件: what every other feature builds on. */

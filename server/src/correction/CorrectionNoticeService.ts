@@ -7,7 +7,7 @@ import {
   type ReissueNoticeRequest,
 } from '@tongban/shared/cases/correctionNotice';
 import { statusPath } from '@tongban/shared/cases/queryCode';
-import { addWorkingDays } from '@tongban/shared/cases/workdays';
+import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import type { CorrectionItem } from '@tongban/shared/review/session';
 import type { Actor } from '../audit/AuditLedger';
 import { actorOf, type AuthService, type SessionUser } from '../auth/AuthService';
@@ -22,6 +22,7 @@ export interface CorrectionDeps extends Pick<SiteServices, 'db' | 'clock' | 'ids
   catalog: Pick<CatalogService, 'getItem' | 'itemForCase' | 'getOffice'>;
   config: Pick<Config, 'PUBLIC_URL'>;
   auth: Pick<AuthService, 'userById'>;
+  calendar: WorkCalendarSource;
 }
 
 interface NoticeRow {
@@ -156,7 +157,16 @@ export class CorrectionNoticeService {
     db.prepare(
       `INSERT INTO correction_notices (id, case_id, seq, items_json, note, resubmit_by, issued_by_name, issued_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, c.id, seq, JSON.stringify(items), correction.note ?? null, addWorkingDays(now, days), this.nameOf(actor), now.toISOString());
+    ).run(
+      id,
+      c.id,
+      seq,
+      JSON.stringify(items),
+      correction.note ?? null,
+      this.deps.calendar.addWorkingDays(now, days),
+      this.nameOf(actor),
+      now.toISOString(),
+    );
     return view(this.rows(c.id)[0]!);
   }
 

@@ -5,6 +5,7 @@ import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
 import type { CatalogService } from '../catalog/CatalogService';
 import { caseDeadlineStatus, toCaseRecord, type CaseRow } from '../cases/caseRows';
+import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import { toCsv } from './csv';
 
 /** One case as the work ledger counts it (identity masked: the ledger is exported to files). */
@@ -60,7 +61,7 @@ export class WorkLedgerService {
   private readonly sections = new Map<string, LedgerSection>();
   private readonly extraColumns: LedgerCsvColumn[] = [];
 
-  constructor(private readonly deps: { db: Db; clock: Clock; catalog: CatalogService }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; catalog: CatalogService; calendar: WorkCalendarSource }) {}
 
   addSection(name: string, section: LedgerSection): void {
     this.sections.set(name, section);
@@ -96,7 +97,7 @@ export class WorkLedgerService {
         createdAt: c.createdAt,
         deadline: c.deadline,
         decidedAt: c.decidedAt ?? null,
-        ...caseDeadlineStatus(c.state, c.deadline, now),
+        ...caseDeadlineStatus(c.state, c.deadline, now, this.deps.calendar.current()),
       }));
   }
 

@@ -3,12 +3,14 @@ import type { CatalogService } from '../catalog/CatalogService';
 import type { Clock } from '../clock';
 import type { Feature } from '../feature';
 import type { Db } from '../storage/database';
+import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import { WorkLedgerService } from './WorkLedgerService';
 
 export interface WorkLedgerDeps {
   db: Db;
   clock: Clock;
   catalog: CatalogService;
+  calendar: WorkCalendarSource;
 }
 
 /** 工作台账 for supervisors; other features add their sections and CSV columns to `workLedger`. */

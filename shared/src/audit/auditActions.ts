@@ -236,6 +236,10 @@ const EVENT_WORDS = {
   'auth.login': { zh: '登录', en: 'Signed in' },
   'auth.login_failed': { zh: '登录失败', en: 'Failed to sign in' },
   'auth.logout': { zh: '退出登录', en: 'Signed out' },
+  'calendar.year_set': (d: Details) => ({
+    zh: `录入 ${text(d.year)} 年节假日 ${text(d.holidays)} 天、调休上班 ${text(d.workdays)} 天`,
+    en: `Entered ${text(d.year)}'s calendar: ${text(d.holidays)} holidays, ${text(d.workdays)} make-up working days`,
+  }),
 } satisfies Record<string, Wording>;
 
 export type AuditAction = `case.${CaseAction}` | keyof typeof EVENT_WORDS;

@@ -151,6 +151,10 @@ export const ACCESS = {
   'rating.followUp': { roles: ['supervisor'], side: 'intake' },
   /** 工作台账 of the user's office (every office for an admin). */
   'ledger.view': { roles: ['supervisor', 'admin'] },
+  /** 节假日日历: the holidays and 调休 days every deadline counts on. */
+  'calendar.view': { roles: ['supervisor', 'admin'] },
+  /** Entering a year the package does not carry yet, or correcting a day of it. */
+  'calendar.edit': { roles: ['admin'] },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof ACCESS;

@@ -6,6 +6,13 @@
 export interface WorkCalendar {
   holidays?: ReadonlySet<string>; // 'YYYY-MM-DD'
   workingWeekends?: ReadonlySet<string>;
+  /**
+   * Years whose holidays are known. A day of any other year can only be counted by its weekday,
+   * so whoever counts across it must say so (`uncoveredYears`) instead of trusting the date.
+   */
+  coveredYears?: ReadonlySet<number>;
+  /** Changes whenever the data does, so answers computed from it can be cached by it. */
+  version?: string;
 }
 
 export function isoDate(d: Date): string {
@@ -46,4 +53,17 @@ export function workingDaysLeft(today: Date, deadline: string, cal: WorkCalendar
     if (isWorkingDay(d, cal)) n += step;
   }
   return n;
+}
+
+/**
+ * Years between two China calendar dates (YYYY-MM-DD, either order) that the calendar has no
+ * holiday data for. A calendar without `coveredYears` makes no claim and so reports none.
+ */
+export function uncoveredYears(a: string, b: string, cal: WorkCalendar): number[] {
+  if (!cal.coveredYears) return [];
+  const [ya, yb] = [Number(a.slice(0, 4)), Number(b.slice(0, 4))];
+  const [from, to] = [Math.min(ya, yb), Math.max(ya, yb)];
+  const out: number[] = [];
+  for (let y = from; y <= to; y++) if (!cal.coveredYears.has(y)) out.push(y);
+  return out;
 }
