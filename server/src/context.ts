@@ -13,6 +13,8 @@ import type { CatalogService } from './catalog/CatalogService';
 import type { CaseService } from './cases/CaseService';
 import { createCasesModule } from './cases/casesModule';
 import { createCalendarModule, type CalendarModule } from './calendar/calendarModule';
+import { createRetentionModule } from './retention/retentionModule';
+import type { RetentionService } from './retention/RetentionService';
 import type { MaterialService } from './materials/MaterialService';
 import { createMaterialsModule } from './materials/materialsModule';
 import type { PrecheckService } from './precheck/PrecheckService';
@@ -58,6 +60,8 @@ export interface AppContext {
   catalog: CatalogService;
   /** 节假日日历: holidays and 调休 days from the package and this site's admin; every deadline counts on it. */
   calendar: CalendarModule['calendar'];
+  /** 保存期限 and 诉讼保全: evidence deleted after the retention period unless on hold. */
+  retention: RetentionService;
   cases: CaseService;
   /** Scans; `materials.onUploaded(listener)` tells the OCR pre-check when a page arrives. */
   materials: MaterialService;
@@ -160,7 +164,18 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   const { materials, ...materialsFeature } = createMaterialsModule({ ...site, catalog, cases, maxBytes: config.UPLOAD_MAX_BYTES });
   const { receipts, ...receiptFeature } = createReceiptModule({ ...site, cases, catalog, config });
   const { workLedger, ...workLedgerFeature } = createWorkLedgerModule({ db, clock, catalog, calendar });
-  const handoff = createHandoffModule({ ...site, cases, catalog, config, version });
+  const { retention, ...retentionFeature } = createRetentionModule({
+    ...site,
+    cases,
+    retentionDays: config.RETENTION_DAYS,
+    sweepMinutes: config.RETENTION_SWEEP_MINUTES,
+    // Scans and result documents are the case file itself: kept as long as the case.
+    keptFiles: (sha) =>
+      db
+        .prepare('SELECT 1 FROM case_materials WHERE sha256 = ? UNION ALL SELECT 1 FROM case_results WHERE document_sha256 = ? LIMIT 1')
+        .get(sha, sha) !== undefined,
+  });
+  const handoff = createHandoffModule({ ...site, cases, catalog, config, version, retention });
   const { corrections, ...correctionFeature } = createCorrectionModule({
     ...site,
     cases,
@@ -194,6 +209,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     recording,
     evidence: handoff.evidence,
     grants,
+    retention,
   });
   const federation = createFederationModule({
     ...site,
@@ -215,6 +231,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     receiptFeature,
     workLedgerFeature,
     handoff,
+    retentionFeature,
     correctionFeature,
     precheckFeature,
     reviewFeature,
@@ -233,6 +250,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     auth,
     catalog,
     calendar,
+    retention,
     cases,
     materials,
     workLedger,

@@ -8,6 +8,7 @@ import { PRECHECK_ERRORS } from './precheck/errors';
 import { RECEIPT_ERRORS } from './cases/receiptErrors';
 import { CORRECTION_ERRORS } from './cases/correctionErrors';
 import { REVIEW_ERRORS } from './review/errors';
+import { RETENTION_ERRORS } from './retention/retention';
 
 export interface ErrorSpec {
   status: number;
@@ -78,6 +79,7 @@ export const ERRORS = {
   ...PRECHECK_ERRORS,
   ...REVIEW_ERRORS,
   ...HANDOFF_ERRORS,
+  ...RETENTION_ERRORS,
   ...RECEIPT_ERRORS,
   ...CORRECTION_ERRORS,
 } satisfies NoCodeTwice<

@@ -475,6 +475,12 @@ describe('the access table, probed over HTTP', () => {
     { action: 'ledger.view', name: 'GET /api/ledger', call: (c) => c.get('/api/ledger') },
     { action: 'ledger.view', name: 'GET /api/ledger.csv', call: (c) => c.get('/api/ledger.csv') },
     { action: 'calendar.view', name: 'GET /api/calendar/2026', call: (c) => c.get('/api/calendar/2026') },
+    {
+      action: 'retention.hold',
+      name: 'POST /api/cases/:id/retention/release (draft, no hold)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/retention/release`, { reason: '探测' }),
+    },
     { action: 'calendar.edit', name: 'PUT /api/calendar/2099', call: (c) => c.put('/api/calendar/2099', { days: [] }) },
   ];
   const SOCKET_ONLY: Action[] = ['call.join', 'call.shareDocument', 'call.steerViewer', 'review.applicantConsent'];

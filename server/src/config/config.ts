@@ -153,6 +153,13 @@ export const ConfigSchema = z
     /** Local UDP ports FFmpeg receives recorded RTP on (two per track), apart from the RTC range. */
     RECORDING_MIN_PORT: int(1024, 65535).default(41000),
     RECORDING_MAX_PORT: int(1024, 65535).default(41999),
+    /**
+     * 保存期限: recordings, snapshots, signatures and the bags carrying them are deleted this many
+     * days after the case closes (5 years by default, as video-identification rules elsewhere ask),
+     * unless the case is on legal hold. The job looks for due cases every RETENTION_SWEEP_MINUTES.
+     */
+    RETENTION_DAYS: int(1, 365 * 100).default(1826),
+    RETENTION_SWEEP_MINUTES: int(1, 7 * 24 * 60).default(60),
   })
   .refine((c) => c.RECORDING_MIN_PORT < c.RECORDING_MAX_PORT, {
     message: 'RECORDING_MIN_PORT must be < RECORDING_MAX_PORT',

@@ -75,6 +75,8 @@ export interface HandoffBagRow {
   waybill_no: string | null;
   created_by: string;
   created_at: string;
+  /** Deleted at the end of the retention period (the row and its hashes stay). */
+  purged_at: string | null;
 }
 
 export interface HandoffProgressEvent extends BagProgress {
@@ -168,6 +170,7 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
       waybill_no: courier?.waybillNo ?? null,
       created_by: user.id,
       created_at: at,
+      purged_at: null,
     };
   }
 

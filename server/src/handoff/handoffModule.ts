@@ -14,6 +14,8 @@ import { RatingService } from './RatingService';
 import { ResultService } from './ResultService';
 import { SiteKeyring } from './siteKeys';
 import { TransferService } from './TransferService';
+import type { RetentionService } from '../retention/RetentionService';
+import { tableFiles } from '../retention/tableFiles';
 
 /**
  * The handoff feature as the rest of the server sees it (ctx.handoff). `received`: at the handling
@@ -30,7 +32,15 @@ export interface HandoffModule extends HandoffRouteDeps, Feature {
 /** The site's services the handoff module builds on (the rest of HandoffDeps it makes itself). */
 type SiteServices = Pick<HandoffDeps, 'db' | 'clock' | 'ids' | 'blobs' | 'ledger' | 'cases' | 'catalog'>;
 
-export function createHandoffModule({ config, version, ...services }: SiteServices & { config: Config; version: string }): HandoffModule {
+export function createHandoffModule({
+  config,
+  version,
+  retention,
+  ...services
+}: SiteServices & { config: Config; version: string; retention: Pick<RetentionService, 'register'> }): HandoffModule {
+  // A bag carries the call's recordings and snapshots, so it is deleted with them: the sent one, and the one received.
+  retention.register('bag', tableFiles(services.db, 'handoff_bags', 'bag_sha256'));
+  retention.register('received-bag', tableFiles(services.db, 'transfers', 'body_sha256', "direction = 'in'"));
   const keys = new SiteKeyring(path.join(config.dataDir, 'keys'), config.SITE_ID, config.PEER_KEYS_FILE);
   const evidence = new HandoffEvidence();
   const reviewRecords = new ReceivedReviews();

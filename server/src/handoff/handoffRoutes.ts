@@ -61,6 +61,7 @@ export function createHandoffRoutes(h: HandoffRouteDeps, blobs: BlobStore): Rout
     '/cases/:id/handoff/bag.zip',
     route((req, res) => {
       const { c, bag } = h.bags.requireBag(idParam(req), currentUser(req));
+      if (bag.purged_at) throw new AppError('RETENTION_PURGED', { details: { caseId: c.id, sha256: bag.bag_sha256 } });
       return sendStoredStream(res, blobs.open(bag.bag_sha256), { fileName: `${c.caseNo}.zip`, size: bag.bag_size });
     }),
   );

@@ -28,6 +28,7 @@ interface InboundTransfer {
   body_sha256: string;
   tagmanifest_sha256: string;
   created_at: string;
+  purged_at: string | null;
 }
 
 const PRECHECK_JSON = 'data/precheck/precheck.json';
@@ -119,11 +120,12 @@ export class ReceivedEvidenceService {
     const c = cases.getForUser(caseId, user);
     const transfer = db
       .prepare(
-        `SELECT id, peer_site, body_sha256, tagmanifest_sha256, created_at FROM transfers
+        `SELECT id, peer_site, body_sha256, tagmanifest_sha256, created_at, purged_at FROM transfers
          WHERE case_id = ? AND direction = 'in' AND status = 'imported' ORDER BY created_at DESC, rowid DESC LIMIT 1`,
       )
       .get(c.id) as InboundTransfer | undefined;
     if (!transfer) throw new AppError('HANDOFF_NOT_RECEIVED', { details: { caseId: c.id } });
+    if (transfer.purged_at) throw new AppError('RETENTION_PURGED', { details: { caseId: c.id, sha256: transfer.body_sha256 } });
     // The blob store is local files (BlobStore.localPath); the zip reader needs random access to one.
     const zip = blobs.localPath(transfer.body_sha256);
     if (!zip) throw new AppError('INTERNAL', { details: { reason: 'received bag has no local file' } });

@@ -597,12 +597,12 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   /** The stored (watermarked) image of a snapshot, for case participants. */
   snapshotBlob(user: SessionUser, sessionId: string, snapshotId: string): { sha256: string; mediaType: 'image/jpeg' } {
     this.forFiles(user, sessionId);
-    const sha = this.ctx.db
-      .prepare('SELECT sha256 FROM review_snapshots WHERE id = ? AND session_id = ?')
-      .pluck()
-      .get(snapshotId, sessionId) as string | undefined;
-    if (!sha) throw new AppError('NOT_FOUND', { details: { snapshotId } });
-    return { sha256: sha, mediaType: 'image/jpeg' };
+    const row = this.ctx.db
+      .prepare('SELECT sha256, purged_at FROM review_snapshots WHERE id = ? AND session_id = ?')
+      .get(snapshotId, sessionId) as { sha256: string; purged_at: string | null } | undefined;
+    if (!row) throw new AppError('NOT_FOUND', { details: { snapshotId } });
+    if (row.purged_at) throw new AppError('RETENTION_PURGED', { details: { snapshotId, sha256: row.sha256 } });
+    return { sha256: row.sha256, mediaType: 'image/jpeg' };
   }
 
   /* ---------- decision ---------- */

@@ -85,6 +85,9 @@ export class ReviewRecordingService {
     const session = this.review.forFiles(user, sessionId);
     const rec = session.recordings.find((r) => r.id === recordingId);
     if (rec?.status !== 'stored' || !rec.sha256 || rec.size === undefined) throw new AppError('NOT_FOUND', { details: { recordingId } });
+    if (this.ctx.db.prepare('SELECT purged_at FROM review_recordings WHERE id = ?').pluck().get(recordingId)) {
+      throw new AppError('RETENTION_PURGED', { details: { recordingId, sha256: rec.sha256 } });
+    }
     this.ctx.ledger.record(actorOf(user), 'review.recording_downloaded', {
       caseId: session.caseId,
       details: { sessionId, recordingId, role: rec.role, source: rec.source, sha256: rec.sha256 },

@@ -10,6 +10,8 @@ import { createRecordingRoutes } from './recordingRoutes';
 import { ReviewRecordingService, type RecordingDeps } from './recordingService';
 import { createReviewRoutes } from './reviewRoutes';
 import type { ReviewSessionService } from './ReviewSessionService';
+import type { RetentionService } from '../retention/RetentionService';
+import { tableFiles } from '../retention/tableFiles';
 
 export interface ReviewModuleDeps extends RecordingDeps {
   /** The co-review sessions, made first: the call module is built over them and this module over its calls. */
@@ -21,6 +23,8 @@ export interface ReviewModuleDeps extends RecordingDeps {
   evidence: Pick<HandoffEvidence, 'provide'>;
   /** Join grants for peer sites' reviewers: issued here on a signed request, read with by their browsers. */
   grants: JoinGrantService;
+  /** 保存期限: the recordings and snapshots are deleted when the case's retention period is over. */
+  retention: Pick<RetentionService, 'register'>;
 }
 
 /** 视频会审 around the live call: the sessions' routes, the recordings of consented calls and the review's bag evidence. */
@@ -29,8 +33,10 @@ export interface ReviewModule extends Feature {
   recordings: ReviewRecordingService;
 }
 
-export function createReviewModule({ review, call, recording, evidence, grants, ...deps }: ReviewModuleDeps): ReviewModule {
+export function createReviewModule({ review, call, recording, evidence, grants, retention, ...deps }: ReviewModuleDeps): ReviewModule {
   const recordings = new ReviewRecordingService(deps, review, call, recording);
+  retention.register('recording', tableFiles(deps.db, 'review_recordings', 'sha256', "status = 'stored'"));
+  retention.register('snapshot', tableFiles(deps.db, 'review_snapshots', 'sha256'));
   evidence.provide(
     'review',
     reviewEvidence(async (caseId) => {

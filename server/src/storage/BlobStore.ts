@@ -29,6 +29,8 @@ export interface BlobStore {
   size(sha256: string): Promise<number>;
   /** A local path when the store has one (lets tools like OCR read without copying). */
   localPath(sha256: string): string | undefined;
+  /** Deletes the content (retention); its row in the blobs table stays, as rows of deleted evidence refer to it. */
+  remove(sha256: string): Promise<void>;
 }
 
 /** Where a store records what it holds: one row per distinct content (the first media type stays). */

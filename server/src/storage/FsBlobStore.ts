@@ -98,4 +98,8 @@ export class FsBlobStore implements BlobStore {
   async size(sha256: string): Promise<number> {
     return (await fsp.stat(this.pathOf(sha256))).size;
   }
+
+  async remove(sha256: string): Promise<void> {
+    await fsp.rm(this.pathOf(sha256), { force: true });
+  }
 }

@@ -236,6 +236,12 @@ const EVENT_WORDS = {
   'auth.login': { zh: '登录', en: 'Signed in' },
   'auth.login_failed': { zh: '登录失败', en: 'Failed to sign in' },
   'auth.logout': { zh: '退出登录', en: 'Signed out' },
+  'retention.purged': (d: Details) => ({
+    zh: `保存期限（${text(d.retentionDays)} 天）届满，删除录像、截图等证据文件 ${Array.isArray(d.files) ? d.files.length : 0} 个（保留哈希值）`,
+    en: `Retention period (${text(d.retentionDays)} days) over: deleted ${Array.isArray(d.files) ? d.files.length : 0} evidence files (their hashes kept)`,
+  }),
+  'retention.hold_set': (d: Details) => ({ zh: `设置诉讼保全：${text(d.reason)}`, en: `Put on legal hold: ${text(d.reason)}` }),
+  'retention.hold_released': (d: Details) => ({ zh: `解除诉讼保全：${text(d.reason)}`, en: `Released the legal hold: ${text(d.reason)}` }),
   'calendar.year_set': (d: Details) => ({
     zh: `录入 ${text(d.year)} 年节假日 ${text(d.holidays)} 天、调休上班 ${text(d.workdays)} 天`,
     en: `Entered ${text(d.year)}'s calendar: ${text(d.holidays)} holidays, ${text(d.workdays)} make-up working days`,

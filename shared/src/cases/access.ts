@@ -155,6 +155,8 @@ export const ACCESS = {
   'calendar.view': { roles: ['supervisor', 'admin'] },
   /** Entering a year the package does not carry yet, or correcting a day of it. */
   'calendar.edit': { roles: ['admin'] },
+  /** 诉讼保全: keeping a case's evidence past its retention period (a supervisor of either side, or an admin). */
+  'retention.hold': { roles: ['supervisor', 'admin'], side: 'either', everyCase: true },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof ACCESS;

@@ -16,6 +16,7 @@ import { formatDateTime, localName } from '../../format';
 import { useI18n, type I18n } from '../../i18n';
 import { Alert, PageHeader, StateBadge } from '../../ui';
 import { CorrectionNoticeCard } from '../../features/correction/CorrectionNoticeCard';
+import { RetentionCard } from '../../features/retention/RetentionCard';
 import { AuditTrail } from './AuditTrail';
 import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
 import { Fact } from './Fact';
@@ -245,6 +246,7 @@ export function CaseDetailPage() {
           <AuditTrail events={events} actorNames={audit.data?.actorNames ?? {}} item={item} names={{ officeName, siteName }} />
         )}
       </Section>
+      <RetentionCard caseView={c} />
     </>
   );
 }
