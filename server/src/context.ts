@@ -175,7 +175,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
         .prepare('SELECT 1 FROM case_materials WHERE sha256 = ? UNION ALL SELECT 1 FROM case_results WHERE document_sha256 = ? LIMIT 1')
         .get(sha, sha) !== undefined,
   });
-  const handoff = createHandoffModule({ ...site, cases, catalog, config, version, retention });
+  const handoff = createHandoffModule({ ...site, cases, catalog, config, version, retention, calendar });
   const { corrections, ...correctionFeature } = createCorrectionModule({
     ...site,
     cases,

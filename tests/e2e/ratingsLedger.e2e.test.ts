@@ -38,7 +38,8 @@ describe('ratings on the work ledger', () => {
       );
       if (level < 3) {
         db.prepare(
-          "INSERT INTO rating_follow_ups (id, rating_id, case_id, office_id, status, created_at) VALUES (?, ?, ?, 'gd-sg-window', 'open', ?)",
+          `INSERT INTO rating_follow_ups (id, rating_id, case_id, office_id, status, created_at, callback_due, rectify_due)
+           VALUES (?, ?, ?, 'gd-sg-window', 'open', ?, '2026-01-05', '2099-12-31')`,
         ).run(`follow-up-${i}`, `rating-${i}`, c.id, at);
       }
     }
@@ -48,13 +49,13 @@ describe('ratings on the work ledger', () => {
     await app?.close();
   });
 
-  it('shows counts per level, comments and open follow-ups; the supervisor closes one with a note', async () => {
+  it('shows counts per level, comments and open follow-ups; the supervisor records the call-back, then the rectification', async () => {
     const p = await app.newPage();
     const { page } = p;
     await app.login(p, 'supervisor');
     await page.goto(`${app.url}/ledger`);
     const ratings = page.getByRole('region', { name: '好差评' });
-    await ratings.getByRole('heading', { name: '待回访（不满意评价）' }).waitFor();
+    await ratings.getByRole('heading', { name: '待回访与整改（不满意评价）' }).waitFor();
 
     const perLevel = ratings.getByRole('table', { name: '各评价等级的件数' });
     expect(await perLevel.getByRole('row', { name: /非常满意/ }).textContent()).toContain('1');
@@ -64,14 +65,20 @@ describe('ratings on the work ledger', () => {
     await expect
       .poll(() => comments.getByRole('listitem').allTextContents())
       .toEqual([expect.stringContaining('窗口人员很耐心，一次办好'), expect.stringContaining('等待时间较长')]);
-    const open = ratings.getByRole('region', { name: '待回访（不满意评价）' });
+    const open = ratings.getByRole('region', { name: '待回访与整改（不满意评价）' });
     expect(await open.getByRole('listitem').count()).toBe(2);
     expect(await seriousViolations(page)).toEqual([]);
     expectReadable(await page.locator('main').innerText(), 'the work ledger with ratings');
 
-    const form = open.getByRole('form', { name: `关闭办件 ${caseNos[1]} 的回访` });
-    await form.getByLabel('回访情况').fill('已电话回访，致歉并说明原因');
-    await form.getByRole('button', { name: '关闭回访' }).click();
+    // The call-back is past its date (2026-01-05): flagged; recording it leaves the rectification.
+    const item = open.getByRole('listitem').filter({ hasText: caseNos[1]! });
+    expect(await item.textContent()).toContain('回访已超期');
+    const callback = open.getByRole('form', { name: `办件 ${caseNos[1]} 的回访` });
+    await callback.getByLabel('回访情况').fill('已电话回访，致歉并说明原因');
+    await callback.getByRole('button', { name: '记录回访' }).click();
+    const rectify = open.getByRole('form', { name: `办件 ${caseNos[1]} 的整改` });
+    await rectify.getByLabel('整改情况').fill('已电话回访，致歉并说明原因');
+    await rectify.getByRole('button', { name: '整改完成，关闭' }).click();
     await expect.poll(() => open.getByRole('listitem').count()).toBe(1);
     expect(await open.textContent()).toContain(caseNos[2]);
 
@@ -86,9 +93,9 @@ describe('ratings on the work ledger', () => {
     const p = await app.newPage();
     await app.login(p, 'admin');
     await p.page.goto(`${app.url}/ledger`);
-    const open = p.page.getByRole('region', { name: '待回访（不满意评价）' });
+    const open = p.page.getByRole('region', { name: '待回访与整改（不满意评价）' });
     await open.getByText('由收件单位主管回访后关闭').first().waitFor();
-    expect(await open.getByRole('button', { name: '关闭回访' }).count()).toBe(0);
+    expect(await open.getByRole('button', { name: /记录回访|整改完成/ }).count()).toBe(0);
     expectReadable(await p.page.locator('main').innerText(), 'the work ledger of an admin');
     expect(p.errors).toEqual([]);
   });

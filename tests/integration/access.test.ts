@@ -475,6 +475,23 @@ describe('the access table, probed over HTTP', () => {
     { action: 'ledger.view', name: 'GET /api/ledger', call: (c) => c.get('/api/ledger') },
     { action: 'ledger.view', name: 'GET /api/ledger.csv', call: (c) => c.get('/api/ledger.csv') },
     { action: 'calendar.view', name: 'GET /api/calendar/2026', call: (c) => c.get('/api/calendar/2026') },
+    ...(['append', 'appeal', 'appeal/decision'] as const).map((what) => ({
+      action: (what === 'append' ? 'rating.append' : what === 'appeal' ? 'rating.appeal' : 'rating.appealDecide') as Action,
+      name: `POST /api/cases/:id/rating/${what} (draft)`,
+      on: onDraft,
+      call: (c: ApiClient) =>
+        c.post(
+          `/api/cases/${draft.id}/rating/${what}`,
+          what === 'append' ? { comment: '探测' } : what === 'appeal' ? { reason: '探测' } : { approve: false, reason: '探测' },
+        ),
+      wrongState: 'CASE_ILLEGAL_TRANSITION',
+    })),
+    {
+      action: 'rating.followUp',
+      name: 'POST /api/follow-ups/:id/callback (already closed)',
+      on: onDraft,
+      call: (c) => c.post('/api/follow-ups/probe-follow-up/callback', { note: '探测' }),
+    },
     {
       action: 'retention.hold',
       name: 'POST /api/cases/:id/retention/release (draft, no hold)',

@@ -160,6 +160,10 @@ export const ConfigSchema = z
      */
     RETENTION_DAYS: int(1, 365 * 100).default(1826),
     RETENTION_SWEEP_MINUTES: int(1, 7 * 24 * 60).default(60),
+    /** 好差评 periods (国办发〔2019〕51号): default 满意 after N days unrated; call-back and rectification of a bad rating in working days. */
+    RATING_DEFAULT_DAYS: int(1, 365).default(7),
+    RATING_CALLBACK_WORKDAYS: int(1, 30).default(1),
+    RATING_RECTIFY_WORKDAYS: int(1, 90).default(15),
   })
   .refine((c) => c.RECORDING_MIN_PORT < c.RECORDING_MAX_PORT, {
     message: 'RECORDING_MIN_PORT must be < RECORDING_MAX_PORT',

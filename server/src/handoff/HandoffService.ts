@@ -310,8 +310,18 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
           sent_at: string | null;
         }
       | undefined;
-    const rating = db.prepare('SELECT level, comment, channel, rated_at FROM ratings WHERE case_id = ?').get(c.id) as
-      { level: number; comment: string | null; channel: 'window' | 'phone'; rated_at: string } | undefined;
+    const rating = db
+      .prepare('SELECT level, comment, channel, rated_at, kind, appended_comment FROM ratings WHERE case_id = ?')
+      .get(c.id) as
+      | {
+          level: number;
+          comment: string | null;
+          channel: 'window' | 'phone';
+          rated_at: string;
+          kind: 'applicant' | 'default';
+          appended_comment: string | null;
+        }
+      | undefined;
     return {
       handlingAtPeerSite: this.peers.forOffice(c.handlingOfficeId) !== undefined,
       handoff: bag
@@ -348,7 +358,16 @@ export class HandoffService extends EventEmitter<{ progress: [HandoffProgressEve
             origin: result.origin,
           }
         : null,
-      rating: rating ? { level: rating.level, comment: rating.comment, channel: rating.channel, ratedAt: rating.rated_at } : null,
+      rating: rating
+        ? {
+            level: rating.level,
+            comment: rating.comment,
+            channel: rating.channel,
+            ratedAt: rating.rated_at,
+            kind: rating.kind,
+            appended: rating.appended_comment,
+          }
+        : null,
       envelope: this.envelope(c),
       resultDeliveryOptions: catalog.findItem(c.itemCode)?.resultDelivery ?? [],
     };

@@ -16,6 +16,8 @@ import { SiteKeyring } from './siteKeys';
 import { TransferService } from './TransferService';
 import type { RetentionService } from '../retention/RetentionService';
 import { tableFiles } from '../retention/tableFiles';
+import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
+import type { Logger } from '../logger';
 
 /**
  * The handoff feature as the rest of the server sees it (ctx.handoff). `received`: at the handling
@@ -30,14 +32,20 @@ export interface HandoffModule extends HandoffRouteDeps, Feature {
 }
 
 /** The site's services the handoff module builds on (the rest of HandoffDeps it makes itself). */
-type SiteServices = Pick<HandoffDeps, 'db' | 'clock' | 'ids' | 'blobs' | 'ledger' | 'cases' | 'catalog'>;
+type SiteServices = Pick<HandoffDeps, 'db' | 'clock' | 'ids' | 'blobs' | 'ledger' | 'cases' | 'catalog'> & { log: Logger };
 
 export function createHandoffModule({
   config,
   version,
   retention,
+  calendar,
   ...services
-}: SiteServices & { config: Config; version: string; retention: Pick<RetentionService, 'register'> }): HandoffModule {
+}: SiteServices & {
+  config: Config;
+  version: string;
+  retention: Pick<RetentionService, 'register'>;
+  calendar: WorkCalendarSource;
+}): HandoffModule {
   // A bag carries the call's recordings and snapshots, so it is deleted with them: the sent one, and the one received.
   retention.register('bag', tableFiles(services.db, 'handoff_bags', 'bag_sha256'));
   retention.register('received-bag', tableFiles(services.db, 'transfers', 'body_sha256', "direction = 'in'"));
@@ -56,12 +64,21 @@ export function createHandoffModule({
   };
   const peers = new PeerSites(config.PEER_SITES, keys, services.catalog, () => services.clock.now());
   const bags = new HandoffService(deps, peers);
+  let defaultsTimer: NodeJS.Timeout | undefined;
   const handoff: HandoffRouteDeps = {
     keys,
     bags,
     transfers: new TransferService({ ...deps, tmpDir: path.join(config.dataDir, 'tmp') }, bags, peers),
     results: new ResultService({ ...deps, uploadMaxBytes: config.UPLOAD_MAX_BYTES }, bags, peers),
-    ratings: new RatingService(deps),
+    ratings: new RatingService({
+      ...deps,
+      calendar,
+      periods: {
+        defaultAfterDays: config.RATING_DEFAULT_DAYS,
+        callbackWorkdays: config.RATING_CALLBACK_WORKDAYS,
+        rectifyWorkdays: config.RATING_RECTIFY_WORKDAYS,
+      },
+    }),
     received: new ReceivedEvidenceService(deps),
     receiving: new ReceivingService(deps, bags),
   };
@@ -72,5 +89,19 @@ export function createHandoffModule({
     peers,
     routes: () => createHandoffRoutes(handoff, services.blobs),
     realtime: (io) => attachHandoffRealtime(bags, io),
+    // The default rating of cases left unrated: looked for hourly, by the serving process only.
+    recoverInterrupted: () => {
+      const run = () => {
+        try {
+          handoff.ratings.applyDefaults();
+        } catch (err) {
+          services.log.error({ err }, 'ratings: default ratings failed');
+        }
+      };
+      defaultsTimer = setInterval(run, 3600_000);
+      defaultsTimer.unref();
+      run();
+    },
+    close: async () => clearInterval(defaultsTimer),
   };
 }

@@ -10,6 +10,12 @@ import {
   parseHandoffQr,
 } from '@tongban/shared/handoff/schemas';
 import { ReceivingLookupSchema } from '@tongban/shared/handoff/receiving';
+import {
+  FollowUpCallbackSchema,
+  RatingAppealDecisionSchema,
+  RatingAppealSchema,
+  RatingAppendSchema,
+} from '@tongban/shared/handoff/ratingRules';
 import { authorize, caseReadRoute, currentUser, idParam, parse, route } from '../api/http';
 import { receiveSingleFile } from '../materials/multipart';
 import { sendStoredBytes, sendStoredStream } from '../materials/sendStoredFile';
@@ -184,6 +190,29 @@ export function createHandoffRoutes(h: HandoffRouteDeps, blobs: BlobStore): Rout
   r.get(
     '/ledger/ratings',
     route((req, res) => res.json(h.ratings.ledger(currentUser(req)))),
+  );
+  r.post(
+    '/cases/:id/rating/append',
+    route((req, res) => res.json(h.ratings.append(idParam(req), authorize(req, 'rating.append'), parse(RatingAppendSchema, req.body)))),
+  );
+  r.post(
+    '/cases/:id/rating/appeal',
+    route((req, res) =>
+      res.json(h.ratings.appeal(idParam(req), authorize(req, 'rating.appeal'), parse(RatingAppealSchema, req.body).reason)),
+    ),
+  );
+  r.post(
+    '/cases/:id/rating/appeal/decision',
+    route((req, res) =>
+      res.json(h.ratings.decideAppeal(idParam(req), authorize(req, 'rating.appealDecide'), parse(RatingAppealDecisionSchema, req.body))),
+    ),
+  );
+  r.post(
+    '/follow-ups/:id/callback',
+    route((req, res) => {
+      h.ratings.recordCallback(idParam(req), authorize(req, 'rating.followUp'), parse(FollowUpCallbackSchema, req.body).note);
+      res.json({ ok: true });
+    }),
   );
   r.post(
     '/follow-ups/:id/close',

@@ -228,6 +228,17 @@ const EVENT_WORDS = {
   }),
   'receipt.printed': { zh: '打印收件回执', en: 'Printed the receipt' },
   'rating.link_created': { zh: '生成手机评价二维码', en: 'Created the phone rating QR code' },
+  'rating.appended': (d: Details) => withText({ zh: '申请人追评', en: 'The applicant added a follow-up comment' }, d.comment, NOTE),
+  'rating.called_back': (d: Details) => withText({ zh: '差评回访', en: 'Called the applicant back about a low rating' }, d.note, NOTE),
+  'rating.appealed': (d: Details) => withText({ zh: '提出评价申诉复核', en: 'Appealed against the rating' }, d.reason, NOTE),
+  'rating.appeal_decided': (d: Details) =>
+    withText(
+      d.approved === true
+        ? { zh: '申诉复核通过，该评价不计入统计', en: 'Appeal approved: the rating no longer counts' }
+        : { zh: '申诉复核不予支持', en: 'Appeal rejected' },
+      d.reason,
+      NOTE,
+    ),
   'rating.follow_up_closed': (d: Details) => withText({ zh: '差评回访办结', en: 'Closed the follow-up of a low rating' }, d.note, NOTE),
   'seed.item': (d: Details) => ({ zh: `载入事项目录：${text(d.name)}`, en: `Loaded the catalogue item ${text(d.name)}` }),
   'seed.office': (d: Details) => ({ zh: `登记单位：${text(d.name)}`, en: `Registered the office ${text(d.name)}` }),

@@ -149,6 +149,11 @@ export const ACCESS = {
   'rating.ledger': { roles: ['clerk', 'supervisor', 'admin'] },
   /** Closing a low rating's follow-up: the intake office's supervisor. */
   'rating.followUp': { roles: ['supervisor'], side: 'intake' },
+  /** 追评: the applicant's one later comment, recorded at the window. */
+  'rating.append': { roles: WINDOW, side: 'intake', states: ['rated'] },
+  /** 申诉复核: the rated (intake) office files it; a supervisor of the case's other office decides. */
+  'rating.appeal': { roles: ['supervisor'], side: 'intake', states: ['rated'] },
+  'rating.appealDecide': { roles: ['supervisor'], side: 'handling', states: ['rated'] },
   /** 工作台账 of the user's office (every office for an admin). */
   'ledger.view': { roles: ['supervisor', 'admin'] },
   /** 节假日日历: the holidays and 调休 days every deadline counts on. */

@@ -64,7 +64,8 @@ export const TRANSITIONS: Record<CaseAction, Transition> = {
   hand_off: { from: ['accepted'], to: 'handed_off', by: ['clerk', 'supervisor'] },
   start_handling: { from: ['handed_off'], to: 'in_handling', by: ['reviewer', 'supervisor', 'peer-site'] },
   complete: { from: ['in_handling'], to: 'completed', by: ['reviewer', 'supervisor', 'peer-site'] },
-  rate: { from: ['completed'], to: 'rated', by: ['applicant', 'clerk'] },
+  // system: the default rating recorded when the applicant did not rate in time.
+  rate: { from: ['completed'], to: 'rated', by: ['applicant', 'clerk', 'system'] },
   withdraw: {
     from: ['draft', 'prechecked', 'in_review', 'needs_correction', 'accepted'],
     to: 'withdrawn',

@@ -160,6 +160,15 @@ export const HANDOFF_ERRORS = {
     en: 'The result document is too large to go back to the intake site online (limit 48 MB): compress it or scan at a lower resolution and upload again, or mail the paper result',
   },
   RESULT_CASE_UNKNOWN: { status: 404, zh: '本站没有与该结果对应的办件', en: 'No case here matches this result' },
+  RATING_APPEND_ONCE: { status: 409, zh: '该评价已有追评，每个评价只能追评一次', en: 'This rating already has its one follow-up comment' },
+  RATING_APPEND_DEFAULT: {
+    status: 409,
+    zh: '默认好评不是申请人作出的评价，不能追评',
+    en: 'A default rating was not given by the applicant, so it takes no follow-up comment',
+  },
+  RATING_CALLBACK_DONE: { status: 409, zh: '该差评已记录回访', en: 'The call-back of this rating is already recorded' },
+  RATING_APPEAL_EXISTS: { status: 409, zh: '该评价已提出申诉复核', en: 'An appeal against this rating has already been filed' },
+  RATING_APPEAL_NONE: { status: 409, zh: '该评价没有待复核的申诉', en: 'This rating has no appeal waiting for a decision' },
   RATING_TOKEN_INVALID: {
     status: 404,
     zh: '评价链接无效或已使用，请向窗口工作人员索取新链接',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RatingIndicatorsSchema, type AppealStatus, type RatingIndicator, type RatingIndicators } from './ratingRules';
 import { freeText } from '../schemas/text';
 
 /** REST and site-to-site contracts of the handoff feature, shared by server, client and tests. */
@@ -89,6 +90,7 @@ export function ratingLevel(level: number): RatingLevel | undefined {
 export const RatingRequestSchema = z.object({
   level: z.number().int().min(1).max(5),
   comment: freeText(500, { lines: 'multi' }).optional(),
+  indicators: RatingIndicatorsSchema.optional(),
 });
 export type RatingRequest = z.infer<typeof RatingRequestSchema>;
 
@@ -105,9 +107,28 @@ export interface RatingLedgerRow {
   label: string;
   comment: string | null;
   channel: 'window' | 'phone';
+  /** 'default': no rating came in time, so the site recorded 满意 as the rules say. */
+  kind: 'applicant' | 'default';
+  indicators: RatingIndicators | null;
   ratedAt: string;
-  /** Opened for a rating below FOLLOW_UP_BELOW; the supervisor closes it with a note. */
-  followUp: { id: string; status: 'open' | 'closed'; note: string | null } | null;
+  /** 追评, once. */
+  appended: { comment: string; at: string } | null;
+  /**
+   * Opened for a rating below FOLLOW_UP_BELOW: the call-back (回访) and the rectification (整改,
+   * closing it) each have a due date; `overdue` names the step that is late.
+   */
+  followUp: {
+    id: string;
+    status: 'open' | 'closed';
+    note: string | null;
+    callbackDue: string | null;
+    calledBackAt: string | null;
+    callbackNote: string | null;
+    rectifyDue: string | null;
+    overdue: 'callback' | 'rectify' | null;
+  } | null;
+  /** 申诉复核; an approved appeal takes the rating out of the figures. */
+  appeal: { status: AppealStatus; reason: string; filedByName: string; decisionReason: string | null; decidedByName: string | null } | null;
 }
 
 /** GET /api/ledger/ratings: 好差评 of the user's intake office (all offices for an admin), newest first. */
@@ -118,7 +139,18 @@ export interface RatingsLedgerView {
   /** Share of ratings at 基本满意 or better; null before the first rating. */
   satisfiedRate: number | null;
   openFollowUps: number;
+  /** Open follow-ups past their call-back or rectification date. */
+  overdueFollowUps: number;
+  /** Per indicator: how many rated it, and the average level (null when none did). */
+  byIndicator: Record<RatingIndicator, { count: number; average: number | null }>;
+  /** Default ratings (no rating came in time). */
+  defaults: number;
+  /** Ratings removed on appeal: listed, not counted. */
+  removedOnAppeal: number;
+  /** Empty for clerks: the staff rated see the figures, never a row that leads to the rater. */
   ratings: RatingLedgerRow[];
+  /** Appeals waiting for this user's office as the case's other (handling) office to decide. */
+  appealsToDecide: RatingLedgerRow[];
 }
 
 /** Signed by the handling site and stored by the intake site (回执). */
@@ -200,7 +232,16 @@ export interface HandoffStatusView {
     /** Where the result went: `local` decided here, `peer` received from the handling site. */
     origin: 'local' | 'peer';
   };
-  rating: null | { level: number; comment: string | null; channel: 'window' | 'phone'; ratedAt: string };
+  rating: null | {
+    level: number;
+    comment: string | null;
+    channel: 'window' | 'phone';
+    ratedAt: string;
+    /** 'default': not rated in time, recorded as 满意 by the rules. */
+    kind: 'applicant' | 'default';
+    /** 追评, once. */
+    appended: string | null;
+  };
   /** The paper envelope once the case is handed off (null: nothing travels on paper). */
   envelope: EnvelopeView | null;
   /** The catalog's 结果送达方式 for this item, so the clerk can tell the applicant. */

@@ -133,9 +133,21 @@ export default function HandoffPanel({ caseView, item, allowedActions, canSeeFil
       {allowedActions.includes('rate') && !s?.rating && <RatingChoice caseId={caseView.id} run={run} />}
       {s?.rating && (
         <Alert tone={s.rating.level >= 3 ? 'ok' : 'warn'}>
-          {t('申请人评价', 'Applicant rating')}: {t(...levelLabel(s.rating.level))}
+          {s.rating.kind === 'default'
+            ? t('逾期未评价，按规定默认', 'Not rated in time; by the rules recorded as')
+            : t('申请人评价', 'Applicant rating')}
+          : {t(...levelLabel(s.rating.level))}
           {s.rating.comment ? ` — ${s.rating.comment}` : ''}
+          {s.rating.appended && (
+            <>
+              <br />
+              {t('追评', 'Follow-up comment')}: {s.rating.appended}
+            </>
+          )}
         </Alert>
+      )}
+      {s?.rating?.kind === 'applicant' && !s.rating.appended && user && can(user, 'rating.append', caseView) && (
+        <AppendRatingForm caseId={caseView.id} busy={busy} run={run} />
       )}
     </Card>
   );
@@ -428,5 +440,31 @@ function RatingChoice({ caseId, run }: { caseId: string; run: Run }) {
       {error && <Alert tone="block">{error}</Alert>}
       {qr && <img className="handoff-qr" src={qr} alt={t('评价二维码，请申请人用手机扫描', 'Rating QR code for the applicant’s phone')} />}
     </section>
+  );
+}
+
+/** 追评: the applicant's one later comment, typed at the window (on the screen turned to them). */
+function AppendRatingForm({ caseId, busy, run }: { caseId: string; busy: boolean; run: (fn: () => Promise<unknown>) => void }) {
+  const { t } = useI18n();
+  const [comment, setComment] = useState('');
+  return (
+    <form
+      className="follow-up-close"
+      aria-label={t('申请人追评', 'Follow-up comment')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        run(() => handoffApi.appendRating(caseId, { comment: comment.trim() }));
+      }}
+    >
+      <TextField
+        label={t('申请人追评（每个评价只能追评一次）', 'The applicant’s follow-up comment (once)')}
+        value={comment}
+        maxLength={500}
+        onChange={(e) => setComment(e.target.value)}
+      />
+      <Button type="submit" busy={busy} disabled={!comment.trim()}>
+        {t('提交追评', 'Add the comment')}
+      </Button>
+    </form>
   );
 }

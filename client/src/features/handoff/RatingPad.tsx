@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { RATING_LEVELS, type RatingRequest } from '@tongban/shared/handoff/schemas';
+import { RATING_INDICATORS, type RatingIndicator, type RatingIndicators } from '@tongban/shared/handoff/ratingRules';
 import { useI18n } from '../../i18n';
 import { Button } from '../../ui';
 import './handoff.css';
@@ -12,6 +13,7 @@ export function RatingPad({ onSubmit }: { onSubmit: (r: RatingRequest) => Promis
   const { t, errorText } = useI18n();
   const [level, setLevel] = useState<number | null>(null);
   const [comment, setComment] = useState('');
+  const [indicators, setIndicators] = useState<RatingIndicators>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -22,7 +24,11 @@ export function RatingPad({ onSubmit }: { onSubmit: (r: RatingRequest) => Promis
         if (level === null) return;
         setBusy(true);
         setError(null);
-        onSubmit({ level, ...(comment.trim() ? { comment: comment.trim() } : {}) })
+        onSubmit({
+          level,
+          ...(comment.trim() ? { comment: comment.trim() } : {}),
+          ...(Object.keys(indicators).length > 0 ? { indicators } : {}),
+        })
           .catch((err: unknown) => setError(errorText(err)))
           .finally(() => setBusy(false));
       }}
@@ -44,6 +50,29 @@ export function RatingPad({ onSubmit }: { onSubmit: (r: RatingRequest) => Promis
           ))}
         </div>
       </fieldset>
+      <details className="rating-indicators">
+        <summary>{t('分项评价（可不填）', 'Rate each part (optional)')}</summary>
+        {RATING_INDICATORS.map((i) => (
+          <label key={i.code} className="rating-comment">
+            {t(i.zh, i.en)}
+            <select
+              className="input"
+              value={indicators[i.code] ?? ''}
+              onChange={(e) => {
+                const v = e.target.value;
+                setIndicators(({ [i.code as RatingIndicator]: _, ...rest }) => (v ? { ...rest, [i.code]: Number(v) } : rest));
+              }}
+            >
+              <option value="">{t('不评', 'Skip')}</option>
+              {RATING_LEVELS.map((l) => (
+                <option key={l.level} value={l.level}>
+                  {l.level} — {t(l.zh, l.en)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+      </details>
       <label className="rating-comment">
         {t('意见或建议（可不填）', 'Comment (optional)')}
         <textarea value={comment} maxLength={500} rows={3} onChange={(e) => setComment(e.target.value)} />

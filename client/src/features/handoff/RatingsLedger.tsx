@@ -2,6 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { can } from '@tongban/shared/cases/access';
 import { FOLLOW_UP_BELOW, RATING_LEVELS, ratingLevel, type RatingLedgerRow, type RatingsLedgerView } from '@tongban/shared/handoff/schemas';
+import { RATING_INDICATORS } from '@tongban/shared/handoff/ratingRules';
 import { useApiData } from '../../api/useApiData';
 import { useAuth } from '../../auth/AuthContext';
 import { CountTable } from '../../components/CountTable';
@@ -25,13 +26,30 @@ export default function RatingsLedger() {
   return (
     <Card title={t('好差评', 'Service ratings')}>
       {error != null && <Alert tone="block">{errorText(error)}</Alert>}
-      {data && <RatingsBody data={data} canClose={!!user && can(user, 'rating.followUp')} onClosed={reload} />}
+      {data && (
+        <RatingsBody
+          data={data}
+          canClose={!!user && can(user, 'rating.followUp')}
+          canAppeal={!!user && can(user, 'rating.appeal')}
+          onClosed={reload}
+        />
+      )}
       {!data && error == null && <p className="muted">{t('正在加载…', 'Loading…')}</p>}
     </Card>
   );
 }
 
-function RatingsBody({ data, canClose, onClosed }: { data: RatingsLedgerView; canClose: boolean; onClosed: () => void }) {
+function RatingsBody({
+  data,
+  canClose,
+  canAppeal,
+  onClosed,
+}: {
+  data: RatingsLedgerView;
+  canClose: boolean;
+  canAppeal: boolean;
+  onClosed: () => void;
+}) {
   const { t } = useI18n();
   const comments = data.ratings.filter((r) => r.comment).slice(0, RECENT_COMMENTS);
   const open = data.ratings.filter((r) => r.followUp?.status === 'open');
@@ -44,7 +62,10 @@ function RatingsBody({ data, canClose, onClosed }: { data: RatingsLedgerView; ca
           value={rate === null ? '—' : `${Math.round(rate * 100)}%`}
           label={t('满意率（基本满意及以上）', 'Satisfied (fairly or better)')}
         />
-        <Stat value={data.openFollowUps} label={t('待回访', 'Open follow-ups')} alarm={data.openFollowUps > 0} />
+        <Stat value={data.openFollowUps} label={t('待回访整改', 'Open follow-ups')} alarm={data.openFollowUps > 0} />
+        <Stat value={data.overdueFollowUps} label={t('回访或整改超期', 'Follow-ups overdue')} alarm={data.overdueFollowUps > 0} />
+        <Stat value={data.defaults} label={t('逾期未评默认满意', 'Default ratings (not rated in time)')} />
+        <Stat value={data.removedOnAppeal} label={t('申诉复核后不计入', 'Removed on appeal')} />
       </div>
       {data.total === 0 ? (
         <p className="empty">{t('还没有申请人评价', 'No ratings yet')}</p>
@@ -55,6 +76,14 @@ function RatingsBody({ data, canClose, onClosed }: { data: RatingsLedgerView; ca
               caption={t('各评价等级的件数', 'Ratings per level')}
               head={[t('评价', 'Rating'), t('件数', 'Count')]}
               rows={RATING_LEVELS.map((l) => ({ key: String(l.level), cells: [t(l.zh, l.en), data.byLevel[String(l.level)] ?? 0] }))}
+            />
+            <CountTable
+              caption={t('分项评价（1–5 分）', 'Ratings per indicator (1–5)')}
+              head={[t('评价指标', 'Indicator'), t('评价人数', 'Rated by'), t('平均分', 'Average')]}
+              rows={RATING_INDICATORS.map((i) => {
+                const v = data.byIndicator[i.code];
+                return { key: i.code, cells: [t(i.zh, i.en), v.count, v.average === null ? '—' : v.average.toFixed(1)] };
+              })}
             />
           </RatingsSubsection>
           <RatingsSubsection title={t('最近的意见', 'Recent comments')}>
@@ -74,7 +103,7 @@ function RatingsBody({ data, canClose, onClosed }: { data: RatingsLedgerView; ca
         </div>
       )}
       {data.total > 0 && (
-        <RatingsSubsection title={t('待回访（不满意评价）', 'Open follow-ups (low ratings)')}>
+        <RatingsSubsection title={t('待回访与整改（不满意评价）', 'Follow-ups of low ratings: call-back and rectification')}>
           {open.length === 0 ? (
             <p className="empty">{t('没有待回访的评价', 'No open follow-ups')}</p>
           ) : (
@@ -83,17 +112,63 @@ function RatingsBody({ data, canClose, onClosed }: { data: RatingsLedgerView; ca
                 <li key={r.followUp!.id}>
                   <RatingFacts r={r} />
                   {r.comment && <p className="rating-list-comment">“{r.comment}”</p>}
+                  <FollowUpDates f={r.followUp!} />
                   {canClose ? (
-                    <CloseFollowUpForm followUpId={r.followUp!.id} caseNo={r.caseNo} onClosed={onClosed} />
+                    <FollowUpForm r={r} onDone={onClosed} />
                   ) : (
                     <p className="muted">
                       {t('由收件单位主管回访后关闭', 'The intake office’s supervisor closes it after the follow-up call')}
                     </p>
                   )}
+                  {canAppeal && !r.appeal && (
+                    <NoteForm
+                      label={t('申诉理由（误评、恶意差评的依据）', 'Why this rating is mistaken or malicious')}
+                      ariaLabel={t(`办件 ${r.caseNo} 的评价申诉`, `Appeal against the rating of ${r.caseNo}`)}
+                      actions={[
+                        {
+                          label: t('提出申诉复核', 'Appeal'),
+                          send: (reason) => handoffApi.appealRating(r.caseId, { reason }),
+                          done: t(`已就办件 ${r.caseNo} 的评价提出申诉`, `Appeal filed for ${r.caseNo}`),
+                        },
+                      ]}
+                      onDone={onClosed}
+                    />
+                  )}
+                  {r.appeal && <AppealFacts a={r.appeal} />}
                 </li>
               ))}
             </ul>
           )}
+        </RatingsSubsection>
+      )}
+      {data.appealsToDecide.length > 0 && (
+        <RatingsSubsection title={t('待本单位复核的评价申诉', 'Appeals for this office to decide')}>
+          <ul className="rating-list">
+            {data.appealsToDecide.map((r) => (
+              <li key={r.caseId}>
+                <RatingFacts r={r} />
+                {r.comment && <p className="rating-list-comment">“{r.comment}”</p>}
+                <AppealFacts a={r.appeal!} />
+                <NoteForm
+                  label={t('复核意见', 'Decision and reason')}
+                  ariaLabel={t(`办件 ${r.caseNo} 的申诉复核`, `Appeal decision for ${r.caseNo}`)}
+                  actions={[
+                    {
+                      label: t('支持申诉，该评价不计入统计', 'Approve: the rating no longer counts'),
+                      send: (reason) => handoffApi.decideAppeal(r.caseId, { approve: true, reason }),
+                      done: t('申诉已支持', 'Appeal approved'),
+                    },
+                    {
+                      label: t('不予支持', 'Reject'),
+                      send: (reason) => handoffApi.decideAppeal(r.caseId, { approve: false, reason }),
+                      done: t('申诉不予支持', 'Appeal rejected'),
+                    },
+                  ]}
+                  onDone={onClosed}
+                />
+              </li>
+            ))}
+          </ul>
         </RatingsSubsection>
       )}
     </>
@@ -131,43 +206,139 @@ function RatingFacts({ r }: { r: RatingLedgerRow }) {
   );
 }
 
-/** The supervisor records how the follow-up went (回访情况) and closes it. */
-function CloseFollowUpForm({ followUpId, caseNo, onClosed }: { followUpId: string; caseNo: string; onClosed: () => void }) {
-  const { t, errorText } = useI18n();
+/** One note and one button: a call-back, a rectification, an appeal or its decision, each with its reason. */
+function NoteForm({
+  label,
+  hint,
+  actions,
+  ariaLabel,
+  onDone,
+}: {
+  label: string;
+  hint?: string;
+  ariaLabel: string;
+  /** The buttons, each with what it sends and what the toast then says. */
+  actions: Array<{ label: string; primary?: boolean; send: (note: string) => Promise<unknown>; done: string }>;
+  onDone: () => void;
+}) {
+  const { errorText } = useI18n();
   const toast = useToast();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const run = (a: (typeof actions)[number]) => {
+    setBusy(true);
+    setError(null);
+    a.send(note.trim())
+      .then(() => {
+        toast.show(a.done);
+        setNote('');
+        onDone();
+      })
+      .catch((err: unknown) => setError(errorText(err)))
+      .finally(() => setBusy(false));
+  };
   return (
-    <form
-      className="follow-up-close"
-      aria-label={t(`关闭办件 ${caseNo} 的回访`, `Close the follow-up of case ${caseNo}`)}
-      onSubmit={(e) => {
-        e.preventDefault();
-        setBusy(true);
-        setError(null);
-        handoffApi
-          .closeFollowUp(followUpId, { note: note.trim() })
-          .then(() => {
-            toast.show(t(`办件 ${caseNo} 的回访已关闭`, `Follow-up of ${caseNo} closed`));
-            onClosed();
-          })
-          .catch((err: unknown) => setError(errorText(err)))
-          .finally(() => setBusy(false));
-      }}
-    >
+    <form className="follow-up-close" aria-label={ariaLabel} onSubmit={(e) => e.preventDefault()}>
       <TextField
-        label={t('回访情况', 'Follow-up note')}
-        hint={t('例如：已电话回访，致歉并说明原因', 'e.g. Called the applicant, apologised and explained')}
+        label={label}
+        hint={hint}
         value={note}
         maxLength={1000}
         required
         error={error ?? undefined}
         onChange={(e) => setNote(e.target.value)}
       />
-      <Button type="submit" variant="primary" busy={busy} disabled={!note.trim()}>
-        {t('关闭回访', 'Close follow-up')}
-      </Button>
+      {actions.map((a) => (
+        <Button key={a.label} variant={a.primary ? 'primary' : 'secondary'} busy={busy} disabled={!note.trim()} onClick={() => run(a)}>
+          {a.label}
+        </Button>
+      ))}
     </form>
+  );
+}
+
+/** The next step of a low rating's follow-up: the call-back (回访) first, then the rectification (整改) that closes it. */
+function FollowUpForm({ r, onDone }: { r: RatingLedgerRow; onDone: () => void }) {
+  const { t } = useI18n();
+  const f = r.followUp!;
+  return f.calledBackAt ? (
+    <NoteForm
+      label={t('整改情况', 'Rectification')}
+      hint={t('写明已整改的问题和措施', 'What was put right, and how')}
+      ariaLabel={t(`办件 ${r.caseNo} 的整改`, `Rectification of ${r.caseNo}`)}
+      actions={[
+        {
+          label: t('整改完成，关闭', 'Rectified: close'),
+          primary: true,
+          send: (note) => handoffApi.closeFollowUp(f.id, { note }),
+          done: t(`办件 ${r.caseNo} 的差评整改已完成`, `Follow-up of ${r.caseNo} closed`),
+        },
+      ]}
+      onDone={onDone}
+    />
+  ) : (
+    <NoteForm
+      label={t('回访情况', 'Call-back note')}
+      hint={t('例如：已电话回访，致歉并说明原因', 'e.g. Called the applicant, apologised and explained')}
+      ariaLabel={t(`办件 ${r.caseNo} 的回访`, `Call-back of ${r.caseNo}`)}
+      actions={[
+        {
+          label: t('记录回访', 'Record the call-back'),
+          primary: true,
+          send: (note) => handoffApi.recordCallback(f.id, { note }),
+          done: t(`办件 ${r.caseNo} 已回访`, `Call-back of ${r.caseNo} recorded`),
+        },
+      ]}
+      onDone={onDone}
+    />
+  );
+}
+
+/** When the call-back and the rectification are due, and which is late. */
+function FollowUpDates({ f }: { f: NonNullable<RatingLedgerRow['followUp']> }) {
+  const { t, lang } = useI18n();
+  return (
+    <p className="rating-list-facts">
+      {f.calledBackAt
+        ? t(
+            `已于 ${formatDateTime(f.calledBackAt, lang)} 回访：${f.callbackNote ?? ''}`,
+            `Called back ${formatDateTime(f.calledBackAt, lang)}: ${f.callbackNote ?? ''}`,
+          )
+        : t(`回访期限 ${f.callbackDue ?? '—'}`, `Call back by ${f.callbackDue ?? '—'}`)}
+      {' · '}
+      {t(`整改期限 ${f.rectifyDue ?? '—'}`, `Rectify by ${f.rectifyDue ?? '—'}`)}
+      {f.overdue && (
+        <>
+          {' · '}
+          <span className="rating-low">
+            {f.overdue === 'callback' ? t('回访已超期', 'Call-back overdue') : t('整改已超期', 'Rectification overdue')}
+          </span>
+        </>
+      )}
+    </p>
+  );
+}
+
+function AppealFacts({ a }: { a: NonNullable<RatingLedgerRow['appeal']> }) {
+  const { t } = useI18n();
+  const status =
+    a.status === 'pending'
+      ? t('申诉复核中', 'Appeal pending')
+      : a.status === 'approved'
+        ? t('申诉已支持，不计入统计', 'Appeal approved: not counted')
+        : t('申诉不予支持', 'Appeal rejected');
+  return (
+    <p className="rating-list-facts">
+      {status}
+      {' · '}
+      {t(`${a.filedByName}申诉：${a.reason}`, `${a.filedByName} appealed: ${a.reason}`)}
+      {a.decidedByName && (
+        <>
+          {' · '}
+          {t(`${a.decidedByName}复核：${a.decisionReason ?? ''}`, `${a.decidedByName} decided: ${a.decisionReason ?? ''}`)}
+        </>
+      )}
+    </p>
   );
 }

@@ -3,6 +3,7 @@ import type {
   CourierHandoffRequest,
   FollowUpCloseRequest,
   HandoffStatusView,
+  RatingLedgerRow,
   RatingRequest,
   ResultRequest,
   TransferRequest,
@@ -36,4 +37,12 @@ export const handoffApi = {
   ratingsLedgerPath: '/api/ledger/ratings',
   closeFollowUp: (id: string, body: FollowUpCloseRequest) =>
     api.post<{ ok: true }>(`/api/follow-ups/${encodeURIComponent(id)}/close`, body),
+  recordCallback: (id: string, body: { note: string }) =>
+    api.post<{ ok: true }>(`/api/follow-ups/${encodeURIComponent(id)}/callback`, body),
+  appendRating: (caseId: string, body: { comment: string }) =>
+    api.post<RatingLedgerRow>(`/api/cases/${encodeURIComponent(caseId)}/rating/append`, body),
+  appealRating: (caseId: string, body: { reason: string }) =>
+    api.post<RatingLedgerRow>(`/api/cases/${encodeURIComponent(caseId)}/rating/appeal`, body),
+  decideAppeal: (caseId: string, body: { approve: boolean; reason: string }) =>
+    api.post<RatingLedgerRow>(`/api/cases/${encodeURIComponent(caseId)}/rating/appeal/decision`, body),
 };
