@@ -33,6 +33,8 @@ import { createReceiptModule } from './receipt/receiptModule';
 import { createFederationModule, type FederationModule } from './federation/federationModule';
 import type { CorrectionNoticeService } from './correction/CorrectionNoticeService';
 import { createCorrectionModule } from './correction/correctionModule';
+import type { OriginalCheckService } from './originals/OriginalCheckService';
+import { createOriginalsModule } from './originals/originalsModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -75,6 +77,8 @@ export interface AppContext {
   receipts: ReceiptService;
   /** 补正材料通知书: issued with every 补正, printed at the window, carried in the bag. */
   corrections: CorrectionNoticeService;
+  /** 已核验原件: scans checked against the originals, their certified copies (核验件), carried in the bag. */
+  originals: OriginalCheckService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
@@ -165,6 +169,13 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     auth,
     evidence: handoff.evidence,
   });
+  const { originals, ...originalsFeature } = createOriginalsModule({
+    ...site,
+    cases,
+    catalog,
+    limits: limitsFromConfig(config),
+    evidence: handoff.evidence,
+  });
   const ocr =
     opts.ocr ??
     ocrRecogniser(new OcrPool({ size: config.OCR_WORKERS, langPath: config.ocrDataDir, timeoutMs: config.OCR_JOB_TIMEOUT_MS, log }));
@@ -210,6 +221,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     workLedgerFeature,
     handoff,
     correctionFeature,
+    originalsFeature,
     precheckFeature,
     reviewFeature,
     federation,
@@ -238,6 +250,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     handoff,
     receipts,
     corrections,
+    originals,
     federation,
     features,
     version,

@@ -7,6 +7,7 @@ import { HANDOFF_ERRORS } from './handoff/errors';
 import { PRECHECK_ERRORS } from './precheck/errors';
 import { RECEIPT_ERRORS } from './cases/receiptErrors';
 import { CORRECTION_ERRORS } from './cases/correctionErrors';
+import { ORIGINAL_CHECK_ERRORS } from './cases/originalCheckErrors';
 import { REVIEW_ERRORS } from './review/errors';
 
 export interface ErrorSpec {
@@ -80,6 +81,7 @@ export const ERRORS = {
   ...HANDOFF_ERRORS,
   ...RECEIPT_ERRORS,
   ...CORRECTION_ERRORS,
+  ...ORIGINAL_CHECK_ERRORS,
 } satisfies NoCodeTwice<
   [
     typeof COMMON_ERRORS,
@@ -89,6 +91,7 @@ export const ERRORS = {
     typeof HANDOFF_ERRORS,
     typeof RECEIPT_ERRORS,
     typeof CORRECTION_ERRORS,
+    typeof ORIGINAL_CHECK_ERRORS,
   ]
 >;
 

@@ -16,6 +16,7 @@ import { formatDateTime, localName } from '../../format';
 import { useI18n, type I18n } from '../../i18n';
 import { Alert, PageHeader, StateBadge } from '../../ui';
 import { CorrectionNoticeCard } from '../../features/correction/CorrectionNoticeCard';
+import { OriginalCheck } from '../../features/originals/OriginalCheck';
 import { AuditTrail } from './AuditTrail';
 import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
 import { Fact } from './Fact';
@@ -207,6 +208,7 @@ export function CaseDetailPage() {
           replaced={detail.data.replacedMaterials}
           onUploaded={reloadDetail}
           canUpload={canUpload}
+          fileExtra={(m) => <OriginalCheck material={m} caseView={c} defaultMethod="window_paper" onChanged={reloadDetail} />}
         />
         {canSeeFiles ? (
           <MaterialsViewer materials={materials} item={item} />
