@@ -36,6 +36,8 @@ import { createReceiptModule } from './receipt/receiptModule';
 import { createFederationModule, type FederationModule } from './federation/federationModule';
 import type { CorrectionNoticeService } from './correction/CorrectionNoticeService';
 import { createCorrectionModule } from './correction/correctionModule';
+import type { OriginalCheckService } from './originals/OriginalCheckService';
+import { createOriginalsModule } from './originals/originalsModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -82,6 +84,8 @@ export interface AppContext {
   receipts: ReceiptService;
   /** 补正材料通知书: issued with every 补正, printed at the window, carried in the bag. */
   corrections: CorrectionNoticeService;
+  /** 已核验原件: scans checked against the originals, their certified copies (核验件), carried in the bag. */
+  originals: OriginalCheckService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
@@ -185,6 +189,13 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     calendar,
     evidence: handoff.evidence,
   });
+  const { originals, ...originalsFeature } = createOriginalsModule({
+    ...site,
+    cases,
+    catalog,
+    limits: limitsFromConfig(config),
+    evidence: handoff.evidence,
+  });
   const ocr =
     opts.ocr ??
     ocrRecogniser(new OcrPool({ size: config.OCR_WORKERS, langPath: config.ocrDataDir, timeoutMs: config.OCR_JOB_TIMEOUT_MS, log }));
@@ -233,6 +244,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     handoff,
     retentionFeature,
     correctionFeature,
+    originalsFeature,
     precheckFeature,
     reviewFeature,
     federation,
@@ -263,6 +275,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     handoff,
     receipts,
     corrections,
+    originals,
     federation,
     features,
     version,

@@ -7,6 +7,7 @@ import { HANDOFF_ERRORS } from './handoff/errors';
 import { PRECHECK_ERRORS } from './precheck/errors';
 import { RECEIPT_ERRORS } from './cases/receiptErrors';
 import { CORRECTION_ERRORS } from './cases/correctionErrors';
+import { ORIGINAL_CHECK_ERRORS } from './cases/originalCheckErrors';
 import { REVIEW_ERRORS } from './review/errors';
 import { RETENTION_ERRORS } from './retention/retention';
 
@@ -82,6 +83,7 @@ export const ERRORS = {
   ...RETENTION_ERRORS,
   ...RECEIPT_ERRORS,
   ...CORRECTION_ERRORS,
+  ...ORIGINAL_CHECK_ERRORS,
 } satisfies NoCodeTwice<
   [
     typeof COMMON_ERRORS,
@@ -91,6 +93,7 @@ export const ERRORS = {
     typeof HANDOFF_ERRORS,
     typeof RECEIPT_ERRORS,
     typeof CORRECTION_ERRORS,
+    typeof ORIGINAL_CHECK_ERRORS,
   ]
 >;
 

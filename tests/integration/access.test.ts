@@ -373,6 +373,26 @@ describe('the access table, probed over HTTP', () => {
       wrongState: 'CASE_MATERIALS_LOCKED',
     },
     {
+      action: 'materials.checkOriginal',
+      name: 'POST /api/cases/:id/materials/no-such-material/original-check',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/materials/no-such-material/original-check`, { method: 'window_paper' }),
+      wrongState: 'ORIGINAL_CHECK_CLOSED',
+    },
+    {
+      action: 'materials.checkOriginal',
+      name: 'POST …/original-check/withdrawal (rejected case)',
+      on: onDecided,
+      call: (c) => c.post(`/api/cases/${decided.id}/materials/no-such-material/original-check/withdrawal`, { reason: '探测' }),
+      wrongState: 'ORIGINAL_CHECK_CLOSED',
+    },
+    {
+      action: 'case.fullIdentity',
+      name: 'GET /api/cases/:id/materials/:mid/certified.pdf (no mark)',
+      on: onDraft,
+      call: (c) => c.get(`/api/cases/${draft.id}/materials/${draftMaterial}/certified.pdf`),
+    },
+    {
       action: 'precheck.edit',
       name: 'POST /api/cases/:id/precheck (no such material)',
       on: onDraft,

@@ -1,6 +1,6 @@
 import { rgb } from 'pdf-lib';
 import type { CorrectionNoticeView } from '@tongban/shared/cases/correctionNotice';
-import { A4, createA4Sheet, drawQr, drawWrapped, MARGIN } from '../pdf/a4Pdf';
+import { A4, createA4Sheet, drawQr, drawWrapped, MARGIN, sheetDate } from '../pdf/a4Pdf';
 
 /**
  * 补正材料通知书: the A4 sheet the applicant takes home after a 补正 decision. It names every item
@@ -19,11 +19,6 @@ export interface CorrectionNoticeData {
   queryCode?: string;
   statusUrl?: string;
 }
-
-const dateZh = (iso: string) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-};
 
 export async function renderCorrectionNotice(d: CorrectionNoticeData): Promise<Uint8Array> {
   const sheet = await createA4Sheet(`补正材料通知书 ${d.caseNo}`);
@@ -71,7 +66,7 @@ export async function renderCorrectionNotice(d: CorrectionNoticeData): Promise<U
   y -= 4;
   text('补正期限', MARGIN, 13);
   y -= 18;
-  para(`请于 ${dateZh(d.notice.resubmitBy)}（含当日）前提交补正材料。如不能按期补正，请及时与收件窗口联系。`, 12);
+  para(`请于 ${sheetDate(d.notice.resubmitBy)}（含当日）前提交补正材料。如不能按期补正，请及时与收件窗口联系。`, 12);
   text('提交地点', MARGIN, 13);
   y -= 18;
   para(

@@ -23,6 +23,7 @@ import { forEachZipEntry, DEFAULT_ZIP_LIMITS } from './bag/zipEntries';
 import type { HandoffDeps, HandoffService } from './HandoffService';
 import { MediaTypeGate } from '../materials/mediaType';
 import { sanitizeFileName } from '../materials/fileName';
+import { insertOriginalCheck } from '../materials/originalCheckRows';
 import { PeerSites, describeError } from './peers';
 import { signEnvelope, verifyEnvelope, type SignedEnvelope } from './siteSigning';
 
@@ -256,6 +257,9 @@ export class TransferService {
             throw caseInvalid(['materials', i, 'id'], 'already used by another case here');
           const fileName = sanitizeFileName(m.fileName, m.mediaType);
           material.run(m.id, incoming.id, m.slotCode, fileName, m.sha256, m.mediaType, m.size, creator, m.uploadedAt);
+          // The intake window's 已核验原件 travels with the scan, so the handling office sees who checked it and when.
+          if (m.originalCheck)
+            insertOriginalCheck(db, { id: ids.uuid(), caseId: incoming.id, materialId: m.id, checkedBy: null, check: m.originalCheck });
         });
         db.prepare(
           `INSERT INTO transfers (id, direction, case_id, peer_site, idempotency_key, body_sha256, tagmanifest_sha256, status, created_at, updated_at)
@@ -270,6 +274,7 @@ export class TransferService {
             bagSha256: bag.sha256,
             tagmanifestSha256: report.tagmanifestSha256,
             materials: caseJson.materials.length,
+            originalChecks: caseJson.materials.filter((m) => m.originalCheck).length,
             ...(envelope ? { envelopeCourierCompany: envelope.courierCompany, envelopeWaybillNo: envelope.waybillNo } : {}),
           },
         });

@@ -13,8 +13,9 @@ import type { SigningKey } from './siteKeys';
 
 /**
  * What a case's handoff bag holds: data/case.json (case, applicant, item, offices, the material
- * list), data/materials/ (the original scans, byte for byte), data/precheck/ and data/review/
- * (when those modules provided evidence), data/audit/events.jsonl (the case's chained events).
+ * list with each scan's 已核验原件 mark), data/materials/ (the original scans, byte for byte),
+ * data/precheck/, data/review/, data/corrections/ and data/originals/ (when those modules provided
+ * evidence), data/audit/events.jsonl (the case's chained events).
  */
 
 export interface CaseJson {
@@ -24,7 +25,9 @@ export interface CaseJson {
   case: CaseRecord;
   item: ServiceItem;
   offices: { intake: Office; handling: Office };
-  materials: Array<Pick<MaterialView, 'id' | 'slotCode' | 'fileName' | 'mediaType' | 'size' | 'sha256' | 'uploadedAt'> & { path: string }>;
+  materials: Array<
+    Pick<MaterialView, 'id' | 'slotCode' | 'fileName' | 'mediaType' | 'size' | 'sha256' | 'uploadedAt' | 'originalCheck'> & { path: string }
+  >;
   envelope?: BagEnvelope;
 }
 
@@ -77,6 +80,7 @@ export function caseBagParts(input: CaseBagInput, blobs: BlobStore): { info: Tag
       sha256: m.sha256,
       uploadedAt: m.uploadedAt,
       path: `data/${path}`,
+      ...(m.originalCheck ? { originalCheck: m.originalCheck } : {}),
     })),
     ...(input.envelope ? { envelope: input.envelope } : {}),
   };

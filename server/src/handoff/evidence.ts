@@ -5,11 +5,12 @@ import type { PayloadFile } from './bag/bagWriter';
 import { openBlob } from './caseBag';
 
 /**
- * What other modules contribute to a handoff bag: the OCR pre-check (data/precheck/) and the video
- * review (data/review/). Each module registers a provider; a case without one simply has no such
- * folder in its bag.
+ * What other modules contribute to a handoff bag: the OCR pre-check (data/precheck/), the video
+ * review (data/review/), the correction notices (data/corrections/) and the certified copies of
+ * scans checked against the originals (data/originals/). Each module registers a provider; a case
+ * without one simply has no such folder in its bag.
  */
-export type EvidenceKind = 'precheck' | 'review' | 'corrections';
+export type EvidenceKind = 'precheck' | 'review' | 'corrections' | 'originals';
 export type EvidenceProvider = (caseId: string) => Promise<PayloadFile[]> | PayloadFile[];
 
 export class HandoffEvidence {

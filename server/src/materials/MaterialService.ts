@@ -11,7 +11,7 @@ import type { Actor, AuditLedger } from '../audit/AuditLedger';
 import { actorOf, type SessionUser } from '../auth/AuthService';
 import type { CatalogService } from '../catalog/CatalogService';
 import type { CaseRecord, CaseService } from '../cases/CaseService';
-import { listCaseMaterials, toMaterialView, type MaterialRow } from './materialRows';
+import { findCaseMaterial, listCaseMaterials, toMaterialView, type MaterialRow } from './materialRows';
 import { MediaTypeGate } from './mediaType';
 import { sanitizeFileName } from './fileName';
 
@@ -170,10 +170,9 @@ export class MaterialService {
 
   /** No access check: for services (pre-check, handoff) that already hold the case. */
   get(caseId: string, materialId: string): MaterialView {
-    const row = this.deps.db.prepare('SELECT * FROM case_materials WHERE id = ? AND case_id = ?').get(materialId, caseId) as
-      MaterialRow | undefined;
-    if (!row) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
-    return toMaterialView(row);
+    const material = findCaseMaterial(this.deps.db, caseId, materialId);
+    if (!material) throw new AppError('MATERIAL_NOT_FOUND', { details: { caseId, materialId } });
+    return material;
   }
 
   /**

@@ -4,7 +4,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 
-/** The printed A4 sheets (交接单, 收件回执): one page, a CJK font, QR codes, wrapped lines. */
+/** The printed A4 sheets (交接单, 收件回执, 补正通知书, 核验件): a CJK font, QR codes, wrapped lines. */
 
 export const A4: [number, number] = [595.28, 841.89];
 export const MARGIN = 48;
@@ -70,6 +70,12 @@ export async function drawQr(sheet: A4Sheet, text: string, size: number, top = 1
   const qr = await sheet.pdf.embedPng(png);
   const [width, height] = A4;
   sheet.page.drawImage(qr, { x: width - MARGIN - size, y: height - MARGIN - size + top, width: size, height: size });
+}
+
+/** A China calendar date (YYYY-MM-DD) as the printed sheets write it: 2026年1月5日. */
+export function sheetDate(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
 }
 
 /** Draws text, breaking lines by width (CJK text has no spaces to break at); returns how many lines it took. */

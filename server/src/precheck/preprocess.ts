@@ -302,6 +302,34 @@ export async function crop(png: Buffer, b: { x0: number; y0: number; x1: number;
     .toBuffer();
 }
 
+/**
+ * Every page of a stored file in colour for a printed copy, in order: a PDF opened once and
+ * rasterised page by page as for OCR (worker thread, page and pixel limits), an image upright
+ * (EXIF orientation applied); each no larger than the working size, as a JPEG.
+ */
+export async function forEachPrintPage(
+  input: Buffer,
+  limits: PreprocessLimits,
+  onPage: (jpeg: Buffer, index: number, count: number) => Promise<void>,
+): Promise<number> {
+  const jpeg = (img: Sharp) => img.flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer();
+  if (sniff(input) === 'pdf') {
+    const pdf = await openPdf(input, { ...limits, maxPixels: Math.min(limits.maxPixels, limits.workPixels) });
+    try {
+      for (let i = 0; i < pdf.count; i++) await onPage(await jpeg(sharp(await pdf.render(i, { colour: true }))), i, pdf.count);
+    } finally {
+      await pdf.close();
+    }
+    return pdf.count;
+  }
+  const meta = await imageMetadata(input, limits.maxPixels);
+  const page = await jpeg(decodeUpright(input, limits.maxPixels, workingSize(uprightSize(meta), limits.workPixels))).catch((e: unknown) => {
+    throw imageError(e, limits.maxPixels);
+  });
+  await onPage(page, 0, 1);
+  return 1;
+}
+
 /** Renders one page of a stored file for display (PDF page, or the image itself), as PNG, no larger than the working size. */
 export async function renderForDisplay(input: Buffer, pageIndex: number, limits: PreprocessLimits = DEFAULT_LIMITS): Promise<Buffer> {
   if (sniff(input) === 'pdf') {

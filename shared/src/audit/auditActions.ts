@@ -1,5 +1,6 @@
 import { CASE_ACTIONS, type CaseAction } from '../cases/stateMachine';
 import { chinaDateTime } from '../cases/chinaTime';
+import { ORIGINAL_CHECK_METHOD_LABELS, type OriginalCheckMethod } from '../cases/originalCheck';
 import { ratingLevel } from '../handoff/schemas';
 import { IDENTITY_STEP_LABELS, type IdentityStep } from '../review/checklist';
 import { DECISION_LABELS, type DecisionOutcome } from '../review/session';
@@ -112,6 +113,30 @@ const EVENT_WORDS = {
     en: `Deleted the scan ${text(d.fileName)} of “${slot(d, n).en}”`,
   }),
   'material.viewed': (d: Details, n: AuditNames) => ({ zh: `查看材料“${slot(d, n).zh}”`, en: `Viewed “${slot(d, n).en}”` }),
+  'material.original_checked': (d: Details, n: AuditNames) => {
+    const how = ORIGINAL_CHECK_METHOD_LABELS[d.method as OriginalCheckMethod] ?? { zh: text(d.method), en: text(d.method) };
+    return withText(
+      {
+        zh: `核验材料“${slot(d, n).zh}”的扫描件 ${text(d.fileName)} 与原件一致（${how.zh}）`,
+        en: `Checked the scan ${text(d.fileName)} of “${slot(d, n).en}” against the original (${how.en.toLowerCase()})`,
+      },
+      d.note,
+      NOTE,
+    );
+  },
+  'material.original_check_withdrawn': (d: Details, n: AuditNames) =>
+    withText(
+      {
+        zh: `撤销材料“${slot(d, n).zh}”的扫描件 ${text(d.fileName)} 的原件核验标记`,
+        en: `Withdrew the original check of the scan ${text(d.fileName)} of “${slot(d, n).en}”`,
+      },
+      d.reason,
+      REASON,
+    ),
+  'material.certified_copy_printed': (d: Details, n: AuditNames) => ({
+    zh: `打印材料“${slot(d, n).zh}”的核验件（${text(d.pages)} 页）`,
+    en: `Printed the certified copy of “${slot(d, n).en}” (${text(d.pages)} pages)`,
+  }),
   'precheck.field_corrected': (d: Details) =>
     withText(
       {

@@ -79,6 +79,8 @@ const HANDLING = SIDE_ROLES.handling;
 const MATERIALS_OPEN: readonly CaseState[] = ['draft', 'needs_correction', 'prechecked'];
 /** Once the case has left the intake window: what reached the handling office can be signed for. */
 const HANDED_OFF_STATES: readonly CaseState[] = ['handed_off', 'in_handling', 'completed', 'rated'];
+/** Until the case leaves the window (转递): the scans are still the window's to check against the originals. */
+const BEFORE_HANDOFF: readonly CaseState[] = ['draft', 'prechecked', 'in_review', 'needs_correction', 'accepted'];
 /** From 受理 on, while the case goes on to its result. */
 const RECEIPT_STATES: readonly CaseState[] = ['accepted', 'handed_off', 'in_handling', 'completed', 'rated'];
 
@@ -101,6 +103,8 @@ export const ACCESS = {
   'materials.upload': { roles: WINDOW, side: 'intake', states: MATERIALS_OPEN },
   /** Removing a scan is only possible before anything was checked against it. */
   'materials.delete': { roles: WINDOW, side: 'intake', states: ['draft'] },
+  /** 已核验原件: recording (or withdrawing) that a scan was compared with the original, at the window or in the call. */
+  'materials.checkOriginal': { roles: WINDOW, side: 'intake', states: BEFORE_HANDOFF },
   /** Running, correcting, overriding and closing the pre-check. */
   'precheck.edit': { roles: WINDOW, side: 'intake', states: MATERIALS_OPEN },
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN } from '../cases/caseNumber';
+import { ORIGINAL_CHECK_METHODS } from '../cases/originalCheck';
 import { MAX_FILES_PER_CASE } from '../precheck/limits';
 import { OFFICE_KINDS } from '../roles';
 import {
@@ -49,6 +50,15 @@ export const BagMaterialSchema = z.strictObject({
   sha256: sha256Hex,
   uploadedAt: isoTime,
   path: z.string().regex(BAG_MATERIAL_PATH, 'path: data/materials/<ASCII name>'),
+  /** 已核验原件 at the intake window (bags of older versions carry none); its certified copy is under data/originals/. */
+  originalCheck: z
+    .strictObject({
+      method: z.enum(ORIGINAL_CHECK_METHODS),
+      note: plainText(200).optional(),
+      checkedByName: plainText(64, { min: 1 }),
+      checkedAt: isoTime,
+    })
+    .optional(),
 });
 export type BagMaterial = z.infer<typeof BagMaterialSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '../cases/stateMachine';
 import type { ServiceItem } from '../catalog/types';
+import type { OriginalCheckView } from '../cases/originalCheck';
 import type { ErrorCode } from '../errors';
 import { checkIdDocument, ID_DOCUMENTS, ID_TYPES, normalizeIdDocument, type IdType } from '../validators/idDocument';
 import { isValidUscc } from '../validators/uscc';
@@ -207,6 +208,8 @@ export interface MaterialView {
   /** Set on a scan that a better one replaced: it stays in the case's history only. */
   replacedBy?: string;
   replacedAt?: string;
+  /** 已核验原件: the window compared this scan with the original (absent: not checked, or the mark was withdrawn). */
+  originalCheck?: OriginalCheckView;
 }
 
 /**

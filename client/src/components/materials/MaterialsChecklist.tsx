@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import type { MaterialSpec, MaterialView, ServiceItem } from '@tongban/shared';
 import { formatBytes, formatDateTime, localName } from '../../format';
 import { useI18n } from '../../i18n';
@@ -26,6 +26,7 @@ export function MaterialsChecklist({
   replaced = [],
   onUploaded,
   canUpload,
+  fileExtra,
 }: {
   caseId: string;
   item: ServiceItem;
@@ -34,6 +35,8 @@ export function MaterialsChecklist({
   replaced?: MaterialView[];
   onUploaded: (m: MaterialView) => void;
   canUpload: boolean;
+  /** What a feature shows beside each received scan (已核验原件). */
+  fileExtra?: (m: MaterialView) => ReactNode;
 }) {
   const { t, lang } = useI18n();
   const { bySlot, uploadFiles } = useSlotUploads(caseId, onUploaded);
@@ -94,6 +97,7 @@ export function MaterialsChecklist({
                           onFiles={(fs) => void uploadFiles(spec.code, fs.slice(0, 1), f.id)}
                         />
                       )}
+                      {fileExtra?.(f)}
                     </li>
                   ))}
                 </ul>

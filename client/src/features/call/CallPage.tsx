@@ -1,13 +1,15 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import type { CaseDetailResponse } from '@tongban/shared';
+import type { CaseDetailResponse, MaterialView } from '@tongban/shared';
 import { can } from '@tongban/shared/cases/access';
 import type { CasePrecheckResponse } from '@tongban/shared/precheck/api';
 import { DECISION_LABELS, type ReviewSessionView } from '@tongban/shared/review/session';
 import { api } from '../../api/client';
+import { useCaseChanges } from '../../api/caseChanges';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { Alert, PageHeader } from '../../ui';
+import { OriginalCheck } from '../originals/OriginalCheck';
 import { CallView } from './CallView';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
 import { SharedMaterialsViewer } from './SharedMaterialsViewer';
@@ -54,6 +56,15 @@ export default function CallPage() {
     };
   }, [sessionId]);
 
+  // A scan checked against its original during the call (or any other change to the scans) reaches both desks at once.
+  const caseId = detail?.case.id ?? '';
+  const reloadDetail = useCallback(() => {
+    if (caseId) api.get<CaseDetailResponse>(`/api/cases/${encodeURIComponent(caseId)}`).then(setDetail, () => undefined);
+  }, [caseId]);
+  useCaseChanges(caseId, (e) => {
+    if (!e || e.kinds.includes('materials')) reloadDetail();
+  });
+
   if (error) return <Alert tone="block">{errorText(error)}</Alert>;
   if (!session || !actions || !detail || !user) return <p className="muted">{t('正在加载…', 'Loading…')}</p>;
   const isReviewer = can(user, 'review.verify', detail.case);
@@ -70,6 +81,9 @@ export default function CallPage() {
           isReviewer={isReviewer}
           actions={actions}
           shared={{ caseId: detail.case.id, materials: detail.materials, precheck }}
+          materialTools={(m) => (
+            <OriginalCheck material={m} caseView={detail.case} defaultMethod="call_document_camera" onChanged={reloadDetail} />
+          )}
           slots={detail.item.materials}
           initial={session}
           onLeave={() => void navigate(`/cases/${detail.case.id}`)}
@@ -96,6 +110,7 @@ export function ReviewCall({
   slots,
   initial,
   onLeave,
+  materialTools,
 }: {
   sessionId: string;
   peer?: PeerSiteCredential;
@@ -107,6 +122,8 @@ export function ReviewCall({
   slots: SlotChoice[];
   initial: ReviewSessionView;
   onLeave(): void;
+  /** Beside the material on view: its 已核验原件 mark (and, for the window, the control recording it). */
+  materialTools: (m: MaterialView) => ReactNode;
 }) {
   const { t, lang } = useI18n();
   const call = useCall({ sessionId, ...(peer ? { peer } : {}), local: media.stream, documentTrack: media.documentTrack });
@@ -153,6 +170,7 @@ export function ReviewCall({
         precheck={shared.precheck}
         remote={call.viewer}
         onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
+        materialTools={materialTools}
       />
       {deciding && <DecisionForm actions={actions} open={session.status === 'active'} materials={slots} />}
     </>

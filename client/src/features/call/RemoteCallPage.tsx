@@ -6,6 +6,7 @@ import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { Alert, PageHeader } from '../../ui';
+import { OriginalCheckBadge } from '../originals/OriginalCheck';
 import { ReviewCall } from './CallPage';
 import type { SlotChoice } from './DecisionForm';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
@@ -77,6 +78,7 @@ export default function RemoteCallPage() {
           slots={loaded.slots}
           initial={loaded.session}
           onLeave={() => void navigate('/queue')}
+          materialTools={(m) => m.originalCheck && <OriginalCheckBadge check={m.originalCheck} />}
         />
       ) : (
         <DeviceSetup onJoin={setMedia} allowDocumentCamera={false} joinLabel={t('进入会审', 'Join')} />

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import type { MaterialView } from '@tongban/shared';
 import type { CasePrecheckResponse, MaterialPrecheckView } from '@tongban/shared/precheck/api';
 import type { ViewerState } from '@tongban/shared/signalling/events';
@@ -39,12 +39,15 @@ export function SharedMaterialsViewer({
   precheck,
   remote,
   onChange,
+  materialTools,
 }: {
   images: MaterialImages;
   materials: MaterialView[];
   precheck: CasePrecheckResponse | null;
   remote: (ViewerState & { by: string }) | null;
   onChange(state: ViewerState): void;
+  /** What this desk shows and does about the material on view (已核验原件). */
+  materialTools?: (m: MaterialView) => ReactNode;
 }) {
   const { t, lang } = useI18n();
   const [state, setState] = useState<ViewerState>({ materialId: materials[0]?.id ?? null, page: 1, zoom: 1, pointer: null });
@@ -112,6 +115,7 @@ export function SharedMaterialsViewer({
         <span data-testid="viewer-zoom">{Math.round(state.zoom * 100)}%</span>
         <Button onClick={() => change({ ...state, zoom: Math.min(8, state.zoom * 1.25) })}>{t('放大', 'Zoom in')}</Button>
       </div>
+      {material && materialTools && <div className="viewer-original-check">{materialTools(material)}</div>}
       {/* The shown view as data, so support tools and tests can compare the two desks. Focusable: a zoomed page scrolls with the keys too. */}
       <div
         className="viewer-scroll"

@@ -17,6 +17,7 @@ import { useI18n, type I18n } from '../../i18n';
 import { Alert, PageHeader, StateBadge } from '../../ui';
 import { CorrectionNoticeCard } from '../../features/correction/CorrectionNoticeCard';
 import { RetentionCard } from '../../features/retention/RetentionCard';
+import { OriginalCheck } from '../../features/originals/OriginalCheck';
 import { AuditTrail } from './AuditTrail';
 import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
 import { Fact } from './Fact';
@@ -208,6 +209,7 @@ export function CaseDetailPage() {
           replaced={detail.data.replacedMaterials}
           onUploaded={reloadDetail}
           canUpload={canUpload}
+          fileExtra={(m) => <OriginalCheck material={m} caseView={c} defaultMethod="window_paper" onChanged={reloadDetail} />}
         />
         {canSeeFiles ? (
           <MaterialsViewer materials={materials} item={item} />
