@@ -14,6 +14,7 @@ import type { CaseService } from './cases/CaseService';
 import { createCasesModule } from './cases/casesModule';
 import { createCalendarModule, type CalendarModule } from './calendar/calendarModule';
 import { createRetentionModule } from './retention/retentionModule';
+import { createReviewQaModule, type ReviewQaModule } from './reviewQa/reviewQaModule';
 import type { RetentionService } from './retention/RetentionService';
 import type { MaterialService } from './materials/MaterialService';
 import { createMaterialsModule } from './materials/materialsModule';
@@ -64,6 +65,8 @@ export interface AppContext {
   calendar: CalendarModule['calendar'];
   /** 保存期限 and 诉讼保全: evidence deleted after the retention period unless on hold. */
   retention: RetentionService;
+  /** 抽查复核: sampled co-reviews and their second opinions. */
+  reviewQa: ReviewQaModule['reviewQa'];
   cases: CaseService;
   /** Scans; `materials.onUploaded(listener)` tells the OCR pre-check when a page arrives. */
   materials: MaterialService;
@@ -141,6 +144,8 @@ export function createReadOnlyContext(config: Config, log: Logger, opts: { clock
 export interface ContextOptions {
   clock?: Clock;
   ids?: IdSource;
+  /** The draw of the co-review sample (0 ≤ r < 1); Math.random by default. */
+  random?: () => number;
   /** Reads pre-check materials; by default the tesseract pool configured by OCR_WORKERS. */
   ocr?: MaterialRecogniser;
 }
@@ -178,6 +183,13 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
       db
         .prepare('SELECT 1 FROM case_materials WHERE sha256 = ? UNION ALL SELECT 1 FROM case_results WHERE document_sha256 = ? LIMIT 1')
         .get(sha, sha) !== undefined,
+  });
+  const { reviewQa, ...reviewQaFeature } = createReviewQaModule({
+    ...site,
+    cases,
+    catalog,
+    sharePercent: config.REVIEW_SAMPLE_PERCENT,
+    random: opts.random ?? Math.random,
   });
   const handoff = createHandoffModule({ ...site, cases, catalog, config, version, retention, calendar });
   const { corrections, ...correctionFeature } = createCorrectionModule({
@@ -243,6 +255,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     workLedgerFeature,
     handoff,
     retentionFeature,
+    reviewQaFeature,
     correctionFeature,
     originalsFeature,
     precheckFeature,
@@ -263,6 +276,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     catalog,
     calendar,
     retention,
+    reviewQa,
     cases,
     materials,
     workLedger,

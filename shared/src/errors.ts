@@ -10,6 +10,7 @@ import { CORRECTION_ERRORS } from './cases/correctionErrors';
 import { ORIGINAL_CHECK_ERRORS } from './cases/originalCheckErrors';
 import { REVIEW_ERRORS } from './review/errors';
 import { RETENTION_ERRORS } from './retention/retention';
+import { REVIEW_QA_ERRORS } from './reviewQa/reviewQa';
 
 export interface ErrorSpec {
   status: number;
@@ -81,6 +82,7 @@ export const ERRORS = {
   ...REVIEW_ERRORS,
   ...HANDOFF_ERRORS,
   ...RETENTION_ERRORS,
+  ...REVIEW_QA_ERRORS,
   ...RECEIPT_ERRORS,
   ...CORRECTION_ERRORS,
   ...ORIGINAL_CHECK_ERRORS,

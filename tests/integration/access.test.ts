@@ -268,11 +268,8 @@ describe('role × endpoint access matrix', () => {
  * catalogue's (an office's kind), not the table's.
  */
 describe('the access table, probed over HTTP', () => {
-  // Supervisors at the handling office and at an unrelated one, besides the seeded users.
-  const EXTRA: Array<OfficeUser & { username: string }> = [
-    { username: 'supervisor-hn', role: 'supervisor', officeId: 'hn-cs-office' },
-    { username: 'supervisor-sc', role: 'supervisor', officeId: 'sc-cd-office' },
-  ];
+  // A supervisor at an unrelated office, besides the seeded users (supervisor2 is the handling office's).
+  const EXTRA: Array<OfficeUser & { username: string }> = [{ username: 'supervisor-sc', role: 'supervisor', officeId: 'sc-cd-office' }];
   const people = [...DEMO_USERS, ...EXTRA].map((u) => ({ username: u.username, user: { role: u.role as Role, officeId: u.officeId } }));
   const client: Record<string, ApiClient> = {};
   /** A draft case (intake gd-sg-window, handling hn-cs-office) with one scan, and a decided co-review of another. */
@@ -495,6 +492,12 @@ describe('the access table, probed over HTTP', () => {
     { action: 'ledger.view', name: 'GET /api/ledger', call: (c) => c.get('/api/ledger') },
     { action: 'ledger.view', name: 'GET /api/ledger.csv', call: (c) => c.get('/api/ledger.csv') },
     { action: 'calendar.view', name: 'GET /api/calendar/2026', call: (c) => c.get('/api/calendar/2026') },
+    { action: 'reviewQa.view', name: 'GET /api/review-qa', call: (c) => c.get('/api/review-qa') },
+    {
+      action: 'reviewQa.opinion',
+      name: 'POST /api/review-qa/:id/opinion (no sample)',
+      call: (c) => c.post('/api/review-qa/no-such-session/opinion', { agree: true, note: '探测' }),
+    },
     ...(['append', 'appeal', 'appeal/decision'] as const).map((what) => ({
       action: (what === 'append' ? 'rating.append' : what === 'appeal' ? 'rating.appeal' : 'rating.appealDecide') as Action,
       name: `POST /api/cases/:id/rating/${what} (draft)`,

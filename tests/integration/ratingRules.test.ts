@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, type Actor } from '@tongban/server/audit/AuditLedger';
+import type { Actor } from '@tongban/server/audit/AuditLedger';
 import { addWorkingDays } from '@tongban/shared';
-import { ApiClient, startTestServer, TEST_PASSWORD, type TestServer } from '../support/testServer';
+import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
 import { acceptedCase } from '../support/handoffCase';
 
 /**
@@ -17,10 +17,6 @@ let srv: TestServer;
 
 beforeAll(async () => {
   srv = await startTestServer({ OCR_WORKERS: 1 }, { clock });
-  await srv.ctx.auth.createUser(
-    { username: 'supervisor-hn', displayName: '周主管', role: 'supervisor', officeId: 'hn-cs-office', password: TEST_PASSWORD },
-    SYSTEM_ACTOR,
-  );
 });
 afterAll(() => srv?.stop());
 
@@ -96,7 +92,7 @@ describe('好差评 by the rules', () => {
     const { caseId, clerk } = await completedCase();
     expect((await clerk.post(`/api/cases/${caseId}/rating`, { level: 1, comment: '乱评' })).status).toBe(200);
     const intakeSupervisor = await login('supervisor');
-    const handlingSupervisor = await login('supervisor-hn');
+    const handlingSupervisor = await login('supervisor2');
     const before = (await intakeSupervisor.get('/api/ledger/ratings')).body;
 
     expect((await clerk.post(`/api/cases/${caseId}/rating/appeal`, { reason: '误评' })).body.error.code).toBe('FORBIDDEN_ROLE');

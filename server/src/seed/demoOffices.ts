@@ -59,4 +59,6 @@ export const DEMO_USERS: Array<{ username: string; displayName: string; role: Ro
   { username: 'admin', displayName: '系统管理员', role: 'admin', officeId: 'gd-sg-window' },
   { username: 'clerk2', displayName: '张窗口', role: 'clerk', officeId: 'gd-sz-window' },
   { username: 'reviewer2', displayName: '刘审核', role: 'reviewer', officeId: 'sc-cd-office' },
+  // The handling office's supervisor: second opinions on co-reviews, appeals against ratings.
+  { username: 'supervisor2', displayName: '周主管', role: 'supervisor', officeId: 'hn-cs-office' },
 ];

@@ -272,6 +272,14 @@ const EVENT_WORDS = {
   'auth.login': { zh: '登录', en: 'Signed in' },
   'auth.login_failed': { zh: '登录失败', en: 'Failed to sign in' },
   'auth.logout': { zh: '退出登录', en: 'Signed out' },
+  'review.second_opinion': (d: Details) =>
+    withText(
+      d.agree === true
+        ? { zh: '抽查复核：同意原审查结论', en: 'Second opinion: agrees with the decision' }
+        : { zh: '抽查复核：不同意原审查结论', en: 'Second opinion: disagrees with the decision' },
+      d.note,
+      NOTE,
+    ),
   'retention.purged': (d: Details) => ({
     zh: `保存期限（${text(d.retentionDays)} 天）届满，删除录像、截图等证据文件 ${Array.isArray(d.files) ? d.files.length : 0} 个（保留哈希值）`,
     en: `Retention period (${text(d.retentionDays)} days) over: deleted ${Array.isArray(d.files) ? d.files.length : 0} evidence files (their hashes kept)`,

@@ -164,6 +164,9 @@ export const ACCESS = {
   'calendar.view': { roles: ['supervisor', 'admin'] },
   /** Entering a year the package does not carry yet, or correcting a day of it. */
   'calendar.edit': { roles: ['admin'] },
+  /** 抽查复核: the sampled co-reviews of the user's office, and the second opinion a handling-side supervisor gives. */
+  'reviewQa.view': { roles: ['supervisor'] },
+  'reviewQa.opinion': { roles: ['supervisor'], side: 'handling' },
   /** 诉讼保全: keeping a case's evidence past its retention period (a supervisor of either side, or an admin). */
   'retention.hold': { roles: ['supervisor', 'admin'], side: 'either', everyCase: true },
 } as const satisfies Record<string, ActionRule>;

@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { can } from '@tongban/shared/cases/access';
 import { FOLLOW_UP_BELOW, RATING_LEVELS, ratingLevel, type RatingLedgerRow, type RatingsLedgerView } from '@tongban/shared/handoff/schemas';
@@ -8,7 +8,8 @@ import { useAuth } from '../../auth/AuthContext';
 import { CountTable } from '../../components/CountTable';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
-import { Alert, Button, Card, Stat, TextField, useToast } from '../../ui';
+import { Alert, Card, Stat } from '../../ui';
+import { NoteForm } from '../../components/NoteForm';
 import { handoffApi } from './handoffApi';
 import './handoff.css';
 
@@ -203,58 +204,6 @@ function RatingFacts({ r }: { r: RatingLedgerRow }) {
       {' · '}
       <time dateTime={r.ratedAt}>{formatDateTime(r.ratedAt, lang)}</time>
     </p>
-  );
-}
-
-/** One note and one button: a call-back, a rectification, an appeal or its decision, each with its reason. */
-function NoteForm({
-  label,
-  hint,
-  actions,
-  ariaLabel,
-  onDone,
-}: {
-  label: string;
-  hint?: string;
-  ariaLabel: string;
-  /** The buttons, each with what it sends and what the toast then says. */
-  actions: Array<{ label: string; primary?: boolean; send: (note: string) => Promise<unknown>; done: string }>;
-  onDone: () => void;
-}) {
-  const { errorText } = useI18n();
-  const toast = useToast();
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = (a: (typeof actions)[number]) => {
-    setBusy(true);
-    setError(null);
-    a.send(note.trim())
-      .then(() => {
-        toast.show(a.done);
-        setNote('');
-        onDone();
-      })
-      .catch((err: unknown) => setError(errorText(err)))
-      .finally(() => setBusy(false));
-  };
-  return (
-    <form className="follow-up-close" aria-label={ariaLabel} onSubmit={(e) => e.preventDefault()}>
-      <TextField
-        label={label}
-        hint={hint}
-        value={note}
-        maxLength={1000}
-        required
-        error={error ?? undefined}
-        onChange={(e) => setNote(e.target.value)}
-      />
-      {actions.map((a) => (
-        <Button key={a.label} variant={a.primary ? 'primary' : 'secondary'} busy={busy} disabled={!note.trim()} onClick={() => run(a)}>
-          {a.label}
-        </Button>
-      ))}
-    </form>
   );
 }
 

@@ -1,13 +1,16 @@
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import { CASE_STATE_LABELS, type WorkLedgerSummary } from '@tongban/shared';
+import { can } from '@tongban/shared/cases/access';
 import { useApiData } from '../../api/useApiData';
+import { useAuth } from '../../auth/AuthContext';
 import { formatDateTime, formatMinutes } from '../../format';
 import { useI18n } from '../../i18n';
 import { CountTable } from '../../components/CountTable';
 import { Alert, Button, Card, PageHeader, Stat, StateBadge } from '../../ui';
 
 const RatingsLedger = lazy(() => import('../../features/handoff/RatingsLedger'));
+const ReviewQaCard = lazy(() => import('../../features/reviewQa/ReviewQaCard'));
 
 /** 工作台账: counts per item, office and state; overdue cases; median time to a decision; CSV export. */
 export function LedgerPage() {
@@ -42,6 +45,7 @@ export function LedgerPage() {
 
 function LedgerBody({ data }: { data: WorkLedgerSummary }) {
   const { t, lang } = useI18n();
+  const { user } = useAuth();
   const median = data.decisions.medianHoursToDecision;
   return (
     <>
@@ -119,6 +123,7 @@ function LedgerBody({ data }: { data: WorkLedgerSummary }) {
       </Card>
       <Suspense fallback={<p className="muted">{t('正在加载…', 'Loading…')}</p>}>
         <RatingsLedger />
+        {user && can(user, 'reviewQa.view') && <ReviewQaCard />}
       </Suspense>
     </>
   );
