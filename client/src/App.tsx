@@ -12,6 +12,7 @@ import { QueuePage } from './pages/queue/QueuePage';
 import { CaseDetailPage } from './pages/case/CaseDetailPage';
 import { LedgerPage } from './pages/ledger/LedgerPage';
 import { CalendarPage } from './pages/calendar/CalendarPage';
+import { DashboardPage } from './pages/dashboard/DashboardPage';
 import { Alert } from './ui';
 
 // Feature screens owned by other teams, loaded on demand.
@@ -109,6 +110,14 @@ export function App() {
             element={
               <RequireUser action="ledger.view">
                 <LedgerPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/dashboard"
+            element={
+              <RequireUser action="dashboard.view">
+                <DashboardPage />
               </RequireUser>
             }
           />

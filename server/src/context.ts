@@ -15,6 +15,7 @@ import { createCasesModule } from './cases/casesModule';
 import { createCalendarModule, type CalendarModule } from './calendar/calendarModule';
 import { createRetentionModule } from './retention/retentionModule';
 import { createReviewQaModule, type ReviewQaModule } from './reviewQa/reviewQaModule';
+import { createDashboardModule } from './dashboard/dashboardModule';
 import type { RetentionService } from './retention/RetentionService';
 import type { MaterialService } from './materials/MaterialService';
 import { createMaterialsModule } from './materials/materialsModule';
@@ -256,6 +257,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     handoff,
     retentionFeature,
     reviewQaFeature,
+    createDashboardModule({ db, clock, catalog }),
     correctionFeature,
     originalsFeature,
     precheckFeature,

@@ -1,13 +1,14 @@
 /**
  * The README's screenshots, taken from the real app: `npx tsx tests/docs/screenshots.ts` (after
  * `npm run build`) writes docs/screenshot-workspace.png (a clerk's case workspace at 1280×720) and
- * docs/screenshot-phone.png (the applicant's phone in the call at 390×844, asked for consent).
+ * docs/screenshot-phone.png (the applicant's phone in the call at 390×844, asked for consent) and
+ * docs/screenshot-dashboard.png (the supervisors' dashboard, 1280 wide, over the cases made here).
  */
 import path from 'node:path';
 import { ApiClient } from '../support/testServer';
 import { startCallBrowser } from '../support/callBrowser';
 import { joinCall } from '../support/callPage';
-import { createPrecheckedCase, openActiveSession } from '../support/reviewFixtures';
+import { createPrecheckedCase, decideByReview, openActiveSession } from '../support/reviewFixtures';
 
 const docs = path.join(import.meta.dirname, '..', '..', 'docs');
 const cb = await startCallBrowser({ rtcMinPort: 46600, env: { OCR_WORKERS: 1 } });
@@ -39,6 +40,18 @@ try {
   });
   await phone.screenshot({ path: path.join(docs, 'screenshot-phone.png') });
   console.log('docs/screenshot-phone.png');
+
+  // A few more cases in other states, so the dashboard has something to show.
+  for (let i = 0; i < 3; i++) await createPrecheckedCase(clerk);
+  const rejected = await createPrecheckedCase(clerk);
+  await decideByReview(clerk, reviewer, rejected.id, { outcome: 'reject', reason: '申请事项不属于本单位受理范围' });
+  const board = await cb.newPage();
+  await board.setViewportSize({ width: 1280, height: 900 });
+  await cb.login(board, 'supervisor');
+  await board.goto(`${cb.url}/dashboard`);
+  await board.getByRole('img', { name: /堆叠柱状图/ }).waitFor();
+  await board.screenshot({ path: path.join(docs, 'screenshot-dashboard.png'), fullPage: true });
+  console.log('docs/screenshot-dashboard.png');
 } finally {
   await cb.close();
 }

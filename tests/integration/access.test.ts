@@ -493,6 +493,7 @@ describe('the access table, probed over HTTP', () => {
     { action: 'ledger.view', name: 'GET /api/ledger.csv', call: (c) => c.get('/api/ledger.csv') },
     { action: 'calendar.view', name: 'GET /api/calendar/2026', call: (c) => c.get('/api/calendar/2026') },
     { action: 'reviewQa.view', name: 'GET /api/review-qa', call: (c) => c.get('/api/review-qa') },
+    { action: 'dashboard.view', name: 'GET /api/dashboard', call: (c) => c.get('/api/dashboard?days=7') },
     {
       action: 'reviewQa.opinion',
       name: 'POST /api/review-qa/:id/opinion (no sample)',

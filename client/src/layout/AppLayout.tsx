@@ -17,6 +17,7 @@ const NAV: NavEntry[] = [
   { to: '/queue', zh: '待审队列', en: 'Review queue', action: 'review.queue' },
   { to: '/receiving', zh: '收件签收', en: 'Receiving', action: 'handoff.receive' },
   { to: '/ledger', zh: '工作台账', en: 'Work ledger', action: 'ledger.view' },
+  { to: '/dashboard', zh: '监督看板', en: 'Dashboard', action: 'dashboard.view' },
   { to: '/calendar', zh: '节假日日历', en: 'Holidays', action: 'calendar.view' },
   { to: '/check', zh: '设备检测', en: 'Device check', roles: ['clerk', 'reviewer', 'supervisor'] },
 ];
