@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleReason } from '@tongban/shared/reviewQa/reviewQa';
-import { ApiClient, startTestServer, type TestServer } from '../support/testServer';
-import { createPrecheckedCase, decideByReview } from '../support/reviewFixtures';
+import { SYSTEM_ACTOR } from '@tongban/server/audit/AuditLedger';
+import { ApiClient, startTestServer, TEST_PASSWORD, type TestServer } from '../support/testServer';
+import { createPrecheckedCase, decideByReview, requestReview } from '../support/reviewFixtures';
 
 /**
  * Issue 14, item 4: 抽查复核. Every 不予受理 and a configured share of other decisions are drawn in
@@ -75,5 +76,45 @@ describe('second opinions on sampled co-reviews', () => {
     });
     const events = srv.ctx.db.prepare("SELECT COUNT(*) FROM audit_events WHERE action = 'review.second_opinion'").pluck().get();
     expect(events).toBe(1);
+  });
+});
+
+describe('random assignment of co-review requests', () => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({ OCR_WORKERS: 1, REVIEW_ASSIGNMENT: 'random' });
+    await srv.ctx.auth.createUser(
+      { username: 'reviewer3', displayName: '赵审核', role: 'reviewer', officeId: 'hn-cs-office', password: TEST_PASSWORD },
+      SYSTEM_ACTOR,
+    );
+  });
+  afterAll(() => srv?.stop());
+
+  it('assigns each request to one of the office’s reviewers; only they or a supervisor may take it', async () => {
+    const clerk = await ApiClient.login(srv.url, 'clerk');
+    const byName: Record<string, ApiClient> = {
+      王审核: await ApiClient.login(srv.url, 'reviewer'),
+      赵审核: await ApiClient.login(srv.url, 'reviewer3'),
+    };
+    const c = await createPrecheckedCase(clerk);
+    const sessionId = await requestReview(clerk, c.id);
+    const queue = (await byName['王审核']!.get('/api/review/queue')).body as Array<{ sessionId: string; assignedToName?: string }>;
+    const assigned = queue.find((e) => e.sessionId === sessionId)!.assignedToName!;
+    expect(Object.keys(byName)).toContain(assigned);
+    const other = Object.keys(byName).find((n) => n !== assigned)!;
+    const refused = await byName[other]!.post(`/api/review/sessions/${sessionId}/accept`);
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'REVIEW_ASSIGNED_TO_OTHER']);
+    expect(refused.body.error.message_zh).toContain(assigned);
+    expect((await byName[assigned]!.post(`/api/review/sessions/${sessionId}/accept`)).status).toBe(200);
+    const event = srv.ctx.db
+      .prepare("SELECT details_json FROM audit_events WHERE case_id = ? AND action = 'case.request_review'")
+      .pluck()
+      .get(c.id) as string;
+    expect(JSON.parse(event)).toMatchObject({ assignedTo: assigned });
+
+    // A supervisor of the handling office may take a request assigned to someone else.
+    const next = await createPrecheckedCase(clerk);
+    const second = await requestReview(clerk, next.id);
+    expect((await (await ApiClient.login(srv.url, 'supervisor2')).post(`/api/review/sessions/${second}/accept`)).status).toBe(200);
   });
 });

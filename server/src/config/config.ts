@@ -161,6 +161,8 @@ export const ConfigSchema = z
     RETENTION_DAYS: int(1, 365 * 100).default(1826),
     RETENTION_SWEEP_MINUTES: int(1, 7 * 24 * 60).default(60),
     /** 好差评 periods (国办发〔2019〕51号): default 满意 after N days unrated; call-back and rectification of a bad rating in working days. */
+    /** Who takes a co-review request: the first reviewer to accept, or one assigned at random when it is made. */
+    REVIEW_ASSIGNMENT: z.enum(['first_come', 'random']).default('first_come'),
     /** 抽查复核: percent of decided co-reviews drawn at random for a supervisor's second opinion (every 不予受理 is drawn). */
     REVIEW_SAMPLE_PERCENT: int(0, 100).default(10),
     RATING_DEFAULT_DAYS: int(1, 365).default(7),

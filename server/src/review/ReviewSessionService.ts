@@ -50,7 +50,7 @@ export interface ReviewDeps {
   ids: IdSource;
   ledger: AuditLedger;
   blobs: BlobStore;
-  config: Pick<Config, 'PUBLIC_URL'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'REVIEW_ASSIGNMENT'>;
   auth: Pick<AuthService, 'userById'>;
 }
 
@@ -119,6 +119,7 @@ interface SessionRow {
   requested_at: string;
   accepted_by: string | null;
   accepted_at: string | null;
+  assigned_to: string | null;
   /** A peer site's reviewer who accepted: { reviewer, displayName }. */
   accepted_peer_json: string | null;
   consent_json: string | null;
@@ -207,11 +208,14 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     const now = this.ctx.clock.now().toISOString();
     this.ctx.db.transaction(() => {
       if (this.openRow(caseId)) throw new AppError('REVIEW_ALREADY_OPEN');
+      const assignee = this.randomReviewer(c.handlingOfficeId);
       this.ctx.db
-        .prepare("INSERT INTO review_sessions (id, case_id, status, requested_by, requested_at) VALUES (?, ?, 'waiting', ?, ?)")
-        .run(id, caseId, user.id, now);
+        .prepare(
+          "INSERT INTO review_sessions (id, case_id, status, requested_by, requested_at, assigned_to) VALUES (?, ?, 'waiting', ?, ?, ?)",
+        )
+        .run(id, caseId, user.id, now, assignee?.id ?? null);
       const peerSite = this.peerLink?.requested(id, c, now);
-      const details = { sessionId: id, ...(peerSite ? { peerSite } : {}) };
+      const details = { sessionId: id, ...(peerSite ? { peerSite } : {}), ...(assignee ? { assignedTo: assignee.display_name } : {}) };
       if (c.state === 'in_review') {
         // The case is already in review (an earlier session was cancelled): no state change.
         this.ctx.ledger.append(actorOf(user), 'review.requested', { caseId, details });
@@ -271,8 +275,10 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     const now = this.ctx.clock.now().getTime();
     const rows = this.ctx.db
       .prepare(
-        `SELECT s.id, s.case_id, s.requested_at, c.case_no, c.applicant_name, c.intake_office_id, COALESCE(i.name, c.item_code) AS item_name
+        `SELECT s.id, s.case_id, s.requested_at, c.case_no, c.applicant_name, c.intake_office_id, COALESCE(i.name, c.item_code) AS item_name,
+                u.display_name AS assigned_name
            FROM review_sessions s JOIN cases c ON c.id = s.case_id LEFT JOIN service_items i ON i.code = c.item_code
+           LEFT JOIN users u ON u.id = s.assigned_to
           WHERE s.status = 'waiting' AND c.handling_office_id = ? ORDER BY s.requested_at`,
       )
       .all(officeId) as Array<{
@@ -283,8 +289,10 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       applicant_name: string;
       intake_office_id: string;
       item_name: string;
+      assigned_name: string | null;
     }>;
     const local: ReviewQueueEntry[] = rows.map((r) => ({
+      ...(r.assigned_name ? { assignedToName: r.assigned_name } : {}),
       sessionId: r.id,
       caseId: r.case_id,
       caseNo: r.case_no,
@@ -298,10 +306,28 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     return remote.length === 0 ? local : [...local, ...remote].sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt));
   }
 
+  /** With REVIEW_ASSIGNMENT=random, one of the office's active reviewers, drawn fairly; otherwise none. */
+  private randomReviewer(officeId: string): { id: string; display_name: string } | undefined {
+    if (this.ctx.config.REVIEW_ASSIGNMENT !== 'random') return undefined;
+    const reviewers = this.ctx.db
+      .prepare("SELECT id, display_name FROM users WHERE office_id = ? AND role = 'reviewer' AND disabled = 0 ORDER BY id")
+      .all(officeId) as Array<{ id: string; display_name: string }>;
+    return reviewers.length === 0 ? undefined : reviewers[randomInt(reviewers.length)];
+  }
+
   /** Reviewer of the handling office takes the session; both sides then meet in its room. */
   accept(user: SessionUser, sessionId: string): ReviewSessionView {
     const { row, c } = this.load(sessionId);
     assertCan(user, 'review.accept', c);
+    // Assigned at random: the assignee's, though a supervisor may still take it (they act for their staff).
+    if (row.assigned_to && row.assigned_to !== user.id && user.role !== 'supervisor') {
+      const name = this.ctx.auth.userById(row.assigned_to)?.displayName ?? '';
+      throw new AppError('REVIEW_ASSIGNED_TO_OTHER', {
+        details: { sessionId, assignedTo: name },
+        zh: `该视频会审已随机分配给 ${name}，请处理分配给您的会审`,
+        en: `This video review was assigned to ${name}; take the ones assigned to you`,
+      });
+    }
     const now = this.ctx.clock.now().toISOString();
     this.ctx.db.transaction(() => {
       this.setStatus(row.id, 'waiting', "status = 'active', accepted_by = @user, accepted_at = @now", { user: user.id });

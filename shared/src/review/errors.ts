@@ -137,6 +137,11 @@ export const REVIEW_ERRORS = {
     zh: '您尚未接单这一视频会审，请在本站待审队列中点击“接单”后再加入',
     en: 'You have not taken this video co-review; take it (接单) in your site’s queue, then join',
   },
+  REVIEW_ASSIGNED_TO_OTHER: {
+    status: 409,
+    zh: '该视频会审已随机分配给其他审核人员',
+    en: 'This video review was assigned to another reviewer',
+  },
   REVIEW_ALREADY_ACCEPTED: {
     status: 409,
     zh: '该视频会审已由其他审核人员接单，请刷新待审队列',

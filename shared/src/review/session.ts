@@ -155,6 +155,8 @@ export interface ReviewQueueEntry {
   intakeOfficeId: string;
   requestedAt: string;
   waitingSeconds: number;
+  /** REVIEW_ASSIGNMENT=random: the reviewer it was assigned to (only they, or a supervisor, may take it). */
+  assignedToName?: string;
   /** A request sent by another site's intake window; `caseId` is then that site's, with no case here. */
   remote?: RemoteQueueInfo;
 }

@@ -46,6 +46,7 @@ export default function ReviewQueue() {
               {e.applicantName}
               {e.remote && `（${e.remote.applicantIdMasked}）`} ·{' '}
               {t(`已等待 ${formatWait(waited(e), 'zh')}`, `waiting ${formatWait(waited(e), lang)}`)}
+              {e.assignedToName && t(` · 随机分配给 ${e.assignedToName}`, ` · assigned to ${e.assignedToName}`)}
               {e.remote && <RemoteRequest entry={e} remote={e.remote} />}
             </li>
           ))}
