@@ -200,6 +200,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     config,
     auth,
     calendar,
+    materials,
     evidence: handoff.evidence,
   });
   const { originals, ...originalsFeature } = createOriginalsModule({

@@ -90,6 +90,12 @@ const EXPECTED: Record<Exclude<CaseState, 'in_review'> | `in_review/${ReviewPhas
   rated: { clerk: 'closed@handoff', intakeSupervisor: 'closed@handoff', reviewer: 'closed@handoff', handlingSupervisor: 'closed@handoff' },
   rejected: { clerk: 'closed@review', intakeSupervisor: 'closed@review', reviewer: 'closed@review', handlingSupervisor: 'closed@review' },
   withdrawn: { clerk: 'closed@-', intakeSupervisor: 'closed@-', reviewer: 'closed@-', handlingSupervisor: 'closed@-' },
+  correction_expired: {
+    clerk: 'closed@materials',
+    intakeSupervisor: 'closed@materials',
+    reviewer: 'closed@materials',
+    handlingSupervisor: 'closed@materials',
+  },
 };
 
 const cases = Object.keys(EXPECTED).map((key) => {
@@ -170,6 +176,7 @@ describe('the step bar', () => {
       completed: 'intake,precheck,review,handoff,handling,completed > rating',
       rated: `${CASE_STEPS.join(',')} > rating`,
       withdrawn: ' > intake (halted)',
+      correction_expired: 'intake,precheck > review (halted)',
     });
   });
 

@@ -164,7 +164,7 @@ describe('case state machine', () => {
   it('reaches every state from draft, and a terminal state from every state', () => {
     expect([...reachable('draft')].sort()).toEqual([...CASE_STATES].sort());
     for (const state of CASE_STATES) expect([...reachable(state)].some(isTerminal), state).toBe(true);
-    expect(CASE_STATES.filter(isTerminal).sort()).toEqual(['rated', 'rejected', 'withdrawn']);
+    expect(CASE_STATES.filter(isTerminal).sort()).toEqual(['correction_expired', 'rated', 'rejected', 'withdrawn']);
   });
 
   it('leaves the generic transition route only the actions without records of their own', () => {
@@ -178,6 +178,7 @@ describe('case state machine', () => {
       start_handling: 'POST /api/transfers | /api/cases/:id/handoff/start',
       complete: 'POST /api/cases/:id/handoff/result',
       rate: 'POST /api/cases/:id/rating',
+      expire_correction: "no route: the server's 补正 deadline job",
     });
     expect(CASE_ACTIONS.filter((a) => !isDedicatedAction(a))).toEqual(['precheck', 'resubmit', 'withdraw', 'reopen']);
   });

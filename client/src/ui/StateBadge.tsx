@@ -14,6 +14,7 @@ const STATE_TONES: Record<CaseState, Tone> = {
   completed: 'ok',
   rated: 'ok',
   withdrawn: 'block',
+  correction_expired: 'block',
 };
 
 export function StateBadge({ state }: { state: CaseState }) {

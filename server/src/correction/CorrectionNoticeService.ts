@@ -1,5 +1,5 @@
 import { AppError, maskIdNumber } from '@tongban/shared';
-import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
+import { chinaDate, chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import {
   DEFAULT_CORRECTION_DAYS,
   type CorrectionNoticeItem,
@@ -9,7 +9,7 @@ import {
 import { statusPath } from '@tongban/shared/cases/queryCode';
 import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import type { CorrectionItem } from '@tongban/shared/review/session';
-import type { Actor } from '../audit/AuditLedger';
+import { SYSTEM_ACTOR, type Actor } from '../audit/AuditLedger';
 import { actorOf, type AuthService, type SessionUser } from '../auth/AuthService';
 import type { CaseRecord, CaseService, CaseWorkRule } from '../cases/CaseService';
 import type { CatalogService } from '../catalog/CatalogService';
@@ -70,6 +70,53 @@ export class CorrectionNoticeService {
       const latest = this.rows(c.id)[0];
       return latest && !latest.withdrawn_at ? { correctionNoticeAnswered: latest.seq } : undefined;
     });
+  }
+
+  /**
+   * In 待补正 only the materials the notice in force lists may take a new scan: what was not found
+   * wrong was accepted as it is, and the second co-review looks at the listed ones alone.
+   */
+  assertListed(c: CaseRecord, slotCode: string): void {
+    if (c.state !== 'needs_correction') return;
+    const open = this.inForce(c.id);
+    if (!open) return;
+    const items = JSON.parse(open.items_json) as CorrectionNoticeItem[];
+    if (items.some((i) => i.slotCode === slotCode)) return;
+    const names = items.map((i) => i.materialName).join('、');
+    throw new AppError('CORRECTION_SLOT_NOT_LISTED', {
+      details: { caseId: c.id, slotCode, listed: items.map((i) => i.slotCode) },
+      zh: `补正通知书只要求补正：${names}。其他材料不需要重新提交`,
+      en: `The correction notice lists only: ${items.map((i) => i.slotCode).join(', ')}. Other materials need no new scan`,
+    });
+  }
+
+  /** The slots the latest answered notice listed: what a co-review after 补正 looks at. */
+  correctedSlots(caseId: string): string[] {
+    const latest = this.rows(caseId).find((r) => !r.withdrawn_at);
+    return latest ? (JSON.parse(latest.items_json) as CorrectionNoticeItem[]).map((i) => i.slotCode) : [];
+  }
+
+  /**
+   * 补正逾期: closes, through the state machine, every case still waiting for its corrections after
+   * the day the notice in force named. Returns the cases closed.
+   */
+  expireOverdue(): string[] {
+    const { db, clock, cases } = this.deps;
+    const today = chinaDate(clock.now());
+    const due = db
+      .prepare(
+        `SELECT n.case_id, n.seq, n.resubmit_by FROM correction_notices n JOIN cases c ON c.id = n.case_id
+          WHERE n.withdrawn_at IS NULL AND c.state = 'needs_correction' AND n.resubmit_by < ?`,
+      )
+      .all(today) as Array<{ case_id: string; seq: number; resubmit_by: string }>;
+    for (const n of due) {
+      db.transaction(() =>
+        cases.applyTransition(n.case_id, 'expire_correction', SYSTEM_ACTOR, {
+          details: { correctionNotice: n.seq, resubmitBy: n.resubmit_by },
+        }),
+      )();
+    }
+    return due.map((n) => n.case_id);
   }
 
   /** The case's notices, latest first, for the case page. */

@@ -43,6 +43,7 @@ function handoffRefusal(state: CaseState): HandoffErrorCode {
     case 'rated':
     case 'rejected':
     case 'withdrawn':
+    case 'correction_expired':
       return 'HANDOFF_CASE_CLOSED';
     default:
       return 'HANDOFF_CASE_NOT_READY';

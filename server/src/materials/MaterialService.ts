@@ -45,6 +45,7 @@ export interface MaterialServiceDeps {
  */
 export class MaterialService {
   private readonly listeners = new Set<MaterialUploadedListener>();
+  private readonly slotGuards: Array<(c: CaseRecord, slotCode: string) => void> = [];
 
   constructor(private readonly deps: MaterialServiceDeps) {}
 
@@ -52,6 +53,11 @@ export class MaterialService {
    * Calls `listener` after each NEW scan is committed (not for deduplicated re-uploads).
    * Listener errors are logged, never fail the upload. Returns an unsubscribe function.
    */
+  /** Another module's rule on which slots may take a scan now (the 补正 notice lists the ones to correct); it throws to refuse. */
+  guardSlots(guard: (c: CaseRecord, slotCode: string) => void): void {
+    this.slotGuards.push(guard);
+  }
+
   onUploaded(listener: MaterialUploadedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -74,6 +80,7 @@ export class MaterialService {
     try {
       const c = this.editableCase(caseId, user, 'materials.upload');
       slot = this.slotOf(c, slotCode);
+      for (const guard of this.slotGuards) guard(c, slot.code);
       if (replaces) this.replaceable(c.id, slot.code, replaces);
       // Refused before any byte is stored; checked again below, as other uploads may land meanwhile.
       this.assertRoomFor(c.id, slot.code);

@@ -94,6 +94,10 @@ const CASE_WORDS: Record<CaseAction, Wording> = {
   },
   withdraw: (d) => withText({ zh: '登记申请人撤回申请', en: 'Recorded that the applicant withdrew' }, d.note, REASON),
   reopen: (d) => withText({ zh: '重新打开办件', en: 'Reopened the case' }, d.note, REASON),
+  expire_correction: (d) => ({
+    zh: `补正期限 ${text(d.resubmitBy)} 已过，未收到补正材料，按补正逾期终止办理`,
+    en: `The correction deadline ${text(d.resubmitBy)} passed without the corrected materials: closed as overdue`,
+  }),
 };
 
 const allowed = (v: unknown): Words => (v ? { zh: '同意', en: 'yes' } : { zh: '不同意', en: 'no' });

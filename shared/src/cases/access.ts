@@ -57,6 +57,7 @@ export const ACTION_SIDE: Record<CaseAction, CaseSide> = {
   rate: 'intake',
   withdraw: 'intake',
   reopen: 'intake',
+  expire_correction: 'intake',
 };
 
 interface ActionRule {

@@ -3,7 +3,7 @@ import { workingDaysLeft, type WorkCalendar } from './workdays';
 import { chinaDate } from './chinaTime';
 
 /** The 办理时限 clock stops once the case is finished one way or another. */
-export const DEADLINE_STOPPED_STATES: readonly CaseState[] = ['completed', 'rated', 'rejected', 'withdrawn'];
+export const DEADLINE_STOPPED_STATES: readonly CaseState[] = ['completed', 'rated', 'rejected', 'withdrawn', 'correction_expired'];
 
 export interface DeadlineStatus {
   /** Working days until the deadline (negative when past it). */

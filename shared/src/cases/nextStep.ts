@@ -1,5 +1,5 @@
 import { ACTION_SIDE, allowedCaseActions, can, caseSides, type CaseRef, type CaseSide, type OfficeUser } from './access';
-import type { CaseAction, CaseState } from './stateMachine';
+import { isTerminal, type CaseAction, type CaseState, type TerminalState } from './stateMachine';
 
 /**
  * The case workspace: where a case stands on its way (the step bar) and the one thing this user
@@ -39,7 +39,7 @@ export type NextStep =
 type Case = CaseRef & { state: CaseState };
 
 /** Whose turn each open state is: the side that fires the transition the case waits for. */
-const AWAITED: Record<Exclude<CaseState, 'rated' | 'rejected' | 'withdrawn'>, CaseAction> = {
+const AWAITED: Record<Exclude<CaseState, TerminalState>, CaseAction> = {
   draft: 'precheck',
   prechecked: 'request_review',
   in_review: 'accept',
@@ -56,6 +56,7 @@ const STATE_SECTION: Record<CaseState, CaseSection | null> = {
   prechecked: 'precheck',
   in_review: 'review',
   needs_correction: 'materials',
+  correction_expired: 'materials',
   accepted: 'handoff',
   handed_off: 'handoff',
   in_handling: 'handoff',
@@ -105,7 +106,7 @@ function actionFor(user: OfficeUser, c: Case, review: ReviewPhase): NextStep | u
 /** What `user` does next on case `c`, given its co-review session (`review` matters only in review). */
 export function nextStep(user: OfficeUser, c: Case, review: ReviewPhase = 'none'): NextStep {
   if (caseSides(user, c).length === 0) return { kind: 'view', section: null };
-  if (c.state === 'rated' || c.state === 'rejected' || c.state === 'withdrawn') return { kind: 'closed', section: STATE_SECTION[c.state] };
+  if (isTerminal(c.state)) return { kind: 'closed', section: STATE_SECTION[c.state] };
   const mine = actionFor(user, c, review);
   if (mine) return mine;
   // In review the request is the window's when none is open; once a reviewer holds it, the decision is theirs.
@@ -135,6 +136,7 @@ const STATE_STEP: Record<Exclude<CaseState, 'withdrawn'>, CaseStep> = {
   prechecked: 'review',
   in_review: 'review',
   needs_correction: 'review',
+  correction_expired: 'review',
   rejected: 'review',
   accepted: 'handoff',
   handed_off: 'handling',
@@ -163,6 +165,6 @@ export function caseProgress(state: CaseState, withdrawnFrom?: CaseState): CaseP
   return {
     current: at,
     done: CASE_STEPS.filter((_, i) => i < index || (state === 'rated' && i === index)),
-    halted: state === 'withdrawn' || state === 'rejected' || state === 'needs_correction',
+    halted: state === 'withdrawn' || state === 'rejected' || state === 'needs_correction' || state === 'correction_expired',
   };
 }

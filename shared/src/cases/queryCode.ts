@@ -63,6 +63,10 @@ const PUBLIC_NEXT: Record<CaseState, { zh: string; en: string }> = {
     zh: '需要补正材料：请按补正通知书的要求，带齐材料回到收件窗口。',
     en: 'Materials need correcting: bring what the correction notice lists back to the window.',
   },
+  correction_expired: {
+    zh: '补正期限已过，未收到补正材料，本次申请已终止。如仍需办理，请重新申请。',
+    en: 'The correction deadline passed without the corrected materials, so this application has ended. Apply again if you still need it.',
+  },
   rejected: {
     zh: '申请不予受理，原因请见窗口出具的告知书。',
     en: 'The application was not accepted; the window’s notice gives the reason.',

@@ -14,6 +14,7 @@ export const CASE_STATES = [
   'completed',
   'rated',
   'withdrawn',
+  'correction_expired',
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
@@ -29,6 +30,7 @@ export const CASE_STATE_LABELS: Record<CaseState, { zh: string; en: string }> = 
   completed: { zh: '已办结', en: 'Completed' },
   rated: { zh: '已评价', en: 'Rated' },
   withdrawn: { zh: '已撤回', en: 'Withdrawn' },
+  correction_expired: { zh: '补正逾期', en: 'Correction overdue' },
 };
 
 export const CASE_ACTIONS = [
@@ -44,6 +46,7 @@ export const CASE_ACTIONS = [
   'rate', // applicant: 好差评
   'withdraw', // applicant withdraws, recorded by the clerk
   'reopen', // supervisor: a rejected/withdrawn case is reopened as a draft
+  'expire_correction', // system: the 补正 deadline passed without the corrected materials
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -72,10 +75,14 @@ export const TRANSITIONS: Record<CaseAction, Transition> = {
     by: ['clerk', 'supervisor'],
   },
   reopen: { from: ['rejected', 'withdrawn'], to: 'draft', by: ['supervisor'] },
+  expire_correction: { from: ['needs_correction'], to: 'correction_expired', by: ['system'] },
 };
 
-export function isTerminal(state: CaseState): boolean {
-  return state === 'rated' || state === 'rejected' || state === 'withdrawn';
+/** The states a case ends in. */
+export type TerminalState = 'rated' | 'rejected' | 'withdrawn' | 'correction_expired';
+
+export function isTerminal(state: CaseState): state is TerminalState {
+  return state === 'rated' || state === 'rejected' || state === 'withdrawn' || state === 'correction_expired';
 }
 
 /** Actions this role could fire now (the UI shows only these buttons). */
@@ -114,6 +121,7 @@ export const DEDICATED_ACTIONS: Partial<Record<CaseAction, string>> = {
   start_handling: 'POST /api/transfers | /api/cases/:id/handoff/start',
   complete: 'POST /api/cases/:id/handoff/result',
   rate: 'POST /api/cases/:id/rating',
+  expire_correction: "no route: the server's 补正 deadline job",
 };
 
 export function isDedicatedAction(action: CaseAction): boolean {

@@ -13,6 +13,7 @@ import { OriginalCheck } from '../originals/OriginalCheck';
 import { CallView } from './CallView';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
 import { SharedMaterialsViewer } from './SharedMaterialsViewer';
+import { CorrectionRound } from '../correction/CorrectionRound';
 import { DecisionForm, type SlotChoice } from './DecisionForm';
 import { peerRoleLabel } from './format';
 import { ReviewerTools, type VideoSource } from './ReviewerTools';
@@ -85,6 +86,7 @@ export default function CallPage() {
             <OriginalCheck material={m} caseView={detail.case} defaultMethod="call_document_camera" onChanged={reloadDetail} />
           )}
           slots={detail.item.materials}
+          correctionRound={<CorrectionRound detail={detail} contentPath={actions.images.contentPath} />}
           initial={session}
           onLeave={() => void navigate(`/cases/${detail.case.id}`)}
         />
@@ -111,6 +113,7 @@ export function ReviewCall({
   initial,
   onLeave,
   materialTools,
+  correctionRound,
 }: {
   sessionId: string;
   peer?: PeerSiteCredential;
@@ -124,6 +127,8 @@ export function ReviewCall({
   onLeave(): void;
   /** Beside the material on view: its 已核验原件 mark (and, for the window, the control recording it). */
   materialTools: (m: MaterialView) => ReactNode;
+  /** After 补正: the corrected materials, replaced and new side by side, for the reviewer. */
+  correctionRound?: ReactNode;
 }) {
   const { t, lang } = useI18n();
   const call = useCall({ sessionId, ...(peer ? { peer } : {}), local: media.stream, documentTrack: media.documentTrack });
@@ -164,6 +169,7 @@ export function ReviewCall({
         </Alert>
       )}
       {deciding && <ReviewerTools actions={actions} session={session} sources={sources} focus={focus} />}
+      {deciding && correctionRound}
       <SharedMaterialsViewer
         images={actions.images}
         materials={shared.materials}

@@ -1,16 +1,23 @@
 import { correctionNoticePath, type CorrectionNoticeView } from '@tongban/shared/cases/correctionNotice';
-import type { CaseView } from '@tongban/shared';
+import type { CaseView, MaterialView } from '@tongban/shared';
 import { useApiData } from '../../api/useApiData';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
-import { Alert, Card } from '../../ui';
+import { Alert, Badge, Card } from '../../ui';
 
 /**
  * 补正材料通知书 on the case page, from the 补正 decision on: the notice in force with its items
  * and the date to bring them by, the button to print it for the applicant, and earlier notices
  * with why they were withdrawn.
  */
-export function CorrectionNoticeCard({ caseView }: { caseView: Pick<CaseView, 'id' | 'state' | 'updatedAt'> }) {
+export function CorrectionNoticeCard({
+  caseView,
+  materials,
+}: {
+  caseView: Pick<CaseView, 'id' | 'state' | 'updatedAt'>;
+  /** The case's current scans: an item is answered once its material has a scan newer than the notice. */
+  materials: readonly MaterialView[];
+}) {
   const { t, lang, errorText } = useI18n();
   const path = correctionNoticePath(caseView.id);
   const data = useApiData<{ notices: CorrectionNoticeView[] }>(`${path}?v=${encodeURIComponent(caseView.updatedAt)}`);
@@ -30,11 +37,19 @@ export function CorrectionNoticeCard({ caseView }: { caseView: Pick<CaseView, 'i
             )}
           </p>
           <ol>
-            {inForce.items.map((i) => (
-              <li key={i.slotCode}>
-                <strong>{i.materialName}</strong>：{i.reason}
-              </li>
-            ))}
+            {inForce.items.map((i) => {
+              const received = materials.some((m) => m.slotCode === i.slotCode && m.uploadedAt > inForce.issuedAt);
+              return (
+                <li key={i.slotCode} data-testid="correction-notice-item">
+                  <strong>{i.materialName}</strong>：{i.reason}{' '}
+                  <Badge tone={received ? 'ok' : 'warn'}>
+                    {received
+                      ? t('✓ 已收到补正材料', '✓ corrected scan received')
+                      : t('待补正：请在下方“材料”中重新扫描', 'to correct: rescan it under Materials below')}
+                  </Badge>
+                </li>
+              );
+            })}
           </ol>
           {inForce.note && <p>{inForce.note}</p>}
           <a className="btn btn-primary" href={`${path}.pdf`} target="_blank" rel="noreferrer">

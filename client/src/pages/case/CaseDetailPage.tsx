@@ -195,7 +195,7 @@ export function CaseDetailPage() {
         </dl>
       </section>
 
-      {user && can(user, 'correction.notice', c) && <CorrectionNoticeCard caseView={c} />}
+      {user && can(user, 'correction.notice', c) && <CorrectionNoticeCard caseView={c} materials={detail.data.materials} />}
 
       <Section
         title={t('申请材料', 'Materials')}

@@ -100,6 +100,11 @@ function closedText(state: CaseState, t: I18n['t']): string {
   if (state === 'rated') return t('办件已办结并评价，全部完成。', 'The case is completed and rated.');
   if (state === 'rejected')
     return t('经视频会审不予受理，办件已结束。', 'The application was rejected at the co-review; the case is closed.');
+  if (state === 'correction_expired')
+    return t(
+      '补正期限已过，未收到补正材料，办件已终止。',
+      'The correction deadline passed without the corrected materials; the case is closed.',
+    );
   return t('申请人已撤回申请，办件已结束。', 'The applicant withdrew; the case is closed.');
 }
 

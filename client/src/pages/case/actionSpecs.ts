@@ -23,4 +23,6 @@ export const ACTION_SPECS: Record<CaseAction, ActionSpec> = {
   rate: { zh: '记录评价', en: 'Record rating' },
   withdraw: { zh: '申请人撤回', en: 'Applicant withdraws', destructive: true, note: 'required' },
   reopen: { zh: '重新打开', en: 'Reopen', note: 'required' },
+  // Fired by the server's deadline job only; no role may press it.
+  expire_correction: { zh: '补正逾期终止', en: 'Close as correction overdue', destructive: true },
 };
