@@ -40,6 +40,7 @@ import type { CorrectionNoticeService } from './correction/CorrectionNoticeServi
 import { createCorrectionModule } from './correction/correctionModule';
 import type { OriginalCheckService } from './originals/OriginalCheckService';
 import { createOriginalsModule } from './originals/originalsModule';
+import { createStepsModule, type StepsModule } from './steps/stepsModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -92,6 +93,10 @@ export interface AppContext {
   originals: OriginalCheckService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
+  /** 环节时限: each case's step deadlines and responsible office, reminders before a step is due. */
+  steps: StepsModule['steps'];
+  /** The bell: in-app notifications, pushed on the user's socket.io room. */
+  notifications: StepsModule['notifications'];
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
   features: Feature[];
   version: string;
@@ -193,6 +198,17 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     random: opts.random ?? Math.random,
   });
   const handoff = createHandoffModule({ ...site, cases, catalog, config, version, retention, calendar });
+  const { steps, notifications, ...stepsFeature } = createStepsModule({
+    ...site,
+    cases,
+    catalog,
+    calendar,
+    bags: handoff.bags,
+    peers: handoff.peers,
+    workLedger,
+    remindHours: config.STEP_REMIND_HOURS,
+    sweepMinutes: config.STEP_SWEEP_MINUTES,
+  });
   const { corrections, ...correctionFeature } = createCorrectionModule({
     ...site,
     cases,
@@ -258,7 +274,8 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     handoff,
     retentionFeature,
     reviewQaFeature,
-    createDashboardModule({ db, clock, catalog }),
+    stepsFeature,
+    createDashboardModule({ db, clock, catalog, steps }),
     correctionFeature,
     originalsFeature,
     precheckFeature,
@@ -294,6 +311,8 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     corrections,
     originals,
     federation,
+    steps,
+    notifications,
     features,
     version,
     onClose: (fn) => closers.push(fn),

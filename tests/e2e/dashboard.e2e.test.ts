@@ -33,7 +33,7 @@ describe('监督看板', () => {
     await page.getByRole('link', { name: '监督看板' }).click();
     await page.getByRole('heading', { name: '监督看板' }).waitFor();
     await page.getByRole('img', { name: /堆叠柱状图/ }).waitFor();
-    expect(await page.locator('canvas').count()).toBe(6);
+    expect(await page.locator('canvas').count()).toBe(7);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: '大字模式' }).click();
     expect(await seriousViolations(page)).toEqual([]);

@@ -113,7 +113,10 @@ describe('work ledger (工作台账)', () => {
   it('lets another module add a section and a CSV column (the ratings hook)', async () => {
     srv.ctx.workLedger.addSection('ratings', (rows) => ({ rated: 0, cases: rows.length }));
     srv.ctx.workLedger.addCsvColumn({ header: '评价 Rating', value: () => null });
-    expect((await supervisor.get('/api/ledger')).body.sections).toEqual({ ratings: { rated: 0, cases: 5 } });
+    const sections = (await supervisor.get('/api/ledger')).body.sections;
+    // 环节时限 registers its 超时环节 section at start; the new one comes after it.
+    expect(Object.keys(sections)).toEqual(['steps', 'ratings']);
+    expect(sections.ratings).toEqual({ rated: 0, cases: 5 });
     const csv = Buffer.from((await supervisor.get('/api/ledger.csv')).body as ArrayBuffer).toString('utf8');
     expect(csv.split('\r\n')[0]).toMatch(/,评价 Rating$/);
   });

@@ -66,13 +66,16 @@ function isExpected(msg: ConsoleMessage, allow: RegExp[]): boolean {
 
 /**
  * `server`: settings for the test server, e.g. `{ OCR_WORKERS: 1 }` for the real pre-check;
- * `ocr: 'printed-text'` for a pre-check that reads generated scans without tesseract.
+ * `ocr: 'printed-text'` for a pre-check that reads generated scans without tesseract; `clock`: the site's time.
  */
 export async function startAppBrowser(
-  opts: { allowConsole?: RegExp[]; server?: Partial<Env>; ocr?: TestServerOptions['ocr'] } = {},
+  opts: { allowConsole?: RegExp[]; server?: Partial<Env>; ocr?: TestServerOptions['ocr']; clock?: TestServerOptions['clock'] } = {},
 ): Promise<AppBrowser> {
   await ensureClientBuilt();
-  const server = await startTestServer(opts.server, opts.ocr ? { ocr: opts.ocr } : {});
+  const server = await startTestServer(opts.server, {
+    ...(opts.ocr ? { ocr: opts.ocr } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const allow = opts.allowConsole ?? [];
   // launchChromium gives a persistent context (no browser handle for extra contexts): one browser per page.
   const browsers: ChromiumSession[] = [];

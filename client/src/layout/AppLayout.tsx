@@ -7,6 +7,7 @@ import { useOffices } from '../api/reference';
 import { onConnectionState, type ConnectionState } from '../api/socket';
 import { ROLE_LABELS } from '../format';
 import { useI18n } from '../i18n';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { useDisplayPrefs } from '../ui';
 
 /** A page's link shows to the roles that may do its main action (App's RequireUser), or to the roles listed. */
@@ -71,6 +72,7 @@ export function AppLayout() {
             </span>
             <span>{officeName(user.officeId)}</span>
           </div>
+          <NotificationBell />
           <button
             type="button"
             className="header-btn"

@@ -165,6 +165,12 @@ export const ConfigSchema = z
     REVIEW_ASSIGNMENT: z.enum(['first_come', 'random']).default('first_come'),
     /** 抽查复核: percent of decided co-reviews drawn at random for a supervisor's second opinion (every 不予受理 is drawn). */
     REVIEW_SAMPLE_PERCENT: int(0, 100).default(10),
+    /**
+     * 环节时限: the responsible office's users are reminded this many office hours (9:00–17:00 on
+     * working days) before a step's due day ends; the check runs every STEP_SWEEP_MINUTES.
+     */
+    STEP_REMIND_HOURS: int(0, 80).default(4),
+    STEP_SWEEP_MINUTES: int(1, 24 * 60).default(10),
     RATING_DEFAULT_DAYS: int(1, 365).default(7),
     RATING_CALLBACK_WORKDAYS: int(1, 30).default(1),
     RATING_RECTIFY_WORKDAYS: int(1, 90).default(15),

@@ -7,9 +7,12 @@ import { RATING_LEVELS } from '@tongban/shared/handoff/schemas';
 import type { SessionUser } from '../auth/AuthService';
 import type { CatalogService } from '../catalog/CatalogService';
 import type { SiteServices } from '../feature';
+import type { StepService } from '../steps/StepService';
 
 export interface DashboardDeps extends Pick<SiteServices, 'db' | 'clock'> {
   catalog: Pick<CatalogService, 'findOffice'>;
+  /** 环节时限: each office's on-time rate per step over the same cases. */
+  steps: Pick<StepService, 'onTimeByOfficeStep'>;
 }
 
 const DAY_MS = 86_400_000;
@@ -100,6 +103,7 @@ export class DashboardService {
         officeName: this.deps.catalog.findOffice(officeId)?.name ?? officeId,
         ...onTimeRate(done),
       })),
+      onTimeByOfficeStep: this.deps.steps.onTimeByOfficeStep(cases.map((c) => c.id)),
       ratingsByLevel: RATING_LEVELS.map((l) => ({ level: l.level, count: ratings.filter((r) => r.level === l.level).length })),
       ratingsByIndicator: RATING_INDICATORS.map((i) => {
         const given = indicators.flatMap((x) => (typeof x[i.code] === 'number' ? [x[i.code]!] : []));

@@ -29,8 +29,8 @@ export interface LedgerCaseRow {
 }
 
 /**
- * Extension points for a module that adds figures over the ledger's own cases (none registers one
- * yet; the 好差评 figures have their own endpoint, GET /api/ledger/ratings):
+ * Extension points for a module that adds figures over the ledger's own cases (环节时限 adds
+ * `steps`: 超时环节 and per-step on-time rates; the 好差评 figures have their own endpoint, GET /api/ledger/ratings):
  *   ctx.workLedger.addSection('name', (rows) => figuresFor(rows.map((r) => r.id)));
  *   ctx.workLedger.addCsvColumn({ header: '列 Column', value: (row) => valueFor(row.id) });
  */

@@ -4,6 +4,7 @@ import { ORIGINAL_CHECK_METHOD_LABELS, type OriginalCheckMethod } from '../cases
 import { ratingLevel } from '../handoff/schemas';
 import { IDENTITY_STEP_LABELS, type IdentityStep } from '../review/checklist';
 import { DECISION_LABELS, type DecisionOutcome } from '../review/session';
+import { STEP_BY_CODE, isStepCode } from '../cases/steps';
 
 /**
  * Every audit action the server writes, each with the sentence people read in the 责任追溯 trail
@@ -52,6 +53,9 @@ function peerReviewer(d: Details, n: AuditNames): Words {
   };
 }
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** A step of the case (环节时限) by its name. */
+const stepName = (d: Details): Words => (isStepCode(d.step) ? STEP_BY_CODE[d.step].label : { zh: text(d.step), en: text(d.step) });
+const dueTime = (d: Details): string => (Number.isNaN(Date.parse(text(d.dueAt))) ? text(d.dueAt) : chinaDateTime(text(d.dueAt)));
 
 const CASE_WORDS: Record<CaseAction, Wording> = {
   precheck: (d) => {
@@ -290,6 +294,19 @@ const EVENT_WORDS = {
   }),
   'retention.hold_set': (d: Details) => ({ zh: `设置诉讼保全：${text(d.reason)}`, en: `Put on legal hold: ${text(d.reason)}` }),
   'retention.hold_released': (d: Details) => ({ zh: `解除诉讼保全：${text(d.reason)}`, en: `Released the legal hold: ${text(d.reason)}` }),
+  // 环节时限: written by the system's check, naming the office that answers for the step.
+  'step.reminder_sent': (d: Details) => ({
+    zh: `提醒${text(d.officeName)}：“${stepName(d).zh}”环节将于 ${dueTime(d)} 到期（已通知 ${text(d.recipients)} 人）`,
+    en: `Reminded ${text(d.officeName)}: the step “${stepName(d).en}” is due at ${dueTime(d)} (${text(d.recipients)} notified)`,
+  }),
+  'step.overdue': (d: Details) => ({
+    zh: `“${stepName(d).zh}”环节超时（应于 ${dueTime(d)} 前完成），责任单位：${text(d.officeName)}`,
+    en: `The step “${stepName(d).en}” is late (due ${dueTime(d)}); responsible office: ${text(d.officeName)}`,
+  }),
+  'catalog.item_steps_set': (d: Details) => ({
+    zh: `设定事项“${text(d.name)}”的环节时限（${text(d.steps)} 个环节）`,
+    en: `Set the step limits of the item ${text(d.name)} (${text(d.steps)} steps)`,
+  }),
   'calendar.year_set': (d: Details) => ({
     zh: `录入 ${text(d.year)} 年节假日 ${text(d.holidays)} 天、调休上班 ${text(d.workdays)} 天`,
     en: `Entered ${text(d.year)}'s calendar: ${text(d.holidays)} holidays, ${text(d.workdays)} make-up working days`,

@@ -1,5 +1,6 @@
 import { chinaDate } from '../cases/chinaTime';
 import { CASE_STATES, TRANSITIONS, type CaseAction, type CaseState } from '../cases/stateMachine';
+import type { StepOnTime } from '../cases/steps';
 
 /**
  * 监督看板: the figures supervisors read, computed from rows the caller reads (pure, tested
@@ -70,6 +71,8 @@ export interface DashboardView {
   statesByDay: Array<{ day: string } & Record<CaseState, number>>;
   /** Per handling office: cases finished (办结) on or before their deadline. */
   onTimeByOffice: Array<{ officeId: string; officeName: string; count: number; onTime: number; rate: number | null }>;
+  /** Per office and step (环节时限): steps it answers for that were done, and how many by their due time. */
+  onTimeByOfficeStep: Array<StepOnTime & { officeName: string }>;
   ratingsByLevel: Array<{ level: number; count: number }>;
   ratingsByIndicator: Array<{ code: string; count: number; average: number | null }>;
   coReview: {

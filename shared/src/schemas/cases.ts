@@ -289,6 +289,6 @@ export interface WorkLedgerSummary {
   byState: Array<{ state: CaseState; label: string; count: number }>;
   overdue: Array<{ id: string; caseNo: string; itemName: string; state: CaseState; deadline: string; workingDaysOverdue: number }>;
   decisions: { count: number; medianHoursToDecision: number | null };
-  /** Extra sections contributed by other modules through WorkLedgerService.addSection (none yet). */
+  /** Extra sections contributed by other modules through WorkLedgerService.addSection (`steps`: LedgerStepsSection). */
   sections: Record<string, unknown>;
 }

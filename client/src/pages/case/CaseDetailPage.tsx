@@ -17,6 +17,7 @@ import { useI18n, type I18n } from '../../i18n';
 import { Alert, PageHeader, StateBadge } from '../../ui';
 import { CorrectionNoticeCard } from '../../features/correction/CorrectionNoticeCard';
 import { RetentionCard } from '../../features/retention/RetentionCard';
+import { CaseStepsCard } from '../../features/steps/CaseStepsCard';
 import { OriginalCheck } from '../../features/originals/OriginalCheck';
 import { AuditTrail } from './AuditTrail';
 import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
@@ -196,6 +197,7 @@ export function CaseDetailPage() {
       </section>
 
       {user && can(user, 'correction.notice', c) && <CorrectionNoticeCard caseView={c} materials={detail.data.materials} />}
+      <CaseStepsCard caseView={c} />
 
       <Section
         title={t('申请材料', 'Materials')}

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { CASE_STATES, CASE_STATE_LABELS } from '@tongban/shared';
 import type { DashboardView } from '@tongban/shared/dashboard/figures';
+import { STEPS } from '@tongban/shared/cases/steps';
 import { RATING_INDICATORS } from '@tongban/shared/handoff/ratingRules';
 import { RATING_LEVELS } from '@tongban/shared/handoff/schemas';
 import { useApiData } from '../../api/useApiData';
@@ -70,6 +71,14 @@ function DashboardBody({ data, t }: { data: DashboardView; t: I18n['t'] }) {
           values: data.onTimeByOffice.map((o) => (o.rate === null ? null : Math.round(o.rate * 100))),
         },
       ],
+      stepOffices: [...new Set(data.onTimeByOfficeStep.map((r) => r.officeName))],
+      bySteps: STEPS.filter((st) => data.onTimeByOfficeStep.some((r) => r.step === st.code)).map((st): FigureSeries => ({
+        label: t(st.label.zh, st.label.en),
+        values: [...new Set(data.onTimeByOfficeStep.map((r) => r.officeName))].map((office) => {
+          const r = data.onTimeByOfficeStep.find((x) => x.officeName === office && x.step === st.code);
+          return r?.rate == null ? null : Math.round(r.rate * 100);
+        }),
+      })),
       levels: RATING_LEVELS.map((l) => t(l.zh, l.en)),
       byLevel: [
         { label: t('件数', 'Ratings'), values: RATING_LEVELS.map((l) => data.ratingsByLevel.find((r) => r.level === l.level)?.count ?? 0) },
@@ -112,6 +121,17 @@ function DashboardBody({ data, t }: { data: DashboardView; t: I18n['t'] }) {
           categories={figures.offices}
           series={figures.onTime}
           csvName="on-time-by-office"
+          format={(v) => `${v}%`}
+        />
+        <ChartFigure
+          title={t('各单位各环节按时率', 'Steps done on time, per office and step')}
+          summary={t(
+            '各单位负责的环节（受理推送、纸质材料寄出、收件核验、办理决定、结果回传、结果送达）按时完成的比例',
+            'Share of the steps each office answers for (push, paper, check, decision, result back, result out) done by their due time',
+          )}
+          categories={figures.stepOffices}
+          series={figures.bySteps}
+          csvName="on-time-by-office-step"
           format={(v) => `${v}%`}
         />
       </Card>

@@ -7,6 +7,8 @@ import { useAuth } from '../../auth/AuthContext';
 import { formatDateTime, formatMinutes } from '../../format';
 import { useI18n } from '../../i18n';
 import { CountTable } from '../../components/CountTable';
+import { StepsLedgerCard } from '../../features/steps/StepsLedgerCard';
+import type { LedgerStepsSection } from '@tongban/shared/cases/steps';
 import { Alert, Button, Card, PageHeader, Stat, StateBadge } from '../../ui';
 
 const RatingsLedger = lazy(() => import('../../features/handoff/RatingsLedger'));
@@ -95,6 +97,8 @@ function LedgerBody({ data }: { data: WorkLedgerSummary }) {
           </div>
         )}
       </Card>
+
+      <StepsLedgerCard section={data.sections.steps as LedgerStepsSection | undefined} />
 
       <div className="grid-2">
         <Card title={t('按事项', 'By service item')}>
