@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('补正 round trip in the browser', () => {
   let caseId: string;
-  let listed: { code: string; name: string };
+  let listed: CaseDetailResponse['item']['materials'][number];
   let clerkPage: Page;
 
   it('the clerk sees the listed material as 待补正, rescans it, and it shows as received', async () => {
