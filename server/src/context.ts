@@ -40,6 +40,8 @@ import type { CorrectionNoticeService } from './correction/CorrectionNoticeServi
 import { createCorrectionModule } from './correction/correctionModule';
 import type { OriginalCheckService } from './originals/OriginalCheckService';
 import { createOriginalsModule } from './originals/originalsModule';
+import type { AnnotationService } from './annotations/AnnotationService';
+import { createAnnotationsModule } from './annotations/annotationsModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -90,6 +92,8 @@ export interface AppContext {
   corrections: CorrectionNoticeService;
   /** 已核验原件: scans checked against the originals, their certified copies (核验件), carried in the bag. */
   originals: OriginalCheckService;
+  /** 批注: marks drawn on the shared materials in the co-review, listed on the case page, cropped onto the correction notice. */
+  annotations: AnnotationService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
@@ -224,7 +228,18 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   const recording = recordingAvailability(config);
   const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, recording);
   const grants = new JoinGrantService({ ...site, keys: handoff.keys, peers: handoff.peers, catalog, review, precheck, materials });
-  const call = createCallModule({ config, log, auth, review, grants });
+  const { annotations, ...annotationsFeature } = createAnnotationsModule({
+    db,
+    clock,
+    ids,
+    ledger,
+    cases,
+    review,
+    pages: precheck,
+    evidence: handoff.evidence,
+    corrections,
+  });
+  const call = createCallModule({ config, log, auth, review, grants, annotations });
   const { recordings, ...reviewFeature } = createReviewModule({
     ...site,
     config,
@@ -261,6 +276,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     correctionFeature,
     originalsFeature,
     precheckFeature,
+    annotationsFeature,
     reviewFeature,
     federation,
   ];
@@ -292,6 +308,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     receipts,
     corrections,
     originals,
+    annotations,
     federation,
     features,
     version,

@@ -90,6 +90,7 @@ function joined(): Ack<JoinResponse> {
       sendTransport: null,
       recvTransport: testFakeParameters.generateTransportRemoteParameters() as unknown as JoinResponse['recvTransport'],
       producers: [],
+      annotations: [],
       peers: [],
       viewer: null,
       session: null,
