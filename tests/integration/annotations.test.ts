@@ -177,6 +177,8 @@ describe('marks on the shared materials in the call', () => {
     const joined = await join(again, 'clerk-tab'); // same tab: replaces the old socket
     expect(joined.annotations.map((a) => a.kind)).toEqual(['box', 'arrow', 'freehand', 'note']);
     expect(joined.annotations[0]).toEqual(reviewerBox);
+    // Its own marks, which it may take back: the clerk drew the arrow, the line and the note, not the box.
+    expect(joined.ownAnnotationIds).toEqual(joined.annotations.slice(1).map((a) => a.id));
     clerkSocket = again;
   });
 

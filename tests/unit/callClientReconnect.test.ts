@@ -91,6 +91,7 @@ function joined(): Ack<JoinResponse> {
       recvTransport: testFakeParameters.generateTransportRemoteParameters() as unknown as JoinResponse['recvTransport'],
       producers: [],
       annotations: [],
+      ownAnnotationIds: [],
       peers: [],
       viewer: null,
       session: null,

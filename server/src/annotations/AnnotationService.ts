@@ -188,6 +188,14 @@ export class AnnotationService {
     return rows.map(toView);
   }
 
+  /** The ids of the session's marks still shown that `who` drew. */
+  authoredBy(who: ReviewPrincipal, sessionId: string): string[] {
+    return this.deps.db
+      .prepare('SELECT id FROM annotations WHERE session_id = ? AND author_key = ? AND removed_at IS NULL ORDER BY created_at, rowid')
+      .pluck()
+      .all(sessionId, authorOf(who).key) as string[];
+  }
+
   /** Every mark of the case still shown, oldest first, for the case page (anyone who may see the case). */
   list(caseId: string, user: SessionUser): AnnotationView[] {
     const c = this.deps.cases.getForUser(caseId, user);

@@ -46,6 +46,8 @@ export interface CallAnnotations {
   add(who: ReviewPrincipal, sessionId: string, body: AddAnnotationRequest): AnnotationView;
   remove(who: ReviewPrincipal, sessionId: string, annotationId: string): unknown;
   forSession(sessionId: string): AnnotationView[];
+  /** The ids of the session's marks this participant drew. */
+  authoredBy(who: ReviewPrincipal, sessionId: string): string[];
 }
 
 /**

@@ -290,6 +290,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
           peers: call.views().filter((v) => v.peerId !== socket.id),
           viewer: call.viewer ?? null,
           annotations: key.kind === 'review' ? deps.annotations.forSession(key.sessionId) : [],
+          ownAnnotationIds: key.kind === 'review' ? deps.annotations.authoredBy(principal, key.sessionId) : [],
           session,
           ...(rejoinKey ? { rejoinKey } : {}),
         };

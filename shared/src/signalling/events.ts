@@ -94,6 +94,8 @@ export interface JoinResponse {
   viewer: (ViewerState & { by: string }) | null;
   /** The marks drawn on the session's materials so far (empty for the /check self-test): a rejoin shows them again. */
   annotations: AnnotationView[];
+  /** Which of them this participant drew (they may take those back). */
+  ownAnnotationIds: string[];
   /** Null for the /check self-test room. */
   session: ReviewSessionView | null;
   /**
