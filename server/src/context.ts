@@ -41,6 +41,8 @@ import { createCorrectionModule } from './correction/correctionModule';
 import type { OriginalCheckService } from './originals/OriginalCheckService';
 import { createOriginalsModule } from './originals/originalsModule';
 import { createStepsModule, type StepsModule } from './steps/stepsModule';
+import type { AnnotationService } from './annotations/AnnotationService';
+import { createAnnotationsModule } from './annotations/annotationsModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -91,6 +93,8 @@ export interface AppContext {
   corrections: CorrectionNoticeService;
   /** 已核验原件: scans checked against the originals, their certified copies (核验件), carried in the bag. */
   originals: OriginalCheckService;
+  /** 批注: marks drawn on the shared materials in the co-review, listed on the case page, cropped onto the correction notice. */
+  annotations: AnnotationService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
   /** 环节时限: each case's step deadlines and responsible office, reminders before a step is due. */
@@ -241,7 +245,18 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   const recording = recordingAvailability(config);
   const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, recording);
   const grants = new JoinGrantService({ ...site, keys: handoff.keys, peers: handoff.peers, catalog, review, precheck, materials });
-  const call = createCallModule({ config, log, auth, review, grants });
+  const { annotations, ...annotationsFeature } = createAnnotationsModule({
+    db,
+    clock,
+    ids,
+    ledger,
+    cases,
+    review,
+    pages: precheck,
+    evidence: handoff.evidence,
+    corrections,
+  });
+  const call = createCallModule({ config, log, auth, review, grants, annotations });
   const { recordings, ...reviewFeature } = createReviewModule({
     ...site,
     config,
@@ -279,6 +294,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     correctionFeature,
     originalsFeature,
     precheckFeature,
+    annotationsFeature,
     reviewFeature,
     federation,
   ];
@@ -310,6 +326,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     receipts,
     corrections,
     originals,
+    annotations,
     federation,
     steps,
     notifications,

@@ -11,6 +11,7 @@ import { ORIGINAL_CHECK_ERRORS } from './cases/originalCheckErrors';
 import { REVIEW_ERRORS } from './review/errors';
 import { RETENTION_ERRORS } from './retention/retention';
 import { REVIEW_QA_ERRORS } from './reviewQa/reviewQa';
+import { ANNOTATION_ERRORS } from './annotations/annotationErrors';
 
 export interface ErrorSpec {
   status: number;
@@ -86,6 +87,7 @@ export const ERRORS = {
   ...RECEIPT_ERRORS,
   ...CORRECTION_ERRORS,
   ...ORIGINAL_CHECK_ERRORS,
+  ...ANNOTATION_ERRORS,
 } satisfies NoCodeTwice<
   [
     typeof COMMON_ERRORS,
@@ -96,6 +98,7 @@ export const ERRORS = {
     typeof RECEIPT_ERRORS,
     typeof CORRECTION_ERRORS,
     typeof ORIGINAL_CHECK_ERRORS,
+    typeof ANNOTATION_ERRORS,
   ]
 >;
 

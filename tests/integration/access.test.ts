@@ -263,8 +263,8 @@ describe('role × endpoint access matrix', () => {
  * Each probe is harmless when allowed: it names a material or slot that does not exist, or meets a
  * session or case in a state where the feature refuses it after the access check.
  *
- * Not probed here: call.join, call.shareDocument and call.steerViewer are /rtc socket requests
- * (tests/integration/signalling.test.ts), and case.create's "at an intake office" rule is the
+ * Not probed here: call.join, call.shareDocument, call.steerViewer and call.annotate are /rtc socket
+ * requests (tests/integration/signalling.test.ts, annotations.test.ts), and case.create's "at an intake office" rule is the
  * catalogue's (an office's kind), not the table's.
  */
 describe('the access table, probed over HTTP', () => {
@@ -524,7 +524,7 @@ describe('the access table, probed over HTTP', () => {
     },
     { action: 'calendar.edit', name: 'PUT /api/calendar/2099', call: (c) => c.put('/api/calendar/2099', { days: [] }) },
   ];
-  const SOCKET_ONLY: Action[] = ['call.join', 'call.shareDocument', 'call.steerViewer', 'review.applicantConsent'];
+  const SOCKET_ONLY: Action[] = ['call.join', 'call.shareDocument', 'call.steerViewer', 'call.annotate', 'review.applicantConsent'];
 
   it('probes every action of the table', () => {
     const probed = new Set([...PROBES.map((p) => p.action), ...SOCKET_ONLY]);

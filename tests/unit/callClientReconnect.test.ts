@@ -90,6 +90,8 @@ function joined(): Ack<JoinResponse> {
       sendTransport: null,
       recvTransport: testFakeParameters.generateTransportRemoteParameters() as unknown as JoinResponse['recvTransport'],
       producers: [],
+      annotations: [],
+      ownAnnotationIds: [],
       peers: [],
       viewer: null,
       session: null,

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { Router } from 'express';
 import type { Room } from '@tongban/sfu';
 import type { ConsentRequest } from '@tongban/shared/review/checklist';
+import type { AddAnnotationRequest, AnnotationView } from '@tongban/shared/annotations/annotations';
 import type { ReviewQueueEntry } from '@tongban/shared/review/session';
 import type { Config } from '../config/config';
 import type { Logger } from '../logger';
@@ -36,6 +37,17 @@ export interface CallDeps {
   review: CallReview;
   /** Peer sites' reviewers: who a join grant or rejoin key is (handshake), and the grant used up by their first join. */
   grants: Pick<JoinGrantService, 'principalFor' | 'redeem'>;
+  /** 批注 on the shared materials: stored by the annotations module, passed on to the call here. */
+  annotations: CallAnnotations;
+}
+
+/** What the call asks of the annotations module: store or take back a mark of the member, and the session's marks for a join. */
+export interface CallAnnotations {
+  add(who: ReviewPrincipal, sessionId: string, body: AddAnnotationRequest): AnnotationView;
+  remove(who: ReviewPrincipal, sessionId: string, annotationId: string): unknown;
+  forSession(sessionId: string): AnnotationView[];
+  /** The ids of the session's marks this participant drew. */
+  authoredBy(who: ReviewPrincipal, sessionId: string): string[];
 }
 
 /**

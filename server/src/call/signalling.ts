@@ -289,6 +289,8 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
           producers: call.room.listProducers(socket.id).map(remoteProducer),
           peers: call.views().filter((v) => v.peerId !== socket.id),
           viewer: call.viewer ?? null,
+          annotations: key.kind === 'review' ? deps.annotations.forSession(key.sessionId) : [],
+          ownAnnotationIds: key.kind === 'review' ? deps.annotations.authoredBy(principal, key.sessionId) : [],
           session,
           ...(rejoinKey ? { rejoinKey } : {}),
         };
@@ -386,6 +388,25 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
       assertCan(member.view, 'call.steerViewer');
       call.viewer = { ...req, by: socket.id };
       socket.to(call.id).emit('viewer:state', call.viewer);
+      return {};
+    });
+    /** The co-review session of the call this member is in (the /check self-test has none). */
+    const reviewCall = () => {
+      const { call, member } = joined();
+      assertCan(member.view, 'call.annotate');
+      if (call.key.kind !== 'review') throw new AppError('RTC_NOT_JOINED');
+      return { call, sessionId: call.key.sessionId };
+    };
+    handle('annot:add', (req) => {
+      const { call, sessionId } = reviewCall();
+      const mark = deps.annotations.add(socket.data.principal, sessionId, req);
+      socket.to(call.id).emit('annot:added', mark);
+      return mark;
+    });
+    handle('annot:remove', (req) => {
+      const { call, sessionId } = reviewCall();
+      deps.annotations.remove(socket.data.principal, sessionId, req.annotationId);
+      socket.to(call.id).emit('annot:removed', { annotationId: req.annotationId });
       return {};
     });
     handle('review:consent', (req) => {

@@ -25,6 +25,14 @@ export interface CorrectionDeps extends Pick<SiteServices, 'db' | 'clock' | 'ids
   calendar: WorkCalendarSource;
 }
 
+/** Marks on the shared materials a 补正 item may be made from (the annotations module registers them, being built later). */
+export interface NoticeMarks {
+  /** The mark, if it is one of this case's still shown. */
+  ofCase(caseId: string, annotationId: string): unknown;
+  /** Its page cut to the mark with the mark drawn (JPEG); undefined when there is none to print. */
+  crop(caseId: string, annotationId: string): Promise<Buffer | undefined>;
+}
+
 interface NoticeRow {
   id: string;
   case_id: string;
@@ -61,6 +69,8 @@ const REISSUE_RULE: CaseWorkRule = {
  * events), so the applicant is never sent back twice for what could have been said at once.
  */
 export class CorrectionNoticeService {
+  private marks: NoticeMarks | undefined;
+
   constructor(private readonly deps: CorrectionDeps) {
     deps.cases.onTransition('request_correction', (c, actor, opts) =>
       opts.correction ? { correctionNotice: this.issue(c, actor, opts.correction).seq } : undefined,
@@ -117,6 +127,11 @@ export class CorrectionNoticeService {
       )();
     }
     return due.map((n) => n.case_id);
+  }
+
+  /** 批注: items made from a mark carry its id; the notice prints the mark's crop with them. */
+  useMarks(marks: NoticeMarks): void {
+    this.marks = marks;
   }
 
   /** The case's notices, latest first, for the case page. */
@@ -182,7 +197,14 @@ export class CorrectionNoticeService {
     const intake = catalog.getOffice(c.intakeOfficeId);
     const code = db.prepare('SELECT query_code FROM cases WHERE id = ?').pluck().get(c.id) as string | null;
     const origin = (config.PUBLIC_URL ?? serverOrigin)?.replace(/\/+$/, '');
+    const crops = new Map<string, Buffer>();
+    for (const { annotationId } of n.items) {
+      if (!annotationId || !this.marks || crops.has(annotationId)) continue;
+      const crop = await this.marks.crop(c.id, annotationId).catch(() => undefined); // the item prints without it
+      if (crop) crops.set(annotationId, crop);
+    }
     return renderCorrectionNotice({
+      crops,
       caseNo: c.caseNo,
       itemName: catalog.getItem(c.itemCode).name,
       applicant: `${c.applicant.name}（${maskIdNumber(c.applicant.idNumber)}）`,
@@ -228,7 +250,9 @@ export class CorrectionNoticeService {
     return items.map((i) => {
       const materialName = slots.get(i.slotCode);
       if (!materialName) throw new AppError('MATERIAL_SLOT_UNKNOWN', { details: { slotCode: i.slotCode } });
-      return { slotCode: i.slotCode, materialName, reason: i.reason };
+      if (i.annotationId && this.marks && !this.marks.ofCase(c.id, i.annotationId))
+        throw new AppError('CORRECTION_ANNOTATION_UNKNOWN', { details: { annotationId: i.annotationId } });
+      return { slotCode: i.slotCode, materialName, reason: i.reason, ...(i.annotationId ? { annotationId: i.annotationId } : {}) };
     });
   }
 

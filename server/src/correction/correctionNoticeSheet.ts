@@ -18,11 +18,17 @@ export interface CorrectionNoticeData {
   notice: CorrectionNoticeView;
   queryCode?: string;
   statusUrl?: string;
+  /** 批注: for the items made from a mark, the crop of the marked page (JPEG) by annotation id. */
+  crops?: ReadonlyMap<string, Buffer>;
 }
+
+/** The box a crop is printed in beside its item, at most (points). */
+const CROP_BOX = { width: 200, height: 150 };
 
 export async function renderCorrectionNotice(d: CorrectionNoticeData): Promise<Uint8Array> {
   const sheet = await createA4Sheet(`补正材料通知书 ${d.caseNo}`);
-  const { pdf, page, font } = sheet;
+  const { pdf, font } = sheet;
+  let { page } = sheet;
   const [width, height] = A4;
   const qrSize = 110;
   const textWidth = width - MARGIN * 2;
@@ -56,11 +62,37 @@ export async function renderCorrectionNotice(d: CorrectionNoticeData): Promise<U
 
   y -= 6;
   para(`您申请办理的“${d.itemName}”，经审查，申请材料需要补正。现将需要补正的全部内容一次性告知如下，请按要求准备后一并提交：`, 12);
-  d.notice.items.forEach((item, i) => {
+  /** A new page when less than `h` points are left above the bottom margin. */
+  const room = (h: number) => {
+    if (y - h >= MARGIN) return;
+    page = pdf.addPage(A4);
+    y = height - MARGIN;
+  };
+  for (const [i, item] of d.notice.items.entries()) {
+    const crop = item.annotationId ? d.crops?.get(item.annotationId) : undefined;
+    const image = crop ? await pdf.embedJpg(crop) : undefined;
+    const size = image ? image.scaleToFit(CROP_BOX.width, CROP_BOX.height) : undefined;
+    room(16 + (size ? size.height + 22 : 30));
     text(`${i + 1}. ${item.materialName}`, MARGIN + 8, 12);
     y -= 16;
     para(`问题及补正要求：${item.reason}`, 11, 24);
-  });
+    if (image && size) {
+      // The marked page, cut to the mark: what the reviewer pointed at, for the applicant to see.
+      text('审查时标注的位置：', MARGIN + 24, 10);
+      y -= 4;
+      page.drawImage(image, { x: MARGIN + 24, y: y - size.height, width: size.width, height: size.height });
+      page.drawRectangle({
+        x: MARGIN + 24,
+        y: y - size.height,
+        width: size.width,
+        height: size.height,
+        borderColor: rgb(0.6, 0.6, 0.6),
+        borderWidth: 0.5,
+      });
+      y -= size.height + 14;
+    }
+  }
+  room(200);
   if (d.notice.note) para(`其他说明：${d.notice.note}`, 11);
 
   y -= 4;

@@ -414,15 +414,33 @@ export class PrecheckService {
   /** The normalised page image (what the boxes refer to), or the original page before OCR finished. */
   async pageImage(caseId: string, materialId: string, pageNumber: number, user: OfficeUser): Promise<Buffer> {
     const c = this.deps.cases.getForFiles(caseId, user);
-    const material = this.deps.materials.get(c.id, materialId);
-    const row = this.deps.db
-      .prepare('SELECT result_json FROM precheck_results WHERE material_id = ? AND case_id = ?')
-      .get(materialId, c.id) as { result_json: string } | undefined;
-    const page = row ? (JSON.parse(row.result_json) as StoredResult).pages[pageNumber - 1] : undefined;
+    return this.shownPage(c.id, materialId, pageNumber);
+  }
+
+  /**
+   * The page as the shared viewer shows it (see pageImage), with no user check: for a sheet the
+   * server renders itself (the correction notice's crop of a marked page).
+   */
+  async shownPage(caseId: string, materialId: string, pageNumber: number): Promise<Buffer> {
+    const material = this.deps.materials.get(caseId, materialId);
+    const row = this.storedResult(caseId, materialId);
+    const page = row?.pages[pageNumber - 1];
     if (page) return readAll(this.deps.blobs.open(page.imageSha256));
     if (row) throw new AppError('PRECHECK_PAGE_NOT_FOUND', { details: { page: pageNumber } });
     const original = await readAll(this.deps.blobs.open(material.sha256));
     return this.decodes.run(() => renderForDisplay(original, pageNumber - 1, this.deps.limits));
+  }
+
+  /** How many pages the pre-check read of a material (undefined before it has read it). */
+  pageCount(caseId: string, materialId: string): number | undefined {
+    return this.storedResult(caseId, materialId)?.pages.length;
+  }
+
+  private storedResult(caseId: string, materialId: string): StoredResult | undefined {
+    const row = this.deps.db
+      .prepare('SELECT result_json FROM precheck_results WHERE material_id = ? AND case_id = ?')
+      .get(materialId, caseId) as { result_json: string } | undefined;
+    return row ? (JSON.parse(row.result_json) as StoredResult) : undefined;
   }
 
   // ── Clerk's edits ────────────────────────────────────────────────────────────────────────

@@ -2,6 +2,7 @@ import { CASE_ACTIONS, type CaseAction } from '../cases/stateMachine';
 import { chinaDateTime } from '../cases/chinaTime';
 import { ORIGINAL_CHECK_METHOD_LABELS, type OriginalCheckMethod } from '../cases/originalCheck';
 import { ratingLevel } from '../handoff/schemas';
+import { ANNOTATION_KIND_LABELS, type AnnotationKind } from '../annotations/annotations';
 import { IDENTITY_STEP_LABELS, type IdentityStep } from '../review/checklist';
 import { DECISION_LABELS, type DecisionOutcome } from '../review/session';
 import { STEP_BY_CODE, isStepCode } from '../cases/steps';
@@ -144,6 +145,21 @@ const EVENT_WORDS = {
   'material.certified_copy_printed': (d: Details, n: AuditNames) => ({
     zh: `打印材料“${slot(d, n).zh}”的核验件（${text(d.pages)} 页）`,
     en: `Printed the certified copy of “${slot(d, n).en}” (${text(d.pages)} pages)`,
+  }),
+  'annotation.added': (d: Details, n: AuditNames) => {
+    const kind = ANNOTATION_KIND_LABELS[d.kind as AnnotationKind] ?? { zh: text(d.kind), en: text(d.kind) };
+    return withText(
+      {
+        zh: `在会审中批注材料“${slot(d, n).zh}”第 ${text(d.page)} 页（${kind.zh}）`,
+        en: `Marked page ${text(d.page)} of “${slot(d, n).en}” in the co-review (${kind.en.toLowerCase()})`,
+      },
+      d.note,
+      NOTE,
+    );
+  },
+  'annotation.removed': (d: Details, n: AuditNames) => ({
+    zh: `删除材料“${slot(d, n).zh}”第 ${text(d.page)} 页的批注`,
+    en: `Removed a mark on page ${text(d.page)} of “${slot(d, n).en}”`,
   }),
   'precheck.field_corrected': (d: Details) =>
     withText(

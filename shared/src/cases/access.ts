@@ -133,6 +133,8 @@ export const ACCESS = {
   'call.shareDocument': { roles: WINDOW },
   /** Steering the shared material viewer: staff, not the applicant. */
   'call.steerViewer': { roles: ROLES },
+  /** 批注: drawing on (or removing one's own mark from) the shared materials in the call — the desks, not the applicant. */
+  'call.annotate': { roles: ['clerk', 'reviewer', 'supervisor'] },
   'sfu.stats': { roles: ['supervisor', 'admin'] },
 
   'handoff.send': { roles: firedBy('hand_off'), side: ACTION_SIDE.hand_off, states: TRANSITIONS.hand_off.from },

@@ -16,6 +16,8 @@ export interface CorrectionNoticeItem {
   /** The material as the catalogue names it. */
   materialName: string;
   reason: string;
+  /** The mark on the shared materials the item was made from (its crop is printed with the item). */
+  annotationId?: string;
 }
 
 export interface CorrectionNoticeView {

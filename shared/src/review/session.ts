@@ -23,6 +23,8 @@ export const CorrectionItemSchema = z.object({
   /** The material slot to correct (from the service item's materials list). */
   slotCode: z.string().trim().min(1).max(64),
   reason: freeText(500, { min: 1, minMessage: '请写明需要补正的原因', lines: 'multi' }),
+  /** The mark (批注) on the shared materials this item was made from: the notice prints a crop of its page. */
+  annotationId: z.string().min(1).max(128).optional(),
 });
 export type CorrectionItem = z.infer<typeof CorrectionItemSchema>;
 

@@ -2,6 +2,7 @@ import type * as Browser from 'mediasoup-client/types';
 import type * as Sfu from 'mediasoup/types';
 import { z } from 'zod';
 import type { CodedError } from '../errors';
+import { AddAnnotationSchema, RemoveAnnotationSchema, type AnnotationView } from '../annotations/annotations';
 import { ConsentRequestSchema } from '../review/checklist';
 import type { ReviewQueueEntry, ReviewSessionView } from '../review/session';
 
@@ -91,6 +92,10 @@ export interface JoinResponse {
   producers: RemoteProducer[];
   peers: PeerView[];
   viewer: (ViewerState & { by: string }) | null;
+  /** The marks drawn on the session's materials so far (empty for the /check self-test): a rejoin shows them again. */
+  annotations: AnnotationView[];
+  /** Which of them this participant drew (they may take those back). */
+  ownAnnotationIds: string[];
   /** Null for the /check self-test room. */
   session: ReviewSessionView | null;
   /**
@@ -156,6 +161,10 @@ export const CLIENT_EVENTS = {
   'rtc:requestKeyFrame': def<Record<string, never>>()(ConsumerRef),
   'rtc:leave': def<Record<string, never>>()(Empty),
   'viewer:update': def<Record<string, never>>()(ViewerStateSchema),
+  /** A mark on a page of the shared materials: stored (one audit event), then 'annot:added' to everyone in the call. */
+  'annot:add': def<AnnotationView>()(AddAnnotationSchema),
+  /** Removes one's own mark: 'annot:removed' to everyone in the call. */
+  'annot:remove': def<Record<string, never>>()(RemoveAnnotationSchema),
   /** The applicant answers the consent question on their own phone; the session comes back as 'review:updated'. */
   'review:consent': def<Record<string, never>>()(ConsentRequestSchema.strict()),
   /** Reviewers and supervisors of a handling office: current queue, then live 'queue:changed'. */
@@ -181,6 +190,8 @@ export interface ServerEvents {
   /** The room is gone (its SFU worker died): rejoin, a new room is made on a live worker. */
   'rtc:roomReset': { reason: 'worker-died' | 'closed' };
   'viewer:state': ViewerState & { by: string };
+  'annot:added': AnnotationView;
+  'annot:removed': { annotationId: string };
   /** Consent, checklist, snapshots or decision changed. The decision reaches the clerk this way. */
   'review:updated': ReviewSessionView;
   'queue:changed': ReviewQueueEntry[];

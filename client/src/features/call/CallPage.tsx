@@ -14,7 +14,8 @@ import { CallView } from './CallView';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
 import { SharedMaterialsViewer } from './SharedMaterialsViewer';
 import { CorrectionRound } from '../correction/CorrectionRound';
-import { DecisionForm, type SlotChoice } from './DecisionForm';
+import { DecisionForm, type MarkItem, type SlotChoice } from './DecisionForm';
+import { ANNOTATION_KIND_LABELS, type AnnotationView } from '@tongban/shared/annotations/annotations';
 import { peerRoleLabel } from './format';
 import { ReviewerTools, type VideoSource } from './ReviewerTools';
 import { reviewApi } from './reviewApi';
@@ -152,6 +153,25 @@ export function ReviewCall({
       ...(x.captureSize ? { captureSize: x.captureSize } : {}),
     }));
   const deciding = isReviewer && !session.decision;
+  // 转为补正事项: a mark becomes an item of the 补正 list in one click — its material's slot, its note as the reason.
+  const [markItems, setMarkItems] = useState<MarkItem[]>([]);
+  // An item whose mark was taken back is no longer in the list (the server would refuse it).
+  const liveItems = markItems.filter((i) => call.annotations.marks.some((m) => m.id === i.annotationId));
+  const toCorrection = (mark: AnnotationView) => {
+    const slotCode = shared.materials.find((m) => m.id === mark.materialId)?.slotCode;
+    if (!slotCode || liveItems.some((i) => i.annotationId === mark.id)) return;
+    const kind = ANNOTATION_KIND_LABELS[mark.kind];
+    setMarkItems([
+      ...liveItems,
+      {
+        annotationId: mark.id,
+        slotCode,
+        reason: mark.note ?? '',
+        where: lang === 'zh' ? `第 ${mark.page} 页 · ${kind.zh}` : `page ${mark.page} · ${kind.en.toLowerCase()}`,
+      },
+    ]);
+  };
+  const client = call.client;
   const focus = async (consumerId: string): Promise<() => Promise<void>> =>
     call.client ? call.client.focus(consumerId) : async () => undefined;
 
@@ -177,8 +197,23 @@ export function ReviewCall({
         remote={call.viewer}
         onChange={(v) => void call.client?.updateViewer(v).catch(() => undefined)}
         materialTools={materialTools}
+        annotations={{
+          marks: call.annotations.marks,
+          own: call.annotations.own,
+          add: (req) => (client ? client.addAnnotation(req) : Promise.reject(new Error('not in the call'))),
+          remove: (id) => (client ? client.removeAnnotation(id) : Promise.resolve()),
+          ...(deciding ? { toCorrection, taken: new Set(liveItems.map((i) => i.annotationId)) } : {}),
+        }}
       />
-      {deciding && <DecisionForm actions={actions} open={session.status === 'active'} materials={slots} />}
+      {deciding && (
+        <DecisionForm
+          actions={actions}
+          open={session.status === 'active'}
+          materials={slots}
+          markItems={liveItems}
+          onMarkItems={setMarkItems}
+        />
+      )}
     </>
   );
   return <CallView call={call} local={media.stream} localDocument={media.documentTrack} work={work} onLeave={onLeave} />;

@@ -8,6 +8,15 @@ import type { DecisionSent, ReviewActions } from './reviewActions';
 /** A material slot the reviewer may ask to be corrected. */
 export type SlotChoice = Pick<MaterialSpec, 'code' | 'name'>;
 
+/** A 补正 item made from a mark on the shared materials (转为补正事项): its material's slot, the reason (from the note), editable. */
+export interface MarkItem {
+  annotationId: string;
+  slotCode: string;
+  reason: string;
+  /** Where the mark is, as people read it (第 2 页 · 框选). */
+  where: string;
+}
+
 const OUTCOMES: DecisionOutcome[] = ['accept', 'request_correction', 'reject'];
 
 /**
@@ -15,7 +24,20 @@ const OUTCOMES: DecisionOutcome[] = ['accept', 'request_correction', 'reject'];
  * confirmation restates the decision in words before it is sent. What the server refuses (e.g.
  * 受理 before the consent) is shown beside the submit button.
  */
-export function DecisionForm({ actions, open, materials }: { actions: ReviewActions; open: boolean; materials: SlotChoice[] }) {
+export function DecisionForm({
+  actions,
+  open,
+  materials,
+  markItems = [],
+  onMarkItems,
+}: {
+  actions: ReviewActions;
+  open: boolean;
+  materials: SlotChoice[];
+  /** Items made from marks (the call's viewer adds them); each names its mark, so the notice prints its crop. */
+  markItems?: MarkItem[];
+  onMarkItems?(items: MarkItem[]): void;
+}) {
   const { t, errorText } = useI18n();
   const ids = useId();
   const [outcome, setOutcome] = useState<DecisionOutcome | null>(null);
@@ -29,6 +51,12 @@ export function DecisionForm({ actions, open, materials }: { actions: ReviewActi
   const [error, setError] = useState<unknown>(null);
   const [sent, setSent] = useState<DecisionSent | null>(null);
   const fields = useRef<HTMLDivElement>(null);
+  // A mark just made into an item: the decision is a 补正, already chosen.
+  const markCount = useRef(markItems.length);
+  useEffect(() => {
+    if (markItems.length > markCount.current) setOutcome('request_correction');
+    markCount.current = markItems.length;
+  }, [markItems.length]);
   // Once the messages are rendered: the eye and the screen reader land where the first one is.
   useEffect(() => {
     if (refused > 0) fields.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
@@ -40,10 +68,18 @@ export function DecisionForm({ actions, open, materials }: { actions: ReviewActi
   const problems = {
     outcome: !outcome && t('请选择审查结论：受理、补正或不予受理', 'Choose the decision: accept, correction or reject'),
     slots:
-      outcome === 'request_correction' && slots.length === 0 && t('请勾选至少一项需要补正的材料', 'Tick at least one material to correct'),
+      outcome === 'request_correction' &&
+      slots.length === 0 &&
+      markItems.length === 0 &&
+      t('请勾选至少一项需要补正的材料', 'Tick at least one material to correct'),
+    marks:
+      outcome === 'request_correction' &&
+      markItems.some((m) => !m.reason.trim()) &&
+      t('请写明每一项批注的补正原因', 'Say what to correct for each marked item'),
     reason:
       outcome !== null &&
       outcome !== 'accept' &&
+      !(outcome === 'request_correction' && slots.length === 0) &&
       !text &&
       (outcome === 'reject'
         ? t('请写明不予受理的理由', 'Give the reason for rejecting')
@@ -54,7 +90,7 @@ export function DecisionForm({ actions, open, materials }: { actions: ReviewActi
   const submit = () => {
     setTried(true);
     setError(null);
-    if (!outcome || problems.slots || problems.reason) {
+    if (!outcome || problems.slots || problems.marks || problems.reason) {
       setRefused((n) => n + 1);
       return;
     }
@@ -63,7 +99,14 @@ export function DecisionForm({ actions, open, materials }: { actions: ReviewActi
         ? { outcome, ...(text ? { note: text } : {}) }
         : outcome === 'reject'
           ? { outcome, reason: text }
-          : { outcome, items: slots.map((slotCode) => ({ slotCode, reason: text })), note: text },
+          : {
+              outcome,
+              items: [
+                ...markItems.map((m) => ({ slotCode: m.slotCode, reason: m.reason.trim(), annotationId: m.annotationId })),
+                ...slots.map((slotCode) => ({ slotCode, reason: text })),
+              ],
+              ...(text ? { note: text } : {}),
+            },
     );
   };
 
@@ -123,6 +166,33 @@ export function DecisionForm({ actions, open, materials }: { actions: ReviewActi
         {outcome === 'request_correction' && (
           <fieldset className={shown(problems.slots) ? 'field-invalid' : undefined}>
             <legend>{t('需要补正的材料', 'Materials to correct')}</legend>
+            {markItems.length > 0 && (
+              <ul className="annotation-list" data-testid="decision-mark-items" aria-label={t('来自批注的补正事项', 'Items from marks')}>
+                {markItems.map((m, i) => (
+                  <li key={m.annotationId}>
+                    <label className="field" style={{ flex: '1 1 16rem' }}>
+                      <span className="field-label">
+                        {t(
+                          `${slotName(m.slotCode)}（批注：${m.where}）的补正原因`,
+                          `${slotName(m.slotCode)} (mark: ${m.where}): what to correct`,
+                        )}
+                      </span>
+                      <input
+                        className="input"
+                        value={m.reason}
+                        maxLength={500}
+                        aria-invalid={shown(problems.marks) && !m.reason.trim() ? true : undefined}
+                        onChange={(e) => onMarkItems?.(markItems.map((x, j) => (j === i ? { ...x, reason: e.target.value } : x)))}
+                      />
+                    </label>
+                    <Button onClick={() => onMarkItems?.(markItems.filter((_, j) => j !== i))}>
+                      {t('移出补正清单', 'Remove from the list')}
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {shown(problems.marks) && <InlineError>{problems.marks}</InlineError>}
             {materials.map((m, i) => (
               <label key={m.code} className="check-row">
                 <input
@@ -139,7 +209,11 @@ export function DecisionForm({ actions, open, materials }: { actions: ReviewActi
         )}
         <div className={shown(problems.reason) ? 'field field-invalid' : 'field'}>
           <label htmlFor={`${ids}-reason-input`} className="field-label">
-            {outcome === null || outcome === 'accept' ? t('备注（可选）', 'Note (optional)') : t('理由（必填）', 'Reason (required)')}
+            {outcome === null || outcome === 'accept'
+              ? t('备注（可选）', 'Note (optional)')
+              : outcome === 'request_correction' && slots.length === 0 && markItems.length > 0
+                ? t('其他说明（可选）', 'Other remarks (optional)')
+                : t('理由（必填）', 'Reason (required)')}
           </label>
           <textarea
             id={`${ids}-reason-input`}
@@ -186,12 +260,19 @@ export function DecisionForm({ actions, open, materials }: { actions: ReviewActi
                 <dd>
                   <ul>
                     {confirming.items.map((i) => (
-                      <li key={i.slotCode}>{slotName(i.slotCode)}</li>
+                      <li key={i.annotationId ?? i.slotCode}>
+                        {slotName(i.slotCode)}
+                        {i.annotationId && `：${i.reason}`}
+                      </li>
                     ))}
                   </ul>
                 </dd>
-                <dt>{t('补正原因', 'What to correct')}</dt>
-                <dd>{text}</dd>
+                {text && (
+                  <>
+                    <dt>{t('补正原因', 'What to correct')}</dt>
+                    <dd>{text}</dd>
+                  </>
+                )}
               </>
             )}
             {confirming.outcome === 'reject' && (

@@ -2,8 +2,12 @@ import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 're
 import type { MaterialView } from '@tongban/shared';
 import type { CasePrecheckResponse, MaterialPrecheckView } from '@tongban/shared/precheck/api';
 import type { ViewerState } from '@tongban/shared/signalling/events';
+import type { AddAnnotationRequest, AnnotationKind, AnnotationView } from '@tongban/shared/annotations/annotations';
 import { useI18n } from '../../i18n';
-import { Button, Card, Select } from '../../ui';
+import { Button, Card, InlineError, Select } from '../../ui';
+import { AnnotationMarks, DrawingSurface } from '../annotations/AnnotationLayer';
+import { AnnotationList } from '../annotations/AnnotationList';
+import { AnnotationTools } from '../annotations/AnnotationTools';
 import type { MaterialImages } from './reviewActions';
 
 interface Page {
@@ -29,9 +33,23 @@ function pagesOf(images: MaterialImages, m: MaterialView, pre: MaterialPrecheckV
   return [{ url: images.contentPath(m.id), boxes: [] }];
 }
 
+/** 批注 in the call: the marks drawn so far (live), and what this desk may do with them. */
+export interface ViewerAnnotations {
+  marks: AnnotationView[];
+  /** The marks this desk drew (it may take those back). */
+  own: ReadonlySet<string>;
+  add(req: AddAnnotationRequest): Promise<unknown>;
+  remove(annotationId: string): Promise<void>;
+  /** The reviewer deciding: 转为补正事项. */
+  toCorrection?(mark: AnnotationView): void;
+  /** Marks already made into a correction item. */
+  taken?: ReadonlySet<string>;
+}
+
 /**
  * 共享材料查看: the clerk and the reviewer see the same material, page and zoom, and each other's
- * pointer; pre-check findings are outlined on the page. Applicants do not get this view.
+ * pointer; pre-check findings are outlined on the page, and both desks draw marks (批注) on it that
+ * the other sees at once. Applicants do not get this view.
  */
 export function SharedMaterialsViewer({
   images,
@@ -40,6 +58,7 @@ export function SharedMaterialsViewer({
   remote,
   onChange,
   materialTools,
+  annotations,
 }: {
   images: MaterialImages;
   materials: MaterialView[];
@@ -48,8 +67,12 @@ export function SharedMaterialsViewer({
   onChange(state: ViewerState): void;
   /** What this desk shows and does about the material on view (已核验原件). */
   materialTools?: (m: MaterialView) => ReactNode;
+  annotations?: ViewerAnnotations;
 }) {
-  const { t, lang } = useI18n();
+  const { t, lang, errorText } = useI18n();
+  const [tool, setTool] = useState<AnnotationKind | null>(null);
+  const [note, setNote] = useState('');
+  const [drawError, setDrawError] = useState<string | null>(null);
   const [state, setState] = useState<ViewerState>({ materialId: materials[0]?.id ?? null, page: 1, zoom: 1, pointer: null });
   const [remotePointer, setRemotePointer] = useState<ViewerState['pointer']>(null);
   const lastSent = useRef(0);
@@ -83,6 +106,21 @@ export function SharedMaterialsViewer({
       )
     : [];
   const page = pages[Math.min(state.page, pages.length) - 1];
+  const materialMarks = annotations?.marks.filter((a) => a.materialId === material?.id) ?? [];
+  const pageMarks = materialMarks.filter((a) => a.page === state.page);
+  const draw = (geometry: AddAnnotationRequest['geometry']) => {
+    if (!annotations || !material) return;
+    const text = note.trim();
+    setDrawError(null);
+    if (geometry.kind === 'note' && !text) {
+      setDrawError(t('请先填写便签内容，再点击页面放置', 'Type the note first, then click the page to place it'));
+      return;
+    }
+    annotations.add({ materialId: material.id, page: state.page, geometry, ...(text ? { note: text } : {}) }).then(
+      () => setNote(''),
+      (e: unknown) => setDrawError(errorText(e)),
+    );
+  };
 
   // At most ~20 updates a second (smooth enough), but the latest position is always sent last, so
   // the other desk's mark stops where this pointer stopped.
@@ -116,6 +154,8 @@ export function SharedMaterialsViewer({
         <Button onClick={() => change({ ...state, zoom: Math.min(8, state.zoom * 1.25) })}>{t('放大', 'Zoom in')}</Button>
       </div>
       {material && materialTools && <div className="viewer-original-check">{materialTools(material)}</div>}
+      {annotations && page && <AnnotationTools tool={tool} onTool={setTool} note={note} onNote={setNote} />}
+      {drawError !== null && <InlineError testId="annotation-error">{drawError}</InlineError>}
       {/* The shown view as data, so support tools and tests can compare the two desks. Focusable: a zoomed page scrolls with the keys too. */}
       <div
         className="viewer-scroll"
@@ -152,6 +192,10 @@ export function SharedMaterialsViewer({
                   }}
                 />
               ))}
+            <AnnotationMarks marks={pageMarks} />
+            {annotations && tool && (
+              <DrawingSurface tool={tool} label={t('在页面上拖动以批注', 'Drag on the page to mark it')} onDraw={draw} />
+            )}
             {remotePointer && (
               <div
                 data-testid="viewer-pointer"
@@ -165,6 +209,16 @@ export function SharedMaterialsViewer({
           <p className="muted">{t('该材料暂无可显示的页面', 'No pages to show for this material')}</p>
         )}
       </div>
+      {annotations && (
+        <AnnotationList
+          marks={materialMarks}
+          own={annotations.own}
+          onShow={(m) => change({ ...state, page: m.page })}
+          onRemove={(m) => annotations.remove(m.id)}
+          {...(annotations.toCorrection ? { onToCorrection: annotations.toCorrection } : {})}
+          {...(annotations.taken ? { taken: annotations.taken } : {})}
+        />
+      )}
     </Card>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PeerView, ServerEvents } from '@tongban/shared/signalling/events';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
-import { CallClient, type CallState, type RemoteTrack } from './rtc/CallClient';
+import { CallClient, type CallAnnotations, type CallState, type RemoteTrack } from './rtc/CallClient';
 import type { PeerSiteCredential } from './rtc/signalling';
 import {
   peerQualities,
@@ -42,6 +42,8 @@ export interface CallView {
   peers: PeerView[];
   session: ReviewSessionView | null;
   viewer: ServerEvents['viewer:state'] | null;
+  /** 批注 on the shared materials, live. */
+  annotations: CallAnnotations;
   error: RtcError | null;
   /** The worst remote peer's network quality. */
   quality: QualityScore;
@@ -52,6 +54,7 @@ export interface CallView {
 }
 
 const SAMPLE_MS = 1000;
+const NO_MARKS: CallAnnotations = { marks: [], own: new Set() };
 
 /** Runs a CallClient for the lifetime of the component once `local` media is ready. */
 export function useCall(opts: {
@@ -68,6 +71,7 @@ export function useCall(opts: {
   const [peers, setPeers] = useState<PeerView[]>([]);
   const [session, setSession] = useState<ReviewSessionView | null>(null);
   const [viewer, setViewer] = useState<CallView['viewer']>(null);
+  const [annotations, setAnnotations] = useState<CallAnnotations>(NO_MARKS);
   const [error, setError] = useState<RtcError | null>(null);
   const [quality, setQuality] = useState<QualityScore>({ score: 0, quality: 'none' });
   const [peerQuality, setPeerQuality] = useState<Map<string, QualityScore>>(new Map());
@@ -84,6 +88,7 @@ export function useCall(opts: {
       c.on('peers', setPeers),
       c.on('session', setSession),
       c.on('viewer', setViewer),
+      c.on('annotations', setAnnotations),
       c.on('error', setError),
     ];
     for (const track of local.getTracks()) void c.setLocalTrack(track.kind === 'video' ? 'camera' : 'microphone', track);
@@ -163,5 +168,5 @@ export function useCall(opts: {
     return () => clearInterval(timer);
   }, [client]);
 
-  return { client, state, tracks, peers, session, viewer, error, quality, peerQuality, activeSpeaker };
+  return { client, state, tracks, peers, session, viewer, annotations, error, quality, peerQuality, activeSpeaker };
 }

@@ -19,6 +19,7 @@ import { CorrectionNoticeCard } from '../../features/correction/CorrectionNotice
 import { RetentionCard } from '../../features/retention/RetentionCard';
 import { CaseStepsCard } from '../../features/steps/CaseStepsCard';
 import { OriginalCheck } from '../../features/originals/OriginalCheck';
+import { useCaseAnnotations } from '../../features/annotations/useCaseAnnotations';
 import { AuditTrail } from './AuditTrail';
 import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
 import { Fact } from './Fact';
@@ -71,6 +72,9 @@ export function CaseDetailPage() {
     reloadAudit();
     if (e && e.byUserId !== user?.id) setLiveNotice(changeNotice(e, t));
   });
+
+  // The co-review’s marks on the materials: read again when the case moves on (the call ended with a decision).
+  const annotations = useCaseAnnotations(id, state);
 
   const phase: ReviewPhase | undefined = state !== 'in_review' ? 'none' : review.data ? reviewPhase(review.data.session) : undefined;
   const step: NextStep | undefined = detail.data && user && phase ? nextStep(user, detail.data.case, phase) : undefined;
@@ -214,7 +218,7 @@ export function CaseDetailPage() {
           fileExtra={(m) => <OriginalCheck material={m} caseView={c} defaultMethod="window_paper" onChanged={reloadDetail} />}
         />
         {canSeeFiles ? (
-          <MaterialsViewer materials={materials} item={item} />
+          <MaterialsViewer materials={materials} item={item} annotations={annotations} />
         ) : (
           <Alert tone="info">
             {t(

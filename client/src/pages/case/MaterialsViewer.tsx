@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { MaterialView, ServiceItem } from '@tongban/shared';
+import type { AnnotationView } from '@tongban/shared/annotations/annotations';
+import { AnnotationMarks } from '../../features/annotations/AnnotationLayer';
+import { AnnotationList } from '../../features/annotations/AnnotationList';
 import { formatBytes, localName } from '../../format';
 import { useI18n } from '../../i18n';
 import { Alert, Button } from '../../ui';
@@ -15,8 +18,16 @@ function pictureUrl(m: MaterialView, page: number): string {
   return `/api/cases/${encodeURIComponent(m.caseId)}/materials/${encodeURIComponent(m.id)}/pages/${page}.png`;
 }
 
-/** Thumbnails of every received file, and a zoomable, rotatable view of the chosen one. */
-export function MaterialsViewer({ materials, item }: { materials: MaterialView[]; item: ServiceItem }) {
+/** Thumbnails of every received file, and a zoomable, rotatable view of the chosen one, with the marks (批注) of the co-review on it. */
+export function MaterialsViewer({
+  materials,
+  item,
+  annotations = [],
+}: {
+  materials: MaterialView[];
+  item: ServiceItem;
+  annotations?: AnnotationView[];
+}) {
   const { t, lang } = useI18n();
   const [selectedId, setSelectedId] = useState<string | undefined>(materials[0]?.id);
   const selected = materials.find((m) => m.id === selectedId) ?? materials[0];
@@ -42,11 +53,26 @@ export function MaterialsViewer({ materials, item }: { materials: MaterialView[]
               <img src={pictureUrl(m, 1)} alt="" loading="lazy" />
               <span>{slotName(m.slotCode)}</span>
               <span className="muted">{m.fileName}</span>
+              {annotations.some((a) => a.materialId === m.id) && (
+                <span className="muted" data-testid="thumb-annotations">
+                  {t(
+                    `批注 ${annotations.filter((a) => a.materialId === m.id).length} 处`,
+                    `${annotations.filter((a) => a.materialId === m.id).length} marks`,
+                  )}
+                </span>
+              )}
             </button>
           </li>
         ))}
       </ul>
-      {selected && <Picture key={selected.id} material={selected} label={`${slotName(selected.slotCode)} · ${selected.fileName}`} />}
+      {selected && (
+        <Picture
+          key={selected.id}
+          material={selected}
+          label={`${slotName(selected.slotCode)} · ${selected.fileName}`}
+          marks={annotations.filter((a) => a.materialId === selected.id)}
+        />
+      )}
     </>
   );
 }
@@ -56,7 +82,7 @@ function viewerSize(el: HTMLElement | null): { w: number; h: number } {
   return el ? { w: el.clientWidth - 4, h: el.clientHeight - 4 } : { w: 800, h: 500 };
 }
 
-function Picture({ material, label }: { material: MaterialView; label: string }) {
+function Picture({ material, label, marks }: { material: MaterialView; label: string; marks: AnnotationView[] }) {
   const { t } = useI18n();
   const viewport = useRef<HTMLDivElement>(null);
   const [natural, setNatural] = useState<{ w: number; h: number }>();
@@ -192,8 +218,32 @@ function Picture({ material, label }: { material: MaterialView; label: string })
                   : { maxWidth: '100%' }
               }
             />
+            {geometry && (
+              // The co-review's marks on this page, turned and scaled with the picture.
+              <div
+                data-testid="case-annotations-overlay"
+                style={{
+                  position: 'absolute',
+                  left: 0,
+                  top: 0,
+                  width: geometry.img.w,
+                  height: geometry.img.h,
+                  transform: geometry.transform,
+                  transformOrigin: '0 0',
+                  pointerEvents: 'none',
+                }}
+              >
+                <AnnotationMarks marks={marks.filter((m) => m.page === (isPdf ? page : 1))} />
+              </div>
+            )}
           </div>
         </div>
+      )}
+      {marks.length > 0 && (
+        <section aria-label={t('会审批注', 'Marks from the co-review')}>
+          <h4>{t(`会审批注（${marks.length} 处）`, `Marks from the co-review (${marks.length})`)}</h4>
+          <AnnotationList marks={marks} {...(isPdf ? { onShow: (m: AnnotationView) => setPage(m.page) } : {})} />
+        </section>
       )}
     </div>
   );

@@ -11,6 +11,7 @@ import type {
   ViewerState,
 } from '@tongban/shared/signalling/events';
 import type { ConsentRequest } from '@tongban/shared/review/checklist';
+import type { AddAnnotationRequest, AnnotationView } from '@tongban/shared/annotations/annotations';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { openRtcSocket, RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
 import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
@@ -35,7 +36,14 @@ export interface CallEvents {
   peers: PeerView[];
   session: ReviewSessionView;
   viewer: ServerEvents['viewer:state'];
+  /** The marks on the shared materials (批注), oldest first, and which of them this desk drew. */
+  annotations: CallAnnotations;
   error: RtcError;
+}
+
+export interface CallAnnotations {
+  marks: AnnotationView[];
+  own: ReadonlySet<string>;
 }
 
 type Target = { sessionId: string } | { selfTest: true };
@@ -114,6 +122,8 @@ export class CallClient {
   /** The SFU's latest score per consumer id (it may arrive before the consume answer does). */
   private readonly scores = new Map<string, ServerEvents['rtc:consumerScore']>();
   private peerList: PeerView[] = [];
+  private marks: AnnotationView[] = [];
+  private ownMarks = new Set<string>();
   private readonly listeners = new Map<keyof CallEvents, Set<(v: never) => void>>();
   private joining: Promise<JoinResponse> | undefined;
   private everJoined = false;
@@ -149,6 +159,8 @@ export class CallClient {
     this.socket.on('rtc:transportClosed', () => this.repair());
     this.socket.on('review:updated', (v) => this.emit('session', v));
     this.socket.on('viewer:state', (v) => this.emit('viewer', v));
+    this.socket.on('annot:added', (a) => this.setMarks([...this.marks.filter((m) => m.id !== a.id), a]));
+    this.socket.on('annot:removed', ({ annotationId }) => this.setMarks(this.marks.filter((m) => m.id !== annotationId)));
   }
 
   on<K extends keyof CallEvents>(event: K, fn: (v: CallEvents[K]) => void): () => void {
@@ -237,6 +249,25 @@ export class CallClient {
 
   async updateViewer(state: ViewerState): Promise<void> {
     await rtcRequest(this.socket, 'viewer:update', state);
+  }
+
+  /** Draws a mark on the shared materials: stored, then shown on every desk. */
+  async addAnnotation(req: AddAnnotationRequest): Promise<AnnotationView> {
+    const mark = await rtcRequest(this.socket, 'annot:add', req);
+    this.ownMarks.add(mark.id);
+    this.setMarks([...this.marks.filter((m) => m.id !== mark.id), mark]);
+    return mark;
+  }
+
+  /** Takes back a mark this desk drew. */
+  async removeAnnotation(annotationId: string): Promise<void> {
+    await rtcRequest(this.socket, 'annot:remove', { annotationId });
+    this.ownMarks.delete(annotationId);
+    this.setMarks(this.marks.filter((m) => m.id !== annotationId));
+  }
+
+  annotations(): CallAnnotations {
+    return { marks: this.marks, own: this.ownMarks };
   }
 
   /** The applicant's own answer to the consent question; the session comes back as 'session'. */
@@ -351,6 +382,9 @@ export class CallClient {
     this.setPeers(res.peers);
     if (res.session) this.emit('session', res.session);
     if (res.viewer) this.emit('viewer', res.viewer);
+    // A rejoin: the marks as the server has them now (some may have been drawn while this desk was away).
+    this.ownMarks = new Set(res.ownAnnotationIds ?? []);
+    this.setMarks(res.annotations ?? []);
 
     const offered = <T extends { iceCandidates: Array<{ protocol: string }> }>(t: T): T =>
       this.opts.onlyTcp ? { ...t, iceCandidates: t.iceCandidates.filter((c) => c.protocol === 'tcp') } : t;
@@ -551,6 +585,11 @@ export class CallClient {
       else consumer.resume();
     }
     this.emitTracks();
+  }
+
+  private setMarks(marks: AnnotationView[]): void {
+    this.marks = marks;
+    this.emit('annotations', { marks, own: new Set(this.ownMarks) });
   }
 
   private setPeers(peers: PeerView[]): void {
