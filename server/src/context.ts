@@ -40,6 +40,8 @@ import type { CorrectionNoticeService } from './correction/CorrectionNoticeServi
 import { createCorrectionModule } from './correction/correctionModule';
 import type { OriginalCheckService } from './originals/OriginalCheckService';
 import { createOriginalsModule } from './originals/originalsModule';
+import type { SignatureService } from './signature/SignatureService';
+import { createSignatureModule } from './signature/signatureModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -90,6 +92,8 @@ export interface AppContext {
   corrections: CorrectionNoticeService;
   /** 已核验原件: scans checked against the originals, their certified copies (核验件), carried in the bag. */
   originals: OriginalCheckService;
+  /** 申请人签名: the declaration signed on the phone or at the window; in the call, on the receipt, in the bag. */
+  signatures: SignatureService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
   /** The feature modules, in the order they were built: their routes, socket handlers, recovery and shutdown. */
@@ -224,7 +228,16 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
   const recording = recordingAvailability(config);
   const review = new ReviewSessionService({ db, clock, ids, ledger, blobs, config, auth }, cases, recording);
   const grants = new JoinGrantService({ ...site, keys: handoff.keys, peers: handoff.peers, catalog, review, precheck, materials });
-  const call = createCallModule({ config, log, auth, review, grants });
+  const { signatures, ...signatureFeature } = createSignatureModule({
+    ...site,
+    cases,
+    catalog,
+    review,
+    evidence: handoff.evidence,
+    receipts,
+    retention,
+  });
+  const call = createCallModule({ config, log, auth, review, grants, signatures });
   const { recordings, ...reviewFeature } = createReviewModule({
     ...site,
     config,
@@ -260,6 +273,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     createDashboardModule({ db, clock, catalog }),
     correctionFeature,
     originalsFeature,
+    signatureFeature,
     precheckFeature,
     reviewFeature,
     federation,
@@ -292,6 +306,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     receipts,
     corrections,
     originals,
+    signatures,
     federation,
     features,
     version,

@@ -6,11 +6,12 @@ import { openBlob } from './caseBag';
 
 /**
  * What other modules contribute to a handoff bag: the OCR pre-check (data/precheck/), the video
- * review (data/review/), the correction notices (data/corrections/) and the certified copies of
- * scans checked against the originals (data/originals/). Each module registers a provider; a case
- * without one simply has no such folder in its bag.
+ * review (data/review/), the correction notices (data/corrections/), the certified copies of
+ * scans checked against the originals (data/originals/) and the applicant's signature
+ * (data/signature/). Each module registers a provider; a case without one simply has no such
+ * folder in its bag.
  */
-export type EvidenceKind = 'precheck' | 'review' | 'corrections' | 'originals';
+export type EvidenceKind = 'precheck' | 'review' | 'corrections' | 'originals' | 'signature';
 export type EvidenceProvider = (caseId: string) => Promise<PayloadFile[]> | PayloadFile[];
 
 export class HandoffEvidence {
