@@ -18,6 +18,7 @@ import { Alert, PageHeader, StateBadge } from '../../ui';
 import { CorrectionNoticeCard } from '../../features/correction/CorrectionNoticeCard';
 import { RetentionCard } from '../../features/retention/RetentionCard';
 import { OriginalCheck } from '../../features/originals/OriginalCheck';
+import { SignatureCard } from '../../features/signature/SignatureCard';
 import { AuditTrail } from './AuditTrail';
 import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
 import { Fact } from './Fact';
@@ -196,6 +197,7 @@ export function CaseDetailPage() {
       </section>
 
       {user && can(user, 'correction.notice', c) && <CorrectionNoticeCard caseView={c} />}
+      <SignatureCard caseView={c} />
 
       <Section
         title={t('申请材料', 'Materials')}
