@@ -180,7 +180,8 @@ export class SignatureService {
     const id = ids.uuid();
     const points = body.strokes.reduce((n, s) => n + s.length, 0);
     db.transaction(() => {
-      // Read again inside the transaction: a second signer may have been quicker.
+      // Read again inside the transaction: the case may have moved on, or a second signer been quicker, while the image was decoded.
+      this.assertOpen(cases.get(c.id));
       const inForce = this.inForceRow(c.id);
       this.assertMayReplace(inForce, signer, body.replaceReason);
       const witness = signer.channel === 'window' ? signer.user : undefined;
