@@ -43,6 +43,8 @@ import { createOriginalsModule } from './originals/originalsModule';
 import { createStepsModule, type StepsModule } from './steps/stepsModule';
 import type { AnnotationService } from './annotations/AnnotationService';
 import { createAnnotationsModule } from './annotations/annotationsModule';
+import type { SignatureService } from './signature/SignatureService';
+import { createSignatureModule } from './signature/signatureModule';
 import type { Feature } from './feature';
 import { systemClock, randomIds, type Clock, type IdSource } from './clock';
 
@@ -95,6 +97,8 @@ export interface AppContext {
   originals: OriginalCheckService;
   /** 批注: marks drawn on the shared materials in the co-review, listed on the case page, cropped onto the correction notice. */
   annotations: AnnotationService;
+  /** 申请人签名: the declaration signed on the phone or at the window; in the call, on the receipt, in the bag. */
+  signatures: SignatureService;
   /** Co-review requests to and from peer sites (outbox, delivery loop, signed inbox). */
   federation: FederationModule;
   /** 环节时限: each case's step deadlines and responsible office, reminders before a step is due. */
@@ -256,7 +260,16 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     evidence: handoff.evidence,
     corrections,
   });
-  const call = createCallModule({ config, log, auth, review, grants, annotations });
+  const { signatures, ...signatureFeature } = createSignatureModule({
+    ...site,
+    cases,
+    catalog,
+    review,
+    evidence: handoff.evidence,
+    receipts,
+    retention,
+  });
+  const call = createCallModule({ config, log, auth, review, grants, annotations, signatures });
   const { recordings, ...reviewFeature } = createReviewModule({
     ...site,
     config,
@@ -293,6 +306,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     createDashboardModule({ db, clock, catalog, steps }),
     correctionFeature,
     originalsFeature,
+    signatureFeature,
     precheckFeature,
     annotationsFeature,
     reviewFeature,
@@ -327,6 +341,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     corrections,
     originals,
     annotations,
+    signatures,
     federation,
     steps,
     notifications,

@@ -8,6 +8,7 @@ import { PRECHECK_ERRORS } from './precheck/errors';
 import { RECEIPT_ERRORS } from './cases/receiptErrors';
 import { CORRECTION_ERRORS } from './cases/correctionErrors';
 import { ORIGINAL_CHECK_ERRORS } from './cases/originalCheckErrors';
+import { SIGNATURE_ERRORS } from './signature/signatureErrors';
 import { REVIEW_ERRORS } from './review/errors';
 import { RETENTION_ERRORS } from './retention/retention';
 import { REVIEW_QA_ERRORS } from './reviewQa/reviewQa';
@@ -88,6 +89,7 @@ export const ERRORS = {
   ...CORRECTION_ERRORS,
   ...ORIGINAL_CHECK_ERRORS,
   ...ANNOTATION_ERRORS,
+  ...SIGNATURE_ERRORS,
 } satisfies NoCodeTwice<
   [
     typeof COMMON_ERRORS,
@@ -99,6 +101,7 @@ export const ERRORS = {
     typeof CORRECTION_ERRORS,
     typeof ORIGINAL_CHECK_ERRORS,
     typeof ANNOTATION_ERRORS,
+    typeof SIGNATURE_ERRORS,
   ]
 >;
 

@@ -315,6 +315,18 @@ describe('the access table, probed over HTTP', () => {
     wrongState?: string;
   }
   const onDraft = () => draft;
+  const PROBE_SIGNATURE = {
+    declarationSha256: '0'.repeat(64),
+    imagePng: 'iVBORw0KGgo=',
+    pad: { width: 600, height: 300 },
+    strokes: [
+      [
+        [10, 10, 0.5],
+        [500, 200, 0.5],
+      ],
+    ],
+    pressure: false,
+  };
   const onDecided = () => decided;
   const session = (step: string, body?: unknown) => (c: ApiClient) => c.post(`/api/review/sessions/${sessionId}/${step}`, body);
   const scan = () => {
@@ -388,6 +400,26 @@ describe('the access table, probed over HTTP', () => {
       name: 'GET /api/cases/:id/materials/:mid/certified.pdf (no mark)',
       on: onDraft,
       call: (c) => c.get(`/api/cases/${draft.id}/materials/${draftMaterial}/certified.pdf`),
+    },
+    {
+      // A well-formed signature over a declaration that is not this case's: past the access check, refused by the service.
+      action: 'signature.signAtWindow',
+      name: 'POST /api/cases/:id/signature (another declaration)',
+      on: onDraft,
+      call: (c) => c.post(`/api/cases/${draft.id}/signature`, PROBE_SIGNATURE),
+    },
+    {
+      action: 'signature.signAtWindow',
+      name: 'POST /api/cases/:id/signature (rejected case)',
+      on: onDecided,
+      call: (c) => c.post(`/api/cases/${decided.id}/signature`, PROBE_SIGNATURE),
+      wrongState: 'SIGNATURE_CLOSED',
+    },
+    {
+      action: 'case.fullIdentity',
+      name: 'GET /api/cases/:id/signature.png (none yet)',
+      on: onDraft,
+      call: (c) => c.get(`/api/cases/${draft.id}/signature.png`),
     },
     {
       action: 'precheck.edit',
@@ -524,7 +556,14 @@ describe('the access table, probed over HTTP', () => {
     },
     { action: 'calendar.edit', name: 'PUT /api/calendar/2099', call: (c) => c.put('/api/calendar/2099', { days: [] }) },
   ];
-  const SOCKET_ONLY: Action[] = ['call.join', 'call.shareDocument', 'call.steerViewer', 'call.annotate', 'review.applicantConsent'];
+  const SOCKET_ONLY: Action[] = [
+    'call.join',
+    'call.shareDocument',
+    'call.steerViewer',
+    'call.annotate',
+    'review.applicantConsent',
+    'signature.applicantSign',
+  ];
 
   it('probes every action of the table', () => {
     const probed = new Set([...PROBES.map((p) => p.action), ...SOCKET_ONLY]);

@@ -1,3 +1,4 @@
+import type { SignatureView } from '@tongban/shared/signature/signature';
 import { describe, expect, it } from 'vitest';
 import { checklistStatus, IDENTITY_STEPS, type CheckStepResult } from '@tongban/shared/review/checklist';
 import type { ReviewDecision, ReviewSessionView } from '@tongban/shared/review/session';
@@ -11,6 +12,20 @@ const checked = (step: CheckStepResult['step'], passed = true): CheckStepResult 
   checkedBy: '王审核',
   checkedAt: '2026-12-02T02:00:00.000Z',
 });
+
+const SIGNED: SignatureView = {
+  channel: 'phone',
+  signedAt: '2026-12-02T01:20:00.000Z',
+  signerName: '张三',
+  text: '申请人承诺',
+  textSha256: 'a'.repeat(64),
+  imageSha256: 'b'.repeat(64),
+  width: 600,
+  height: 300,
+  strokes: 2,
+  points: 80,
+  pressure: false,
+};
 
 function session(over: Partial<ReviewSessionView> = {}): ReviewSessionView {
   const checks = over.checks ?? [];
@@ -68,7 +83,9 @@ describe('what the phone shows now', () => {
       prompt: { zh: '请读出数字 4711', en: 'Read out 4711' },
     });
     expect(phoneNow(session({ consent, liveness, checks: [checked('liveness')] }))).toEqual({ kind: 'show', step: 'id_front' });
-    expect(phoneNow(session({ consent, checks: IDENTITY_STEPS.map((s) => checked(s)) }))).toEqual({ kind: 'checking' });
+    // The checks done, the applicant signs the declaration; once signed, they wait for the decision.
+    expect(phoneNow(session({ consent, checks: IDENTITY_STEPS.map((s) => checked(s)) }))).toEqual({ kind: 'sign' });
+    expect(phoneNow(session({ consent, checks: IDENTITY_STEPS.map((s) => checked(s)), signature: SIGNED }))).toEqual({ kind: 'checking' });
   });
 
   it('ends with the decision, or says the session ended when it was cancelled', () => {

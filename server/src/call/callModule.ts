@@ -4,6 +4,7 @@ import type { Room } from '@tongban/sfu';
 import type { ConsentRequest } from '@tongban/shared/review/checklist';
 import type { AddAnnotationRequest, AnnotationView } from '@tongban/shared/annotations/annotations';
 import type { ReviewQueueEntry } from '@tongban/shared/review/session';
+import type { DeclarationView, PhoneSignatureRequest, SignatureView } from '@tongban/shared/signature/signature';
 import type { Config } from '../config/config';
 import type { Logger } from '../logger';
 import type { SessionUser } from '../auth/AuthService';
@@ -28,6 +29,12 @@ export interface CallReview extends Pick<EventEmitter<ReviewEvents>, 'on'> {
   recordApplicantConsent(who: ReviewPrincipal, body: ConsentRequest): unknown;
 }
 
+/** The applicant's signature from their phone in the call (申请人签名). */
+export interface CallSignatures {
+  declarationForApplicant(who: ReviewPrincipal): DeclarationView;
+  signFromPhone(who: ReviewPrincipal, body: PhoneSignatureRequest): Promise<SignatureView>;
+}
+
 /** What the call module is built from. */
 export interface CallDeps {
   config: Config;
@@ -35,6 +42,7 @@ export interface CallDeps {
   /** The login cookie's user, at the handshake. */
   auth: { userForToken(token: string | undefined): SessionUser | undefined };
   review: CallReview;
+  signatures: CallSignatures;
   /** Peer sites' reviewers: who a join grant or rejoin key is (handshake), and the grant used up by their first join. */
   grants: Pick<JoinGrantService, 'principalFor' | 'redeem'>;
   /** 批注 on the shared materials: stored by the annotations module, passed on to the call here. */

@@ -414,6 +414,14 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
       deps.review.recordApplicantConsent(socket.data.principal, req);
       return {};
     });
+    handle('review:declaration', () => {
+      assertCan(joined().member.view, 'signature.applicantSign');
+      return deps.signatures.declarationForApplicant(socket.data.principal);
+    });
+    handle('review:sign', async (req) => {
+      assertCan(joined().member.view, 'signature.applicantSign');
+      return deps.signatures.signFromPhone(socket.data.principal, req);
+    });
     handle('queue:subscribe', async () => {
       const u = user();
       const entries = deps.review.queue(u);

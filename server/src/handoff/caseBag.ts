@@ -14,8 +14,8 @@ import type { SigningKey } from './siteKeys';
 /**
  * What a case's handoff bag holds: data/case.json (case, applicant, item, offices, the material
  * list with each scan's 已核验原件 mark), data/materials/ (the original scans, byte for byte),
- * data/precheck/, data/review/, data/corrections/ and data/originals/ (when those modules provided
- * evidence), data/audit/events.jsonl (the case's chained events).
+ * data/precheck/, data/review/, data/corrections/, data/originals/ and data/signature/ (when those
+ * modules provided evidence), data/audit/events.jsonl (the case's chained events).
  */
 
 export interface CaseJson {

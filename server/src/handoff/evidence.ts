@@ -6,12 +6,12 @@ import { openBlob } from './caseBag';
 
 /**
  * What other modules contribute to a handoff bag: the OCR pre-check (data/precheck/), the video
- * review (data/review/), the correction notices (data/corrections/) and the certified copies of
+ * review (data/review/), the correction notices (data/corrections/), the certified copies of
  * scans checked against the originals (data/originals/), the marks drawn in the co-review
- * (data/annotations/). Each module registers a provider; a case
- * without one simply has no such folder in its bag.
+ * (data/annotations/) and the applicant's signature (data/signature/). Each module registers a
+ * provider; a case without one simply has no such folder in its bag.
  */
-export type EvidenceKind = 'precheck' | 'review' | 'corrections' | 'originals' | 'annotations';
+export type EvidenceKind = 'precheck' | 'review' | 'corrections' | 'originals' | 'annotations' | 'signature';
 export type EvidenceProvider = (caseId: string) => Promise<PayloadFile[]> | PayloadFile[];
 
 export class HandoffEvidence {

@@ -12,7 +12,8 @@ import { actorOf } from '../auth/AuthService';
 import type { Db } from '../storage/database';
 import { FailureWindow } from '../failureWindow';
 import { listCaseMaterials } from '../materials/materialRows';
-import { renderReceipt, type ReceiptData } from './receiptSheet';
+import { SIGNATURE_CHANNEL_LABELS, type SignatureView } from '@tongban/shared/signature/signature';
+import { renderReceipt, type ReceiptData, type ReceiptSignature } from './receiptSheet';
 
 /** Wrong query codes one address may send in STATUS_WINDOW_MS before it must wait. */
 export const STATUS_MAX_WRONG = 10;
@@ -23,6 +24,9 @@ const RECEIPT_RULE: CaseWorkRule = {
   refusal: { zh: '收件回执由办件的收件窗口打印', en: 'The receipt is printed by the case’s intake window' },
   wrongState: (c) => new AppError('RECEIPT_NOT_READY', { details: { caseId: c.id, state: c.state } }),
 };
+
+/** The case's signature in force for the receipt: its view, and the PNG unless retention deleted it. */
+export type ReceiptSignatureSource = (caseId: string) => Promise<{ view: SignatureView; png?: Buffer } | null>;
 
 export interface ReceiptServiceDeps {
   db: Db;
@@ -43,11 +47,30 @@ export interface ReceiptServiceDeps {
 export class ReceiptService {
   /** Wrong codes per client address; a right code does not clear them, so a known code cannot reset the count. */
   private readonly wrongCodes = new FailureWindow(STATUS_WINDOW_MS);
+  private signatureOf: ReceiptSignatureSource | undefined;
 
   constructor(private readonly deps: ReceiptServiceDeps) {
     // 受理, or 补正 first: the correction notice carries the code too, so the applicant can follow the case from then on.
     for (const action of ['accept', 'request_correction'] as const)
       deps.cases.onTransition(action, (c) => (this.codeOf(c.id) ? undefined : { queryCodeIssued: this.issueCode(c.id) }));
+  }
+
+  /** The applicant's signature on the declaration, printed on the receipt (the signature module registers itself). */
+  printSignature(source: ReceiptSignatureSource): void {
+    this.signatureOf = source;
+  }
+
+  private async signature(caseId: string): Promise<ReceiptSignature | undefined> {
+    const s = await this.signatureOf?.(caseId);
+    if (!s) return undefined;
+    const { view, png } = s;
+    return {
+      ...(png ? { png } : {}),
+      signedAt: chinaDateTime(view.signedAt),
+      channel: SIGNATURE_CHANNEL_LABELS[view.channel].zh,
+      imageSha256: view.imageSha256,
+      textSha256: view.textSha256,
+    };
   }
 
   private codeOf(caseId: string): string | undefined {
@@ -78,6 +101,7 @@ export class ReceiptService {
     const files = new Map<string, number>();
     for (const m of listCaseMaterials(db, c.id)) files.set(m.slotCode, (files.get(m.slotCode) ?? 0) + 1);
     const now = clock.now();
+    const signature = await this.signature(c.id);
     const pdf = await renderReceipt({
       caseNo: c.caseNo,
       itemName: item.name,
@@ -92,9 +116,13 @@ export class ReceiptService {
       printedAt: chinaDateTime(now),
       queryCode,
       statusUrl: `${(config.PUBLIC_URL ?? serverOrigin).replace(/\/+$/, '')}${statusPath(queryCode)}`,
+      ...(signature ? { signature } : {}),
     });
     db.transaction(() => {
-      ledger.append(actorOf(user), 'receipt.printed', { caseId: c.id, details: { caseNo: c.caseNo, materials: files.size } });
+      ledger.append(actorOf(user), 'receipt.printed', {
+        caseId: c.id,
+        details: { caseNo: c.caseNo, materials: files.size, ...(signature ? { signatureSha256: signature.imageSha256 } : {}) },
+      });
     })();
     return { caseNo: c.caseNo, pdf };
   }

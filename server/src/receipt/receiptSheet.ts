@@ -26,7 +26,23 @@ export interface ReceiptData {
   printedAt: string;
   queryCode: string;
   statusUrl: string;
+  /** 申请人签名 on the declaration: the image (absent once deleted at the end of retention) and the short hashes. */
+  signature?: ReceiptSignature;
 }
+
+export interface ReceiptSignature {
+  png?: Buffer;
+  /** China time, as people read it. */
+  signedAt: string;
+  /** Where it was signed, in words (申请人手机签名). */
+  channel: string;
+  imageSha256: string;
+  textSha256: string;
+}
+
+/** How much of a hash the sheet prints: enough to match it against the bag by eye. */
+const SHORT_HASH = 16;
+const SIGNATURE_BOX = { w: 180, h: 60 };
 
 export async function renderReceipt(d: ReceiptData): Promise<Uint8Array> {
   const sheet = await createA4Sheet(`收件回执 ${d.caseNo}`);
@@ -103,7 +119,31 @@ export async function renderReceipt(d: ReceiptData): Promise<Uint8Array> {
     width - MARGIN * 2,
     10,
   );
-  y -= 40;
+  y -= 34;
+
+  if (d.signature) {
+    const sig = d.signature;
+    text('申请人签名 Signature of the applicant', MARGIN, 13);
+    y -= 8;
+    const top = y;
+    if (sig.png) {
+      const image = await pdf.embedPng(sig.png);
+      const scale = Math.min(SIGNATURE_BOX.w / image.width, SIGNATURE_BOX.h / image.height);
+      page.drawImage(image, { x: MARGIN, y: top - image.height * scale, width: image.width * scale, height: image.height * scale });
+    } else {
+      y -= 14;
+      text('（签名图像已按保存期限删除）', MARGIN, 10);
+      y = top;
+    }
+    const x = MARGIN + SIGNATURE_BOX.w + 16;
+    const facts = [
+      `已签署《申请人承诺》：${sig.signedAt}（北京时间），${sig.channel}`,
+      `签名图像 SHA-256：${sig.imageSha256.slice(0, SHORT_HASH)}…`,
+      `承诺文本 SHA-256：${sig.textSha256.slice(0, SHORT_HASH)}…`,
+    ];
+    facts.forEach((f, i) => page.drawText(f, { x, y: top - 14 - i * 16, size: 9, font, color: rgb(0, 0, 0) }));
+    y = top - SIGNATURE_BOX.h - 24;
+  }
 
   text('窗口经办人签字 / 日期：______________________', MARGIN, 12);
   y -= 30;

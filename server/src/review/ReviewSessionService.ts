@@ -30,6 +30,7 @@ import {
 import type { CoReviewDecision, CoReviewWithdrawal, SignedDecision, SiteReviewer } from '@tongban/shared/review/crossSite';
 import type { Principal } from '@tongban/shared/cases/access';
 import type { PeerRole } from '@tongban/shared/signalling/events';
+import type { SignatureView } from '@tongban/shared/signature/signature';
 import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import { maskIdNumbersInText } from '@tongban/shared/cases/masking';
 import { actorOf, type AuthService, type SessionUser } from '../auth/AuthService';
@@ -150,6 +151,11 @@ export interface ReviewEvents {
  * `requested` and `withdrawn` run inside the session's own transaction, so a session is never
  * recorded here without its message to the peer, nor a message queued for a session that was not.
  */
+/** The case's signature in force, as the signature module answers. */
+export interface ReviewSignatures {
+  inForce(caseId: string): SignatureView | undefined;
+}
+
 export interface PeerReviewLink {
   /** Queues the request for the peer site hosting the case's handling office; that site, or undefined when this site hosts it. */
   requested(sessionId: string, c: CaseRecord, requestedAt: string): string | undefined;
@@ -175,6 +181,7 @@ export interface PeerReviewNotices {
 export class ReviewSessionService extends EventEmitter<ReviewEvents> {
   private readonly tokens: ApplicantTokens;
   private peerLink: PeerReviewLink | undefined;
+  private signatures: ReviewSignatures | undefined;
 
   constructor(
     private readonly ctx: ReviewDeps,
@@ -196,6 +203,28 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       },
       queueChanged: (officeId) => this.emit('queue', officeId),
     };
+  }
+
+  /** Shows the case's 申请人签名 in its sessions' views and in review.json (the signature module links itself here). */
+  linkSignatures(signatures: ReviewSignatures): void {
+    this.signatures = signatures;
+  }
+
+  /** The signature of a case changed: its open session's view goes out again, so the call shows it at once. */
+  signatureChanged(caseId: string): void {
+    const row = this.openRow(caseId);
+    if (row) this.changed(row.id);
+  }
+
+  /**
+   * The case an applicant's key opens, for them to act on in the call: only while their session is
+   * active (a reviewer has taken it), as with the consent.
+   */
+  activeForApplicant(principal: ReviewPrincipal): { sessionId: string; c: CaseRecord } {
+    if (principal.kind !== 'applicant') throw new AppError('FORBIDDEN_ROLE', { details: { role: principal.kind } });
+    const { row, c } = this.load(principal.sessionId);
+    if (row.status !== 'active') throw new AppError('REVIEW_STATE', { details: { status: row.status } });
+    return { sessionId: row.id, c };
   }
 
   /* ---------- request, queue, accept ---------- */
@@ -725,6 +754,16 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       ...(row.signed_decision_json ? { signedDecision: JSON.parse(row.signed_decision_json) as SignedDecision } : {}),
       snapshots: v.snapshots,
       recordings: v.recordings,
+      ...(v.signature
+        ? {
+            signature: {
+              textSha256: v.signature.textSha256,
+              imageSha256: v.signature.imageSha256,
+              signedAt: v.signature.signedAt,
+              channel: v.signature.channel,
+            },
+          }
+        : {}),
     };
   }
 
@@ -849,6 +888,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
     const liveness = this.livenessOf(row.id);
     const userName = (id: string) => this.ctx.auth.userById(id)?.displayName ?? id;
     const peer = this.peerLink?.delivery(row.id);
+    const signature = this.signatures?.inForce(row.case_id);
     return {
       id: row.id,
       caseId: row.case_id,
@@ -875,6 +915,7 @@ export class ReviewSessionService extends EventEmitter<ReviewEvents> {
       recordingAvailability: this.recording,
       recordings: recordingViews(this.ctx.db, row.id),
       ...(peer ? { peer } : {}),
+      ...(signature ? { signature } : {}),
     };
   }
 }

@@ -6,6 +6,7 @@ import { ANNOTATION_KIND_LABELS, type AnnotationKind } from '../annotations/anno
 import { IDENTITY_STEP_LABELS, type IdentityStep } from '../review/checklist';
 import { DECISION_LABELS, type DecisionOutcome } from '../review/session';
 import { STEP_BY_CODE, isStepCode } from '../cases/steps';
+import { SIGNATURE_CHANNEL_LABELS, type SignatureChannel } from '../signature/signature';
 
 /**
  * Every audit action the server writes, each with the sentence people read in the 责任追溯 trail
@@ -202,6 +203,23 @@ const EVENT_WORDS = {
         : { zh: `身份核验“${step.zh}”：未通过`, en: `Identity check “${step.en}”: failed` },
       d.note,
       NOTE,
+    );
+  },
+  'signature.signed': (d: Details) => {
+    const where = SIGNATURE_CHANNEL_LABELS[d.channel as SignatureChannel] ?? { zh: text(d.channel), en: text(d.channel) };
+    const sha = text(d.imageSha256).slice(0, 12);
+    return withText(
+      d.replacesImageSha256
+        ? {
+            zh: `申请人重新签署承诺书（${where.zh}，签名 ${sha}…，替换前一签名）`,
+            en: `The applicant signed the declaration again (${where.en.toLowerCase()}, signature ${sha}…, replacing the earlier one)`,
+          }
+        : {
+            zh: `申请人签署承诺书（${where.zh}，签名 ${sha}…）`,
+            en: `The applicant signed the declaration (${where.en.toLowerCase()}, signature ${sha}…)`,
+          },
+      d.replaceReason,
+      REASON,
     );
   },
   'review.snapshot': (d: Details) => ({ zh: `会审截图取证：${text(d.label)}`, en: `Took a snapshot as evidence: ${text(d.label)}` }),

@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 import { ROLES, type ActorRole, type Role } from '../roles';
+import { SIGNABLE_STATES } from '../signature/signature';
 import { allowedActions, TRANSITIONS, type CaseAction, type CaseState } from './stateMachine';
 
 /**
@@ -106,6 +107,10 @@ export const ACCESS = {
   'materials.delete': { roles: WINDOW, side: 'intake', states: ['draft'] },
   /** 已核验原件: recording (or withdrawing) that a scan was compared with the original, at the window or in the call. */
   'materials.checkOriginal': { roles: WINDOW, side: 'intake', states: BEFORE_HANDOFF },
+  /** 申请人签名 on the window's device (在本机签名), the clerk signed in; signing again needs their reason. */
+  'signature.signAtWindow': { roles: WINDOW, side: 'intake', states: SIGNABLE_STATES },
+  /** The applicant signs on their own phone in the call (their key names the session). */
+  'signature.applicantSign': { roles: ['applicant'] },
   /** Running, correcting, overriding and closing the pre-check. */
   'precheck.edit': { roles: WINDOW, side: 'intake', states: MATERIALS_OPEN },
 

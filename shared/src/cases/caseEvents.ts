@@ -12,9 +12,9 @@ export const CASE_CHANGED_EVENT = 'case:changed';
  * What changed: the state (any transition), an online transfer's status, the result's delivery to
  * the intake site, the received scans (one uploaded or deleted), the pre-check (a result stored,
  * a field corrected, a finding overridden), the co-review request (asked, taken,
- * cancelled, timed out, its delivery to a peer site).
+ * cancelled, timed out, its delivery to a peer site), the applicant's signature.
  */
-export const CASE_CHANGE_KINDS = ['state', 'transfer', 'result', 'materials', 'precheck', 'review'] as const;
+export const CASE_CHANGE_KINDS = ['state', 'transfer', 'result', 'materials', 'precheck', 'review', 'signature'] as const;
 export type CaseChangeKind = (typeof CASE_CHANGE_KINDS)[number];
 
 /** The live notice for a change that left the state as it was (a state change names the new state). */
@@ -24,6 +24,7 @@ export const CASE_CHANGE_LABELS: Record<Exclude<CaseChangeKind, 'state'>, { zh: 
   materials: { zh: '申请材料已更新', en: 'Materials updated' },
   precheck: { zh: '预审结果已更新', en: 'Pre-check updated' },
   review: { zh: '视频会审状态已更新', en: 'Video review status updated' },
+  signature: { zh: '申请人签名已更新', en: 'Applicant’s signature updated' },
 };
 
 export const CaseChangedEventSchema = z.object({

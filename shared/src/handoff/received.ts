@@ -3,6 +3,7 @@ import { IDENTITY_STEPS, LIVENESS_KINDS } from '../review/checklist';
 import { SignedDecisionSchema } from '../review/crossSite';
 import { DecisionRequestSchema } from '../review/session';
 import type { HandoffStatusView } from './schemas';
+import { SIGNATURE_CHANNELS } from '../signature/signature';
 
 /**
  * What the handling site shows of the review evidence that came in a transfer bag: the transfer
@@ -79,6 +80,10 @@ export const BagReviewSchema = z.object({
   /** Recordings that failed, or were still being written when the bag was built: evidence that did not travel. */
   recordingsFailed: z.number().int().optional(),
   recordingsUnfinished: z.number().int().optional(),
+  /** 申请人签名: the hashes of the text signed and of the image (both under data/signature/). */
+  signature: z
+    .object({ textSha256: sha256Hex, imageSha256: sha256Hex, signedAt: z.string(), channel: z.enum(SIGNATURE_CHANNELS) })
+    .optional(),
 });
 export type BagReview = z.infer<typeof BagReviewSchema>;
 export type BagReviewSnapshot = z.infer<typeof SnapshotFileSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { freeText } from '../schemas/text';
 import type { CheckStepResult, ChecklistStatus, LivenessPrompt } from './checklist';
 import type { CoReviewRequest, SignedDecision } from './crossSite';
+import type { SignatureFacts, SignatureView } from '../signature/signature';
 
 /**
  * A live co-review session (视频会审) of one case: requested by the intake window, waiting in the
@@ -113,6 +114,8 @@ export interface ReviewSessionView {
   recordings: ReviewRecordingView[];
   /** Set when the handling office is hosted by a peer site: how the request's delivery there stands. */
   peer?: PeerDeliveryView;
+  /** The case's 申请人签名 in force (signed on the phone in this call, or at the window). */
+  signature?: SignatureView;
 }
 
 /**
@@ -211,4 +214,6 @@ export interface ReviewExport {
   snapshots: ReviewSnapshotView[];
   /** Every recording of the session, whatever its status: the bag carries the stored ones and counts the rest. */
   recordings: ReviewRecordingView[];
+  /** The case's signature in force: its hashes (the files are under data/signature/). */
+  signature?: SignatureFacts;
 }

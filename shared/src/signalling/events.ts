@@ -5,6 +5,7 @@ import type { CodedError } from '../errors';
 import { AddAnnotationSchema, RemoveAnnotationSchema, type AnnotationView } from '../annotations/annotations';
 import { ConsentRequestSchema } from '../review/checklist';
 import type { ReviewQueueEntry, ReviewSessionView } from '../review/session';
+import { PhoneSignatureRequestSchema, type DeclarationView, type SignatureView } from '../signature/signature';
 
 /**
  * The socket.io signalling contract of namespace `/rtc`, declared once for server and client.
@@ -167,6 +168,10 @@ export const CLIENT_EVENTS = {
   'annot:remove': def<Record<string, never>>()(RemoveAnnotationSchema),
   /** The applicant answers the consent question on their own phone; the session comes back as 'review:updated'. */
   'review:consent': def<Record<string, never>>()(ConsentRequestSchema.strict()),
+  /** The applicant's phone: the declaration (申请人承诺) to read and sign now. */
+  'review:declaration': def<DeclarationView>()(Empty),
+  /** The applicant signs it on their phone; the session comes back as 'review:updated' with the signature. */
+  'review:sign': def<SignatureView>()(PhoneSignatureRequestSchema),
   /** Reviewers and supervisors of a handling office: current queue, then live 'queue:changed'. */
   'queue:subscribe': def<ReviewQueueEntry[]>()(Empty),
 } as const;

@@ -7,6 +7,7 @@ import { openCamera } from '../call/devices';
 import { useCall } from '../call/useCall';
 import type { Facing } from './PhoneCameraStep';
 import { PhoneNowCard } from './PhoneNowCard';
+import { PhoneSignature } from './PhoneSignature';
 import { phoneNow } from './phoneSteps';
 
 /**
@@ -34,6 +35,7 @@ export function PhoneCall({
   const [facing, setFacing] = useState(initialFacing);
   const [ownVideo, setOwnVideo] = useState(() => local.getVideoTracks()[0] ?? null);
   const [switchError, setSwitchError] = useState<unknown>(null);
+  const [signing, setSigning] = useState(false);
   const now = phoneNow(call.session);
 
   useEffect(() => {
@@ -77,7 +79,8 @@ export function PhoneCall({
 
   return (
     <section className="phone-call" aria-label={t('视频会审', 'Video co-review')}>
-      <PhoneNowCard now={now} onConsent={(answer) => call.client!.answerConsent(answer)} />
+      <PhoneNowCard now={now} onConsent={(answer) => call.client!.answerConsent(answer)} onSign={() => setSigning(true)} />
+      {signing && call.client && now.kind === 'sign' && <PhoneSignature client={call.client} onDone={() => setSigning(false)} />}
       {call.session?.recording && (
         <p role="status" data-testid="recording-indicator" className="phone-recording">
           <Badge tone="block">● {t('正在录像', 'Recording')}</Badge> {t('您已同意录像', 'You agreed to the recording')}

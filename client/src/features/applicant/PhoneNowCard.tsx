@@ -6,9 +6,19 @@ import { STEP_FOR_APPLICANT, type PhoneNow } from './phoneSteps';
 
 /**
  * The one thing to do now, pinned at the top of the phone's screen while the video runs under it:
- * wait, answer the consent question, show the card / face / follow the prompt, or wait for the result.
+ * wait, answer the consent question, show the card / face / follow the prompt, sign the declaration,
+ * or wait for the result.
  */
-export function PhoneNowCard({ now, onConsent }: { now: PhoneNow; onConsent(answer: ConsentRequest): Promise<void> }) {
+export function PhoneNowCard({
+  now,
+  onConsent,
+  onSign,
+}: {
+  now: PhoneNow;
+  onConsent(answer: ConsentRequest): Promise<void>;
+  /** Opens the declaration and the signature pad, full screen. */
+  onSign(): void;
+}) {
   const { t, errorText } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -79,6 +89,21 @@ export function PhoneNowCard({ now, onConsent }: { now: PhoneNow; onConsent(answ
               {t('看不清时，可以点下面的“换成后面的摄像头”。', 'If it is hard to see, tap “Back camera” below.')}
             </p>
           )}
+        </>
+      )}
+      {now.kind === 'sign' && (
+        <>
+          <p className="phone-now-text">
+            {t(
+              '核验完成。请阅读《申请人承诺》，并在手机上签名。',
+              'Checks done. Please read the applicant’s declaration and sign it on your phone.',
+            )}
+          </p>
+          <div className="phone-actions">
+            <Button variant="primary" onClick={onSign}>
+              {t('阅读并签名', 'Read and sign')}
+            </Button>
+          </div>
         </>
       )}
       {now.kind === 'checking' && (

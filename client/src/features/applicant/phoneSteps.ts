@@ -9,6 +9,7 @@ export type PhoneNow =
   | { kind: 'waiting' }
   | { kind: 'consent'; recordingOffered: boolean }
   | { kind: 'show'; step: IdentityStep; prompt?: { zh: string; en: string } }
+  | { kind: 'sign' }
   | { kind: 'checking' }
   | { kind: 'decided'; decision: ReviewDecision }
   | { kind: 'cancelled' };
@@ -23,7 +24,9 @@ export function phoneNow(session: ReviewSessionView | null): PhoneNow {
   if (session.liveness && open.has('liveness'))
     return { kind: 'show', step: 'liveness', prompt: { zh: session.liveness.textZh, en: session.liveness.textEn } };
   const step = IDENTITY_STEPS.find((s) => open.has(s));
-  return step ? { kind: 'show', step } : { kind: 'checking' };
+  if (step) return { kind: 'show', step };
+  // The checks done, the declaration (申请人承诺) is signed while the reviewer decides — once.
+  return session.signature ? { kind: 'checking' } : { kind: 'sign' };
 }
 
 /** What the applicant does for each identity step, said to them (the reviewer's hints speak to the reviewer). */

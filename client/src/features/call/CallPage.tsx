@@ -8,8 +8,9 @@ import { api } from '../../api/client';
 import { useCaseChanges } from '../../api/caseChanges';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
-import { Alert, PageHeader } from '../../ui';
+import { Alert, Card, PageHeader } from '../../ui';
 import { OriginalCheck } from '../originals/OriginalCheck';
+import { SignatureFacts } from '../signature/SignatureFacts';
 import { CallView } from './CallView';
 import { DeviceSetup, type DeviceSetupResult } from './DeviceSetup';
 import { SharedMaterialsViewer } from './SharedMaterialsViewer';
@@ -190,6 +191,21 @@ export function ReviewCall({
       )}
       {deciding && <ReviewerTools actions={actions} session={session} sources={sources} focus={focus} />}
       {deciding && correctionRound}
+      <Card title={t('申请人签名', 'Applicant’s signature')} className="call-signature">
+        {session.signature ? (
+          <SignatureFacts
+            signature={session.signature}
+            {...(actions.signatureUrl ? { imageUrl: actions.signatureUrl(session.signature.imageSha256) } : {})}
+          />
+        ) : (
+          <p className="muted" data-testid="signature-none">
+            {t(
+              '申请人尚未签署承诺书；核验完成后，申请人可在手机上签名。',
+              'The applicant has not signed the declaration yet; they can sign on their phone once the checks are done.',
+            )}
+          </p>
+        )}
+      </Card>
       <SharedMaterialsViewer
         images={actions.images}
         materials={shared.materials}

@@ -9,6 +9,7 @@ import {
   type RemoteDecisionAnswer,
 } from '@tongban/shared/review/grantAccess';
 import type { DecisionRequest, ReviewSessionView } from '@tongban/shared/review/session';
+import { signatureImagePath } from '@tongban/shared/signature/signature';
 import { api, ApiError } from '../../api/client';
 import { reviewApi } from './reviewApi';
 
@@ -46,6 +47,8 @@ export interface ReviewActions {
   images: MaterialImages;
   /** A snapshot's image, when this page may open it (a peer site's evidence stays there). */
   snapshotUrl?(snapshotId: string): string;
+  /** The applicant's signature image, when this page may open it (as snapshots: not from a peer site). */
+  signatureUrl?(imageSha256: string): string;
   /** The pre-check's crop of the ID photo. */
   idPhoto(): Promise<Response>;
 }
@@ -63,6 +66,7 @@ export function localReviewActions(session: Pick<ReviewSessionView, 'id' | 'case
     decide: async (body) => void (await reviewApi.decide(id, body)),
     images: { contentPath: (materialId) => `${casePath(caseId)}/materials/${encodeURIComponent(materialId)}/content` },
     snapshotUrl: (snapshotId) => reviewApi.snapshotUrl(id, snapshotId),
+    signatureUrl: (sha) => signatureImagePath(caseId, sha),
     idPhoto: () => fetch(`${casePath(caseId)}/id-photo.png`, { credentials: 'same-origin' }),
   };
 }

@@ -20,6 +20,7 @@ import { RetentionCard } from '../../features/retention/RetentionCard';
 import { CaseStepsCard } from '../../features/steps/CaseStepsCard';
 import { OriginalCheck } from '../../features/originals/OriginalCheck';
 import { useCaseAnnotations } from '../../features/annotations/useCaseAnnotations';
+import { SignatureCard } from '../../features/signature/SignatureCard';
 import { AuditTrail } from './AuditTrail';
 import { ApplicantIdRow, CaseIntakeDetails } from './CaseIntakeDetails';
 import { Fact } from './Fact';
@@ -202,6 +203,7 @@ export function CaseDetailPage() {
 
       {user && can(user, 'correction.notice', c) && <CorrectionNoticeCard caseView={c} materials={detail.data.materials} />}
       <CaseStepsCard caseView={c} />
+      <SignatureCard caseView={c} />
 
       <Section
         title={t('申请材料', 'Materials')}

@@ -10,6 +10,7 @@ import type {
   ServerEvents,
   ViewerState,
 } from '@tongban/shared/signalling/events';
+import type { DeclarationView, PhoneSignatureRequest, SignatureView } from '@tongban/shared/signature/signature';
 import type { ConsentRequest } from '@tongban/shared/review/checklist';
 import type { AddAnnotationRequest, AnnotationView } from '@tongban/shared/annotations/annotations';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
@@ -273,6 +274,16 @@ export class CallClient {
   /** The applicant's own answer to the consent question; the session comes back as 'session'. */
   async answerConsent(answer: ConsentRequest): Promise<void> {
     await rtcRequest(this.socket, 'review:consent', answer);
+  }
+
+  /** The applicant's phone: the declaration (申请人承诺) to read and sign. */
+  declaration(): Promise<DeclarationView> {
+    return rtcRequest(this.socket, 'review:declaration', {});
+  }
+
+  /** The applicant signs on their phone; the session comes back as 'session' with the signature. */
+  sign(body: PhoneSignatureRequest): Promise<SignatureView> {
+    return rtcRequest(this.socket, 'review:sign', body, 20_000);
   }
 
   /** Receive-side statistics for indicators and tests. */
