@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Feature } from '../feature';
+import { periodicJob } from '../periodicJob';
 import type { HandoffEvidence } from '../handoff/evidence';
 import type { Logger } from '../logger';
 import type { MaterialService } from '../materials/MaterialService';
@@ -27,7 +28,8 @@ export function createCorrectionModule({
 }): CorrectionModule {
   const corrections = new CorrectionNoticeService(deps);
   materials.guardSlots((c, slotCode) => corrections.assertListed(c, slotCode));
-  let overdueTimer: NodeJS.Timeout | undefined;
+  // 补正逾期: looked for hourly by the serving process (a CLI command beside it starts nothing).
+  const overdue = periodicJob(log, 'corrections: closing overdue cases', 60, () => corrections.expireOverdue());
   // data/corrections/: every notice of the case (withdrawn ones too, with why) and each as printed.
   // With them, the scans the corrected ones replaced and which replaced which (data/materials/ holds the current ones).
   evidence.provide('corrections', async (caseId) => {
@@ -63,19 +65,7 @@ export function createCorrectionModule({
   return {
     corrections,
     routes: () => createCorrectionRoutes(corrections),
-    // 补正逾期: looked for hourly by the serving process (a CLI command beside it starts nothing).
-    recoverInterrupted: () => {
-      const run = () => {
-        try {
-          corrections.expireOverdue();
-        } catch (err) {
-          log.error({ err }, 'corrections: closing overdue cases failed');
-        }
-      };
-      overdueTimer = setInterval(run, 3600_000);
-      overdueTimer.unref();
-      run();
-    },
-    close: async () => clearInterval(overdueTimer),
+    recoverInterrupted: () => overdue.start(),
+    close: () => overdue.stop(),
   };
 }

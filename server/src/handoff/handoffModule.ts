@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
 import type { Feature } from '../feature';
+import { periodicJob } from '../periodicJob';
 import { HandoffEvidence } from './evidence';
 import { attachHandoffRealtime } from './handoffRealtime';
 import { createHandoffRoutes, type HandoffRouteDeps } from './handoffRoutes';
@@ -64,7 +65,6 @@ export function createHandoffModule({
   };
   const peers = new PeerSites(config.PEER_SITES, keys, services.catalog, () => services.clock.now());
   const bags = new HandoffService(deps, peers);
-  let defaultsTimer: NodeJS.Timeout | undefined;
   const handoff: HandoffRouteDeps = {
     keys,
     bags,
@@ -82,6 +82,8 @@ export function createHandoffModule({
     received: new ReceivedEvidenceService(deps),
     receiving: new ReceivingService(deps, bags),
   };
+  // The default rating of cases left unrated: looked for hourly, by the serving process only.
+  const defaults = periodicJob(services.log, 'ratings: default ratings', 60, () => handoff.ratings.applyDefaults());
   return {
     ...handoff,
     evidence,
@@ -89,19 +91,7 @@ export function createHandoffModule({
     peers,
     routes: () => createHandoffRoutes(handoff, services.blobs),
     realtime: (io) => attachHandoffRealtime(bags, io),
-    // The default rating of cases left unrated: looked for hourly, by the serving process only.
-    recoverInterrupted: () => {
-      const run = () => {
-        try {
-          handoff.ratings.applyDefaults();
-        } catch (err) {
-          services.log.error({ err }, 'ratings: default ratings failed');
-        }
-      };
-      defaultsTimer = setInterval(run, 3600_000);
-      defaultsTimer.unref();
-      run();
-    },
-    close: async () => clearInterval(defaultsTimer),
+    recoverInterrupted: () => defaults.start(),
+    close: () => defaults.stop(),
   };
 }

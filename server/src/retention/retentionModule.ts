@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { LegalHoldRequestSchema } from '@tongban/shared/retention/retention';
 import { authorize, idParam, parse, route } from '../api/http';
 import type { Feature } from '../feature';
+import { periodicJob } from '../periodicJob';
 import { RetentionService, type RetentionDeps } from './RetentionService';
 
 export interface RetentionModuleDeps extends RetentionDeps {
@@ -15,26 +16,11 @@ export interface RetentionModule extends Feature {
 
 export function createRetentionModule({ sweepMinutes, ...deps }: RetentionModuleDeps): RetentionModule {
   const retention = new RetentionService(deps);
-  let running: Promise<unknown> | undefined;
-  const sweep = () => {
-    running ??= retention
-      .sweep()
-      .catch((err: unknown) => deps.log.error({ err }, 'retention: sweep failed'))
-      .finally(() => (running = undefined));
-  };
-  // Started by the first request-serving start (recoverInterrupted), never by a CLI command.
-  let timer: NodeJS.Timeout | undefined;
+  const sweep = periodicJob(deps.log, 'retention: sweep', sweepMinutes, () => retention.sweep());
   return {
     retention,
-    recoverInterrupted: () => {
-      timer = setInterval(sweep, sweepMinutes * 60_000);
-      timer.unref();
-      sweep();
-    },
-    close: async () => {
-      clearInterval(timer);
-      await running;
-    },
+    recoverInterrupted: () => sweep.start(),
+    close: () => sweep.stop(),
     routes: () => {
       const r = Router();
       r.get(

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NOTIFICATION_EVENT } from '@tongban/shared/notifications/notifications';
 import { authorize, currentUser, idParam, parse, route } from '../api/http';
 import type { Feature, SiteServices } from '../feature';
+import { periodicJob } from '../periodicJob';
 import { NotificationService } from '../notifications/NotificationService';
 import { userRoom } from '../realtime/rooms';
 import type { WorkLedgerService } from '../workLedger/WorkLedgerService';
@@ -25,24 +26,13 @@ export function createStepsModule({ workLedger, sweepMinutes, ids, ...deps }: St
   const notifications = new NotificationService({ db: deps.db, clock: deps.clock, ids });
   const steps = new StepService({ ...deps, notifications });
   workLedger.addSection('steps', (rows) => steps.ledgerSection(rows));
-  const sweep = () => {
-    try {
-      steps.sweep();
-    } catch (err) {
-      deps.log.error({ err }, 'steps: reminder check failed');
-    }
-  };
   // Started by the request-serving start (recoverInterrupted), never by a CLI command.
-  let timer: NodeJS.Timeout | undefined;
+  const sweep = periodicJob(deps.log, 'steps: reminder check', sweepMinutes, () => steps.sweep());
   return {
     steps,
     notifications,
-    recoverInterrupted: () => {
-      timer = setInterval(sweep, sweepMinutes * 60_000);
-      timer.unref();
-      sweep();
-    },
-    close: async () => clearInterval(timer),
+    recoverInterrupted: () => sweep.start(),
+    close: () => sweep.stop(),
     realtime: (io) => {
       notifications.on('created', ({ userId, ...view }) => io.to(userRoom(userId)).emit(NOTIFICATION_EVENT, view));
     },
