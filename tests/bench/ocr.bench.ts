@@ -7,7 +7,9 @@
  * time ratio, character error rate, whether the ID number and the name were read exactly, and for
  * 户口簿 pages the required fields found. Then camera captures (card size in the photo × encoding:
  * does the ID number survive?), pages per minute with the whole pool vs native
- * one-process-per-core, and peak RSS over 100 pages.
+ * one-process-per-core, and peak RSS over 100 pages. Timings are the median of OCR_BENCH_REPS runs
+ * (default 3), the ratio's range beside it; the degraded A4 form's says MET / NOT MET against
+ * ≤ 1.0× native with its fields exact.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -192,6 +194,13 @@ async function native(file: string, psm: number): Promise<{ ms: number; lines: O
   return { ms: performance.now() - t0, lines: tsvLines(stdout) };
 }
 
+/** Timings per sample (OCR_BENCH_REPS, default 3): medians in the table, the ratio's range beside. */
+const REPS = Number(process.env.OCR_BENCH_REPS ?? 3);
+/** Issue 15's worst case: the degraded A4 form at ≤ 1.0× native time with its fields still exact. */
+const WORST_CASE = 'A4 form degraded';
+const WORST_TARGET = 1.0;
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 const textOf = (lines: OcrLine[]) => lines.map((l) => l.text).join('');
 const yes = (b: boolean | undefined) => (b === undefined ? '–' : b ? 'yes' : 'NO');
 
@@ -206,24 +215,40 @@ async function main(): Promise<void> {
     `\nOCR benchmark — tesseract.js 7 (chi_sim+eng best_int, ${cores} workers) vs native ${(await run('tesseract', ['--version'])).stdout.split('\n')[0]} (OMP_THREAD_LIMIT=1), ${cores} cores\n`,
   );
   const rows: string[][] = [];
+  let worst: { ratio: number; range: number[]; fieldsExact: boolean } | undefined;
   const totals = { cardId: [0, 0], cardIdDeg: [0, 0], name: [0, 0], nativeName: [0, 0], ratio: [] as number[] };
   for (const s of list) {
     // Like for like: one whole-page recognition of the same normalised image with the same psm.
     // Ours is straightened first, as the pre-check does (its cost: normalising with deskew minus
     // without); native gets the page as scanned and deskews inside its own layout analysis.
-    let t0 = performance.now();
+    // Each timing REPS times, alternating ours and native; the medians go in the table, the
+    // ratio's range beside it.
     const prepared = await normalise(s.image, { limits: DEFAULT_LIMITS, straighten: false });
-    const plainMs = performance.now() - t0;
-    t0 = performance.now();
     const straight = await normalise(s.image, { limits: DEFAULT_LIMITS });
-    const deskewMs = Math.max(0, performance.now() - t0 - plainMs);
     const file = path.join(tmp, `${rows.length}.png`);
     fs.writeFileSync(file, prepared.png);
     const psm = psmFor(s.slot);
-    t0 = performance.now();
-    const page = await pool.recognize(straight.png, { psm });
-    const jsMs = performance.now() - t0 + deskewMs;
-    const nat = await native(file, psm);
+    const timings: Array<{ js: number; native: number; deskew: number }> = [];
+    let page: Awaited<ReturnType<OcrPool['recognize']>> | undefined;
+    let nat: Awaited<ReturnType<typeof native>> | undefined;
+    for (let rep = 0; rep < REPS; rep++) {
+      let t0 = performance.now();
+      await normalise(s.image, { limits: DEFAULT_LIMITS, straighten: false });
+      const plainMs = performance.now() - t0;
+      t0 = performance.now();
+      await normalise(s.image, { limits: DEFAULT_LIMITS });
+      const deskewMs = Math.max(0, performance.now() - t0 - plainMs);
+      t0 = performance.now();
+      page = await pool.recognize(straight.png, { psm });
+      const jsMs = performance.now() - t0 + deskewMs;
+      nat = await native(file, psm);
+      timings.push({ js: jsMs, native: nat.ms, deskew: deskewMs });
+    }
+    const jsMs = medianOf(timings.map((t) => t.js));
+    const natMs = medianOf(timings.map((t) => t.native));
+    const deskewMs = medianOf(timings.map((t) => t.deskew));
+    const ratios = timings.map((t) => t.js / t.native);
+    const ratio = medianOf(ratios);
     // The full pre-check (deskew, field crops read as lines, the ID photo cut in colour) — what the clerk waits for.
     const t1 = performance.now();
     const full = await recognizeMaterial(pool, s.image, s.slot, { limits: DEFAULT_LIMITS, onIdPhotoImage: async () => {} });
@@ -231,13 +256,13 @@ async function main(): Promise<void> {
     const fields = Object.fromEntries(full.fields.map((f) => [f.key, f.value]));
     const natFields = Object.fromEntries(
       extractFields(s.slot, [
-        { index: 0, width: prepared.width, height: prepared.height, lines: nat.lines, hash: '', inkRatio: 0.1, rotationDeg: 0 },
+        { index: 0, width: prepared.width, height: prepared.height, lines: nat!.lines, hash: '', inkRatio: 0.1, rotationDeg: 0 },
       ]).map((f) => [f.key, f.value]),
     );
     const idOf = (f: Record<string, string | undefined>, lines: OcrLine[]) =>
       f.idNumber ?? f['label:公民身份号码'] ?? findIdNumber(textOf(lines));
     const idOk = s.idNumber ? idOf(fields, full.pages[0]!.lines) === s.idNumber : undefined;
-    const natIdOk = s.idNumber ? idOf(natFields, nat.lines) === s.idNumber : undefined;
+    const natIdOk = s.idNumber ? idOf(natFields, nat!.lines) === s.idNumber : undefined;
     const nameOk = s.name ? fields.name === s.name : undefined;
     const natNameOk = s.name ? natFields.name === s.name : undefined;
     const required = (got: Record<string, string | undefined>) => {
@@ -256,17 +281,18 @@ async function main(): Promise<void> {
       totals.nativeName[0]! += natNameOk ? 1 : 0;
       totals.nativeName[1]! += 1;
     }
-    totals.ratio.push(jsMs / nat.ms);
+    totals.ratio.push(ratio);
+    if (s.label === WORST_CASE) worst = { ratio, range: ratios, fieldsExact: idOk === true && nameOk !== false };
     rows.push([
       s.label,
       String(psm),
       (jsMs / 1000).toFixed(2),
-      (nat.ms / 1000).toFixed(2),
-      (jsMs / nat.ms).toFixed(2),
+      (natMs / 1000).toFixed(2),
+      `${ratio.toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
       (deskewMs / 1000).toFixed(2),
       straight.skewDeg.toFixed(1),
-      cer(textOf(page.lines), s.truth).toFixed(3),
-      cer(textOf(nat.lines), s.truth).toFixed(3),
+      cer(textOf(page!.lines), s.truth).toFixed(3),
+      cer(textOf(nat!.lines), s.truth).toFixed(3),
       `${yes(idOk)}/${yes(natIdOk)}`,
       `${yes(nameOk)}/${yes(natNameOk)}`,
       `${required(fields)} / ${required(natFields)}`,
@@ -279,7 +305,7 @@ async function main(): Promise<void> {
       'psm',
       'js s',
       'native s',
-      'ratio',
+      `ratio median (range of ${REPS})`,
       'deskew s',
       'skew°',
       'CER js',
@@ -291,12 +317,19 @@ async function main(): Promise<void> {
     ],
     rows,
   );
-  const median = [...totals.ratio].sort((a, b) => a - b)[Math.floor(totals.ratio.length / 2)]!;
+  const median = medianOf(totals.ratio);
   console.log(
     `\nID number exact (pre-check): clean ${totals.cardId[0]}/${totals.cardId[1]}, degraded ${totals.cardIdDeg[0]}/${totals.cardIdDeg[1]}; ` +
       `name exact: pre-check ${totals.name[0]}/${totals.name[1]}, native whole page ${totals.nativeName[0]}/${totals.nativeName[1]}; ` +
       `time ratio js/native median ${median.toFixed(2)}, max ${Math.max(...totals.ratio).toFixed(2)}`,
   );
+  if (worst) {
+    const met = worst.ratio <= WORST_TARGET && worst.fieldsExact;
+    console.log(
+      `${WORST_CASE}: ${worst.ratio.toFixed(2)}× native (median of ${REPS}, ${Math.min(...worst.range).toFixed(2)}–${Math.max(...worst.range).toFixed(2)}), ` +
+        `fields ${worst.fieldsExact ? 'exact' : 'NOT exact'} (target ≤ ${WORST_TARGET.toFixed(1)}× with the fields exact): ${met ? 'MET' : 'NOT MET'}`,
+    );
+  }
   await cameraCaptures(pool, list.filter((s) => s.slot === cardSlot && s.label.endsWith('clean')).slice(0, 3));
 
   // Throughput and memory over 100 pages: the card samples (clean and degraded) cycled.
