@@ -12,6 +12,7 @@ import { QueuePage } from './pages/queue/QueuePage';
 import { CaseDetailPage } from './pages/case/CaseDetailPage';
 import { LedgerPage } from './pages/ledger/LedgerPage';
 import { CalendarPage } from './pages/calendar/CalendarPage';
+import { StepLimitsPage } from './pages/catalog/StepLimitsPage';
 import { DashboardPage } from './pages/dashboard/DashboardPage';
 import { Alert } from './ui';
 
@@ -126,6 +127,14 @@ export function App() {
             element={
               <RequireUser action="calendar.view">
                 <CalendarPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/step-limits"
+            element={
+              <RequireUser action="ledger.view">
+                <StepLimitsPage />
               </RequireUser>
             }
           />

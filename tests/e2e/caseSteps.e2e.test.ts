@@ -60,4 +60,24 @@ describe('step time limits on screen', () => {
     await expect.poll(() => bell.innerText()).not.toMatch(/\d/);
     expect(p.errors).toEqual([]);
   });
+
+  it('an admin gives an item’s check step more days on 环节时限设置 (audited); the case counts on it at once', async () => {
+    const p = await app.newPage();
+    const { page } = p;
+    await app.login(p, 'admin');
+    const admin = await ApiClient.login(app.url, 'admin');
+    const itemCode = (await admin.get(`/api/cases/${caseId}`)).body.case.itemCode as string;
+    await page.goto(`${app.url}/step-limits`);
+    await page.getByLabel('事项', { exact: true }).selectOption(itemCode);
+    const row = page.locator('[data-testid="step-limits"] tr[data-step="handling_check"]');
+    await row.waitFor();
+    await row.getByLabel('实施机关收件核验的时限').fill('40');
+    await page.getByRole('button', { name: '保存环节时限' }).click();
+    await page.getByText('已保存。').waitFor();
+    await row.getByText('本事项设置').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const steps = (await admin.get(`/api/cases/${caseId}/steps`)).body.steps as Array<{ code: string; limitDays: number; status: string }>;
+    expect(steps.find((s) => s.code === 'handling_check')).toMatchObject({ limitDays: 40, status: 'running' });
+    expect(p.errors).toEqual([]);
+  });
 });

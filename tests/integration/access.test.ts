@@ -4,7 +4,7 @@ import { ACCESS, can, refusal, type Action, type CaseRef, type OfficeUser } from
 import { SYSTEM_ACTOR } from '@tongban/server/audit/AuditLedger';
 import { DEMO_USERS } from '@tongban/server/seed/demoOffices';
 import { ApiClient, startTestServer, TEST_PASSWORD, type TestServer } from '../support/testServer';
-import { APPLICANT, createCase, jpegBytes, precheckCase, upload, transition } from '../support/caseFixtures';
+import { APPLICANT, createCase, ITEM_HN, jpegBytes, precheckCase, upload, transition } from '../support/caseFixtures';
 import { createPrecheckedCase, openActiveSession, requestReview } from '../support/reviewFixtures';
 
 /**
@@ -555,6 +555,11 @@ describe('the access table, probed over HTTP', () => {
       call: (c) => c.post(`/api/cases/${draft.id}/retention/release`, { reason: '探测' }),
     },
     { action: 'calendar.edit', name: 'PUT /api/calendar/2099', call: (c) => c.put('/api/calendar/2099', { days: [] }) },
+    {
+      action: 'catalog.editSteps',
+      name: 'PUT /api/catalog/items/:code/steps (no change)',
+      call: (c) => c.put(`/api/catalog/items/${ITEM_HN}/steps`, { steps: [] }),
+    },
   ];
   const SOCKET_ONLY: Action[] = [
     'call.join',

@@ -80,6 +80,7 @@ describe('环节时限', () => {
       days: 1,
       side: 'intake',
       source: 'item',
+      default: { days: 2, side: 'intake' },
     });
   });
 
@@ -175,5 +176,38 @@ describe('环节时限', () => {
     );
     const ledger = (await (await login('supervisor2')).get('/api/ledger')).body;
     expect(ledger.sections.steps.stalled.map((s: { caseId: string }) => s.caseId)).not.toContain(b);
+  });
+
+  it('an admin sets an item’s own limit and office per step (audited); bad input is refused and changes nothing', async () => {
+    const admin = await login('admin');
+    const itemCode = (await admin.get(`/api/cases/${a}`)).body.case.itemCode as string;
+    const path = `/api/catalog/items/${itemCode}/steps`;
+    const refused = [
+      await admin.put(path, { steps: [{ step: 'courier_dispatch', days: 999 }] }),
+      await admin.put(path, {
+        steps: [
+          { step: 'courier_dispatch', days: 3 },
+          { step: 'courier_dispatch', days: 4 },
+        ],
+      }),
+      await admin.put(path, { steps: [{ step: 'no_such_step', days: 3 }] }),
+    ];
+    expect(refused.map((r) => [r.status, r.body.error.code])).toEqual(Array(3).fill([400, 'VALIDATION_FAILED']));
+    expect((await (await login('clerk')).put(path, { steps: [] })).body.error.code).toBe('FORBIDDEN_ROLE');
+    expect((await steps(admin, a)).courier_dispatch).toMatchObject({ limitDays: 2, side: 'intake' });
+
+    const set = await admin.put(path, { steps: [{ step: 'courier_dispatch', days: 30, side: 'handling' }] });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.steps.find((s: { code: string }) => s.code === 'courier_dispatch')).toMatchObject({
+      days: 30,
+      side: 'handling',
+      source: 'item',
+    });
+    expect((await steps(admin, a)).courier_dispatch).toMatchObject({ limitDays: 30, side: 'handling', officeName: HANDLING });
+    const events = [...srv.ctx.ledger.all()].filter((e) => e.action === 'catalog.item_steps_set' && e.details.itemCode === itemCode);
+    expect(events.at(-1)).toMatchObject({ actor_role: 'admin' });
+
+    expect((await admin.put(path, { steps: [] })).status).toBe(200);
+    expect((await steps(admin, a)).courier_dispatch).toMatchObject({ limitDays: 2, side: 'intake' });
   });
 });

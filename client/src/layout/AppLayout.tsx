@@ -20,6 +20,8 @@ const NAV: NavEntry[] = [
   { to: '/ledger', zh: '工作台账', en: 'Work ledger', action: 'ledger.view' },
   { to: '/dashboard', zh: '监督看板', en: 'Dashboard', action: 'dashboard.view' },
   { to: '/calendar', zh: '节假日日历', en: 'Holidays', action: 'calendar.view' },
+  // A supervisors' page (as the ledger); an admin edits on it.
+  { to: '/step-limits', zh: '环节时限', en: 'Step limits', action: 'ledger.view' },
   { to: '/check', zh: '设备检测', en: 'Device check', roles: ['clerk', 'reviewer', 'supervisor'] },
 ];
 

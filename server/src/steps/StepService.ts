@@ -70,11 +70,16 @@ export class StepService {
 
   /** GET /api/catalog/items/:code/steps: the item's limits and who answers for each step. */
   itemSteps(itemCode: string): ItemStepsView {
-    const limits = this.limits(this.deps.catalog.getItem(itemCode));
-    return { itemCode, steps: STEPS.map((s) => ({ code: s.code, ...limits[s.code] })) };
+    const item = this.deps.catalog.getItem(itemCode);
+    const limits = stepLimitsFor(item, this.overrides(item.code));
+    const defaults = stepLimitsFor(item);
+    return {
+      itemCode,
+      steps: STEPS.map((s) => ({ code: s.code, ...limits[s.code], default: { days: defaults[s.code].days, side: defaults[s.code].side } })),
+    };
   }
 
-  /** Sets an item's own step limits (the seed's; there is no catalogue admin yet), with one audit event. */
+  /** Sets an item's own step limits (the seed's, or an admin's on 环节时限设置), with one audit event. */
   setItemSteps(itemCode: string, overrides: readonly StepOverride[], actor: Actor): void {
     const { db, ledger } = this.deps;
     const item = this.deps.catalog.getItem(itemCode);

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { NOTIFICATION_EVENT } from '@tongban/shared/notifications/notifications';
+import { ItemStepsRequestSchema } from '@tongban/shared/cases/steps';
+import { actorOf } from '../auth/AuthService';
 import { authorize, currentUser, idParam, parse, route } from '../api/http';
 import type { Feature, SiteServices } from '../feature';
 import { periodicJob } from '../periodicJob';
@@ -47,6 +49,15 @@ export function createStepsModule({ workLedger, sweepMinutes, ids, ...deps }: St
         route((req, res) => {
           currentUser(req);
           res.json(steps.itemSteps(String(req.params.code)));
+        }),
+      );
+      r.put(
+        '/catalog/items/:code/steps',
+        route((req, res) => {
+          const user = authorize(req, 'catalog.editSteps');
+          const code = String(req.params.code);
+          steps.setItemSteps(code, parse(ItemStepsRequestSchema, req.body).steps, actorOf(user));
+          res.json(steps.itemSteps(code));
         }),
       );
       r.get(

@@ -172,6 +172,8 @@ export const ACCESS = {
   'calendar.view': { roles: ['supervisor', 'admin'] },
   /** Entering a year the package does not carry yet, or correcting a day of it. */
   'calendar.edit': { roles: ['admin'] },
+  /** 环节时限设置: a catalogue item's own limit and responsible office per step. */
+  'catalog.editSteps': { roles: ['admin'] },
   /** 监督看板: figures of the cases the user's office takes part in (every case for an admin). */
   'dashboard.view': { roles: ['supervisor', 'admin'] },
   /** 抽查复核: the sampled co-reviews of the user's office, and the second opinion a handling-side supervisor gives. */

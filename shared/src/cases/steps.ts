@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { CaseSide } from './access';
 import type { CaseState } from './stateMachine';
 import { addWorkingDays, isWorkingDay, type WorkCalendar } from './workdays';
@@ -376,8 +377,31 @@ export interface LedgerStepsSection {
   onTime: Array<StepOnTime & { officeName: string }>;
 }
 
-/** A catalogue item's steps as the read-only view shows them. */
+/** A catalogue item's steps: each one's limit, who answers for it, and the default beside it. */
 export interface ItemStepsView {
   itemCode: string;
-  steps: Array<{ code: StepCode } & StepLimit>;
+  steps: Array<{ code: StepCode; default: Omit<StepLimit, 'source'> } & StepLimit>;
 }
+
+/** The most working days one step may be given: beyond it the whole case's 办理时限 says more. */
+export const MAX_STEP_DAYS = 60;
+
+/**
+ * PUT /api/catalog/items/:code/steps: the item's own limits, each step at most once; a step left
+ * out (or with null) goes back to the default.
+ */
+export const ItemStepsRequestSchema = z.strictObject({
+  steps: z
+    .array(
+      z.strictObject({
+        step: z.enum(STEP_CODES),
+        days: z.number().int().min(0).max(MAX_STEP_DAYS).nullable().optional(),
+        side: z.enum(['intake', 'handling']).nullable().optional(),
+      }),
+    )
+    .max(STEP_CODES.length)
+    .refine((steps) => new Set(steps.map((s) => s.step)).size === steps.length, { message: '每个环节只能设置一次' }),
+});
+export type ItemStepsRequest = z.infer<typeof ItemStepsRequestSchema>;
+
+export const itemStepsPath = (itemCode: string) => `/api/catalog/items/${encodeURIComponent(itemCode)}/steps`;
