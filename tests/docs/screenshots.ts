@@ -9,6 +9,7 @@ import { ApiClient } from '../support/testServer';
 import { startCallBrowser } from '../support/callBrowser';
 import { joinCall } from '../support/callPage';
 import { createPrecheckedCase, decideByReview, openActiveSession } from '../support/reviewFixtures';
+import { acceptedCase } from '../support/handoffCase';
 
 const docs = path.join(import.meta.dirname, '..', '..', 'docs');
 const cb = await startCallBrowser({ rtcMinPort: 46600, env: { OCR_WORKERS: 1 } });
@@ -45,6 +46,32 @@ try {
   for (let i = 0; i < 3; i++) await createPrecheckedCase(clerk);
   const rejected = await createPrecheckedCase(clerk);
   await decideByReview(clerk, reviewer, rejected.id, { outcome: 'reject', reason: '申请事项不属于本单位受理范围' });
+  // And cases taken the whole way: handed off by courier, checked and decided at the handling
+  // office, the result mailed back, rated by the applicant.
+  const ratings = [
+    { level: 5, indicators: { attitude: 5, efficiency: 5 } },
+    { level: 4, indicators: { attitude: 5, efficiency: 3 } },
+    { level: 2, comment: '等候时间较长', indicators: { attitude: 4, efficiency: 1 } },
+  ];
+  for (const [i, rating] of ratings.entries()) {
+    const { caseId: done } = await acceptedCase(cb.server);
+    const waybill = { courierCompany: '中国邮政EMS', waybillNo: `EA10000000${i}CN` };
+    const steps = [
+      await clerk.post(`/api/cases/${done}/handoff/courier`, waybill),
+      await reviewer.post(`/api/cases/${done}/handoff/envelope/received`, waybill),
+      await reviewer.post(`/api/cases/${done}/handoff/start`),
+      await reviewer.post(`/api/cases/${done}/handoff/result`, {
+        outcome: 'approved',
+        summary: '准予办理',
+        delivery: 'mail',
+        courierCompany: '中国邮政EMS',
+        waybillNo: `EA20000000${i}CN`,
+      }),
+      await clerk.post(`/api/cases/${done}/rating`, rating),
+    ];
+    const failed = steps.find((r) => r.status >= 300);
+    if (failed) throw new Error(`dashboard case: ${failed.status} ${JSON.stringify(failed.body)}`);
+  }
   const board = await cb.newPage();
   await board.setViewportSize({ width: 1280, height: 900 });
   await cb.login(board, 'supervisor');
