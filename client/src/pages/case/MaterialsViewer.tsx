@@ -142,6 +142,18 @@ function Picture({ material, label, marks }: { material: MaterialView; label: st
   };
 
   const geometry = natural ? layout(natural, effective, rotation) : undefined;
+  // The page picture and the marks over it share one placement: turned and scaled together.
+  const placed = geometry
+    ? ({
+        position: 'absolute',
+        left: 0,
+        top: 0,
+        width: geometry.img.w,
+        height: geometry.img.h,
+        transform: geometry.transform,
+        transformOrigin: '0 0',
+      } as const)
+    : undefined;
 
   return (
     <div>
@@ -204,35 +216,11 @@ function Picture({ material, label, marks }: { material: MaterialView; label: st
                   setPageNotice(t('已是最后一页', 'That was the last page'));
                 } else setFailed(true);
               }}
-              style={
-                geometry
-                  ? {
-                      position: 'absolute',
-                      left: 0,
-                      top: 0,
-                      width: geometry.img.w,
-                      height: geometry.img.h,
-                      transform: geometry.transform,
-                      transformOrigin: '0 0',
-                    }
-                  : { maxWidth: '100%' }
-              }
+              style={placed ?? { maxWidth: '100%' }}
             />
             {geometry && (
               // The co-review's marks on this page, turned and scaled with the picture.
-              <div
-                data-testid="case-annotations-overlay"
-                style={{
-                  position: 'absolute',
-                  left: 0,
-                  top: 0,
-                  width: geometry.img.w,
-                  height: geometry.img.h,
-                  transform: geometry.transform,
-                  transformOrigin: '0 0',
-                  pointerEvents: 'none',
-                }}
-              >
+              <div data-testid="case-annotations-overlay" style={{ ...placed, pointerEvents: 'none' }}>
                 <AnnotationMarks marks={marks.filter((m) => m.page === (isPdf ? page : 1))} />
               </div>
             )}
