@@ -133,6 +133,12 @@ describe('locating the ID photo in the pre-check (real OCR, no server)', () => {
   const colourCases: Array<[label: string, make: (scan: Buffer) => Promise<Buffer>, camera: boolean, turnedBy: number]> = [
     ['a clean scan', async (scan) => scan, false, 0],
     ['a scan turned 4° (straightened first)', (scan) => degrade(scan, { rotateDeg: 4, jpegQuality: 85 }), false, -4],
+    [
+      'a 900-dpi scan turned 3° (straightened by whole-pixel shears)',
+      async (scan) => degrade(await sharp(scan).resize(3180).png().toBuffer(), { rotateDeg: 3, jpegQuality: 85 }),
+      false,
+      -3,
+    ],
     ['a card scanned upside down (turned back by 180°)', (scan) => sharp(scan).rotate(180).png().toBuffer(), false, 180],
     ['a card scanned sideways (upscaled, then turned back by 90°)', (scan) => sharp(scan).rotate(90).png().toBuffer(), false, 270],
     ['a document-camera shot on a dark desk (straightened, cropped to the card)', onDesk, true, -3],

@@ -6,9 +6,9 @@ import { OcrPool } from '@tongban/server/precheck/OcrPool';
 import { recognizeMaterial } from '@tongban/server/precheck/recognizeMaterial';
 import { readUpright } from '@tongban/server/precheck/readUpright';
 import { DEFAULT_LIMITS, normalise } from '@tongban/server/precheck/preprocess';
-import { degrade, renderIdCardFront } from '@tongban/server/demo/scanRenderer';
+import { degrade, renderFormPage, renderIdCardFront } from '@tongban/server/demo/scanRenderer';
 import { SLOT_PRESETS } from '@tongban/shared/precheck/slots';
-import { CARD_PERSON } from '../support/precheckFixtures';
+import { CARD_PERSON, idNumber } from '../support/precheckFixtures';
 
 /** Turned and skewed scans: OSD finds which way up a card is, the skew is measured and removed. */
 
@@ -64,6 +64,33 @@ describe('page orientation and skew', () => {
     const r = await recognizeMaterial(pool, skewed, slot, { limits: DEFAULT_LIMITS });
     expect(r.fields.find((f) => f.key === 'idNumber')?.value).toBe(CARD_PERSON.idNumber);
     expect(Math.abs(r.pages[0]!.rotationDeg + 3)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('a 300-dpi A4 form scanned 2° askew is straightened by whole-pixel shears and its fields read exactly; a card by interpolation', async () => {
+    const fields: Array<[string, string]> = [
+      ['姓名', '张晓明'],
+      ['公民身份号码', idNumber('11010519900307123')],
+      ['联系电话', '13800138000'],
+    ];
+    const scan = await degrade(await renderFormPage({ title: '社会保障卡申领登记表', fields }), {
+      rotateDeg: 2,
+      noise: 22,
+      blur: 1.1,
+      jpegQuality: 60,
+    });
+    const page = await normalise(scan, { limits: DEFAULT_LIMITS });
+    expect(page.geometry).toEqual([expect.objectContaining({ op: 'straighten', resample: 'whole-pixels' })]);
+    expect(Math.abs(page.skewDeg - 2)).toBeLessThanOrEqual(0.2);
+    const formSlot = {
+      kind: 'application-form' as const,
+      rules: ['required-fields' as const],
+      requiredFields: fields.map(([label]) => label),
+    };
+    const r = await recognizeMaterial(pool, scan, formSlot, { limits: DEFAULT_LIMITS });
+    for (const [label, value] of fields) expect(r.fields.find((f) => f.key === `label:${label}`)?.value.replace(/\s/g, '')).toBe(value);
+    // A card has few pixels per stroke: whole-pixel steps would show there.
+    const skewedCard = await normalise(await degrade(card, { rotateDeg: 3 }), { limits: DEFAULT_LIMITS });
+    expect(skewedCard.geometry[0]).toMatchObject({ op: 'straighten', resample: 'interpolated' });
   });
 
   it('a straight page is not rotated at all', async () => {

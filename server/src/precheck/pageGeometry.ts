@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import type { Bbox } from '@tongban/shared/precheck/types';
+import { rotateByShear } from './shearRotation';
 
 /**
  * The geometry of a normalised page: the steps that make the page OCR reads (and every box refers
@@ -26,8 +27,11 @@ export interface Region {
 }
 
 export type GeometryStep =
-  /** Skew removed: turned by −degrees (clockwise degrees) about the centre, exposed corners filled, then the centred `region` of the page's own size. */
-  | { op: 'straighten'; degrees: number; fill: 'white' | 'black'; region: Region }
+  /**
+   * Skew removed: turned by −degrees (clockwise degrees) about the centre at the page's own size,
+   * exposed corners filled; by whole-pixel shears (shearRotation.ts) or interpolated (libvips).
+   */
+  | { op: 'straighten'; degrees: number; fill: 'white' | 'black'; resample: 'whole-pixels' | 'interpolated' }
   /** A camera shot cut to the page (the region was found on the gray page: colour is not trimmed again). */
   | { op: 'crop'; region: Region }
   | { op: 'scale'; width: number; height: number }
@@ -49,9 +53,11 @@ export function decodeUpright(input: Buffer, maxPixels: number, size?: { width: 
 
 /** One step on a gray (1 channel) or colour (3 channels) image: the same operations either way, so the same geometry. */
 export async function applyStep(img: RawImage, step: GeometryStep): Promise<RawImage> {
+  if (step.op === 'straighten' && step.resample === 'whole-pixels')
+    return { ...img, data: rotateByShear(img, -step.degrees, step.fill === 'white' ? 255 : 0) };
   let s = sharp(img.data, rawInput(img));
   if (step.op === 'straighten')
-    s = s.rotate(-step.degrees, { background: step.fill === 'white' ? '#ffffff' : '#000000' }).extract(step.region);
+    s = s.rotate(-step.degrees, { background: step.fill === 'white' ? '#ffffff' : '#000000' }).extract(centredInTurned(img, step.degrees));
   else if (step.op === 'crop') s = s.extract(step.region);
   else if (step.op === 'scale') s = s.resize(step.width, step.height, SCALE_OPTIONS);
   else s = s.rotate(step.degrees);
@@ -61,6 +67,21 @@ export async function applyStep(img: RawImage, step: GeometryStep): Promise<RawI
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: img.channels };
+}
+
+/** The centre of `size` turned by `degrees`, at `size`: rounded down so it stays inside the turned image's bounding box. */
+function centredInTurned(size: { width: number; height: number }, degrees: number): Region {
+  const rad = (Math.abs(degrees) * Math.PI) / 180;
+  const turned = {
+    width: Math.floor(size.width * Math.cos(rad) + size.height * Math.sin(rad)),
+    height: Math.floor(size.width * Math.sin(rad) + size.height * Math.cos(rad)),
+  };
+  return {
+    left: Math.floor((turned.width - size.width) / 2),
+    top: Math.floor((turned.height - size.height) / 2),
+    width: size.width,
+    height: size.height,
+  };
 }
 
 /**

@@ -158,7 +158,7 @@ export interface NormaliseOptions {
   limits: PreprocessLimits;
   camera?: boolean;
   dpi?: number;
-  /** false: leave the page skewed (the benchmark times deskewing by normalising both ways). */
+  /** false: leave the page skewed (the benchmark gives native tesseract the page as scanned: it deskews itself). */
   straighten?: boolean;
 }
 
@@ -181,7 +181,7 @@ export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<
     };
     // Straighten before cropping: the desk around a camera shot turns with the page (filled dark
     // where the turn exposes a corner) and is then trimmed away with it.
-    const straighten = opts.straighten === false ? undefined : await straightening(page, opts.camera ? 'black' : 'white');
+    const straighten = opts.straighten === false ? undefined : await straightening(page, opts.camera === true);
     if (straighten) await apply(straighten);
     // A document camera sees the desk around the page: crop to the page (the bright region).
     if (opts.camera) await apply({ op: 'crop', region: await pageOnDesk(page) });
@@ -218,7 +218,7 @@ export async function turnPage(page: PreparedPage, degrees: 90 | 180 | 270): Pro
   const turn: GeometryStep = { op: 'turn', degrees };
   let raw = await applyStep({ data, width: info.width, height: info.height, channels: 1 }, turn);
   // Skew is measured along the lines of text, so only an upright page gives a true reading.
-  const straighten = await straightening(raw, 'white');
+  const straighten = await straightening(raw, false);
   if (straighten) raw = await applyStep(raw, straighten);
   const geometry = [...page.geometry, turn, ...(straighten ? [straighten] : [])];
   return {
@@ -248,11 +248,19 @@ const MIN_SKEW_CONFIDENCE = 2;
 const SKEW_SAMPLE_SIDE = 1000;
 
 /**
+ * A page this large (A4 at 200 dpi and up) is straightened by whole-pixel shears: its strokes are
+ * several pixels wide, and an interpolated rotation would cost ~0.1 s of the pre-check. A smaller
+ * page, or a camera shot (the page is only part of the frame, and is enlarged once cropped), is
+ * turned with interpolation: whole-pixel steps would show in its strokes, and it is cheap at that size.
+ */
+const WHOLE_PIXEL_MIN_PIXELS = 3_500_000;
+
+/**
  * Measures the skew on a small copy (skew.ts); only when the page is skewed by more than
  * MIN_SKEW_DEG, the step that straightens it: one rotation about its centre, keeping its size
- * (exposed corners take `fill`). undefined: leave the page as it is.
+ * (exposed corners white, or black on a camera's desk). undefined: leave the page as it is.
  */
-async function straightening(page: RawImage, fill: 'white' | 'black'): Promise<Extract<GeometryStep, { op: 'straighten' }> | undefined> {
+export async function straightening(page: RawImage, camera: boolean): Promise<Extract<GeometryStep, { op: 'straighten' }> | undefined> {
   const scale = Math.min(1, SKEW_SAMPLE_SIDE / Math.max(page.width, page.height));
   const small = await sharp(page.data, rawInput(page))
     .resize(Math.max(1, Math.round(page.width * scale)), Math.max(1, Math.round(page.height * scale)), { fit: 'fill' })
@@ -261,19 +269,8 @@ async function straightening(page: RawImage, fill: 'white' | 'black'): Promise<E
     .toBuffer({ resolveWithObject: true });
   const skew = estimateSkew({ data: small.data, width: small.info.width, height: small.info.height });
   if (skew.confidence < MIN_SKEW_CONFIDENCE || Math.abs(skew.degrees) <= MIN_SKEW_DEG) return undefined;
-  // The turned image's bounding box, rounded down so the centred crop stays inside it.
-  const rad = (Math.abs(skew.degrees) * Math.PI) / 180;
-  const turned = {
-    width: Math.floor(page.width * Math.cos(rad) + page.height * Math.sin(rad)),
-    height: Math.floor(page.width * Math.sin(rad) + page.height * Math.cos(rad)),
-  };
-  const region = {
-    left: Math.floor((turned.width - page.width) / 2),
-    top: Math.floor((turned.height - page.height) / 2),
-    width: page.width,
-    height: page.height,
-  };
-  return { op: 'straighten', degrees: skew.degrees, fill, region };
+  const resample = !camera && page.width * page.height >= WHOLE_PIXEL_MIN_PIXELS ? 'whole-pixels' : 'interpolated';
+  return { op: 'straighten', degrees: skew.degrees, fill: camera ? 'black' : 'white', resample };
 }
 
 /** Where the page lies in a camera shot: the bright region the dark desk is trimmed from. */
