@@ -244,7 +244,11 @@ function encodePage(r: RawImage, dpi: number | undefined): Promise<Buffer> {
 const MIN_SKEW_DEG = 0.5;
 /** Below this the projection profile has no clear peak (no lines of text): leave the page alone. */
 const MIN_SKEW_CONFIDENCE = 2;
-/** The skew is measured on a copy this long: enough for ±0.1°, and a few ms of work. */
+/**
+ * The skew is measured on a copy this long: enough for ±0.1°, and a few ms of work. Reduced with
+ * a linear kernel: a projection profile of the ink needs an average, not lanczos3's sharpness,
+ * which costs twice as much on a 300-dpi page.
+ */
 const SKEW_SAMPLE_SIDE = 1000;
 
 /**
@@ -263,7 +267,7 @@ const WHOLE_PIXEL_MIN_PIXELS = 3_500_000;
 export async function straightening(page: RawImage, camera: boolean): Promise<Extract<GeometryStep, { op: 'straighten' }> | undefined> {
   const scale = Math.min(1, SKEW_SAMPLE_SIDE / Math.max(page.width, page.height));
   const small = await sharp(page.data, rawInput(page))
-    .resize(Math.max(1, Math.round(page.width * scale)), Math.max(1, Math.round(page.height * scale)), { fit: 'fill' })
+    .resize(Math.max(1, Math.round(page.width * scale)), Math.max(1, Math.round(page.height * scale)), { fit: 'fill', kernel: 'linear' })
     .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true });
