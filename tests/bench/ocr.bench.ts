@@ -20,8 +20,8 @@ import { loadConfig } from '@tongban/server/config/config';
 import { createLogger } from '@tongban/server/logger';
 import { OcrPool } from '@tongban/server/precheck/OcrPool';
 import sharp, { type Sharp } from 'sharp';
-import { normalise, straightening, workingSize, DEFAULT_LIMITS } from '@tongban/server/precheck/preprocess';
-import { applyStep, decodeUpright } from '@tongban/server/precheck/pageGeometry';
+import { decodeGray, normalise, straightening, DEFAULT_LIMITS } from '@tongban/server/precheck/preprocess';
+import { applyStep } from '@tongban/server/precheck/pageGeometry';
 import { recognizeMaterial, psmFor } from '@tongban/server/precheck/recognizeMaterial';
 import {
   degrade,
@@ -163,14 +163,7 @@ async function samples(): Promise<Sample[]> {
  * difference of two whole normalisations, whose decode and median filter vary more than it costs.
  */
 async function timeDeskew(image: Buffer): Promise<number> {
-  const meta = await sharp(image).metadata();
-  const size = workingSize({ width: meta.width!, height: meta.height! }, DEFAULT_LIMITS.workPixels);
-  const { data, info } = await decodeUpright(image, DEFAULT_LIMITS.maxPixels, size)
-    .grayscale()
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const page = { data, width: info.width, height: info.height, channels: 1 as const };
+  const { page } = await decodeGray(image, await sharp(image).metadata(), DEFAULT_LIMITS);
   const t0 = performance.now();
   const step = await straightening(page, false);
   if (step) await applyStep(page, step);

@@ -162,19 +162,31 @@ export interface NormaliseOptions {
   straighten?: boolean;
 }
 
+/**
+ * The page normalise starts from: EXIF orientation applied (everything after works on upright
+ * pixels), grayscale, and a page larger than OCR needs scaled down as it is read (strip by strip),
+ * which is then the first step of its geometry.
+ */
+export async function decodeGray(
+  input: Buffer,
+  meta: Metadata,
+  limits: PreprocessLimits,
+): Promise<{ page: RawImage; geometry: GeometryStep[] }> {
+  const shrink = workingSize(uprightSize(meta), limits.workPixels);
+  const { data, info } = await decodeUpright(input, limits.maxPixels, shrink)
+    .grayscale()
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { page: { data, width: info.width, height: info.height, channels: 1 }, geometry: shrink ? [{ op: 'scale', ...shrink }] : [] };
+}
+
 export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<PreparedPage> {
   const meta = await imageMetadata(input, opts.limits.maxPixels);
   try {
-    // EXIF orientation first; everything after works on upright pixels. A page larger than OCR
-    // needs is scaled down as it is read (strip by strip): the first step of its geometry.
-    const shrink = workingSize(uprightSize(meta), opts.limits.workPixels);
-    const geometry: GeometryStep[] = shrink ? [{ op: 'scale', ...shrink }] : [];
-    const gray = await decodeUpright(input, opts.limits.maxPixels, shrink)
-      .grayscale()
-      .toColourspace('b-w')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    let page: RawImage = { data: gray.data, width: gray.info.width, height: gray.info.height, channels: 1 };
+    const gray = await decodeGray(input, meta, opts.limits);
+    const geometry = gray.geometry;
+    let page = gray.page;
     const apply = async (step: GeometryStep) => {
       geometry.push(step);
       page = await applyStep(page, step);
