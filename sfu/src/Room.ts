@@ -438,11 +438,15 @@ export class Room extends EventEmitter<RoomEvents> {
     };
   }
 
-  /** Start forwarding, and ask the sender for a key frame so video shows at once. */
+  /**
+   * Start forwarding. mediasoup itself asks the sender for a key frame when a video consumer
+   * starts (on resume, or when its transport connects); asking again here would send a second
+   * PLI right after that key frame, which the browser's encoder drops (it takes one per 300 ms),
+   * and mediasoup then holds every other viewer's request for that layer for up to 1 s.
+   */
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
     const consumer = this.consumer(peerId, consumerId);
     await consumer.resume();
-    if (consumer.kind === 'video') await consumer.requestKeyFrame();
   }
 
   /** For a recording tap (openRecordingTap): throws SFU_ROOM_CLOSED if the room has closed. */

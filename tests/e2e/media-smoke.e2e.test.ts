@@ -88,6 +88,15 @@ describe('media smoke: Chromium → SFU → Chromium', () => {
     expect(best('audio', 'packetsReceived'), seen).toBeGreaterThan(0);
     expect(errors).toEqual([]);
 
+    // Resuming a consumer that is already forwarding asks the sender for nothing: a second PLI
+    // right after the first key frame is dropped by the browser's encoder, and mediasoup would
+    // then hold the next viewer's key-frame request for up to a second.
+    const video = newProducers.find((p) => p.kind === 'video')!;
+    const plisSent = async () => (await room!.recordingAccess().producer(video.producerId).getStats()).reduce((n, s) => n + s.pliCount, 0);
+    const plisBefore = await plisSent();
+    for (const id of consumerIds) await room!.resumeConsumer('receiver', id);
+    expect(await plisSent()).toBe(plisBefore);
+
     expect(room!.stats()).toMatchObject({ peers: 2, transports: 2, producers: 2, consumers: 2 });
     const [worker] = await pool!.stats();
     expect(worker).toMatchObject({ alive: true, routers: 1 });

@@ -477,9 +477,9 @@ export class CallClient {
       this.consumers.set(consumer.id, { consumer, peerId: info.peerId, source: info.source, captureSize: info.captureSize });
       if (info.producerPaused) consumer.pause();
       consumer.on('trackended', () => this.dropConsumer(consumer.id));
+      // Resumed by the server already. Should its first key frame come before this side was
+      // ready, the browser's receiver asks for another itself on the first frame it cannot decode.
       this.emitTracks();
-      // Resumed by the server already; this asks again for a key frame once our side is ready.
-      void rtcRequest(this.socket, 'rtc:resumeConsumer', { consumerId: consumer.id }).catch(() => undefined);
     }
   }
 
