@@ -7,6 +7,14 @@ import type { PortRange, WorkerPool } from './WorkerPool';
 
 export type TransportDirection = 'send' | 'recv';
 
+/**
+ * Key-frame requests to one video sender are sent at most this often (mediasoup's
+ * keyFrameRequestDelay holds the ones in between and sends one when it ends). A browser's encoder
+ * honours one request per 300 ms and drops the rest (libwebrtc's minimum key-frame send
+ * interval); mediasoup, seeing no key frame for a dropped one, would ask again only after 1 s.
+ */
+const KEY_FRAME_REQUEST_SPACING_MS = 350;
+
 export interface RoomOptions {
   /** Opaque id chosen by the caller (the server maps a case session to it). */
   roomId: string;
@@ -339,6 +347,7 @@ export class Room extends EventEmitter<RoomEvents> {
       kind: opts.kind,
       rtpParameters: opts.rtpParameters,
       paused: opts.paused ?? false,
+      keyFrameRequestDelay: KEY_FRAME_REQUEST_SPACING_MS,
       appData: { ...opts.appData, peerId },
     });
     if (!this.isCurrent(peer) || transport.closed) {

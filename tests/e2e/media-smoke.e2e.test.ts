@@ -97,6 +97,23 @@ describe('media smoke: Chromium → SFU → Chromium', () => {
     for (const id of consumerIds) await room!.resumeConsumer('receiver', id);
     expect(await plisSent()).toBe(plisBefore);
 
+    // Two viewers asking for a key frame one just after the other both get one, and no request
+    // is wasted: the second reaches the sender only once its encoder will honour it
+    // (KEY_FRAME_REQUEST_SPACING_MS), where the browser would drop it and mediasoup ask again 1 s later.
+    const keyFrames = async () =>
+      Math.max(
+        0,
+        ...(await receiver.evaluate(() => window.media.inboundStats())).filter((s) => s.kind === 'video').map((s) => s.keyFramesDecoded),
+      );
+    const keyFramesBefore = await keyFrames();
+    const plisBeforeRequests = await plisSent();
+    const askForKeyFrame = () => Promise.all(consumerIds.map((id) => room!.requestKeyFrame('receiver', id)));
+    await askForKeyFrame();
+    await vi.waitFor(async () => expect(await keyFrames()).toBe(keyFramesBefore + 1), { timeout: 5_000 });
+    await askForKeyFrame();
+    await vi.waitFor(async () => expect(await keyFrames()).toBe(keyFramesBefore + 2), { timeout: 5_000 });
+    expect(await plisSent()).toBe(plisBeforeRequests + 2);
+
     expect(room!.stats()).toMatchObject({ peers: 2, transports: 2, producers: 2, consumers: 2 });
     const [worker] = await pool!.stats();
     expect(worker).toMatchObject({ alive: true, routers: 1 });

@@ -10,6 +10,7 @@ export interface InboundSummary {
   packetsReceived: number;
   bytesReceived: number;
   framesDecoded: number;
+  keyFramesDecoded: number;
   frameWidth: number;
   frameHeight: number;
 }
@@ -119,6 +120,7 @@ window.media = {
         packetsReceived: Number(s['packetsReceived'] ?? 0),
         bytesReceived: Number(s['bytesReceived'] ?? 0),
         framesDecoded: Number(s['framesDecoded'] ?? 0),
+        keyFramesDecoded: Number(s['keyFramesDecoded'] ?? 0),
         frameWidth: Number(s['frameWidth'] ?? 0),
         frameHeight: Number(s['frameHeight'] ?? 0),
       });
