@@ -165,7 +165,7 @@ async function samples(): Promise<Sample[]> {
 async function timeDeskew(image: Buffer): Promise<number> {
   const { page } = await decodeGray(image, await sharp(image).metadata(), DEFAULT_LIMITS);
   const t0 = performance.now();
-  const step = await straightening(page, false);
+  const step = straightening(page, false);
   if (step) await applyStep(page, step);
   return performance.now() - t0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSkew, otsuThreshold, type GrayImage } from '@tongban/server/precheck/skew';
+import { estimateSkew, otsuThreshold, sampledCopy, type GrayImage } from '@tongban/server/precheck/skew';
 
 /**
  * Synthetic scans drawn analytically: a page of "text" (rows of glyph-sized blocks with gaps,
@@ -78,6 +78,28 @@ describe('estimateSkew', () => {
     );
     expect(estimateSkew({ data: specks, width: A4.width, height: A4.height }).confidence).toBeLessThan(2);
     expect(estimateSkew(render(A4.width, A4.height, a4Text, 0)).confidence).toBeGreaterThan(4);
+  });
+});
+
+describe('sampledCopy', () => {
+  it('reduces the longer side to the limit, keeping where the ink is and the skew it shows', () => {
+    const page = render(
+      A4.width * 3,
+      A4.height * 3,
+      textLayout(A4.width * 3, A4.height * 3, { lineHeight: 120, glyph: 60, margin: 150 }),
+      2.5,
+    );
+    const small = sampledCopy(page, 1000);
+    expect(Math.max(small.width, small.height)).toBe(1000);
+    expect(small.width / small.height).toBeCloseTo(page.width / page.height, 2);
+    // Each pixel is one of the page's, from the same relative place.
+    const [x, y] = [Math.floor(small.width * 0.37), Math.floor(small.height * 0.61)];
+    const sx = Math.floor(((x + 0.5) * page.width) / small.width);
+    const sy = Math.floor(((y + 0.5) * page.height) / small.height);
+    expect(small.data[y * small.width + x]).toBe(page.data[sy * page.width + sx]);
+    expect(Math.abs(estimateSkew(small).degrees - 2.5)).toBeLessThanOrEqual(0.1);
+    // Already small enough: the page itself.
+    expect(sampledCopy(small, 1000)).toBe(small);
   });
 });
 

@@ -1,7 +1,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError } from '@tongban/shared';
 import { dHash, DHASH_HEIGHT, DHASH_WIDTH } from '@tongban/shared/precheck/pageHash';
-import { estimateSkew } from './skew';
+import { estimateSkew, sampledCopy } from './skew';
 import { openPdf, type PdfRasterLimits } from './pdfRaster';
 import { applyStep, decodeUpright, rawInput, type GeometryStep, type RawImage, type Region } from './pageGeometry';
 import type { Semaphore } from './semaphore';
@@ -193,7 +193,7 @@ export async function normalise(input: Buffer, opts: NormaliseOptions): Promise<
     };
     // Straighten before cropping: the desk around a camera shot turns with the page (filled dark
     // where the turn exposes a corner) and is then trimmed away with it.
-    const straighten = opts.straighten === false ? undefined : await straightening(page, opts.camera === true);
+    const straighten = opts.straighten === false ? undefined : straightening(page, opts.camera === true);
     if (straighten) await apply(straighten);
     // A document camera sees the desk around the page: crop to the page (the bright region).
     if (opts.camera) await apply({ op: 'crop', region: await pageOnDesk(page) });
@@ -230,7 +230,7 @@ export async function turnPage(page: PreparedPage, degrees: 90 | 180 | 270): Pro
   const turn: GeometryStep = { op: 'turn', degrees };
   let raw = await applyStep({ data, width: info.width, height: info.height, channels: 1 }, turn);
   // Skew is measured along the lines of text, so only an upright page gives a true reading.
-  const straighten = await straightening(raw, false);
+  const straighten = straightening(raw, false);
   if (straighten) raw = await applyStep(raw, straighten);
   const geometry = [...page.geometry, turn, ...(straighten ? [straighten] : [])];
   return {
@@ -256,11 +256,7 @@ function encodePage(r: RawImage, dpi: number | undefined): Promise<Buffer> {
 const MIN_SKEW_DEG = 0.5;
 /** Below this the projection profile has no clear peak (no lines of text): leave the page alone. */
 const MIN_SKEW_CONFIDENCE = 2;
-/**
- * The skew is measured on a copy this long: enough for ±0.1°, and a few ms of work. Reduced with
- * a linear kernel: a projection profile of the ink needs an average, not lanczos3's sharpness,
- * which costs twice as much on a 300-dpi page.
- */
+/** The skew is measured on a copy this long: enough for ±0.1°, and a few ms of work. */
 const SKEW_SAMPLE_SIDE = 1000;
 
 /**
@@ -276,14 +272,8 @@ const WHOLE_PIXEL_MIN_PIXELS = 3_500_000;
  * MIN_SKEW_DEG, the step that straightens it: one rotation about its centre, keeping its size
  * (exposed corners white, or black on a camera's desk). undefined: leave the page as it is.
  */
-export async function straightening(page: RawImage, camera: boolean): Promise<Extract<GeometryStep, { op: 'straighten' }> | undefined> {
-  const scale = Math.min(1, SKEW_SAMPLE_SIDE / Math.max(page.width, page.height));
-  const small = await sharp(page.data, rawInput(page))
-    .resize(Math.max(1, Math.round(page.width * scale)), Math.max(1, Math.round(page.height * scale)), { fit: 'fill', kernel: 'linear' })
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const skew = estimateSkew({ data: small.data, width: small.info.width, height: small.info.height });
+export function straightening(page: RawImage, camera: boolean): Extract<GeometryStep, { op: 'straighten' }> | undefined {
+  const skew = estimateSkew(sampledCopy(page, SKEW_SAMPLE_SIDE));
   if (skew.confidence < MIN_SKEW_CONFIDENCE || Math.abs(skew.degrees) <= MIN_SKEW_DEG) return undefined;
   const resample = !camera && page.width * page.height >= WHOLE_PIXEL_MIN_PIXELS ? 'whole-pixels' : 'interpolated';
   return { op: 'straighten', degrees: skew.degrees, fill: camera ? 'black' : 'white', resample };
