@@ -16,6 +16,7 @@ import {
 } from '@tongban/shared/handoff/bagit';
 import { verifyAuditChain, type AuditEvent } from '../../audit/AuditLedger';
 import { fingerprintOf, verifySignature, type TrustedKey } from '../siteKeys';
+import { offThreadSha512 } from './offThreadSha512';
 import { DEFAULT_ZIP_LIMITS, forEachZipEntry, WHOLE_ZIP, type ZipLimits } from './zipEntries';
 
 /**
@@ -88,6 +89,8 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
   let auditEvents = 0;
   let caseJson: unknown = null;
 
+  const sha512s: Array<Promise<void>> = [];
+  let sha512Failure: Error | undefined;
   try {
     await forEachZipEntry(zipFile, limits, async ({ name }, open) => {
       const slash = name.indexOf('/');
@@ -110,33 +113,52 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
       }
       const keepText = !rel.startsWith('data/') || READ_IN_FULL.has(rel);
       const h256 = createHash('sha256');
-      const h512 = createHash('sha512');
+      // SHA-512 is the slowest part of a verify; on the hashing thread it overlaps with reading and SHA-256.
+      const h512 = offThreadSha512();
       const chunks: Buffer[] = [];
       let size = 0;
-      for await (const chunk of await open()) {
-        const buf = chunk as Buffer;
-        h256.update(buf);
-        h512.update(buf);
-        size += buf.length;
-        if (keepText) {
-          if (size > TAG_FILE_CAP) {
-            throw new AppError('BAG_ZIP_TOO_LARGE', {
-              details: { file: rel, limit: TAG_FILE_CAP },
-              zh: `“${rel}”过大`,
-              en: `"${rel}" is too large for a tag file`,
-            });
+      try {
+        for await (const chunk of await open()) {
+          const buf = chunk as Buffer;
+          const queued = h512.update(buf);
+          h256.update(buf);
+          size += buf.length;
+          if (keepText) {
+            if (size > TAG_FILE_CAP) {
+              throw new AppError('BAG_ZIP_TOO_LARGE', {
+                details: { file: rel, limit: TAG_FILE_CAP },
+                zh: `“${rel}”过大`,
+                en: `"${rel}" is too large for a tag file`,
+              });
+            }
+            chunks.push(buf);
           }
-          chunks.push(buf);
+          if (queued) await queued;
         }
+      } catch (e) {
+        // A file cut off midway still settles its SHA-512, or the hashing thread would wait for it.
+        void h512.digest().catch(() => undefined);
+        throw e;
       }
-      files.set(rel, {
+      const seen: Seen = {
         size,
         sha256: h256.digest('hex'),
-        sha512: h512.digest('hex'),
+        sha512: '',
         ...(keepText ? { text: Buffer.concat(chunks).toString('utf8') } : {}),
-      });
+      };
+      files.set(rel, seen);
+      // Not awaited here: the next entry is read while the thread finishes this one.
+      sha512s.push(
+        h512.digest().then(
+          (hex) => void (seen.sha512 = hex),
+          (e: Error) => void (sha512Failure ??= e),
+        ),
+      );
     });
+    await Promise.all(sha512s);
+    if (sha512Failure) throw sha512Failure;
   } catch (e) {
+    await Promise.all(sha512s);
     if (!(e instanceof AppError)) throw e;
     const file = ((e.details as { file?: string } | undefined)?.file ?? WHOLE_ZIP).toString();
     problems.push(problem(e.code, file, e.message_zh, e.message_en, e.details as Record<string, unknown>));
