@@ -21,9 +21,7 @@ export interface CallBrowser {
 export const MEDIA_ARGS = [
   // Three fake cameras: fake_device_1 is a 16-bit depth (Y16) camera that WebRTC cannot encode
   // (its sender gets no frames), so the document camera in tests is fake_device_2 (MJPEG).
-  // At 25 fps, the rate the desks ask their cameras for: the fake ones give 20 otherwise, and a
-  // key frame asked for on a join waited up to 50 ms for its capture.
-  '--use-fake-device-for-media-stream=device-count=3,fps=25',
+  '--use-fake-device-for-media-stream=device-count=3',
   // Pages of one test run side by side: keep timers and rendering running in the background.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
