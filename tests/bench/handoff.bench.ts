@@ -4,9 +4,9 @@
  * MB/s next to coreutils `sha256sum` over the same files in the same run (the anchor), plus peak
  * RSS. Each size is measured HANDOFF_BENCH_REPS times (default 3; small sizes more, until 256 MB
  * have passed, as their few tens of milliseconds move with any scheduling hiccup), anchor and
- * product interleaved; the table shows medians and the ratio's range. A tiny bag is built and verified first so the
- * first size is not charged for JIT warm-up (sha256sum has none), which a long-running server
- * pays once.
+ * product interleaved; the table shows medians and the ratio's range. A tiny bag is built and
+ * verified first so the first size is not charged for JIT warm-up (sha256sum has none), which a
+ * long-running server pays once.
  * This machine is a VM whose balloon driver hands RAM that stays free for ~2 s back to the host;
  * writing into such pages costs 3–7 s of kernel time per GB (`dd` of 1 GB: 0.2 s right after a
  * delete, 7.5 s ten seconds later). A server whose page cache is full never pays that, and

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { AppError, type ErrorCode } from '@tongban/shared';
 import {
   BAG_ALGORITHMS,
@@ -16,7 +15,7 @@ import {
 } from '@tongban/shared/handoff/bagit';
 import { verifyAuditChain, type AuditEvent } from '../../audit/AuditLedger';
 import { fingerprintOf, verifySignature, type TrustedKey } from '../siteKeys';
-import { offThreadSha512 } from './offThreadSha512';
+import { PayloadDigests } from './payloadDigests';
 import { DEFAULT_ZIP_LIMITS, forEachZipEntry, WHOLE_ZIP, type ZipLimits } from './zipEntries';
 
 /**
@@ -112,19 +111,14 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
         });
       }
       const keepText = !rel.startsWith('data/') || READ_IN_FULL.has(rel);
-      const h256 = createHash('sha256');
-      // SHA-512 is the slowest part of a verify; on the hashing thread it overlaps with reading and SHA-256.
-      const h512 = offThreadSha512();
+      const digests = new PayloadDigests();
       const chunks: Buffer[] = [];
-      let size = 0;
       try {
         for await (const chunk of await open()) {
           const buf = chunk as Buffer;
-          const queued = h512.update(buf);
-          h256.update(buf);
-          size += buf.length;
+          const queued = digests.update(buf);
           if (keepText) {
-            if (size > TAG_FILE_CAP) {
+            if (digests.bytes > TAG_FILE_CAP) {
               throw new AppError('BAG_ZIP_TOO_LARGE', {
                 details: { file: rel, limit: TAG_FILE_CAP },
                 zh: `“${rel}”过大`,
@@ -136,20 +130,20 @@ export async function verifyBag(zipFile: string, opts: { trusted: TrustedKey[]; 
           if (queued) await queued;
         }
       } catch (e) {
-        // A file cut off midway still settles its SHA-512, or the hashing thread would wait for it.
-        void h512.digest().catch(() => undefined);
+        digests.abandon();
         throw e;
       }
+      const { sha256, sha512 } = digests.finish();
       const seen: Seen = {
-        size,
-        sha256: h256.digest('hex'),
+        size: digests.bytes,
+        sha256,
         sha512: '',
         ...(keepText ? { text: Buffer.concat(chunks).toString('utf8') } : {}),
       };
       files.set(rel, seen);
       // Not awaited here: the next entry is read while the thread finishes this one.
       sha512s.push(
-        h512.digest().then(
+        sha512.then(
           (hex) => void (seen.sha512 = hex),
           (e: Error) => void (sha512Failure ??= e),
         ),

@@ -19,7 +19,7 @@ import {
 } from '@tongban/shared/handoff/bagit';
 import type { SigningKey } from '../siteKeys';
 import { useNativeZipCrc } from './fastZipCrc';
-import { offThreadSha512 } from './offThreadSha512';
+import { PayloadDigests } from './payloadDigests';
 
 /** A payload file: a stream opened when its turn comes (scans), or bytes in hand (JSON). */
 export type PayloadFile = { path: string; size: number; open(): Readable } | { path: string; content: Buffer };
@@ -56,35 +56,20 @@ const PROGRESS_STEP = 8 * 1024 * 1024;
  */
 const hasControlCharacter = (p: string) => [...p].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
-/**
- * Hashes bytes as they flow to the zip: each payload byte is read once for both algorithms, SHA-256
- * here and SHA-512 on the hashing thread.
- */
+/** Hashes bytes as they flow to the zip, each payload byte read once for both algorithms. */
 class DigestTap extends Transform {
-  private readonly sha256 = createHash('sha256');
-  private readonly sha512 = offThreadSha512();
-  private finished = false;
-  bytes = 0;
+  readonly digests = new PayloadDigests();
   constructor(private readonly onBytes: (n: number) => void) {
     super({ highWaterMark: 1024 * 1024 });
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null, d?: Buffer) => void): void {
-    const queued = this.sha512.update(chunk);
-    this.sha256.update(chunk);
-    this.bytes += chunk.length;
+    const queued = this.digests.update(chunk);
     this.onBytes(chunk.length);
     if (queued) void queued.then(() => cb(null, chunk));
     else cb(null, chunk);
   }
-  /** Both digests of what passed through; called once, at the end. */
-  async digests(): Promise<{ sha256: string; sha512: string }> {
-    this.finished = true;
-    const sha256 = this.sha256.digest('hex');
-    return { sha256, sha512: await this.sha512.digest() };
-  }
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    // A file cut off midway still settles its SHA-512, or the hashing thread would wait for it.
-    if (!this.finished) void this.digests().catch(() => undefined);
+    this.digests.abandon();
     cb(err);
   }
 }
@@ -143,9 +128,10 @@ export function createBagStream(spec: BagSpec): { stream: Readable; summary: Pro
           tap.destroy(e);
           reject(e);
         });
-        tap.on('end', () =>
-          tap.digests().then(({ sha256, sha512 }) => resolve({ path: rel, size: tap.bytes, digest: sha256, sha512 }), reject),
-        );
+        tap.on('end', () => {
+          const { sha256, sha512 } = tap.digests.finish();
+          sha512.then((hex) => resolve({ path: rel, size: tap.digests.bytes, digest: sha256, sha512: hex }), reject);
+        });
         cb(null, src.pipe(tap));
       });
     }).then((e) => ({ path: e.path, size: e.size, sha256: e.digest, sha512: e.sha512 }));
