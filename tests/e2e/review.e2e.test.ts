@@ -138,10 +138,21 @@ describe('live co-review in two browsers through the real SFU', () => {
     const source = reviewerPage.getByLabel('截取画面');
     const picked = () => source.evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent);
     const snapshots = reviewerPage.locator('[data-testid="snapshots"] li');
+    const snapshotButton = reviewerPage.getByRole('button', { name: '截图', exact: true });
+    // A refused snapshot says why beside its button: a failing poll shows that reason, not only a count.
+    const refusal = () =>
+      snapshotButton.evaluate((b) =>
+        (b.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' ')
+          .trim(),
+      );
+    const taken = async () => (await refusal()) || (await snapshots.count());
     // Seconds into the call: the SFU still forwards a smaller simulcast layer of the clerk's 1280×720 camera.
     expect(await picked()).toBe('窗口受理人员 · 摄像头');
-    await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await expect.poll(() => snapshots.count(), { timeout: 45_000 }).toBe(1);
+    await snapshotButton.click();
+    await expect.poll(taken, { timeout: 45_000 }).toBe(1);
 
     // The applicant joins from a phone whose camera is 960×720.
     const link = await (await ApiClient.login(cb.url, 'clerk')).post(`/api/review/sessions/${sessionId}/applicant-link`);
@@ -156,12 +167,12 @@ describe('live co-review in two browsers through the real SFU', () => {
 
     await expect.poll(picked, { timeout: 10_000 }).toBe('申请人 · 摄像头');
     expect(await source.locator('option').allTextContents()).toEqual(['申请人 · 摄像头', '窗口受理人员 · 摄像头', '窗口受理人员 · 高拍仪']);
-    await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await expect.poll(() => snapshots.count(), { timeout: 45_000 }).toBe(2);
+    await snapshotButton.click();
+    await expect.poll(taken, { timeout: 45_000 }).toBe(2);
 
     await source.selectOption({ label: '窗口受理人员 · 高拍仪' });
-    await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await expect.poll(() => snapshots.count(), { timeout: 45_000 }).toBe(3);
+    await snapshotButton.click();
+    await expect.poll(taken, { timeout: 45_000 }).toBe(3);
 
     const clerkCamera = await trackSettings(clerkPage, 'video[aria-label="我"]');
     const documentCamera = await trackSettings(clerkPage, '[data-source="local-document"] video');
