@@ -115,7 +115,8 @@ describe('recording the co-review call', () => {
     // One FFmpeg per desk (camera + microphone in one file), and no other FFmpeg of ours.
     await expect.poll(() => cb.server.ctx.recordings.processes().length, { timeout: 15_000 }).toBe(2);
     expect(ffmpegChildren().sort()).toEqual(cb.server.ctx.recordings.processes().sort());
-    await expect.poll(async () => (await recordingsOf(sessionId, 'recording')).length).toBe(2);
+    // A row appears once its FFmpeg listens and the tap resumes, a moment after the process starts.
+    await expect.poll(async () => (await recordingsOf(sessionId, 'recording')).length, { timeout: 10_000 }).toBe(2);
 
     await sleep(5000);
     await passIdentityChecks(reviewer, sessionId);
