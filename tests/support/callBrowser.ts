@@ -18,10 +18,15 @@ export interface CallBrowser {
   close(): Promise<void>;
 }
 
+/**
+ * Three fake cameras: fake_device_1 is a 16-bit depth (Y16) camera that WebRTC cannot encode (its
+ * sender gets no frames), so the document camera in tests is fake_device_2 (MJPEG). They capture
+ * at 20 fps unless told: a page given this flag again with `fps` uses the later one.
+ */
+export const fakeCameras = (fps?: number) => `--use-fake-device-for-media-stream=device-count=3${fps ? `,fps=${fps}` : ''}`;
+
 export const MEDIA_ARGS = [
-  // Three fake cameras: fake_device_1 is a 16-bit depth (Y16) camera that WebRTC cannot encode
-  // (its sender gets no frames), so the document camera in tests is fake_device_2 (MJPEG).
-  '--use-fake-device-for-media-stream=device-count=3',
+  fakeCameras(),
   // Pages of one test run side by side: keep timers and rendering running in the background.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',

@@ -1,5 +1,8 @@
 /** Cameras and microphones: opening them, and saying clearly what to do when that fails. */
 
+/** The frame rate desks and phones ask their cameras for: smooth enough to see a face move, light on the uplink. */
+export const CAMERA_FRAME_RATE = 25;
+
 export interface DeviceChoice {
   cameraId?: string;
   microphoneId?: string;
@@ -60,7 +63,7 @@ export async function openCameraAndMic(choice: DeviceChoice = {}): Promise<Media
       ...(choice.facing ? { facingMode: { ideal: choice.facing } } : {}),
       width: { ideal: 1280 },
       height: { ideal: 720 },
-      frameRate: { ideal: 25 },
+      frameRate: { ideal: CAMERA_FRAME_RATE },
     },
   });
 }
@@ -109,7 +112,7 @@ export function watchMicLevel(stream: MediaStream, onLevel: (level: number) => v
 /** A camera track alone (the phone's other camera, to swap into the call). */
 export async function openCamera(facing: 'user' | 'environment'): Promise<MediaStreamTrack> {
   const s = await navigator.mediaDevices.getUserMedia({
-    video: { facingMode: { ideal: facing }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 25 } },
+    video: { facingMode: { ideal: facing }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: CAMERA_FRAME_RATE } },
   });
   const track = s.getVideoTracks()[0];
   if (!track) throw Object.assign(new Error('no video track'), { name: 'NotFoundError' });
