@@ -73,6 +73,8 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
     for (const d of [c, r]) {
       expect(d.videoFramesDecoded).toBeGreaterThan(0);
       expect(d.audioPacketsReceived).toBeGreaterThan(0);
+      // hn's reviewer joins gd's server with a grant, and is connected in that join all the same.
+      expect(d.dtlsConnectedBy).toBe('join');
     }
     // The clerk sees hn's reviewer by their own site's name for them.
     await expect.poll(() => clerkPage.locator('.call-controls').textContent()).toContain('湖南省站点');

@@ -57,6 +57,8 @@ describe('live co-review in two browsers through the real SFU', () => {
     expect(c.audioPacketsReceived).toBeGreaterThan(0);
     expect(r.videoFramesDecoded).toBeGreaterThan(0);
     expect(r.audioPacketsReceived).toBeGreaterThan(0);
+    // Each desk's join carried its DTLS certificate: no connect round trip before ICE could start.
+    expect([c.dtlsConnectedBy, r.dtlsConnectedBy]).toEqual(['join', 'join']);
     // Reviewer gets the clerk's camera, microphone and document camera.
     expect(r.remoteTracks).toBe(3);
     expect(await reviewerPage.locator('[data-source="document"] video').count()).toBe(1);

@@ -80,6 +80,39 @@ describe('/rtc signalling', () => {
     s.close();
   });
 
+  it("a join carrying the browser's DTLS parameters gets its transports connected in the same round trip", async () => {
+    // The fingerprint of a certificate the browser made before joining (dtlsIdentity.ts).
+    const dtlsParameters = {
+      role: 'client' as const,
+      fingerprints: [{ algorithm: 'sha-256' as const, value: Array(32).fill('AB').join(':') }],
+    };
+    const s = await connect({ cookie: clerk.cookieHeader });
+    const r = await rtcRequest(s, 'rtc:join', { ...joinReq('clerk-dtls'), dtlsParameters });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.data.transportsConnected).toBe(true);
+    // Connected already: mediasoup refuses a second connect of either transport.
+    for (const t of [r.data.recvTransport, r.data.sendTransport!]) {
+      expect(await rtcRequest(s, 'rtc:connectTransport', { transportId: t.id, dtlsParameters })).toMatchObject({
+        ok: false,
+        error: { code: 'RTC_REQUEST_FAILED' },
+      });
+    }
+    // Without them the client connects each transport by asking, as before.
+    const plain = await rtcRequest(s, 'rtc:join', joinReq('clerk-dtls'));
+    if (!plain.ok) throw new Error(JSON.stringify(plain.error));
+    expect(plain.data.transportsConnected).toBe(false);
+    expect(await rtcRequest(s, 'rtc:connectTransport', { transportId: plain.data.recvTransport.id, dtlsParameters })).toEqual({
+      ok: true,
+      data: {},
+    });
+    expect(await rtcRequest(s, 'rtc:join', { ...joinReq('clerk-dtls'), dtlsParameters: 'not json' } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    s.close();
+    expect(await waitFor(async () => (await sfuTotals()).transports === 0)).toBe(true);
+  });
+
   it('only the intake office, the handling office and the applicant may join', async () => {
     for (const username of ['clerk2', 'reviewer2', 'admin']) {
       const other = await ApiClient.login(srv.url, username);

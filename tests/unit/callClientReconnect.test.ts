@@ -89,6 +89,7 @@ function joined(): Ack<JoinResponse> {
       routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() as unknown as Record<string, unknown>,
       sendTransport: null,
       recvTransport: testFakeParameters.generateTransportRemoteParameters() as unknown as JoinResponse['recvTransport'],
+      transportsConnected: false,
       producers: [],
       annotations: [],
       ownAnnotationIds: [],

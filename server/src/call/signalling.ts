@@ -277,6 +277,10 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
       socket.data.call = call;
       try {
         const [recv, send] = await Promise.all([newTransport(call, 'recv'), produce ? newTransport(call, 'send') : Promise.resolve(null)]);
+        const { dtlsParameters } = req;
+        if (dtlsParameters) {
+          await Promise.all([recv, send].map((t) => t && call.room.connectTransport(socket.id, t.id, dtlsParameters)));
+        }
         if (!socket.connected) throw new AppError('RTC_NOT_JOINED');
         await socket.join(call.id);
         socket.to(call.id).emit('rtc:peerJoined', view);
@@ -286,6 +290,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
           routerRtpCapabilities: call.room.rtpCapabilities,
           sendTransport: send ? transportOptions(send) : null,
           recvTransport: transportOptions(recv),
+          transportsConnected: dtlsParameters !== undefined,
           producers: call.room.listProducers(socket.id).map(remoteProducer),
           peers: call.views().filter((v) => v.peerId !== socket.id),
           viewer: call.viewer ?? null,

@@ -33,6 +33,7 @@ const id = z.string().min(1).max(128);
  */
 const mediasoupJson = <Sent, Taken>() => z.record(z.string(), z.unknown()) as unknown as z.ZodType<Taken, Sent>;
 const rtpCapabilities = mediasoupJson<Browser.RtpCapabilities, Sfu.RtpCapabilities>();
+const dtlsParameters = mediasoupJson<Browser.DtlsParameters, Sfu.DtlsParameters>();
 
 export const MEDIA_SOURCES = ['camera', 'microphone', 'document'] as const;
 export type MediaSource = (typeof MEDIA_SOURCES)[number];
@@ -90,6 +91,11 @@ export interface JoinResponse {
   /** Created in the same round trip as the join so the client can overlap device loading with them. */
   sendTransport: TransportOptions | null;
   recvTransport: TransportOptions;
+  /**
+   * Both transports were connected with the join's `dtlsParameters`: the client answers its
+   * transports' `connect` at once (when its fingerprints are those it sent) instead of asking.
+   */
+  transportsConnected: boolean;
   producers: RemoteProducer[];
   peers: PeerView[];
   viewer: (ViewerState & { by: string }) | null;
@@ -123,18 +129,29 @@ export const CLIENT_EVENTS = {
   /**
    * Join a case session's room (or, with `selfTest`, a private loopback room for /check).
    * `clientId` is random per tab: a rejoin after a network loss replaces the stale peer.
+   * `dtlsParameters` (the browser's DTLS certificate, known before its transports exist): the
+   * server connects the new transports with them, saving the connect round trip of each.
    */
   'rtc:join': def<JoinResponse>()(
     z.union([
-      z.object({ sessionId: id, clientId: id, produce: z.boolean().default(true), rtpCapabilities: rtpCapabilities.optional() }),
-      z.object({ selfTest: z.literal(true), clientId: id, rtpCapabilities: rtpCapabilities.optional() }),
+      z.object({
+        sessionId: id,
+        clientId: id,
+        produce: z.boolean().default(true),
+        rtpCapabilities: rtpCapabilities.optional(),
+        dtlsParameters: dtlsParameters.optional(),
+      }),
+      z.object({
+        selfTest: z.literal(true),
+        clientId: id,
+        rtpCapabilities: rtpCapabilities.optional(),
+        dtlsParameters: dtlsParameters.optional(),
+      }),
     ]),
   ),
   'rtc:setRtpCapabilities': def<Record<string, never>>()(z.object({ rtpCapabilities })),
   'rtc:createTransport': def<TransportOptions>()(z.object({ direction: z.enum(['send', 'recv']) })),
-  'rtc:connectTransport': def<Record<string, never>>()(
-    z.object({ transportId: id, dtlsParameters: mediasoupJson<Browser.DtlsParameters, Sfu.DtlsParameters>() }),
-  ),
+  'rtc:connectTransport': def<Record<string, never>>()(z.object({ transportId: id, dtlsParameters })),
   'rtc:restartIce': def<{ iceParameters: Browser.IceParameters }>()(z.object({ transportId: id })),
   'rtc:produce': def<{ producerId: string }>()(
     z.object({

@@ -26,6 +26,8 @@ export interface CallDiagnostics {
   framesSent: Record<string, number>;
   /** Local ports of the ICE candidate pairs in use (support: which flows belong to this desk). */
   icePorts: number[];
+  /** Whether the transports were connected in the join (this page's DTLS certificate) or each by asking. */
+  dtlsConnectedBy: 'join' | 'request' | null;
 }
 
 declare global {
@@ -101,6 +103,7 @@ export function useCall(opts: {
         const s = report ? summarizeInbound(report) : undefined;
         return {
           state: c.state,
+          dtlsConnectedBy: c.dtlsConnectedBy ?? null,
           videoFramesDecoded: s?.videoFramesDecoded ?? 0,
           audioPacketsReceived: s?.audioPacketsReceived ?? 0,
           iceTransport: report ? selectedPath(report).iceTransport : 'unknown',

@@ -8,6 +8,7 @@ import type {
   PeerView,
   RemoteProducer,
   ServerEvents,
+  TransportOptions,
   ViewerState,
 } from '@tongban/shared/signalling/events';
 import type { DeclarationView, PhoneSignatureRequest, SignatureView } from '@tongban/shared/signature/signature';
@@ -16,6 +17,7 @@ import type { AddAnnotationRequest, AnnotationView } from '@tongban/shared/annot
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { openRtcSocket, RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
 import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
+import { dtlsIdentity, isIdentityOf, type DtlsIdentity } from './dtlsIdentity';
 
 export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -98,10 +100,11 @@ const FATAL_CODES = new Set([
  * consumes everyone else's, and repairs itself after network loss (ICE restart, else rejoin with
  * new transports) and after an SFU worker crash (rejoin on a new router).
  *
- * Fast join: the join request creates both server transports in the same round trip; the
- * mediasoup Device loads (from the router capabilities cached by an earlier join) while it is in
- * flight; consumers are created already resumed, so media starts as soon as DTLS connects and
- * mediasoup asks the sender for a key frame then.
+ * Fast join: the join request creates both server transports in the same round trip and
+ * connects them with this page's DTLS certificate (dtlsIdentity.ts), so ICE and DTLS start as
+ * soon as the first consume's answer is made; the mediasoup Device loads (from the router
+ * capabilities cached by an earlier join) while it is in flight; consumers are created already
+ * resumed, so media starts as soon as DTLS connects and mediasoup asks the sender for a key frame then.
  */
 export class CallClient {
   readonly socket: RtcSocket;
@@ -131,12 +134,19 @@ export class CallClient {
   private closed = false;
   private iceTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly policy: ReconnectPolicy;
+  /** This page's DTLS certificate (none with a test's fake handler: it has no real transports). */
+  private readonly identity: Promise<DtlsIdentity | undefined>;
+  /** Off after a transport came up with a certificate other than the one the join sent. */
+  private connectInJoin = true;
+  /** How the current transports' DTLS was connected: in the join, or each by asking (undefined: not yet). */
+  dtlsConnectedBy: 'join' | 'request' | undefined;
 
   constructor(private readonly opts: CallClientOptions) {
     this.socket = opts.socketFactory
       ? opts.socketFactory()
       : openRtcSocket({ ...(opts.token ? { token: opts.token } : {}), ...(opts.peer ? { peer: opts.peer } : {}) });
     this.policy = opts.reconnectPolicy ?? new DefaultReconnectPolicy();
+    this.identity = opts.handlerFactory ? Promise.resolve(undefined) : dtlsIdentity();
     this.socket.on('disconnect', () => {
       if (!this.closed) this.setState('reconnecting');
     });
@@ -375,10 +385,12 @@ export class CallClient {
     // now would take a peer site's single-use grant from the client that replaces this one.
     if (this.closed) throw leftError();
     const produce = this.opts.produce ?? true;
+    const identity = this.connectInJoin ? await this.identity : undefined;
+    const dtls = identity ? { dtlsParameters: identity.dtlsParameters } : {};
     const request =
       'sessionId' in this.opts.target
-        ? { sessionId: this.opts.target.sessionId, clientId: this.clientId, produce }
-        : { selfTest: true as const, clientId: this.clientId };
+        ? { sessionId: this.opts.target.sessionId, clientId: this.clientId, produce, ...dtls }
+        : { selfTest: true as const, clientId: this.clientId, ...dtls };
     // Load the Device from cached router capabilities while the join is in flight.
     const cached = readCachedCaps();
     const early = cached ? loadDevice(cached, this.opts.handlerFactory) : undefined;
@@ -397,13 +409,16 @@ export class CallClient {
     this.ownMarks = new Set(res.ownAnnotationIds ?? []);
     this.setMarks(res.annotations ?? []);
 
-    const offered = <T extends { iceCandidates: Array<{ protocol: string }> }>(t: T): T =>
-      this.opts.onlyTcp ? { ...t, iceCandidates: t.iceCandidates.filter((c) => c.protocol === 'tcp') } : t;
+    const offered = (t: TransportOptions): types.TransportOptions => ({
+      ...(this.opts.onlyTcp ? { ...t, iceCandidates: t.iceCandidates.filter((c) => c.protocol === 'tcp') } : t),
+      ...(identity ? { additionalSettings: { certificates: [identity.certificate] } } : {}),
+    });
+    const connected = identity && res.transportsConnected ? identity : undefined;
     this.recvTransport = device.createRecvTransport(offered(res.recvTransport));
-    this.wireTransport(this.recvTransport);
+    this.wireTransport(this.recvTransport, connected);
     if (res.sendTransport) {
       this.sendTransport = device.createSendTransport(offered(res.sendTransport));
-      this.wireTransport(this.sendTransport);
+      this.wireTransport(this.sendTransport, connected);
     }
     // Sent before the consumes on the same socket, so the server has them first.
     void rtcRequest(this.socket, 'rtc:setRtpCapabilities', { rtpCapabilities: device.recvRtpCapabilities });
@@ -485,8 +500,19 @@ export class CallClient {
 
   /* ---------- repair ---------- */
 
-  private wireTransport(transport: types.Transport): void {
+  /** `connectedWith`: the server connected this transport in the join, with that identity. */
+  private wireTransport(transport: types.Transport, connectedWith?: DtlsIdentity): void {
     transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+      if (connectedWith && isIdentityOf(connectedWith, dtlsParameters)) {
+        this.dtlsConnectedBy = 'join';
+        return ok();
+      }
+      if (connectedWith) {
+        // The browser did not use our certificate: DTLS cannot come up. Rejoin, connecting by asking.
+        this.connectInJoin = false;
+        return fail(new Error('the transport did not take the DTLS certificate the join sent; rejoining'));
+      }
+      this.dtlsConnectedBy = 'request';
       rtcRequest(this.socket, 'rtc:connectTransport', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
     });
     if (transport.direction === 'send') {
@@ -577,6 +603,7 @@ export class CallClient {
     this.recvTransport?.close();
     this.sendTransport = undefined;
     this.recvTransport = undefined;
+    this.dtlsConnectedBy = undefined;
     this.emitTracks();
   }
 
