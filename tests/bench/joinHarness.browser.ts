@@ -9,6 +9,7 @@
  */
 import { CallClient } from '../../client/src/features/call/rtc/CallClient';
 import { firstDecodedFrame } from '../../client/src/features/call/rtc/stats';
+import { prepareCall } from '../../client/src/features/call/rtc/devicePreparation';
 
 export interface JoinTiming {
   /** Join start → the first remote video frame decoded (packet received + decode), ms. */
@@ -20,6 +21,8 @@ export interface JoinTiming {
 declare global {
   interface Window {
     benchJoin(sessionId: string): Promise<JoinTiming>;
+    /** What the pre-join screen (DeviceSetup) does while the user checks their devices. */
+    benchPrepare(): void;
   }
 }
 
@@ -44,8 +47,11 @@ function firstFrameDecodedAt(track: MediaStreamTrack): Promise<number> {
   );
 }
 
+window.benchPrepare = () => prepareCall();
+
 window.benchJoin = async (sessionId) => {
-  const t0 = performance.now(); // before the socket, the join and the Device load
+  // Before the socket, the join and (the first time, with no router capabilities known) the Device load.
+  const t0 = performance.now();
   const client = new CallClient({ target: { sessionId }, produce: false });
   let decodedAt: Promise<number> | undefined;
   client.on('tracks', (tracks) => {

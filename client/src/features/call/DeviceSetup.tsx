@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Button, Card, Select } from '../../ui';
 import { describeMediaError, listDevices, openCameraAndMic, openDocumentCamera } from './devices';
 import { usePreviewStream } from './usePreviewStream';
+import { prepareCall } from './rtc/devicePreparation';
 
 export interface DeviceSetupResult {
   stream: MediaStream;
@@ -19,11 +20,14 @@ export function DeviceSetup({
   allowDocumentCamera,
   joinLabel,
   showCheckLink = true,
+  callSite,
 }: {
   onJoin(result: DeviceSetupResult): void;
   allowDocumentCamera: boolean;
   joinLabel: string;
   showCheckLink?: boolean;
+  /** The peer site whose call this screen leads to (default: this site's). */
+  callSite?: string;
 }) {
   const { t, lang } = useI18n();
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
@@ -41,6 +45,8 @@ export function DeviceSetup({
     return s;
   }, [cameraId, micId]);
   const { stream, problem, setProblem, level, open, handOver } = usePreviewStream(openStream);
+  // While the user checks their devices, the call's Device and certificate get ready: the join then skips loading them.
+  useEffect(() => prepareCall(callSite), [callSite]);
 
   useEffect(() => {
     if (videoRef.current) videoRef.current.srcObject = stream;

@@ -1,4 +1,4 @@
-import { Device, type types } from 'mediasoup-client';
+import type { Device, types } from 'mediasoup-client';
 import type {
   AckError,
   CaptureSize,
@@ -18,6 +18,7 @@ import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { openRtcSocket, RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
 import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
 import { dtlsIdentity, isIdentityOf, type DtlsIdentity } from './dtlsIdentity';
+import { cachedRouterCaps, deviceFor, rememberRouterCaps } from './devicePreparation';
 
 export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -71,7 +72,6 @@ export interface CallClientOptions {
   handlerFactory?: types.HandlerFactory;
 }
 
-const ROUTER_CAPS_KEY = 'tongban.rtc.routerCaps';
 /** Refusals that retrying cannot fix: stop and tell the user. */
 const FATAL_CODES = new Set([
   'FORBIDDEN_OFFICE',
@@ -102,8 +102,9 @@ const FATAL_CODES = new Set([
  *
  * Fast join: the join request creates both server transports in the same round trip and
  * connects them with this page's DTLS certificate (dtlsIdentity.ts), so ICE and DTLS start as
- * soon as the first consume's answer is made; the mediasoup Device loads (from the router
- * capabilities cached by an earlier join) while it is in flight; consumers are created already
+ * soon as the first consume's answer is made; the mediasoup Device is loaded ahead from the router
+ * capabilities an earlier join left (devicePreparation.ts: on the pre-join screen, else while the
+ * join is in flight); consumers are created already
  * resumed, so media starts as soon as DTLS connects and mediasoup asks the sender for a key frame then.
  */
 export class CallClient {
@@ -391,15 +392,15 @@ export class CallClient {
       'sessionId' in this.opts.target
         ? { sessionId: this.opts.target.sessionId, clientId: this.clientId, produce, ...dtls }
         : { selfTest: true as const, clientId: this.clientId, ...dtls };
-    // Load the Device from cached router capabilities while the join is in flight.
-    const cached = readCachedCaps();
-    const early = cached ? loadDevice(cached, this.opts.handlerFactory) : undefined;
+    const site = this.opts.peer?.siteUrl;
+    const cached = cachedRouterCaps(site);
+    const early = cached ? deviceFor(cached, site, this.opts.handlerFactory) : undefined;
     const res = await rtcRequest(this.socket, 'rtc:join', request);
     this.opts.peer?.joined(res.rejoinKey);
     const capsJson = JSON.stringify(res.routerRtpCapabilities);
     let device = early ? await early.catch(() => undefined) : undefined;
-    if (!device || cached !== capsJson) device = await loadDevice(capsJson, this.opts.handlerFactory);
-    writeCachedCaps(capsJson);
+    if (!device || cached !== capsJson) device = await deviceFor(capsJson, site, this.opts.handlerFactory);
+    rememberRouterCaps(site, capsJson);
     this.device = device;
     this.peerId = res.peerId;
     this.setPeers(res.peers);
@@ -651,28 +652,6 @@ export class CallClient {
 
   private emit<K extends keyof CallEvents>(event: K, value: CallEvents[K]): void {
     for (const fn of this.listeners.get(event) ?? []) (fn as (v: CallEvents[K]) => void)(value);
-  }
-}
-
-async function loadDevice(capsJson: string, handlerFactory: types.HandlerFactory | undefined): Promise<Device> {
-  const device = new Device(handlerFactory ? { handlerFactory } : {});
-  await device.load({ routerRtpCapabilities: JSON.parse(capsJson) as types.RtpCapabilities });
-  return device;
-}
-
-function readCachedCaps(): string | undefined {
-  try {
-    return sessionStorage.getItem(ROUTER_CAPS_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCachedCaps(json: string): void {
-  try {
-    sessionStorage.setItem(ROUTER_CAPS_KEY, json);
-  } catch {
-    // Private mode: no cache, the Device loads after the join answer.
   }
 }
 
