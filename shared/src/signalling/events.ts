@@ -124,6 +124,8 @@ const def =
 const Empty = z.object({}).strict();
 const ConsumerRef = z.object({ consumerId: id });
 const ProducerRef = z.object({ producerId: id });
+/** What either kind of join says of the joining browser. */
+const JoinMedia = { clientId: id, rtpCapabilities: rtpCapabilities.optional(), dtlsParameters: dtlsParameters.optional() };
 
 export const CLIENT_EVENTS = {
   /**
@@ -134,19 +136,8 @@ export const CLIENT_EVENTS = {
    */
   'rtc:join': def<JoinResponse>()(
     z.union([
-      z.object({
-        sessionId: id,
-        clientId: id,
-        produce: z.boolean().default(true),
-        rtpCapabilities: rtpCapabilities.optional(),
-        dtlsParameters: dtlsParameters.optional(),
-      }),
-      z.object({
-        selfTest: z.literal(true),
-        clientId: id,
-        rtpCapabilities: rtpCapabilities.optional(),
-        dtlsParameters: dtlsParameters.optional(),
-      }),
+      z.object({ sessionId: id, produce: z.boolean().default(true), ...JoinMedia }),
+      z.object({ selfTest: z.literal(true), ...JoinMedia }),
     ]),
   ),
   'rtc:setRtpCapabilities': def<Record<string, never>>()(z.object({ rtpCapabilities })),

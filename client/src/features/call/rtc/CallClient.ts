@@ -104,8 +104,8 @@ const FATAL_CODES = new Set([
  * connects them with this page's DTLS certificate (dtlsIdentity.ts), so ICE and DTLS start as
  * soon as the first consume's answer is made; the mediasoup Device is loaded ahead from the router
  * capabilities an earlier join left (devicePreparation.ts: on the pre-join screen, else while the
- * join is in flight); consumers are created already
- * resumed, so media starts as soon as DTLS connects and mediasoup asks the sender for a key frame then.
+ * join is in flight); consumers are created already resumed, so media starts as soon as DTLS
+ * connects and mediasoup asks the sender for a key frame then.
  */
 export class CallClient {
   readonly socket: RtcSocket;

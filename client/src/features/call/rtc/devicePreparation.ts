@@ -21,7 +21,7 @@ let prepared: { site: Site; capsJson: string; device: Promise<Device> } | undefi
 export function prepareCall(site?: string): void {
   void dtlsIdentity();
   const capsJson = cachedRouterCaps(site);
-  if (!capsJson || (prepared && prepared.site === site && prepared.capsJson === capsJson)) return;
+  if (!capsJson || isPrepared(site, capsJson)) return;
   const device = loadDevice(capsJson);
   // A failed load is not kept: the join loads again and reports what fails then.
   device.catch(() => {
@@ -32,7 +32,7 @@ export function prepareCall(site?: string): void {
 
 /** A Device loaded for `capsJson` on `site`: the one prepared for exactly these (used once), else a new one. */
 export function deviceFor(capsJson: string, site: Site, handlerFactory?: types.HandlerFactory): Promise<Device> {
-  if (!handlerFactory && prepared && prepared.site === site && prepared.capsJson === capsJson) {
+  if (!handlerFactory && prepared && isPrepared(site, capsJson)) {
     const { device } = prepared;
     prepared = undefined;
     return device;
@@ -56,6 +56,7 @@ export function rememberRouterCaps(site: Site, capsJson: string): void {
   }
 }
 
+const isPrepared = (site: Site, capsJson: string) => prepared !== undefined && prepared.site === site && prepared.capsJson === capsJson;
 const capsKey = (site: Site) => (site ? `${CAPS_KEY}@${site}` : CAPS_KEY);
 
 async function loadDevice(capsJson: string, handlerFactory?: types.HandlerFactory): Promise<Device> {
