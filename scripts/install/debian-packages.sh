@@ -29,7 +29,7 @@ case "$SET" in
   mediasoup)
     PACKAGES=(
       meson ninja-build pkg-config g++ patch binutils
-      libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev
+      libssl-dev libuv1-dev libsrtp2-dev libnss3-dev libusrsctp-dev libabsl-dev
       libflatbuffers-dev flatbuffers-compiler liburing-dev
     )
     ;;

@@ -10,12 +10,15 @@
  *     in-place function (the _mki variant when an MKI index is asked for).
  *   - two error codes libsrtp2 lacks (values as in libsrtp3).
  *   - srtp_stream_remove() is libsrtp2's srtp_remove_stream().
+ *   - srtp_init() first initialises NSS itself (see tongban_srtp3_init).
  * Part of Tongban Desk's offline mediasoup build (scripts/install/).
  */
 #ifndef TONGBAN_SRTP3_COMPAT_H
 #define TONGBAN_SRTP3_COMPAT_H
 
 #include <srtp2/srtp.h>
+
+#include <nss.h>
 
 #include <limits.h>
 #include <stddef.h>
@@ -101,11 +104,34 @@ static inline srtp_err_status_t tongban_srtp3_unprotect_rtcp(
 	return err;
 }
 
+/*
+ * Debian's libsrtp2 does its AES with NSS, and every cipher it allocates (two per
+ * SRTP stream) calls NSS_InitContext(..., NSS_INIT_OPTIMIZESPACE). Whichever NSS
+ * init comes first sizes softoken's session and session-object hash tables for
+ * the whole process: 32 buckets with that flag, 1024 without. Each stream keeps
+ * a key object and a session open, and each packet's PK11_Encrypt/Decrypt opens
+ * a session and looks its key up, so with 32 buckets every packet walked chains
+ * of (open streams ÷ 32): at 100 two-party sessions that was 13–18 % of the
+ * worker's CPU. Initialising NSS here first, without the flag, keeps the large
+ * tables; libsrtp's own contexts then only add references.
+ */
+static inline srtp_err_status_t tongban_srtp3_init(void)
+{
+	static NSSInitContext* nss = NULL;
+	if (nss == NULL)
+		nss = NSS_InitContext(
+		  "", "", "", "", NULL, NSS_INIT_READONLY | NSS_INIT_NOCERTDB | NSS_INIT_NOMODDB | NSS_INIT_FORCEOPEN);
+	if (nss == NULL)
+		return srtp_err_status_init_fail;
+	return srtp_init();
+}
+
 /* Only now rename, so the wrappers above still call libsrtp2's functions. */
 #define srtp_protect tongban_srtp3_protect
 #define srtp_unprotect tongban_srtp3_unprotect
 #define srtp_protect_rtcp tongban_srtp3_protect_rtcp
 #define srtp_unprotect_rtcp tongban_srtp3_unprotect_rtcp
 #define srtp_stream_remove srtp_remove_stream
+#define srtp_init tongban_srtp3_init
 
 #endif /* TONGBAN_SRTP3_COMPAT_H */
