@@ -5,10 +5,12 @@
  *     app's CallClient, each time from what the pre-join screen prepared in that second, as a desk
  *     does): first join, p50, p95 against their targets;
  *  2. SFU load (tests/bench/sfuLoad.ts): N concurrent 2-party sessions on ONE worker pinned to its
- *     own core, through a bare mediasoup router (the anchor) and through the product's Room, in
- *     the same run, three repetitions; consumers per core at 80 % CPU and the ratio.
+ *     own core, through a bare mediasoup router (the anchor) and through the product's Room, both
+ *     built side by side and taking turns on that core window by window, three repetitions;
+ *     consumers per core at 80 % CPU and the ratio.
  *
- *   npm run bench:sfu -- [--joins 30] [--sessions 25,50,100] [--window 10] [--reps 3] [--skip-join] [--skip-load]
+ *   npm run bench:sfu -- [--joins 30] [--sessions 25,50,100] [--window 10] [--judged-windows 3] [--reps 3]
+ *                        [--skip-join] [--skip-load]
  */
 import { ApiClient } from '../support/testServer';
 import { fakeCameras, startCallBrowser } from '../support/callBrowser';
@@ -18,7 +20,7 @@ import { diagnostics, joinCall } from '../support/callPage';
 import { bundleBrowserScript } from '../support/browserBundle';
 import { parseArgs } from 'node:util';
 import type { JoinTiming } from './joinHarness.browser';
-import { formatSfuComparisonRows, runSfuLoadComparison, sfuComparisonSummary } from './sfuLoad';
+import { formatSfuComparisonRows, runSfuLoadComparison, sfuComparisonSummary, type SfuLoadOptions } from './sfuLoad';
 
 /** Targets on this (2-core) machine, ms. */
 const TARGET_P50_MS = 100;
@@ -116,7 +118,7 @@ async function benchJoin(joins: number): Promise<void> {
 /* ---------- SFU load ---------- */
 
 /** Raw mediasoup and the product's Room, same senders and sinks, same run (tests/bench/sfuLoad.ts). */
-async function benchLoad(opts: { sessions?: number[]; windowSeconds?: number; repetitions?: number }): Promise<void> {
+async function benchLoad(opts: SfuLoadOptions & { repetitions?: number }): Promise<void> {
   const comparison = await runSfuLoadComparison({ ...opts, log: progress });
   console.log(
     '\nSFU load: one mediasoup worker, 2-party sessions (2 video + 2 audio producers, 4 consumers each), FFmpeg RTP, SRTP — raw router vs Room',
@@ -130,6 +132,7 @@ const { values } = parseArgs({
     joins: { type: 'string', default: '30' },
     sessions: { type: 'string' },
     window: { type: 'string' },
+    'judged-windows': { type: 'string' },
     reps: { type: 'string' },
     'skip-join': { type: 'boolean', default: false },
     'skip-load': { type: 'boolean', default: false },
@@ -140,6 +143,7 @@ if (!values['skip-load']) {
   await benchLoad({
     ...(values.sessions ? { sessions: values.sessions.split(',').map(Number) } : {}),
     ...(values.window ? { windowSeconds: Number(values.window) } : {}),
+    ...(values['judged-windows'] ? { judgedWindows: Number(values['judged-windows']) } : {}),
     ...(values.reps ? { repetitions: Number(values.reps) } : {}),
   });
 }

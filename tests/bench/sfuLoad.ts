@@ -4,7 +4,8 @@
  * at what CPU — through a bare mediasoup router (the anchor) and through the
  * product's Room, side by side in one invocation, repeated to show the spread.
  *
- *   npx tsx tests/bench/sfuLoad.ts [--sessions 25,50,100] [--window 10] [--reps 3] [--path both|raw|room]
+ *   npx tsx tests/bench/sfuLoad.ts [--sessions 25,50,100] [--window 10] [--judged-windows 3] [--reps 3]
+ *                                  [--path both|raw|room]
  *                                  [--srtp <suite>|none] [--no-io-uring] [--no-pin]
  *   npx tsx tests/bench/sfuLoad.ts --check     # quick sanity run: 2 sessions per path, delivery checks
  *
@@ -14,8 +15,11 @@
  * send transports on the measured worker; each session's consumers send to a
  * counter (UDP sink on the raw path, the ICE/DTLS relay on the room path) that
  * counts packets per SSRC. Worker CPU is the getrusage delta (pool.stats()) over
- * a fixed window at each session count. The measured worker runs alone on the
- * last core (taskset), so its CPU figure is its own, not shared with the load.
+ * a fixed window at each session count, several at the largest (the level the
+ * paths are compared at). The measured worker runs on the last core (taskset),
+ * the load on the others, so its CPU figure is its own; in a comparison the raw
+ * and the Room rig take turns on that core, window by window (the quiet one's
+ * worker waits on the other cores).
  */
 import { realpathSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -32,13 +36,18 @@ export interface SfuLoadOptions {
   pinCores?: boolean;
   /** Session counts to measure, ascending; sessions are added, never rebuilt. Default 25, 50, 100. */
   sessions?: number[];
-  /** Measurement window per session count, seconds. Default 10. */
+  /** Measurement window per session count, seconds. Default 10 (one loop of the source clip). */
   windowSeconds?: number;
+  /**
+   * Windows at the largest session count, the one the paths are compared at. Default 3: one
+   * 10-s window's µs/pkt moves by ±6 % between windows of the same rig here.
+   */
+  judgedWindows?: number;
   /** SRTP suite on the session transports (WebRTC always encrypts); null = plain RTP. Default AEAD_AES_256_GCM. */
   srtpCryptoSuite?: MediasoupTypes.SrtpCryptoSuite | null;
   /** mediasoup's io_uring send path. Default true. */
   ioUring?: boolean;
-  /** RTC ports for the bench's transports. Default 44000–45999. */
+  /** RTC ports of a one-path run. Default 44000–45999 (a comparison uses 44000–44999 raw, 45000–46999 room). */
   portRange?: { min: number; max: number };
   /** Target VP8 bitrate of the synthetic camera. Default 600 kbit/s. */
   videoBitrateKbps?: number;
@@ -49,6 +58,8 @@ export interface SfuLoadOptions {
 export interface SfuLoadRow {
   path: LoadPath;
   sessions: number;
+  /** Length of the measurement window, s. */
+  seconds: number;
   producers: number;
   consumers: number;
   /** RTP packets per second the sink received, all consumers together. */
@@ -92,20 +103,17 @@ const MAX_SESSIONS = 300;
 const MAX_WINDOW_SECONDS = 60;
 
 export async function runSfuLoadBench(opts: SfuLoadOptions = {}): Promise<SfuLoadRow[]> {
-  const levels = opts.sessions ?? DEFAULT_SESSIONS;
-  const windowSeconds = opts.windowSeconds ?? 10;
-  validatePlan(levels, windowSeconds);
+  const plan = planOf(opts);
+  const path = opts.path ?? 'room';
   const log = opts.log ?? (() => {});
-  const rig = await LoadRig.start(rigOptions(opts, levels.length, windowSeconds));
+  const rig = await LoadRig.start(rigOptions(opts, path, plan));
   try {
     const rows: SfuLoadRow[] = [];
-    for (const sessions of levels) {
+    for (const sessions of plan.levels) {
       await rig.growTo(sessions);
-      const row = toRow(opts.path ?? 'room', await rig.measure(windowSeconds));
-      log(
-        `sfu load (${row.path}): ${sessions} sessions → worker ${row.workerCpuPct.toFixed(1)}% CPU, ${row.forwardedPps.toFixed(0)} pkt/s`,
-      );
-      rows.push(row);
+      const windows: WindowMeasurement[] = [];
+      for (let w = 0; w < windowsAt(plan, sessions); w++) windows.push(await rig.measure(plan.windowSeconds));
+      rows.push(logged(log, toRow(path, mergeWindows(windows))));
     }
     return rows;
   } finally {
@@ -114,19 +122,53 @@ export async function runSfuLoadBench(opts: SfuLoadOptions = {}): Promise<SfuLoa
 }
 
 /**
- * Both paths, `repetitions` times, interleaved (raw, room, raw, room, …) so a drift in the host
- * hits both alike. Each repetition is a fresh rig per path.
+ * Both paths, `repetitions` times. In each repetition a raw rig and a Room rig are built side
+ * by side and take turns on the measured core: one is fed there while the other is quiet (its
+ * sessions kept, its worker moved to the other cores), window by window — raw, room, raw,
+ * room… at every level, the first path alternating between repetitions. A host whose speed
+ * drifts over minutes (this one did: 27 → 36 µs/pkt between rigs of one path at the start and
+ * the end of a run) then hits both paths alike instead of whichever rig ran later.
  */
 export async function runSfuLoadComparison(opts: SfuLoadOptions & { repetitions?: number } = {}): Promise<SfuLoadComparison> {
   const repetitions = opts.repetitions ?? DEFAULT_REPETITIONS;
   if (!(Number.isInteger(repetitions) && repetitions >= 1 && repetitions <= 10)) {
     throw new RangeError(`repetitions must be an integer in 1..10, got ${repetitions}`);
   }
+  const plan = planOf(opts);
+  const log = opts.log ?? (() => {});
   const runs: SfuLoadComparison['runs'] = [];
   for (let rep = 1; rep <= repetitions; rep++) {
-    const raw = await runSfuLoadBench({ ...opts, path: 'raw' });
-    const room = await runSfuLoadBench({ ...opts, path: 'room' });
-    runs.push({ raw, room });
+    const order: LoadPath[] = rep % 2 === 1 ? ['raw', 'room'] : ['room', 'raw'];
+    const rigs = new Map<LoadPath, LoadRig>();
+    try {
+      for (const path of order) {
+        const rig = await LoadRig.start(rigOptions({ ...opts, portRange: COMPARISON_PORTS[path] }, path, plan, 2));
+        rigs.set(path, rig);
+        await rig.quiet();
+      }
+      const rows = { raw: [] as SfuLoadRow[], room: [] as SfuLoadRow[] };
+      for (const sessions of plan.levels) {
+        for (const path of order) {
+          const rig = rigs.get(path)!;
+          await rig.loud();
+          await rig.growTo(sessions);
+          await rig.quiet();
+        }
+        const windows = { raw: [] as WindowMeasurement[], room: [] as WindowMeasurement[] };
+        for (let w = 0; w < windowsAt(plan, sessions); w++) {
+          for (const path of order) {
+            const rig = rigs.get(path)!;
+            await rig.loud();
+            windows[path].push(await rig.measure(plan.windowSeconds));
+            await rig.quiet();
+          }
+        }
+        for (const path of order) rows[path].push(logged(log, toRow(path, mergeWindows(windows[path]))));
+      }
+      runs.push(rows);
+    } finally {
+      for (const rig of rigs.values()) await rig.close();
+    }
   }
   return { runs, pinned: (opts.pinCores ?? true) && coreSplit() !== null };
 }
@@ -144,14 +186,13 @@ export interface SfuLoadComparison {
  * pausing, the sink counted exactly the packets each consumer reports sending.
  */
 export async function checkSfuLoadForwarding(opts: SfuLoadOptions = {}): Promise<SfuLoadRow> {
-  const windowSeconds = opts.windowSeconds ?? 4;
-  const sessions = opts.sessions?.[0] ?? 2;
+  const plan = planOf({ sessions: [opts.sessions?.[0] ?? 2], windowSeconds: opts.windowSeconds ?? 4, judgedWindows: 1 });
+  const [sessions] = plan.levels as [number];
   const path = opts.path ?? 'room';
-  validatePlan([sessions], windowSeconds);
-  const rig = await LoadRig.start(rigOptions(opts, 1, windowSeconds));
+  const rig = await LoadRig.start(rigOptions(opts, path, plan));
   try {
     await rig.growTo(sessions);
-    const window = await rig.measure(windowSeconds);
+    const window = await rig.measure(plan.windowSeconds);
     const implausible = window.streams.flatMap((s) => {
       const pps = s.packets / window.seconds;
       const kbps = (s.bytes * 8) / window.seconds / 1000;
@@ -176,6 +217,7 @@ export function formatSfuLoadTable(rows: (SfuLoadRow & { rep?: number })[]): str
     'rep',
     'sessions',
     'consumers',
+    'window s',
     'fwd pkt/s',
     'fwd Mbit/s',
     'delivered %',
@@ -192,6 +234,7 @@ export function formatSfuLoadTable(rows: (SfuLoadRow & { rep?: number })[]): str
     String(r.rep ?? 1),
     String(r.sessions),
     String(r.consumers),
+    r.seconds.toFixed(0),
     r.forwardedPps.toFixed(0),
     r.forwardedMbps.toFixed(1),
     r.deliveredPct.toFixed(1),
@@ -281,6 +324,7 @@ function toRow(path: LoadPath, m: WindowMeasurement): SfuLoadRow {
   return {
     path,
     sessions: m.sessions,
+    seconds: m.seconds,
     producers: m.sessions * PRODUCERS_PER_SESSION,
     consumers,
     forwardedPps: packets / m.seconds,
@@ -296,30 +340,90 @@ function toRow(path: LoadPath, m: WindowMeasurement): SfuLoadRow {
   };
 }
 
-function rigOptions(opts: SfuLoadOptions, levels: number, windowSeconds: number): LoadRigOptions {
+interface LoadPlan {
+  levels: number[];
+  windowSeconds: number;
+  /** Windows at the largest level. */
+  judgedWindows: number;
+}
+
+function planOf(opts: Pick<SfuLoadOptions, 'sessions' | 'windowSeconds' | 'judgedWindows'>): LoadPlan {
+  const plan = {
+    levels: opts.sessions ?? DEFAULT_SESSIONS,
+    windowSeconds: opts.windowSeconds ?? 10,
+    judgedWindows: opts.judgedWindows ?? 3,
+  };
+  validatePlan(plan);
+  return plan;
+}
+
+function windowsAt(plan: LoadPlan, sessions: number): number {
+  return sessions === plan.levels[plan.levels.length - 1] ? plan.judgedWindows : 1;
+}
+
+/** Each path's own ports in a comparison, where both rigs live at once. */
+const COMPARISON_PORTS: Record<LoadPath, { min: number; max: number }> = {
+  raw: { min: 44000, max: 44999 },
+  room: { min: 45000, max: 46999 },
+};
+/** A level's growth, a quiet/loud turn and its drain: generous, for ffmpeg's hard stop. */
+const PER_LEVEL_OVERHEAD_SECONDS = 60;
+const PER_WINDOW_OVERHEAD_SECONDS = 5;
+
+/** `rigs`: how many rigs take turns for the whole plan (the streaming ffmpeg must outlast them all). */
+function rigOptions(opts: SfuLoadOptions, path: LoadPath, plan: LoadPlan, rigs = 1): LoadRigOptions {
+  const windows = plan.levels.length - 1 + plan.judgedWindows;
   return {
-    path: opts.path ?? 'room',
+    path,
     pinCores: opts.pinCores ?? true,
     srtpCryptoSuite: srtpSuiteOf(opts),
     ioUring: opts.ioUring ?? true,
     portRange: opts.portRange ?? { min: 44000, max: 45999 },
     videoBitrateKbps: opts.videoBitrateKbps ?? 600,
-    // Generous per level (setup + key frame wait + window), still finite.
-    maxSeconds: 60 + levels * (windowSeconds + 60),
+    maxSeconds:
+      60 + rigs * (plan.levels.length * PER_LEVEL_OVERHEAD_SECONDS + windows * (plan.windowSeconds + PER_WINDOW_OVERHEAD_SECONDS)),
   };
+}
+
+/** Consecutive windows of one rig at one level as one: totals over their whole time. */
+function mergeWindows(windows: WindowMeasurement[]): WindowMeasurement {
+  const [first, ...rest] = windows;
+  if (!first) throw new Error('no window to merge');
+  return rest.reduce(
+    (sum, w) => ({
+      sessions: sum.sessions,
+      seconds: sum.seconds + w.seconds,
+      workerCpuMs: { user: sum.workerCpuMs.user + w.workerCpuMs.user, system: sum.workerCpuMs.system + w.workerCpuMs.system },
+      offeredPackets: sum.offeredPackets + w.offeredPackets,
+      streams: sum.streams.map((s, i) => ({ ...s, packets: s.packets + w.streams[i]!.packets, bytes: s.bytes + w.streams[i]!.bytes })),
+      sinkDrops: sum.sinkDrops + w.sinkDrops,
+      roomEvents: sum.roomEvents + w.roomEvents,
+    }),
+    first,
+  );
+}
+
+function logged(log: (line: string) => void, row: SfuLoadRow): SfuLoadRow {
+  log(
+    `sfu load (${row.path}): ${row.sessions} sessions → worker ${row.workerCpuPct.toFixed(1)}% CPU, ${row.forwardedPps.toFixed(0)} pkt/s`,
+  );
+  return row;
 }
 
 function srtpSuiteOf(opts: SfuLoadOptions): MediasoupTypes.SrtpCryptoSuite | null {
   return opts.srtpCryptoSuite === undefined ? DEFAULT_SRTP_SUITE : opts.srtpCryptoSuite;
 }
 
-function validatePlan(levels: number[], windowSeconds: number): void {
+function validatePlan({ levels, windowSeconds, judgedWindows }: LoadPlan): void {
   const ascending = levels.every((n, i) => Number.isInteger(n) && n >= 1 && n <= MAX_SESSIONS && (i === 0 || n > levels[i - 1]!));
   if (levels.length === 0 || !ascending) {
     throw new RangeError(`sessions must be ascending integers in 1..${MAX_SESSIONS}, got ${levels.join(',')}`);
   }
   if (!(windowSeconds > 0 && windowSeconds <= MAX_WINDOW_SECONDS)) {
     throw new RangeError(`window must be in (0, ${MAX_WINDOW_SECONDS}] seconds, got ${windowSeconds}`);
+  }
+  if (!(Number.isInteger(judgedWindows) && judgedWindows >= 1 && judgedWindows <= 10)) {
+    throw new RangeError(`judged windows must be an integer in 1..10, got ${judgedWindows}`);
   }
 }
 
@@ -342,6 +446,7 @@ async function main(): Promise<void> {
     options: {
       sessions: { type: 'string' },
       window: { type: 'string' },
+      'judged-windows': { type: 'string' },
       reps: { type: 'string' },
       path: { type: 'string', default: 'both' },
       srtp: { type: 'string' },
@@ -356,6 +461,7 @@ async function main(): Promise<void> {
   const opts: SfuLoadOptions = {
     ...(values.sessions ? { sessions: values.sessions.split(',').map(Number) } : {}),
     ...(values.window ? { windowSeconds: Number(values.window) } : {}),
+    ...(values['judged-windows'] ? { judgedWindows: Number(values['judged-windows']) } : {}),
     ...(values.srtp ? { srtpCryptoSuite: parseSrtpSuite(values.srtp) } : {}),
     ioUring: !values['no-io-uring'],
     pinCores: !values['no-pin'],

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ROUTER_MEDIA_CODECS, WorkerPool, type MediasoupTypes as types, type PortRange } from '@tongban/sfu';
+import { ROUTER_MEDIA_CODECS, WorkerPool, type MediasoupTypes as types, type PortRange, type WorkerStats } from '@tongban/sfu';
 import { pinToCore, unpin } from '../cpuPinning';
 import { createRoomSession } from './roomSession';
 import { RtpSink, type StreamCount } from './rtpSink';
@@ -69,11 +69,14 @@ const GROW_TIMEOUT_MS = 60_000;
 const FLOWING_TIMEOUT_MS = 20_000;
 const POLL_MS = 200;
 const DRAIN_MS = 300;
+/** After every consumer forwards again: lets the burst of the restart (key frames, RTCP) pass before a window. */
+const SETTLE_MS = 1_000;
 
 /**
  * The load harness: one worker under measurement holding every session, one
  * feeder worker playing all the browsers, one FFmpeg, one sink socket.
- * Grow it session by session, measure windows, close it.
+ * Grow it session by session, measure windows, close it. Two rigs can share the
+ * measured core in turns: quiet() one, loud() the other.
  */
 export class LoadRig {
   private readonly streams: ForwardedStream[] = [];
@@ -130,7 +133,18 @@ export class LoadRig {
         create = (id) => createRoomSession(env, id);
       }
       cleanup.push(() => counter.close());
-      return new LoadRig(pool, counter, sink, source, create, roomEvents, PORTS_PER_SESSION[opts.path], opts.portRange, cleanup);
+      return new LoadRig(
+        pool,
+        cores ? measured!.pid : null,
+        counter,
+        sink,
+        source,
+        create,
+        roomEvents,
+        PORTS_PER_SESSION[opts.path],
+        opts.portRange,
+        cleanup,
+      );
     } catch (err) {
       await runCleanup(cleanup);
       throw err;
@@ -139,6 +153,8 @@ export class LoadRig {
 
   private constructor(
     private readonly pool: WorkerPool,
+    /** The measured worker's pid when it is pinned (it moves off its core while quiet). */
+    private readonly pinnedPid: number | null,
     private readonly counter: Counter,
     private readonly sink: RtpSink | null,
     private readonly source: SyntheticSource,
@@ -171,6 +187,29 @@ export class LoadRig {
       this.sessions += batch;
     }
     await this.waitUntilAllFlowing();
+  }
+
+  /**
+   * Stop feeding the sessions (the source's producers pause, so the feeder forwards nothing)
+   * and move the measured worker off its core: it keeps every session, idle (its timers and
+   * RTCP still cost a few % of a core), while another rig is measured there.
+   */
+  async quiet(): Promise<void> {
+    await Promise.all([this.source.video.pause(), this.source.audio.pause()]);
+    if (this.pinnedPid !== null) await pinToCore(this.pinnedPid, 'rest');
+    await new Promise((r) => setTimeout(r, DRAIN_MS));
+  }
+
+  /**
+   * Back on its core, feed the sessions again and wait until every consumer forwards (video
+   * from the source's next key frame, ≤ 2 s).
+   */
+  async loud(): Promise<void> {
+    if (this.pinnedPid !== null) await pinToCore(this.pinnedPid, 'last');
+    const before = this.counter.snapshot();
+    await Promise.all([this.source.video.resume(), this.source.audio.resume()]);
+    await this.waitUntilAllFlowing(before);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
   }
 
   /** Measure one window; throws if any consumer delivered nothing to the sink in it. */
@@ -225,16 +264,23 @@ export class LoadRig {
     await runCleanup(this.cleanup);
   }
 
-  private async waitUntilAllFlowing(): Promise<void> {
+  /** Until every consumer has forwarded more than it had in `since`. */
+  private async waitUntilAllFlowing(since = new Map<number, StreamCount>()): Promise<void> {
     const deadline = Date.now() + FLOWING_TIMEOUT_MS;
     let silent = this.streams;
     while (Date.now() < deadline) {
       const counts = this.counter.snapshot();
-      silent = this.streams.filter((s) => !counts.get(s.ssrc)?.packets);
+      silent = this.streams.filter((s) => (counts.get(s.ssrc)?.packets ?? 0) <= (since.get(s.ssrc)?.packets ?? 0));
       if (silent.length === 0) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     throw new Error(`${silent.length}/${this.streams.length} consumers still silent at the sink after ${FLOWING_TIMEOUT_MS} ms`);
+  }
+
+  private async measuredWorker(): Promise<WorkerStats> {
+    const measured = (await this.pool.stats()).find((w) => w.index === MEASURED);
+    if (!measured?.alive) throw new Error('the measured mediasoup worker is not alive');
+    return measured;
   }
 
   /**
@@ -243,8 +289,7 @@ export class LoadRig {
    * awaited together with the CPU figure).
    */
   private async sample(): Promise<Sample> {
-    const measured = (await this.pool.stats()).find((w) => w.index === MEASURED);
-    if (!measured?.alive) throw new Error('the measured mediasoup worker is not alive');
+    const measured = await this.measuredWorker();
     const [video, audio] = await Promise.all([this.source.video.getStats(), this.source.audio.getStats()]);
     const counts = this.counter.snapshot();
     const at = performance.now();
