@@ -121,6 +121,15 @@ describe('work ledger (工作台账)', () => {
     expect(csv.split('\r\n')[0]).toMatch(/,评价 Rating$/);
   });
 
+  it('reads the audit events of many cases at once exactly as case by case (the steps section uses it)', () => {
+    const caseIds = [...Object.values(ids), 'no-such-case'];
+    const many = srv.ctx.ledger.forCases(caseIds);
+    expect([...many.keys()]).toEqual(caseIds);
+    for (const id of caseIds) expect(many.get(id)).toEqual(srv.ctx.ledger.forCase(id));
+    expect(many.get('no-such-case')).toEqual([]);
+    expect(many.get(ids.a!)!.length).toBeGreaterThan(3);
+  });
+
   it('is for supervisors and admins only', async () => {
     expect((await clerk.get('/api/ledger')).body.error.code).toBe('FORBIDDEN_ROLE');
     expect((await reviewer.get('/api/ledger.csv')).status).toBe(403);

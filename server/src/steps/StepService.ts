@@ -17,7 +17,7 @@ import {
 } from '@tongban/shared/cases/steps';
 import type { NotificationView } from '@tongban/shared/notifications/notifications';
 import type { Role } from '@tongban/shared';
-import { SYSTEM_ACTOR, type Actor } from '../audit/AuditLedger';
+import { SYSTEM_ACTOR, type Actor, type AuditEvent } from '../audit/AuditLedger';
 import type { SessionUser } from '../auth/AuthService';
 import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import type { CaseRecord, CaseService } from '../cases/CaseService';
@@ -38,6 +38,12 @@ export interface StepDeps extends Pick<SiteServices, 'db' | 'clock' | 'ledger' |
   peers: Pick<PeerSites, 'forOffice'>;
   notifications: NotificationService;
   remindHours: number;
+}
+
+/** What steps() would otherwise read per case. */
+interface KnownFacts {
+  item: ServiceItem | undefined;
+  events: readonly AuditEvent[];
 }
 
 interface OverrideRow {
@@ -93,10 +99,13 @@ export class StepService {
     })();
   }
 
-  /** What the case's history says, read from this site's tables. */
-  facts(c: CaseRecord): StepFacts {
+  /**
+   * What the case's history says, read from this site's tables. `known`: what a report over
+   * many cases has already read for all of them at once (the item, the case's audit events).
+   */
+  facts(c: CaseRecord, known: Partial<KnownFacts> = {}): StepFacts {
     const { db, ledger } = this.deps;
-    const item = this.deps.catalog.findItem(c.itemCode);
+    const item = 'item' in known ? known.item : this.deps.catalog.findItem(c.itemCode);
     const mode = this.deps.bags.transferMode(c);
     const result = db.prepare('SELECT origin, delivery, decided_at, sent_at FROM case_results WHERE case_id = ?').get(c.id) as
       { origin: 'local' | 'peer'; delivery: 'document' | 'mail'; decided_at: string; sent_at: string | null } | undefined;
@@ -104,7 +113,7 @@ export class StepService {
     const atIntakeAt = !result ? null : result.origin === 'peer' || c.sourceSite ? result.sent_at : result.decided_at;
     return {
       state: c.state,
-      events: ledger.forCase(c.id).map((e) => ({ action: e.action, at: e.at, details: e.details })),
+      events: (known.events ?? ledger.forCase(c.id)).map((e) => ({ action: e.action, at: e.at, details: e.details })),
       paper:
         hasOriginals(item) || mode === 'courier' || (mode === undefined && !c.sourceSite && !this.deps.peers.forOffice(c.handlingOfficeId)),
       receivedByTransfer: Boolean(c.sourceSite),
@@ -112,9 +121,28 @@ export class StepService {
     };
   }
 
-  steps(c: CaseRecord, now = this.deps.clock.now()): CaseStep[] {
-    const item = this.deps.catalog.findItem(c.itemCode) ?? { code: c.itemCode, timeLimitDays: 0 };
-    return caseSteps(this.facts(c), this.limits(item), now, this.deps.calendar.current(), { remindHours: this.deps.remindHours });
+  steps(c: CaseRecord, now = this.deps.clock.now(), known: Partial<KnownFacts & { limits: StepLimits }> = {}): CaseStep[] {
+    const item = 'item' in known ? known.item : this.deps.catalog.findItem(c.itemCode);
+    const limits = known.limits ?? this.limits(item ?? { code: c.itemCode, timeLimitDays: 0 });
+    return caseSteps(this.facts(c, { ...known, item }), limits, now, this.deps.calendar.current(), { remindHours: this.deps.remindHours });
+  }
+
+  /**
+   * steps() for every case of a report: the audit events of all of them in one query, each
+   * item and its limits read once (the work ledger over 250 cases spent 30 ms in per-case reads).
+   */
+  private stepsOfMany(cases: readonly CaseRecord[], now: Date): CaseStep[][] {
+    const events = this.deps.ledger.forCases(cases.map((c) => c.id));
+    const perItem = new Map<string, { item: ServiceItem | undefined; limits: StepLimits }>();
+    return cases.map((c) => {
+      let known = perItem.get(c.itemCode);
+      if (!known) {
+        const item = this.deps.catalog.findItem(c.itemCode);
+        known = { item, limits: this.limits(item ?? { code: c.itemCode, timeLimitDays: 0 }) };
+        perItem.set(c.itemCode, known);
+      }
+      return this.steps(c, now, { ...known, events: events.get(c.id) ?? [] });
+    });
   }
 
   /** GET /api/cases/:id/steps: whoever may read the case. */
@@ -136,9 +164,11 @@ export class StepService {
     const now = this.deps.clock.now();
     const stalled: LedgerStepsSection['stalled'] = [];
     const all: Array<{ officeOf: Record<CaseSide, string>; steps: CaseStep[] }> = [];
-    for (const r of rows) {
-      const c = this.deps.cases.get(r.id);
-      const steps = this.steps(c, now);
+    const cases = rows.map((r) => this.deps.cases.get(r.id));
+    const stepsOf = this.stepsOfMany(cases, now);
+    for (const [i, r] of rows.entries()) {
+      const c = cases[i]!;
+      const steps = stepsOf[i]!;
       all.push({ officeOf: officeOf(c), steps });
       for (const s of steps) {
         if (s.status !== 'late') continue;
@@ -161,15 +191,9 @@ export class StepService {
 
   /** Per office and step, for the dashboard: the steps of these cases done, and how many on time. */
   onTimeByOfficeStep(caseIds: readonly string[]): Array<StepOnTime & { officeName: string }> {
-    const now = this.deps.clock.now();
-    return this.named(
-      stepOnTimeRates(
-        caseIds.map((id) => {
-          const c = this.deps.cases.get(id);
-          return { officeOf: officeOf(c), steps: this.steps(c, now) };
-        }),
-      ),
-    );
+    const cases = caseIds.map((id) => this.deps.cases.get(id));
+    const stepsOf = this.stepsOfMany(cases, this.deps.clock.now());
+    return this.named(stepOnTimeRates(cases.map((c, i) => ({ officeOf: officeOf(c), steps: stepsOf[i]! }))));
   }
 
   /**
