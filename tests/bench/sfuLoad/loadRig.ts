@@ -80,6 +80,8 @@ const SETTLE_MS = 1_000;
  */
 export class LoadRig {
   private readonly streams: ForwardedStream[] = [];
+  /** Which session each consumer (by SSRC) belongs to, for saying which ones failed. */
+  private readonly sessionOf = new Map<number, string>();
   private sessions = 0;
 
   static async start(opts: LoadRigOptions): Promise<LoadRig> {
@@ -134,6 +136,7 @@ export class LoadRig {
       }
       cleanup.push(() => counter.close());
       return new LoadRig(
+        opts.path,
         pool,
         cores ? measured!.pid : null,
         counter,
@@ -152,6 +155,7 @@ export class LoadRig {
   }
 
   private constructor(
+    private readonly path: LoadPath,
     private readonly pool: WorkerPool,
     /** The measured worker's pid when it is pinned (it moves off its core while quiet). */
     private readonly pinnedPid: number | null,
@@ -183,7 +187,10 @@ export class LoadRig {
       const batch = Math.min(CREATE_CONCURRENCY, target - this.sessions);
       const ids = Array.from({ length: batch }, (_, i) => `load-${this.sessions + i}`);
       const created = await Promise.all(ids.map((id) => this.create(id)));
-      this.streams.push(...created.flat());
+      created.forEach((streams, i) => {
+        this.streams.push(...streams);
+        for (const { ssrc } of streams) this.sessionOf.set(ssrc, ids[i]!);
+      });
       this.sessions += batch;
     }
     await this.waitUntilAllFlowing();
@@ -274,7 +281,11 @@ export class LoadRig {
       if (silent.length === 0) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    throw new Error(`${silent.length}/${this.streams.length} consumers still silent at the sink after ${FLOWING_TIMEOUT_MS} ms`);
+    const sessions = [...new Set(silent.map((s) => this.sessionOf.get(s.ssrc)))].join(', ');
+    throw new Error(
+      `${this.path} path: ${silent.length}/${this.streams.length} consumers still silent at the sink after ${FLOWING_TIMEOUT_MS} ms ` +
+        `(${silent.filter((s) => s.kind === 'video').length} video; sessions ${sessions})`,
+    );
   }
 
   private async measuredWorker(): Promise<WorkerStats> {
