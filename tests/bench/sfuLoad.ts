@@ -366,7 +366,7 @@ const COMPARISON_PORTS: Record<LoadPath, { min: number; max: number }> = {
   raw: { min: 44000, max: 44999 },
   room: { min: 45000, max: 46999 },
 };
-/** A level's growth, a quiet/loud turn and its drain: generous, for ffmpeg's hard stop. */
+/** For ffmpeg's hard stop, generously: a level's growth, and each window's quiet/loud turn (key frame wait, settle). */
 const PER_LEVEL_OVERHEAD_SECONDS = 60;
 const PER_WINDOW_OVERHEAD_SECONDS = 5;
 

@@ -40,9 +40,10 @@ export interface StepDeps extends Pick<SiteServices, 'db' | 'clock' | 'ledger' |
   remindHours: number;
 }
 
-/** What steps() would otherwise read per case. */
-interface KnownFacts {
+/** What steps() reads for a case: a report over many cases reads it for all of them at once. */
+interface CaseInputs {
   item: ServiceItem | undefined;
+  limits: StepLimits;
   events: readonly AuditEvent[];
 }
 
@@ -99,13 +100,9 @@ export class StepService {
     })();
   }
 
-  /**
-   * What the case's history says, read from this site's tables. `known`: what a report over
-   * many cases has already read for all of them at once (the item, the case's audit events).
-   */
-  facts(c: CaseRecord, known: Partial<KnownFacts> = {}): StepFacts {
-    const { db, ledger } = this.deps;
-    const item = 'item' in known ? known.item : this.deps.catalog.findItem(c.itemCode);
+  /** What the case's history says, read from this site's tables (its item and audit events as given). */
+  private facts(c: CaseRecord, { item, events }: Pick<CaseInputs, 'item' | 'events'>): StepFacts {
+    const { db } = this.deps;
     const mode = this.deps.bags.transferMode(c);
     const result = db.prepare('SELECT origin, delivery, decided_at, sent_at FROM case_results WHERE case_id = ?').get(c.id) as
       { origin: 'local' | 'peer'; delivery: 'document' | 'mail'; decided_at: string; sent_at: string | null } | undefined;
@@ -113,7 +110,7 @@ export class StepService {
     const atIntakeAt = !result ? null : result.origin === 'peer' || c.sourceSite ? result.sent_at : result.decided_at;
     return {
       state: c.state,
-      events: (known.events ?? ledger.forCase(c.id)).map((e) => ({ action: e.action, at: e.at, details: e.details })),
+      events: events.map((e) => ({ action: e.action, at: e.at, details: e.details })),
       paper:
         hasOriginals(item) || mode === 'courier' || (mode === undefined && !c.sourceSite && !this.deps.peers.forOffice(c.handlingOfficeId)),
       receivedByTransfer: Boolean(c.sourceSite),
@@ -121,10 +118,18 @@ export class StepService {
     };
   }
 
-  steps(c: CaseRecord, now = this.deps.clock.now(), known: Partial<KnownFacts & { limits: StepLimits }> = {}): CaseStep[] {
-    const item = 'item' in known ? known.item : this.deps.catalog.findItem(c.itemCode);
-    const limits = known.limits ?? this.limits(item ?? { code: c.itemCode, timeLimitDays: 0 });
-    return caseSteps(this.facts(c, { ...known, item }), limits, now, this.deps.calendar.current(), { remindHours: this.deps.remindHours });
+  steps(
+    c: CaseRecord,
+    now = this.deps.clock.now(),
+    inputs: CaseInputs = { ...this.itemInputs(c.itemCode), events: this.deps.ledger.forCase(c.id) },
+  ): CaseStep[] {
+    return caseSteps(this.facts(c, inputs), inputs.limits, now, this.deps.calendar.current(), { remindHours: this.deps.remindHours });
+  }
+
+  /** A catalogue item and its step limits (an item no longer in the catalogue: no limits of its own). */
+  private itemInputs(itemCode: string): Pick<CaseInputs, 'item' | 'limits'> {
+    const item = this.deps.catalog.findItem(itemCode);
+    return { item, limits: this.limits(item ?? { code: itemCode, timeLimitDays: 0 }) };
   }
 
   /**
@@ -133,15 +138,11 @@ export class StepService {
    */
   private stepsOfMany(cases: readonly CaseRecord[], now: Date): CaseStep[][] {
     const events = this.deps.ledger.forCases(cases.map((c) => c.id));
-    const perItem = new Map<string, { item: ServiceItem | undefined; limits: StepLimits }>();
+    const perItem = new Map<string, Pick<CaseInputs, 'item' | 'limits'>>();
     return cases.map((c) => {
-      let known = perItem.get(c.itemCode);
-      if (!known) {
-        const item = this.deps.catalog.findItem(c.itemCode);
-        known = { item, limits: this.limits(item ?? { code: c.itemCode, timeLimitDays: 0 }) };
-        perItem.set(c.itemCode, known);
-      }
-      return this.steps(c, now, { ...known, events: events.get(c.id) ?? [] });
+      let item = perItem.get(c.itemCode);
+      if (!item) perItem.set(c.itemCode, (item = this.itemInputs(c.itemCode)));
+      return this.steps(c, now, { ...item, events: events.get(c.id) ?? [] });
     });
   }
 

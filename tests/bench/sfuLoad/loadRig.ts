@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ROUTER_MEDIA_CODECS, WorkerPool, type MediasoupTypes as types, type PortRange, type WorkerStats } from '@tongban/sfu';
+import { ROUTER_MEDIA_CODECS, WorkerPool, type MediasoupTypes as types, type PortRange } from '@tongban/sfu';
 import { pinToCore, unpin } from '../cpuPinning';
 import { createRoomSession } from './roomSession';
 import { RtpSink, type StreamCount } from './rtpSink';
@@ -288,19 +288,14 @@ export class LoadRig {
     );
   }
 
-  private async measuredWorker(): Promise<WorkerStats> {
-    const measured = (await this.pool.stats()).find((w) => w.index === MEASURED);
-    if (!measured?.alive) throw new Error('the measured mediasoup worker is not alive');
-    return measured;
-  }
-
   /**
    * Everything a window is computed from. The source count and the sink count
    * are taken back to back (worker replies lag under load, so they are not
    * awaited together with the CPU figure).
    */
   private async sample(): Promise<Sample> {
-    const measured = await this.measuredWorker();
+    const measured = (await this.pool.stats()).find((w) => w.index === MEASURED);
+    if (!measured?.alive) throw new Error('the measured mediasoup worker is not alive');
     const [video, audio] = await Promise.all([this.source.video.getStats(), this.source.audio.getStats()]);
     const counts = this.counter.snapshot();
     const at = performance.now();
