@@ -83,6 +83,7 @@ export class LoadRig {
   /** Which session each consumer (by SSRC) belongs to, for saying which ones failed. */
   private readonly sessionOf = new Map<number, string>();
   private sessions = 0;
+  private isQuiet = false;
 
   static async start(opts: LoadRigOptions): Promise<LoadRig> {
     const workDir = await mkdtemp(join(tmpdir(), 'tongban-sfu-load-'));
@@ -123,7 +124,14 @@ export class LoadRig {
       } else {
         const relay = await WebRtcRelay.open();
         counter = relay;
+        const roomTransports = new Map<string, types.WebRtcTransport>();
+        measured!.observer.on('newrouter', (router) =>
+          router.observer.on('newtransport', (t) => {
+            if (t.type === 'webrtc') roomTransports.set(t.id, t as types.WebRtcTransport);
+          }),
+        );
         const env = {
+          roomTransports,
           pool,
           worker: measured!,
           sourceRouter,
@@ -173,12 +181,21 @@ export class LoadRig {
     return this.sessions;
   }
 
-  /** Add sessions up to `target` (a few at a time), then wait until the sink hears every consumer. */
+  /**
+   * Add sessions up to `target` (a few at a time) with the source paused, then, if the rig is
+   * fed, resume it and wait until the counter hears every consumer. Set-up with media flowing
+   * left whole batches of Room sessions with DTLS stuck half-way (each end had sent one record
+   * and neither retransmitted, for good) once the load core was saturated; a quiet rig has its
+   * sessions counted at its next loud().
+   */
   async growTo(target: number): Promise<void> {
     const capacity = Math.floor((this.portRange.max - this.portRange.min + 1 - 4) / this.portsPerSession);
     if (target > capacity) {
       throw new RangeError(`${target} sessions need more ports than ${this.portRange.min}-${this.portRange.max} (max ${capacity})`);
     }
+    const fed = !this.isQuiet;
+    const before = this.counter.snapshot();
+    if (fed) await this.source.pause();
     const deadline = Date.now() + GROW_TIMEOUT_MS;
     while (this.sessions < target) {
       if (Date.now() > deadline) {
@@ -193,7 +210,10 @@ export class LoadRig {
       });
       this.sessions += batch;
     }
-    await this.waitUntilAllFlowing();
+    if (fed) {
+      await this.source.resume();
+      await this.waitUntilAllFlowing(before);
+    }
   }
 
   /**
@@ -202,7 +222,8 @@ export class LoadRig {
    * RTCP still cost a few % of a core), while another rig is measured there.
    */
   async quiet(): Promise<void> {
-    await Promise.all([this.source.video.pause(), this.source.audio.pause()]);
+    this.isQuiet = true;
+    await this.source.pause();
     if (this.pinnedPid !== null) await pinToCore(this.pinnedPid, 'rest');
     await new Promise((r) => setTimeout(r, DRAIN_MS));
   }
@@ -214,8 +235,9 @@ export class LoadRig {
   async loud(): Promise<void> {
     if (this.pinnedPid !== null) await pinToCore(this.pinnedPid, 'last');
     const before = this.counter.snapshot();
-    await Promise.all([this.source.video.resume(), this.source.audio.resume()]);
+    await this.source.resume();
     await this.waitUntilAllFlowing(before);
+    this.isQuiet = false;
     await new Promise((r) => setTimeout(r, SETTLE_MS));
   }
 
@@ -282,9 +304,11 @@ export class LoadRig {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     const sessions = [...new Set(silent.map((s) => this.sessionOf.get(s.ssrc)))].join(', ');
+    const states = [...new Set(silent.flatMap((s) => (s.transportState ? [s.transportState()] : [])))];
     throw new Error(
       `${this.path} path: ${silent.length}/${this.streams.length} consumers still silent at the sink after ${FLOWING_TIMEOUT_MS} ms ` +
-        `(${silent.filter((s) => s.kind === 'video').length} video; sessions ${sessions})`,
+        `(${silent.filter((s) => s.kind === 'video').length} video; sessions ${sessions})` +
+        states.map((st) => `\n  ${st}`).join(''),
     );
   }
 

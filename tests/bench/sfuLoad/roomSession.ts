@@ -14,6 +14,8 @@ export interface RoomSessionEnv {
   portRange: { min: number; max: number };
   /** What the session's Room event listeners saw: the server relays each of these over socket.io. */
   onRoomEvent: () => void;
+  /** The Room transports on the measured worker by id, as its observer announces them (the Room keeps its own private). */
+  roomTransports: ReadonlyMap<string, types.WebRtcTransport>;
 }
 
 /**
@@ -50,18 +52,19 @@ export async function createRoomSession(env: RoomSessionEnv, sessionId: string):
           ).id;
         }),
       );
-      return { peerId, ids };
+      return { peerId, ids, send };
     }),
   );
   const streams: ForwardedStream[] = [];
   for (const { peerId, recv } of transports) {
     for (const other of produced.filter((p) => p.peerId !== peerId)) {
+      const transportState = () => `${other.peerId} ${other.send.state()}; ${peerId} ${recv.state()}`;
       for (const producerId of other.ids) {
         const info = await room.consume(peerId, recv.roomTransportId, producerId);
         await room.resumeConsumer(peerId, info.id);
         const ssrc = info.rtpParameters.encodings?.[0]?.ssrc;
         if (ssrc === undefined) throw new Error(`consumer ${info.id} has no SSRC`);
-        streams.push({ ssrc, kind: info.kind });
+        streams.push({ ssrc, kind: info.kind, transportState });
       }
     }
   }
@@ -73,6 +76,8 @@ const ROOM_EVENTS = ['newproducer', 'producerclosed', 'consumerclosed', 'consume
 interface ConnectedPair {
   roomTransportId: string;
   feeder: types.WebRtcTransport;
+  /** Where the pair's handshake stands: both ends' ICE/DTLS and the DTLS datagrams each sent through the relay. */
+  state: () => string;
 }
 
 /** A Room transport and its browser stand-in, ICE through the relay, DTLS between them (the browser is the client). */
@@ -90,7 +95,15 @@ async function connectPair(env: RoomSessionEnv, room: Room, peerId: string, dire
   );
   await room.connectTransport(peerId, info.id, { role: 'client', fingerprints: feeder.dtlsParameters.fingerprints });
   await feeder.connect({ dtlsParameters: { role: 'server', fingerprints: info.dtlsParameters.fingerprints } });
-  return { roomTransportId: info.id, feeder };
+  const roomTransport = env.roomTransports.get(info.id);
+  const state = () =>
+    `${direction}: room ${roomTransport ? stateOf(roomTransport) : 'transport not seen'} (${env.relay.dtlsFrom(roomPort)} DTLS out), ` +
+    `browser ${stateOf(feeder)} (${env.relay.dtlsFrom(feeder.iceCandidates[0]!.port)} DTLS out)`;
+  return { roomTransportId: info.id, feeder, state };
+}
+
+function stateOf(t: types.WebRtcTransport): string {
+  return `ice ${t.iceState} dtls ${t.dtlsState}${t.iceSelectedTuple ? '' : ' (no ICE tuple)'}`;
 }
 
 /** What Chromium offers for the router's codecs we use: Opus, VP8 with RTX, every header extension. */

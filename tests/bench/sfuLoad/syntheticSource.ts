@@ -91,6 +91,15 @@ export class SyntheticSource {
     process.once('exit', this.killOnExit);
   }
 
+  /** Its producers stop (or start again) forwarding to every consumer; ffmpeg keeps streaming into them. */
+  async pause(): Promise<void> {
+    await Promise.all([this.video.pause(), this.audio.pause()]);
+  }
+
+  async resume(): Promise<void> {
+    await Promise.all([this.video.resume(), this.audio.resume()]);
+  }
+
   /** Stop the streaming ffmpeg. Idempotent. */
   close(): void {
     if (!this.exited) this.streamer.kill('SIGKILL');

@@ -20,6 +20,8 @@ export interface ForwardedStream {
   kind: types.MediaKind;
   /** The raw run's mediasoup consumer (the Room keeps its own out of reach). */
   consumer?: types.Consumer;
+  /** Room run: ICE/DTLS state of the browser stand-ins it passes through, for saying why it is silent. */
+  transportState?: () => string;
 }
 
 interface Party {

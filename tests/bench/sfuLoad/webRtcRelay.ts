@@ -38,6 +38,8 @@ export class WebRtcRelay {
   private readonly countedPorts = new Set<number>();
   private readonly ends: { socket: dgram.Socket; end: RelayEnd }[] = [];
   private readonly counts = new Map<number, StreamCount>();
+  /** DTLS datagrams seen per sending port (either side), for saying where a stuck handshake stopped. */
+  private readonly dtlsSeen = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
 
   static async open(): Promise<WebRtcRelay> {
@@ -75,6 +77,11 @@ export class WebRtcRelay {
     return new Map([...this.counts].map(([ssrc, c]) => [ssrc, { ...c }]));
   }
 
+  /** DTLS datagrams the relay has had from this transport port. */
+  dtlsFrom(port: number): number {
+    return this.dtlsSeen.get(port) ?? 0;
+  }
+
   /** Datagrams the kernel dropped on the relay's sockets (receive buffer full), from /proc/net/udp. */
   async kernelDrops(): Promise<number> {
     const wanted = new Set(
@@ -103,12 +110,15 @@ export class WebRtcRelay {
       if (second < 192 || second > 223) this.count(msg); // RTP, not RTCP (RFC 5761 demux)
       return;
     }
+    if (isDtls(first)) this.dtlsSeen.set(port, this.dtlsFrom(port) + 1);
     const to = this.roomToFeeder.get(port);
     if (to !== undefined) this.feederSide.send(msg, to, '127.0.0.1');
   }
 
   private fromFeeder(msg: Buffer, port: number): void {
-    if (msg[0]! < 4) return;
+    const first = msg[0]!;
+    if (first < 4) return;
+    if (isDtls(first)) this.dtlsSeen.set(port, this.dtlsFrom(port) + 1);
     const to = this.feederToRoom.get(port);
     if (to !== undefined) this.roomSide.send(msg, to, '127.0.0.1');
   }
@@ -118,6 +128,9 @@ export class WebRtcRelay {
     countBySsrc(this.counts, msg);
   }
 }
+
+/** RFC 7983 demultiplexing: DTLS records start with 20–63. */
+const isDtls = (first: number) => first >= 20 && first <= 63;
 
 async function bindLoopback(): Promise<dgram.Socket> {
   const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: RECV_BUFFER_BYTES, sendBufferSize: RECV_BUFFER_BYTES });
