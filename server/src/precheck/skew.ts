@@ -69,8 +69,8 @@ export function sampledCopy(img: GrayImage, maxSide: number): GrayImage {
 
 /** Otsu's threshold of a grayscale histogram: the split that best separates ink from paper. */
 export function otsuThreshold(data: Uint8Array): number {
-  const hist = new Array<number>(256).fill(0);
-  for (const v of data) hist[v]!++;
+  const hist = new Int32Array(256);
+  for (let i = 0; i < data.length; i++) hist[data[i]!]!++;
   let sumAll = 0;
   for (let i = 0; i < 256; i++) sumAll += i * hist[i]!;
   let wB = 0;
@@ -95,22 +95,28 @@ export function otsuThreshold(data: Uint8Array): number {
  * shot of a turned card would outweigh the text's lines.
  */
 function inkPoints(img: GrayImage): Int32Array {
-  const threshold = otsuThreshold(img.data);
-  const ink = new Uint8Array(img.data.length);
-  for (let i = 0; i < ink.length; i++) ink[i] = img.data[i]! <= threshold ? 1 : 0;
-  clearEdgeRegions(ink, img.width, img.height);
+  const { data, width, height } = img;
+  const threshold = otsuThreshold(data);
+  const ink = new Uint8Array(data.length);
+  for (let i = 0; i < ink.length; i++) ink[i] = data[i]! <= threshold ? 1 : 0;
+  clearEdgeRegions(ink, width, height);
   let dark = 0;
-  for (const v of ink) dark += v;
+  for (let i = 0; i < ink.length; i++) dark += ink[i]!;
   // Mostly dark means a photo or a dark background, not text on paper: nothing to measure.
-  if (dark > img.data.length / 2) return new Int32Array(0);
+  if (dark > data.length / 2) return new Int32Array(0);
   const stride = Math.max(1, Math.ceil(dark / MAX_POINTS));
   const out = new Int32Array(Math.ceil(dark / stride) * 2);
   let n = 0;
-  let seen = 0;
-  for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) {
-      if (!ink[y * img.width + x]) continue;
-      if (seen++ % stride !== 0) continue;
+  // Counts down to the next ink pixel to keep: every stride-th, starting with the first.
+  let skip = 0;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (ink[i] === 0) continue;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      skip = stride - 1;
       out[n++] = x;
       out[n++] = y;
     }
@@ -127,8 +133,14 @@ function clearEdgeRegions(mask: Uint8Array, width: number, height: number): void
       stack.push(i);
     }
   };
-  for (let x = 0; x < width; x++) [x, (height - 1) * width + x].forEach(push);
-  for (let y = 0; y < height; y++) [y * width, y * width + width - 1].forEach(push);
+  for (let x = 0; x < width; x++) {
+    push(x);
+    push((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    push(y * width);
+    push(y * width + width - 1);
+  }
   while (stack.length) {
     const i = stack.pop()!;
     const x = i % width;
