@@ -9,7 +9,7 @@
  *     built side by side and taking turns on that core window by window, three repetitions;
  *     consumers per core at 80 % CPU and the ratio.
  *
- *   npm run bench:sfu -- [--joins 30] [--sessions 25,50,100] [--window 10] [--judged-windows 5] [--reps 3]
+ *   npm run bench:sfu -- [--joins 30] [--sessions 20,40,60] [--window 10] [--judged-windows 5] [--reps 3]
  *                        [--skip-join] [--skip-load]
  */
 import { ApiClient } from '../support/testServer';
