@@ -16,6 +16,21 @@ export interface JoinTiming {
   decoded: number;
   /** Join start → getStats() first reporting a decoded frame, ms. */
   statsSeen: number;
+  /** Where the time went (join start → …, ms; the stats phases as getStats, cached up to 50 ms, saw them), for the slow ones. */
+  phases: JoinPhases;
+}
+
+export interface JoinPhases {
+  joined: number;
+  track: number | null;
+  dtlsConnected: number | null;
+  firstVideoPacket: number | null;
+  /** Receiver-side key-frame requests and NACKs sent by the time of the first decoded frame. */
+  pli: number;
+  fir: number;
+  nack: number;
+  /** Width of the first decoded frame: which simulcast layer the join started on. */
+  width: number;
 }
 
 declare global {
@@ -27,13 +42,14 @@ declare global {
 }
 
 interface FrameMetadata {
+  width: number;
   receiveTime?: number;
   processingDuration?: number;
 }
 type FrameCallbackVideo = HTMLVideoElement & { requestVideoFrameCallback(cb: (now: number, md: FrameMetadata) => void): number };
 
-/** When the first frame of `track` finished decoding, on the performance.now() clock. */
-function firstFrameDecodedAt(track: MediaStreamTrack): Promise<number> {
+/** When the first frame of `track` finished decoding (performance.now() clock), and its width. */
+function firstFrameDecodedAt(track: MediaStreamTrack): Promise<{ at: number; width: number }> {
   const video = document.createElement('video') as FrameCallbackVideo;
   video.muted = true;
   video.autoplay = true;
@@ -42,28 +58,61 @@ function firstFrameDecodedAt(track: MediaStreamTrack): Promise<number> {
   return new Promise((resolve) =>
     video.requestVideoFrameCallback((now, md) => {
       video.remove();
-      resolve(md.receiveTime !== undefined ? md.receiveTime + (md.processingDuration ?? 0) * 1000 : now);
+      const at = md.receiveTime !== undefined ? md.receiveTime + (md.processingDuration ?? 0) * 1000 : now;
+      resolve({ at, width: md.width });
     }),
   );
 }
 
 window.benchPrepare = () => prepareCall();
 
+type Stat = Record<string, unknown> & { type: string };
+
+/** Polls the receive transport's stats until `done`, noting when each phase was first seen. */
+async function watchPhases(client: CallClient, t0: number, done: () => boolean, phases: JoinPhases): Promise<void> {
+  const at = () => Math.round(performance.now() - t0);
+  while (!done()) {
+    const report = await client.recvStats();
+    report?.forEach((s: Stat) => {
+      if (s.type === 'transport' && s['dtlsState'] === 'connected') phases.dtlsConnected ??= at();
+      if (s.type === 'inbound-rtp' && s['kind'] === 'video') {
+        if (Number(s['packetsReceived'] ?? 0) > 0) phases.firstVideoPacket ??= at();
+        phases.pli = Number(s['pliCount'] ?? 0);
+        phases.fir = Number(s['firCount'] ?? 0);
+        phases.nack = Number(s['nackCount'] ?? 0);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 window.benchJoin = async (sessionId) => {
   // Before the socket, the join and (the first time, with no router capabilities known) the Device load.
   const t0 = performance.now();
   const client = new CallClient({ target: { sessionId }, produce: false });
-  let decodedAt: Promise<number> | undefined;
+  const phases: JoinPhases = { joined: 0, track: null, dtlsConnected: null, firstVideoPacket: null, pli: 0, fir: 0, nack: 0, width: 0 };
+  let decodedAt: Promise<{ at: number; width: number }> | undefined;
   client.on('tracks', (tracks) => {
     const video = tracks.find((t) => t.kind === 'video');
-    if (video && !decodedAt) decodedAt = firstFrameDecodedAt(video.track);
+    if (video && !decodedAt) {
+      phases.track = Math.round(performance.now() - t0);
+      decodedAt = firstFrameDecodedAt(video.track);
+    }
   });
+  let seen = false;
   try {
     await client.join();
+    phases.joined = Math.round(performance.now() - t0);
+    const watching = watchPhases(client, t0, () => seen, phases);
     const statsSeen = await firstDecodedFrame(() => client.recvStats(), t0);
+    seen = true;
+    await watching;
     if (!decodedAt) throw new Error('no remote video track');
-    return { decoded: Math.round((await decodedAt) - t0), statsSeen };
+    const first = await decodedAt;
+    phases.width = first.width;
+    return { decoded: Math.round(first.at - t0), statsSeen, phases };
   } finally {
+    seen = true;
     await client.leave();
   }
 };

@@ -94,7 +94,8 @@ async function benchJoin(joins: number): Promise<void> {
     const runs: JoinTiming[] = [];
     for (let i = 0; i < joins; i++) {
       runs.push(await receiver.evaluate((sid) => window.benchJoin(sid), sessionId));
-      progress(`join ${i + 1}: decoded ${runs[i]!.decoded} ms (getStats saw it at ${runs[i]!.statsSeen} ms)`);
+      const { decoded, statsSeen, phases } = runs[i]!;
+      progress(`join ${i + 1}: decoded ${decoded} ms (getStats saw it at ${statsSeen} ms; ${JSON.stringify(phases)})`);
       // Back on the pre-join screen: it prepares the next join's Device while the user checks their devices.
       await receiver.evaluate(() => window.benchPrepare());
       await new Promise((r) => setTimeout(r, JOIN_GAP_MS));
