@@ -4,6 +4,7 @@ import {
   caseSteps,
   endOfChinaDay,
   reminderAt,
+  STEP_EVENT_ACTIONS,
   stepLimitsFor,
   stepOnTimeRates,
   type CaseStep,
@@ -184,5 +185,37 @@ describe('on-time rate per office and step', () => {
       { officeId: 'hall', step: 'handling_check', count: 1, onTime: 0, rate: 0 },
       { officeId: 'win', step: 'intake_push', count: 2, onTime: 1, rate: 0.5 },
     ]);
+  });
+});
+
+describe('the events steps are read from', () => {
+  it('STEP_EVENT_ACTIONS alone give the same steps as the whole history (what the work ledger loads)', () => {
+    const history: StepFacts['events'] = [
+      { action: 'case.created', at: cst('2025-10-09T09:00:00') },
+      { action: 'material.uploaded', at: cst('2025-10-09T09:05:00') },
+      { action: 'case.accept', at: cst('2025-10-09T10:00:00') },
+      { action: 'review.verdict', at: cst('2025-10-09T10:30:00') },
+      { action: 'case.hand_off', at: cst('2025-10-09T16:00:00'), details: { mode: 'courier', originalsWaybillNo: 'SF1' } },
+      { action: 'handoff.originals_mailed', at: cst('2025-10-10T09:00:00') },
+      { action: 'handoff.received', at: cst('2025-10-10T12:00:00') },
+      { action: 'handoff.envelope_received', at: cst('2025-10-13T09:30:00') },
+      { action: 'case.start_handling', at: cst('2025-10-13T10:00:00') },
+      { action: 'material.viewed', at: cst('2025-10-13T10:10:00') },
+      { action: 'case.complete', at: cst('2025-10-14T15:00:00') },
+      { action: 'case.rate', at: cst('2025-10-15T11:00:00') },
+    ];
+    const facts = (events: StepFacts['events']): StepFacts => ({
+      state: 'completed',
+      events,
+      paper: true,
+      receivedByTransfer: false,
+      result: { decidedAt: cst('2025-10-14T15:00:00'), delivery: 'document', atIntakeAt: cst('2025-10-15T09:00:00') },
+    });
+    const now = new Date(cst('2025-10-20T12:00:00'));
+    const only = history.filter((e) => (STEP_EVENT_ACTIONS as readonly string[]).includes(e.action));
+    expect(only.length).toBeLessThan(history.length);
+    const whole = caseSteps(facts(history), limits, now, cal);
+    expect(whole.every((s) => s.status === 'done' || s.status === 'done_late')).toBe(true);
+    expect(caseSteps(facts(only), limits, now, cal)).toEqual(whole);
   });
 });

@@ -239,6 +239,19 @@ export class CaseService {
     return toCaseRecord(row);
   }
 
+  /** get() for many cases in one query (a report over hundreds of cases), in the order asked. */
+  getMany(caseIds: readonly string[]): CaseRecord[] {
+    const rows = this.deps.db
+      .prepare('SELECT * FROM cases WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(caseIds)) as CaseRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return caseIds.map((caseId) => {
+      const row = byId.get(caseId);
+      if (!row) throw new AppError('CASE_NOT_FOUND', { details: { caseId } });
+      return toCaseRecord(row);
+    });
+  }
+
   findByCaseNo(caseNo: string): CaseRecord | undefined {
     const row = this.deps.db.prepare('SELECT * FROM cases WHERE case_no = ?').get(caseNo) as CaseRow | undefined;
     return row ? toCaseRecord(row) : undefined;

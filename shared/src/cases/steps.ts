@@ -132,10 +132,26 @@ export function stepLimitsFor(item: { timeLimitDays: number }, overrides: readon
   return out;
 }
 
+/**
+ * The audit actions that start or end a step: the only events caseSteps reads, so a report over
+ * hundreds of cases loads just these (most of a case's history is uploads and reviews).
+ */
+export const STEP_EVENT_ACTIONS = [
+  'case.accept',
+  'case.hand_off',
+  'handoff.received',
+  'handoff.envelope_received',
+  'handoff.originals_mailed',
+  'case.start_handling',
+  'case.complete',
+  'case.rate',
+] as const;
+type StepEventAction = (typeof STEP_EVENT_ACTIONS)[number];
+
 /** What the case's history says, as the server reads it. */
 export interface StepFacts {
   state: CaseState;
-  /** The case's audit events at this site, oldest first (details as written). */
+  /** The case's audit events at this site, oldest first (details as written); those of STEP_EVENT_ACTIONS suffice. */
   events: ReadonlyArray<{ action: string; at: string; details?: Record<string, unknown> }>;
   /** Paper travels by courier (a courier handoff, or originals the catalogue says are mailed): the courier step applies. */
   paper: boolean;
@@ -226,10 +242,12 @@ function firstFrom(events: readonly Event[], from: number, pred: (e: Event) => b
   for (let i = Math.max(0, from); i < events.length; i++) if (pred(events[i]!)) return events[i];
   return undefined;
 }
+/** Every action tested here is one of STEP_EVENT_ACTIONS (typed so: a new one cannot be left out of the list). */
 const is =
-  (...actions: string[]) =>
+  (...actions: StepEventAction[]) =>
   (e: Event) =>
-    actions.includes(e.action);
+    (actions as readonly string[]).includes(e.action);
+const courierHandoff = (e: Event) => is('case.hand_off')(e) && e.details?.mode === 'courier';
 
 /** When each step started and ended, by the case's events (the latest start counts: a reopened case starts over). */
 function startsAndEnds(f: StepFacts): Record<StepCode, { start: string | null; end: string | null }> {
@@ -242,8 +260,9 @@ function startsAndEnds(f: StepFacts): Record<StepCode, { start: string | null; e
           ev,
           accepted,
           (e) =>
-            (e.action === 'case.hand_off' && (e.details?.mode === 'courier' || str(e.details?.originalsWaybillNo) !== undefined)) ||
-            e.action === 'handoff.originals_mailed',
+            courierHandoff(e) ||
+            (is('case.hand_off')(e) && str(e.details?.originalsWaybillNo) !== undefined) ||
+            is('handoff.originals_mailed')(e),
         )
       : undefined;
 
@@ -252,7 +271,7 @@ function startsAndEnds(f: StepFacts): Record<StepCode, { start: string | null; e
   const arrival = arrivedAt >= 0 ? ev[arrivedAt] : undefined;
   const started = arrivedAt >= 0 ? firstFrom(ev, arrivedAt, is('case.start_handling')) : undefined;
   let checkStart: string | null = arrival?.at ?? null;
-  if (arrival?.action === 'case.hand_off' && arrival.details?.mode === 'courier') {
+  if (arrival && courierHandoff(arrival)) {
     checkStart = firstFrom(ev, arrivedAt, is('handoff.envelope_received'))?.at ?? (started ? arrival.at : null);
   }
 
@@ -263,7 +282,7 @@ function startsAndEnds(f: StepFacts): Record<StepCode, { start: string | null; e
   let dispatchEnd: string | null = null;
   if (atIntake) {
     if (f.result?.delivery === 'mail') dispatchEnd = atIntake;
-    else dispatchEnd = firstFrom(ev, 0, (e) => e.action === 'case.rate' && e.at >= atIntake)?.at ?? null;
+    else dispatchEnd = firstFrom(ev, 0, (e) => is('case.rate')(e) && e.at >= atIntake)?.at ?? null;
   }
   return {
     intake_push: { start: accepted >= 0 ? ev[accepted]!.at : null, end: pushEnd?.at ?? null },
