@@ -23,6 +23,8 @@ import sharp, { type Sharp } from 'sharp';
 import { decodeGray, normalise, straightening, DEFAULT_LIMITS } from '@tongban/server/precheck/preprocess';
 import { applyStep } from '@tongban/server/precheck/pageGeometry';
 import { recognizeMaterial, psmFor } from '@tongban/server/precheck/recognizeMaterial';
+// The pool reads its lines from the same TSV: one parser, so one extractor judges both.
+import { tsvLines } from '@tongban/server/precheck/tsvLines';
 import {
   degrade,
   renderFormPage,
@@ -180,23 +182,6 @@ function cer(got: string, want: string): number {
     prev = cur;
   }
   return prev[b.length]! / b.length;
-}
-
-/** Native tesseract TSV → the same line/word structure the pool returns, so one extractor judges both. */
-function tsvLines(tsv: string): OcrLine[] {
-  const lines = new Map<string, OcrLine>();
-  for (const row of tsv.split('\n').slice(1)) {
-    const c = row.split('\t');
-    if (c.length < 12 || c[0] !== '5' || !c[11]!.trim()) continue;
-    const key = c.slice(2, 5).join('.');
-    const [x, y, w, h] = [Number(c[6]), Number(c[7]), Number(c[8]), Number(c[9])];
-    const word = { text: c[11]!.trim(), confidence: Number(c[10]), bbox: { x0: x, y0: y, x1: x + w, y1: y + h } };
-    const line = lines.get(key) ?? { text: '', confidence: 0, bbox: word.bbox, words: [] };
-    line.words.push(word);
-    line.text = line.words.map((x) => x.text).join(' ');
-    lines.set(key, line);
-  }
-  return [...lines.values()];
 }
 
 async function native(file: string, psm: number): Promise<{ ms: number; lines: OcrLine[] }> {

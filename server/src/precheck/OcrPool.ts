@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createWorker, OEM, type Worker, type Page } from 'tesseract.js';
 import { AppError } from '@tongban/shared';
-import type { Bbox, OcrLine } from '@tongban/shared/precheck/types';
+import type { OcrLine } from '@tongban/shared/precheck/types';
 import type { Logger } from '../logger';
 import { OsdDetector, type Orientation } from './osd';
 import { routeWorkerOutput } from './workerOutput';
 import { startInBackground } from './threadPriority';
+import { tsvLines } from './tsvLines';
 
 /**
  * A pool of warm tesseract.js workers (WASM in worker threads) with local language data only:
@@ -141,7 +142,7 @@ export class OcrPool {
           w.params = params;
         }
         w.progress = opts.onProgress;
-        return w.worker.recognize(image, {}, { blocks: true, text: true });
+        return w.worker.recognize(image, {}, { tsv: true, text: true });
       })();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -230,20 +231,5 @@ export class OcrPool {
 }
 
 function toOutput(page: Page): RecognizeOutput {
-  const lines: OcrLine[] = [];
-  for (const block of page.blocks ?? []) {
-    for (const para of block.paragraphs) {
-      for (const line of para.lines) {
-        const words = line.words
-          .filter((w) => w.text.trim() !== '')
-          .map((w) => ({ text: w.text.trim(), confidence: Math.round(w.confidence), bbox: box(w.bbox) }));
-        if (words.length) lines.push({ text: line.text.trim(), confidence: Math.round(line.confidence), bbox: box(line.bbox), words });
-      }
-    }
-  }
-  return { lines, text: page.text, confidence: page.confidence };
-}
-
-function box(b: Bbox): Bbox {
-  return { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 };
+  return { lines: tsvLines(page.tsv ?? ''), text: page.text, confidence: page.confidence };
 }
