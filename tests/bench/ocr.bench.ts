@@ -8,7 +8,7 @@
  * 户口簿 pages the required fields found. Then camera captures (card size in the photo × encoding:
  * does the ID number survive?), pages per minute with the whole pool vs native
  * one-process-per-core, and peak RSS over 100 pages. Timings are the median of OCR_BENCH_REPS runs
- * (default 5), the ratio's range beside it; the degraded A4 form's says MET / NOT MET against
+ * (default 5; the degraded A4 form over 11), the ratio's range beside it; that one says MET / NOT MET against
  * ≤ 1.0× native with its fields exact.
  */
 import fs from 'node:fs';
@@ -195,6 +195,11 @@ async function native(file: string, psm: number): Promise<{ ms: number; lines: O
 
 /** Timings per sample (OCR_BENCH_REPS, default 5: native's own time moves by a third between runs here): medians in the table, the ratio's range beside. */
 const REPS = Number(process.env.OCR_BENCH_REPS ?? 5);
+/**
+ * The worst case is judged against its target, and one run's ratio moves by ±20 % between
+ * repetitions here (0.82–1.15 in one run, 0.76–1.26 in another): its median is taken over more.
+ */
+const WORST_CASE_REPS = Math.max(REPS, 11);
 /** Issue 15's worst case: the degraded A4 form at ≤ 1.0× native time with its fields still exact. */
 const WORST_CASE = 'A4 form degraded';
 const WORST_TARGET = 1.0;
@@ -230,7 +235,8 @@ async function main(): Promise<void> {
     const timings: Array<{ js: number; native: number; deskew: number }> = [];
     let page: Awaited<ReturnType<OcrPool['recognize']>> | undefined;
     let nat: Awaited<ReturnType<typeof native>> | undefined;
-    for (let rep = 0; rep < REPS; rep++) {
+    const reps = s.label === WORST_CASE ? WORST_CASE_REPS : REPS;
+    for (let rep = 0; rep < reps; rep++) {
       const deskewMs = await timeDeskew(s.image);
       const t0 = performance.now();
       page = await pool.recognize(straight.png, { psm });
@@ -299,7 +305,7 @@ async function main(): Promise<void> {
       'psm',
       'js s',
       'native s',
-      `ratio median (range of ${REPS})`,
+      `ratio median (range of ${REPS}; worst case ${WORST_CASE_REPS})`,
       'deskew s',
       'skew°',
       'CER js',
@@ -320,7 +326,7 @@ async function main(): Promise<void> {
   if (worst) {
     const met = worst.ratio <= WORST_TARGET && worst.fieldsExact;
     console.log(
-      `${WORST_CASE}: ${worst.ratio.toFixed(2)}× native (median of ${REPS}, ${Math.min(...worst.range).toFixed(2)}–${Math.max(...worst.range).toFixed(2)}), ` +
+      `${WORST_CASE}: ${worst.ratio.toFixed(2)}× native (median of ${WORST_CASE_REPS}, ${Math.min(...worst.range).toFixed(2)}–${Math.max(...worst.range).toFixed(2)}), ` +
         `fields ${worst.fieldsExact ? 'exact' : 'NOT exact'} (target ≤ ${WORST_TARGET.toFixed(1)}× with the fields exact): ${met ? 'MET' : 'NOT MET'}`,
     );
   }
