@@ -65,7 +65,7 @@ async function login(url: string, username: string): Promise<HttpUser> {
   return u;
 }
 
-/** A clerk at the desk: the desk list, then a case (detail, pre-check, audit trail), the queue now and then. */
+/** A clerk at the desk: the desk list, then a case (detail, pre-check, audit trail), the queue's first page now and then. */
 function clerkScript(caseIds: string[]): NextRequest {
   let step = 0;
   let caseId = caseIds[0]!;
@@ -121,7 +121,7 @@ async function loginAll(url: string, seed: LoadSeed): Promise<VirtualUser[]> {
     const batch = await Promise.all(
       all.slice(i, i + 4).map(async ({ n, role }) => {
         const http = await login(url, n);
-        const list = await http.request('GET', `/api/cases?scope=${role === 'clerk' ? 'mine' : 'all'}`);
+        const list = await http.request('GET', `/api/cases?scope=${role === 'clerk' ? 'mine' : 'all'}&pageSize=100`);
         const ids = (JSON.parse(list.body.toString()) as { cases: CaseView[] }).cases.map((c) => c.id);
         if (ids.length === 0) throw new Error(`${n} sees no cases`);
         return { http, role, caseIds: ids, next: role === 'clerk' ? clerkScript(ids) : supervisorScript(ids) };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWorkingDays } from '@tongban/shared';
+import { addWorkingDays, CASE_LIST_PAGE_SIZE } from '@tongban/shared';
 import { caseNumberPrefix } from '@tongban/shared/cases/caseNumber';
 import { SYSTEM_ACTOR } from '@tongban/server/audit/AuditLedger';
 import { renderIdCardFront } from '@tongban/server/demo/scanRenderer';
@@ -324,7 +324,7 @@ describe('lists', () => {
     expect(mine.some((c) => c.id === id)).toBe(true);
     const queue = (await clerk.get('/api/cases?scope=queue')).body.cases as any[];
     expect(queue.some((c) => c.id === id)).toBe(false);
-    expect(queue.every((c, i) => i === 0 || queue[i - 1].deadline <= c.deadline)).toBe(true);
+    expect(queue.every((c, i) => i === 0 || queue[i - 1].updatedAt <= c.updatedAt)).toBe(true);
     const withdrawn = (await clerk.get('/api/cases?scope=all&state=withdrawn')).body.cases as any[];
     expect(withdrawn.map((c) => c.id)).toContain(id);
     expect(withdrawn.every((c) => c.state === 'withdrawn')).toBe(true);
@@ -332,5 +332,37 @@ describe('lists', () => {
     expect(reviewerQueue.length).toBeGreaterThan(0);
     expect(reviewerQueue.every((c) => c.handlingOfficeId === 'hn-cs-office')).toBe(true);
     expect((await clerk.get('/api/cases?scope=everything')).body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('pages a list, with its totals over every page', async () => {
+    for (let i = 0; i < 3; i++) await createCase(clerk);
+    const late = await createCase(clerk);
+    srv.ctx.db.prepare('UPDATE cases SET deadline = ? WHERE id = ?').run('2020-01-02', late.id);
+    const whole = (await clerk.get('/api/cases?scope=mine&pageSize=100')).body;
+    expect(whole.total).toBe(whole.cases.length);
+    expect(whole.total).toBeGreaterThanOrEqual(4);
+    expect(whole.overdue).toBe(whole.cases.filter((c: any) => c.overdue).length);
+    expect(whole.cases.find((c: any) => c.id === late.id)).toMatchObject({ overdue: true });
+    const byState: Record<string, number> = {};
+    for (const c of whole.cases) byState[c.state] = (byState[c.state] ?? 0) + 1;
+    expect(whole.byState).toEqual(byState);
+
+    // Pages of 2: newest first, none twice, none left out, each with the same totals.
+    const seen: string[] = [];
+    for (let page = 1; page <= Math.ceil(whole.total / 2); page++) {
+      const r = (await clerk.get(`/api/cases?scope=mine&pageSize=2&page=${page}`)).body;
+      expect(r).toMatchObject({ page, pageSize: 2, total: whole.total, overdue: whole.overdue, byState: whole.byState });
+      expect(r.cases.length).toBe(Math.min(2, whole.total - (page - 1) * 2));
+      seen.push(...r.cases.map((c: any) => c.id));
+    }
+    expect(seen).toEqual(whole.cases.map((c: any) => c.id));
+    const past = (await clerk.get(`/api/cases?scope=mine&pageSize=2&page=${whole.total + 1}`)).body;
+    expect(past).toMatchObject({ cases: [], total: whole.total });
+    // The default page is what the desk shows; a page size past the limit is refused, not cut.
+    expect((await clerk.get('/api/cases?scope=mine')).body.pageSize).toBe(CASE_LIST_PAGE_SIZE);
+    for (const bad of ['pageSize=101', 'pageSize=0', 'page=0', 'page=abc', 'page=1.5']) {
+      const r = await clerk.get(`/api/cases?scope=mine&${bad}`);
+      expect([r.status, r.body.error.code], bad).toEqual([400, 'VALIDATION_FAILED']);
+    }
   });
 });

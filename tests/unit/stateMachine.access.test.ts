@@ -10,6 +10,7 @@ import {
   canViewCase,
   caseSides,
   refusal,
+  viewableSides,
   type Action,
   type OfficeUser,
 } from '@tongban/shared/cases/access';
@@ -32,6 +33,21 @@ describe('case access rules', () => {
     // Office alone is not enough: a reviewer sitting at the intake office is not on the case.
     expect(canViewCase({ role: 'reviewer', officeId: 'gd-sg-window' }, c)).toBe(false);
     expect(canViewCase({ role: 'clerk', officeId: 'hn-cs-office' }, c)).toBe(false);
+  });
+
+  it('gives lists the same rule as a filter (viewableSides)', () => {
+    const offices = ['gd-sg-window', 'gd-sz-window', 'hn-cs-office', 'sc-cd-office'];
+    const cases = offices.flatMap((intakeOfficeId) => offices.map((handlingOfficeId) => ({ intakeOfficeId, handlingOfficeId })));
+    const column = { intake: 'intakeOfficeId', handling: 'handlingOfficeId' } as const;
+    for (const role of [...ROLES, 'applicant', 'system', 'peer-site'] as const)
+      for (const officeId of [...offices, null]) {
+        const user = { role, officeId };
+        const sides = viewableSides(user);
+        for (const k of cases) {
+          const listed = sides === 'every' || sides.some((side) => k[column[side]] === officeId);
+          expect(listed, `${role} at ${officeId} on ${k.intakeOfficeId}→${k.handlingOfficeId}`).toBe(canViewCase(user, k));
+        }
+      }
   });
 
   it('puts each user on their side of the case', () => {

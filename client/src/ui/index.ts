@@ -6,6 +6,7 @@ export { Dialog } from './Dialog';
 export { DisplayPrefsProvider, useDisplayPrefs } from './DisplayPrefs';
 export { InlineError } from './InlineError';
 export { PageHeader } from './PageHeader';
+export { Pager } from './Pager';
 export { ProgressBar } from './ProgressBar';
 export { Select, type SelectOption } from './Select';
 export { Stat } from './Stat';

@@ -21,7 +21,7 @@ export function createCaseRoutes(ctx: { cases: CaseService }): Router {
     route((req, res) => {
       const user = currentUser(req);
       const query = parse(CaseListQuerySchema, req.query);
-      res.json({ cases: ctx.cases.list(user, query) });
+      res.json(ctx.cases.list(user, query));
     }),
   );
 

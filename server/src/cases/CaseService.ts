@@ -5,6 +5,8 @@ import {
   ROLES,
   type CaseAction,
   type CaseAuditResponse,
+  type CaseListQuery,
+  type CaseListResponse,
   type CaseDetailResponse,
   type CaseMutationResponse,
   type CaseState,
@@ -23,8 +25,9 @@ import {
   canActOnSide,
   canSeeFullIdentity,
   canViewCase,
-  seesEveryCase,
+  viewableSides,
   type Action,
+  type CaseSide,
   type OfficeUser,
 } from '@tongban/shared/cases/access';
 import { caseNumberPrefix, formatCaseNumber } from '@tongban/shared/cases/caseNumber';
@@ -80,8 +83,6 @@ export interface TransitionResult {
   event: AuditEvent;
 }
 
-export type CaseListScope = 'mine' | 'queue' | 'all';
-
 /** A module's precondition for an action (e.g. the pre-check gate of `precheck`); throws to refuse. */
 export type TransitionGuard = (c: CaseRecord, actor: Actor) => void;
 
@@ -104,7 +105,6 @@ export interface CaseWorkRule {
 const DECISION_ACTIONS: readonly CaseAction[] = ['accept', 'request_correction', 'reject'];
 /** Roles bound to an office, whose case actions are checked against the case's offices. */
 const OFFICE_ROLES: ReadonlySet<string> = new Set(ROLES);
-const LIST_LIMIT = 500;
 
 export interface CaseServiceDeps {
   db: Db;
@@ -283,16 +283,19 @@ export class CaseService {
   }
 
   /**
-   * mine: cases I opened (reviewers: cases routed to my office); queue: open cases on my
-   * office's side, earliest deadline first; all: every case I may see. Identity is masked.
+   * One page of a list. mine: cases I opened (reviewers: cases routed to my office); queue: open
+   * cases on my office's side, the longest waiting (since their last change) first; all: every
+   * case I may see, newest first. Identity is masked. The totals cover the whole list.
    */
-  list(user: SessionUser, query: { scope: CaseListScope; state?: CaseState | undefined }): CaseView[] {
+  list(user: SessionUser, query: CaseListQuery): CaseListResponse {
+    const { db, clock, calendar } = this.deps;
     const where: string[] = [];
     const params: unknown[] = [];
-    if (!seesEveryCase(user)) {
-      // Coarse, index-friendly prefilter; the access rule itself is applied below.
-      where.push('(intake_office_id = ? OR handling_office_id = ?)');
-      params.push(user.officeId, user.officeId);
+    const sides = viewableSides(user);
+    if (sides !== 'every') {
+      const column: Record<CaseSide, string> = { intake: 'intake_office_id = ?', handling: 'handling_office_id = ?' };
+      where.push(sides.length ? `(${sides.map((side) => column[side]).join(' OR ')})` : '0');
+      params.push(...sides.map(() => user.officeId));
     }
     if (query.scope === 'mine' && user.role !== 'reviewer') {
       where.push('created_by = ?');
@@ -306,15 +309,34 @@ export class CaseService {
       where.push('state = ?');
       params.push(query.state);
     }
-    const order = query.scope === 'queue' ? 'deadline ASC, created_at ASC' : 'created_at DESC';
-    const rows = this.deps.db
-      .prepare(`SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${LIST_LIMIT}`)
-      .all(...params) as CaseRow[];
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // The totals from (state, deadline) groups: a list's cases share a handful of deadlines.
+    const groups = db
+      .prepare(`SELECT state, deadline, COUNT(*) AS n FROM cases ${filter} GROUP BY state, deadline`)
+      .all(...params) as Array<{ state: CaseState; deadline: string; n: number }>;
+    const now = clock.now();
+    const cal = calendar.current();
+    const byState: Partial<Record<CaseState, number>> = {};
+    let total = 0;
+    let overdue = 0;
+    for (const g of groups) {
+      total += g.n;
+      byState[g.state] = (byState[g.state] ?? 0) + g.n;
+      if (caseDeadlineStatus(g.state, g.deadline, now, cal).overdue) overdue += g.n;
+    }
+    const order = query.scope === 'queue' ? 'updated_at ASC, created_at ASC, id ASC' : 'created_at DESC, id DESC';
+    const rows = db
+      .prepare(`SELECT * FROM cases ${filter} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...params, query.pageSize, (query.page - 1) * query.pageSize) as CaseRow[];
     const items = new Map(this.deps.catalog.listItems().map((i) => [i.code, i]));
-    return rows
-      .map(toCaseRecord)
-      .filter((c) => canViewCase(user, c))
-      .map((c) => this.view(c, user, { full: false, item: items.get(c.itemCode) }));
+    return {
+      cases: rows.map(toCaseRecord).map((c) => this.view(c, user, { full: false, item: items.get(c.itemCode) })),
+      page: query.page,
+      pageSize: query.pageSize,
+      total,
+      overdue,
+      byState,
+    };
   }
 
   /** GET /api/cases/:id: the case, its received materials, the buttons this user gets, the item spec as this case needs it. */

@@ -151,10 +151,18 @@ export const UploadMaterialQuerySchema = z.object({
     .optional(),
 });
 
+/** Cases per page of a list (the desk, the queue): what one screen shows without scrolling far. */
+export const CASE_LIST_PAGE_SIZE = 20;
+export const CASE_LIST_MAX_PAGE_SIZE = 100;
+
 export const CaseListQuerySchema = z.object({
   scope: z.enum(['mine', 'queue', 'all']).default('mine'),
   state: z.enum(CASE_STATES).optional(),
+  /** 1-based; past the last page the page is empty, with the totals still given. */
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(CASE_LIST_MAX_PAGE_SIZE).default(CASE_LIST_PAGE_SIZE),
 });
+export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;
 
 export interface CaseView {
   id: string;
@@ -226,8 +234,16 @@ export const CODED_VALIDATION_MESSAGES: readonly ErrorCode[] = [
 
 // Response shapes of /api/cases…, /api/catalog… and /api/ledger.
 
+/** One page of a case list, and figures over the whole list (every page) for its header. */
 export interface CaseListResponse {
   cases: CaseView[];
+  page: number;
+  pageSize: number;
+  /** Cases in the whole list, on every page. */
+  total: number;
+  /** Of `total`: how many are past their deadline, and how many are in each state. */
+  overdue: number;
+  byState: Partial<Record<CaseState, number>>;
 }
 
 /** GET /api/cases/:id (full ID number and phone for the case's own participants). */

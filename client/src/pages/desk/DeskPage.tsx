@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { CaseListResponse, CaseState } from '@tongban/shared';
+import type { CaseState } from '@tongban/shared';
 import { useAuth } from '../../auth/AuthContext';
-import { useApiData } from '../../api/useApiData';
+import { useCaseList } from '../../api/useCaseList';
 import { CaseTable } from '../../components/CaseTable';
 import { StateFilter } from '../../components/StateFilter';
 import { useI18n } from '../../i18n';
-import { Alert, Button, Card, PageHeader } from '../../ui';
+import { Alert, Button, Card, PageHeader, Pager } from '../../ui';
 
 /** 我的办件: the clerk's cases (a supervisor sees the whole window's), newest first. */
 export function DeskPage() {
@@ -14,9 +14,8 @@ export function DeskPage() {
   const { user } = useAuth();
   const [state, setState] = useState<CaseState | ''>('');
   const scope = user?.role === 'clerk' ? 'mine' : 'all';
-  const { data, error, loading, reload } = useApiData<CaseListResponse>(`/api/cases?scope=${scope}${state ? `&state=${state}` : ''}`);
-  const cases = data?.cases ?? [];
-  const overdue = cases.filter((c) => c.overdue).length;
+  const { data, error, loading, reload, setPage } = useCaseList(scope, state);
+  const overdue = data?.overdue ?? 0;
 
   return (
     <>
@@ -50,7 +49,10 @@ export function DeskPage() {
         ) : loading && !data ? (
           <p className="muted">{t('正在加载…', 'Loading…')}</p>
         ) : (
-          <CaseTable cases={cases} caption={t('我的办件', 'My cases')} />
+          <>
+            <CaseTable cases={data?.cases ?? []} caption={t('我的办件', 'My cases')} />
+            {data && <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} busy={loading} />}
+          </>
         )}
       </Card>
     </>

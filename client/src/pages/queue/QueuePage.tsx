@@ -1,12 +1,12 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import type { CaseListResponse, CaseState } from '@tongban/shared';
-import { useApiData } from '../../api/useApiData';
+import type { CaseState } from '@tongban/shared';
+import { useCaseList } from '../../api/useCaseList';
 import { useOffices } from '../../api/reference';
 import { useAuth } from '../../auth/AuthContext';
 import { CaseTable } from '../../components/CaseTable';
 import { StateFilter } from '../../components/StateFilter';
 import { useI18n } from '../../i18n';
-import { Alert, Button, Card, PageHeader, Stat } from '../../ui';
+import { Alert, Button, Card, PageHeader, Pager, Stat } from '../../ui';
 
 const REFRESH_MS = 30_000;
 // The live co-review queue comes with the call feature (socket.io + its own bundle).
@@ -18,7 +18,7 @@ export function QueuePage() {
   const { user } = useAuth();
   const { officeName } = useOffices();
   const [state, setState] = useState<CaseState | ''>('');
-  const { data, error, loading, reload } = useApiData<CaseListResponse>(`/api/cases?scope=queue${state ? `&state=${state}` : ''}`);
+  const { data, error, loading, reload, setPage } = useCaseList('queue', state);
   const [now, setNow] = useState(() => Date.now());
 
   // Keep waiting times and the list fresh while the reviewer watches the queue.
@@ -30,8 +30,7 @@ export function QueuePage() {
     return () => window.clearInterval(timer);
   }, [reload]);
 
-  const cases = [...(data?.cases ?? [])].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
-  const waitingReview = cases.filter((c) => c.state === 'in_review' || c.state === 'prechecked').length;
+  const waitingReview = (data?.byState.in_review ?? 0) + (data?.byState.prechecked ?? 0);
 
   return (
     <>
@@ -40,9 +39,9 @@ export function QueuePage() {
         subtitle={user ? t(`转至 ${officeName(user.officeId)} 的办件`, `Cases routed to ${officeName(user.officeId)}`) : undefined}
       />
       <div className="stat-grid">
-        <Stat value={cases.length} label={t('队列中的办件', 'Cases in queue')} />
+        <Stat value={data?.total ?? 0} label={t('队列中的办件', 'Cases in queue')} />
         <Stat value={waitingReview} label={t('待视频会审', 'Awaiting review')} />
-        <Stat value={cases.filter((c) => c.overdue).length} label={t('已超期', 'Overdue')} alarm />
+        <Stat value={data?.overdue ?? 0} label={t('已超期', 'Overdue')} alarm />
       </div>
       <Suspense fallback={null}>
         <ReviewQueue />
@@ -69,7 +68,10 @@ export function QueuePage() {
         ) : loading && !data ? (
           <p className="muted">{t('正在加载…', 'Loading…')}</p>
         ) : (
-          <CaseTable cases={cases} caption={t('待审队列', 'Review queue')} showWaiting now={now} />
+          <>
+            <CaseTable cases={data?.cases ?? []} caption={t('待审队列', 'Review queue')} showWaiting now={now} />
+            {data && <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} busy={loading} />}
+          </>
         )}
       </Card>
     </>
