@@ -68,22 +68,18 @@ window.benchPrepare = () => prepareCall();
 
 type Stat = Record<string, unknown> & { type: string };
 
-/** Polls the receive transport's stats until `done`, noting when each phase was first seen. */
-async function watchPhases(client: CallClient, t0: number, done: () => boolean, phases: JoinPhases): Promise<void> {
+/** Notes in `phases` what a stats report of the receive transport shows first (ms since `t0`). */
+function notePhases(report: RTCStatsReport | undefined, t0: number, phases: JoinPhases): void {
   const at = () => Math.round(performance.now() - t0);
-  while (!done()) {
-    const report = await client.recvStats();
-    report?.forEach((s: Stat) => {
-      if (s.type === 'transport' && s['dtlsState'] === 'connected') phases.dtlsConnected ??= at();
-      if (s.type === 'inbound-rtp' && s['kind'] === 'video') {
-        if (Number(s['packetsReceived'] ?? 0) > 0) phases.firstVideoPacket ??= at();
-        phases.pli = Number(s['pliCount'] ?? 0);
-        phases.fir = Number(s['firCount'] ?? 0);
-        phases.nack = Number(s['nackCount'] ?? 0);
-      }
-    });
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  report?.forEach((s: Stat) => {
+    if (s.type === 'transport' && s['dtlsState'] === 'connected') phases.dtlsConnected ??= at();
+    if (s.type === 'inbound-rtp' && s['kind'] === 'video') {
+      if (Number(s['packetsReceived'] ?? 0) > 0) phases.firstVideoPacket ??= at();
+      phases.pli = Number(s['pliCount'] ?? 0);
+      phases.fir = Number(s['firCount'] ?? 0);
+      phases.nack = Number(s['nackCount'] ?? 0);
+    }
+  });
 }
 
 window.benchJoin = async (sessionId) => {
@@ -99,20 +95,20 @@ window.benchJoin = async (sessionId) => {
       decodedAt = firstFrameDecodedAt(video.track);
     }
   });
-  let seen = false;
   try {
     await client.join();
     phases.joined = Math.round(performance.now() - t0);
-    const watching = watchPhases(client, t0, () => seen, phases);
-    const statsSeen = await firstDecodedFrame(() => client.recvStats(), t0);
-    seen = true;
-    await watching;
+    // One poller: each report the decoded-frame wait reads also tells the phases.
+    const statsSeen = await firstDecodedFrame(async () => {
+      const report = await client.recvStats();
+      notePhases(report, t0, phases);
+      return report;
+    }, t0);
     if (!decodedAt) throw new Error('no remote video track');
     const first = await decodedAt;
     phases.width = first.width;
     return { decoded: Math.round(first.at - t0), statsSeen, phases };
   } finally {
-    seen = true;
     await client.leave();
   }
 };
