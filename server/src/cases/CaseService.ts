@@ -25,9 +25,7 @@ import {
   canActOnSide,
   canSeeFullIdentity,
   canViewCase,
-  viewableSides,
   type Action,
-  type CaseSide,
   type OfficeUser,
 } from '@tongban/shared/cases/access';
 import { caseNumberPrefix, formatCaseNumber } from '@tongban/shared/cases/caseNumber';
@@ -41,7 +39,7 @@ import type { SessionUser } from '../auth/AuthService';
 import { actorOf } from '../auth/AuthService';
 import type { CatalogService } from '../catalog/CatalogService';
 import { listCaseMaterials, listReplacedMaterials } from '../materials/materialRows';
-import { caseDeadlineStatus, insertCaseRow, toCaseRecord, type CaseRow } from './caseRows';
+import { caseDeadlineStatus, insertCaseRow, toCaseRecord, viewableCasesWhere, type CaseRow } from './caseRows';
 import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import { maskDetails } from './maskDetails';
 import { CaseChangeFeed } from './caseChanges';
@@ -289,14 +287,9 @@ export class CaseService {
    */
   list(user: SessionUser, query: CaseListQuery): CaseListResponse {
     const { db, clock, calendar } = this.deps;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const sides = viewableSides(user);
-    if (sides !== 'every') {
-      const column: Record<CaseSide, string> = { intake: 'intake_office_id = ?', handling: 'handling_office_id = ?' };
-      where.push(sides.length ? `(${sides.map((side) => column[side]).join(' OR ')})` : '0');
-      params.push(...sides.map(() => user.officeId));
-    }
+    const viewable = viewableCasesWhere(user);
+    const where = [viewable.sql];
+    const params = [...viewable.params];
     if (query.scope === 'mine' && user.role !== 'reviewer') {
       where.push('created_by = ?');
       params.push(user.id);
@@ -309,7 +302,7 @@ export class CaseService {
       where.push('state = ?');
       params.push(query.state);
     }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const filter = `WHERE ${where.join(' AND ')}`;
     // The totals from (state, deadline) groups: a list's cases share a handful of deadlines.
     const groups = db
       .prepare(`SELECT state, deadline, COUNT(*) AS n FROM cases ${filter} GROUP BY state, deadline`)

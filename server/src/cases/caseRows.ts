@@ -1,4 +1,5 @@
 import type { AgentRelation, CaseState, IdType, ResultChannel } from '@tongban/shared';
+import { viewableSides, type CaseSide, type Principal } from '@tongban/shared/cases/access';
 import { chinaDate } from '@tongban/shared/cases/chinaTime';
 import { deadlineStatus, DEADLINE_STOPPED_STATES, type DeadlineStatus } from '@tongban/shared/cases/deadline';
 import type { WorkCalendar } from '@tongban/shared/cases/workdays';
@@ -124,6 +125,18 @@ export function insertCaseRow(db: Db, c: CaseRecord): void {
     mailRecipient: c.mailingAddress?.recipient ?? null,
     mailPhone: c.mailingAddress?.phone ?? null,
   });
+}
+
+/**
+ * The cases `user` may view (canViewCase) as a WHERE condition on `cases` and its parameters, so a
+ * list or report filters, counts and pages in the query; `'1'` for someone who sees every case.
+ */
+export function viewableCasesWhere(user: Principal): { sql: string; params: unknown[] } {
+  const sides = viewableSides(user);
+  if (sides === 'every') return { sql: '1', params: [] };
+  if (sides.length === 0) return { sql: '0', params: [] };
+  const column: Record<CaseSide, string> = { intake: 'intake_office_id = ?', handling: 'handling_office_id = ?' };
+  return { sql: `(${sides.map((side) => column[side]).join(' OR ')})`, params: sides.map(() => user.officeId) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { CASE_STATE_LABELS, CASE_STATES, maskIdNumber, type CaseState, type WorkLedgerSummary } from '@tongban/shared';
-import { canViewCase, seesEveryCase, type OfficeUser } from '@tongban/shared/cases/access';
+import { seesEveryCase, type OfficeUser } from '@tongban/shared/cases/access';
 import { chinaDateTime } from '@tongban/shared/cases/chinaTime';
 import type { Db } from '../storage/database';
 import type { Clock } from '../clock';
 import type { CatalogService } from '../catalog/CatalogService';
-import { caseDeadlineStatus, toCaseRecord, type CaseRow } from '../cases/caseRows';
+import { caseDeadlineStatus, toCaseRecord, viewableCasesWhere, type CaseRow } from '../cases/caseRows';
 import type { WorkCalendarSource } from '../calendar/WorkCalendarService';
 import { toCsv } from './csv';
 
@@ -76,29 +76,25 @@ export class WorkLedgerService {
     const now = clock.now();
     const names = new Map(catalog.listItems().map((i) => [i.code, i.name]));
     const offices = new Map(catalog.listOffices().map((o) => [o.id, o.name]));
-    const sql =
-      'SELECT * FROM cases' + (seesEveryCase(user) ? '' : ' WHERE intake_office_id = ? OR handling_office_id = ?') + ' ORDER BY created_at';
-    const raw = (seesEveryCase(user) ? db.prepare(sql).all() : db.prepare(sql).all(user.officeId, user.officeId)) as CaseRow[];
-    return raw
-      .map(toCaseRecord)
-      .filter((c) => canViewCase(user, c))
-      .map((c) => ({
-        id: c.id,
-        caseNo: c.caseNo,
-        itemCode: c.itemCode,
-        itemName: names.get(c.itemCode) ?? c.itemCode,
-        intakeOfficeId: c.intakeOfficeId,
-        intakeOfficeName: offices.get(c.intakeOfficeId) ?? c.intakeOfficeId,
-        handlingOfficeId: c.handlingOfficeId,
-        handlingOfficeName: offices.get(c.handlingOfficeId) ?? c.handlingOfficeId,
-        state: c.state,
-        applicantName: c.applicant.name,
-        idNumberMasked: maskIdNumber(c.applicant.idNumber),
-        createdAt: c.createdAt,
-        deadline: c.deadline,
-        decidedAt: c.decidedAt ?? null,
-        ...caseDeadlineStatus(c.state, c.deadline, now, this.deps.calendar.current()),
-      }));
+    const viewable = viewableCasesWhere(user);
+    const raw = db.prepare(`SELECT * FROM cases WHERE ${viewable.sql} ORDER BY created_at`).all(...viewable.params) as CaseRow[];
+    return raw.map(toCaseRecord).map((c) => ({
+      id: c.id,
+      caseNo: c.caseNo,
+      itemCode: c.itemCode,
+      itemName: names.get(c.itemCode) ?? c.itemCode,
+      intakeOfficeId: c.intakeOfficeId,
+      intakeOfficeName: offices.get(c.intakeOfficeId) ?? c.intakeOfficeId,
+      handlingOfficeId: c.handlingOfficeId,
+      handlingOfficeName: offices.get(c.handlingOfficeId) ?? c.handlingOfficeId,
+      state: c.state,
+      applicantName: c.applicant.name,
+      idNumberMasked: maskIdNumber(c.applicant.idNumber),
+      createdAt: c.createdAt,
+      deadline: c.deadline,
+      decidedAt: c.decidedAt ?? null,
+      ...caseDeadlineStatus(c.state, c.deadline, now, this.deps.calendar.current()),
+    }));
   }
 
   summary(user: OfficeUser): WorkLedgerSummary {
