@@ -53,7 +53,7 @@ export interface ConsumerInfo {
   kind: types.MediaKind;
   rtpParameters: types.RtpParameters;
   type: types.ConsumerType;
-  /** The consumer itself is always created paused; this says whether its producer is too. */
+  /** Whether the producer is paused (the consumer itself is created paused unless asked otherwise). */
   producerPaused: boolean;
   appData: types.AppData;
 }
@@ -381,12 +381,20 @@ export class Room extends EventEmitter<RoomEvents> {
     this.producer(peerId, producerId).close();
   }
 
+  /** Whether the peer's RTP capabilities (if it sent them) can decode `producerId`. */
+  canConsume(peerId: string, producerId: string): boolean {
+    const { rtpCapabilities } = this.peer(peerId);
+    return rtpCapabilities !== undefined && this.producerOwners.has(producerId) && this.router.canConsume({ producerId, rtpCapabilities });
+  }
+
   /**
    * Consume `producerId` on one of the peer's recv transports. The consumer
    * starts PAUSED: the client creates its local consumer first, then calls
-   * resumeConsumer(), so the key frame we request then is not lost.
+   * resumeConsumer(), so the key frame we request then is not lost. With
+   * `resumed` it starts forwarding at once (one worker request instead of two):
+   * for a transport not connected yet, whose key frame is asked for when it connects.
    */
-  async consume(peerId: string, transportId: string, producerId: string): Promise<ConsumerInfo> {
+  async consume(peerId: string, transportId: string, producerId: string, opts: { resumed?: boolean } = {}): Promise<ConsumerInfo> {
     const peer = this.peer(peerId);
     const { transport, direction } = this.transport(peerId, transportId);
     if (direction !== 'recv') {
@@ -401,7 +409,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!peer.rtpCapabilities) {
       throw new SfuError('SFU_CANNOT_CONSUME', `peer ${peerId} has not sent its RTP capabilities`, { peerId });
     }
-    if (!this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) {
+    if (!this.canConsume(peerId, producerId)) {
       throw new SfuError('SFU_CANNOT_CONSUME', `peer ${peerId} cannot decode producer ${producerId}`, {
         peerId,
         producerId,
@@ -411,7 +419,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const consumer = await transport.consume({
       producerId,
       rtpCapabilities: peer.rtpCapabilities,
-      paused: true,
+      paused: !opts.resumed,
       appData: { peerId, producerPeerId },
     });
     if (!this.isCurrent(peer) || transport.closed) {

@@ -113,6 +113,51 @@ describe('/rtc signalling', () => {
     expect(await waitFor(async () => (await sfuTotals()).transports === 0)).toBe(true);
   });
 
+  it("a join carrying the browser's RTP capabilities gets the room's producers consumed, resumed, in the same round trip", async () => {
+    const sender = await connect({ cookie: clerk.cookieHeader });
+    const sent = await rtcRequest(sender, 'rtc:join', joinReq('clerk-sends'));
+    if (!sent.ok) throw new Error(JSON.stringify(sent.error));
+    const produced = await rtcRequest(sender, 'rtc:produce', {
+      transportId: sent.data.sendTransport!.id,
+      kind: 'video',
+      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 4242 }] },
+      source: 'camera',
+    });
+    if (!produced.ok) throw new Error(JSON.stringify(produced.error));
+    const { producerId } = produced.data;
+    const consumersBefore = (await sfuTotals()).consumers;
+
+    const receiver = await connect({ cookie: reviewer.cookieHeader });
+    const vp8 = { codecs: sent.data.routerRtpCapabilities.codecs!.filter((c) => c.mimeType === 'video/VP8') };
+    const r = await rtcRequest(receiver, 'rtc:join', { ...joinReq('reviewer-caps'), produce: false, rtpCapabilities: vp8 });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.data.producers.map((p) => p.producerId)).toEqual([producerId]);
+    expect(r.data.consumers).toEqual([
+      expect.objectContaining({ producerId, kind: 'video', source: 'camera', peerId: sent.data.peerId, producerPaused: false }),
+    ]);
+    expect(r.data.consumers[0]!.rtpParameters.codecs.map((c) => c.mimeType)).toEqual(['video/VP8']);
+    expect((await sfuTotals()).consumers).toBe(consumersBefore + 1);
+    // A consumer of this peer's: it answers for it by id.
+    expect(await rtcRequest(receiver, 'rtc:pauseConsumer', { consumerId: r.data.consumers[0]!.id })).toEqual({ ok: true, data: {} });
+
+    // What the browser cannot decode is left for it to ask for (and to be told why not).
+    const opusOnly = { codecs: sent.data.routerRtpCapabilities.codecs!.filter((c) => c.mimeType === 'audio/opus') };
+    const audio = await rtcRequest(receiver, 'rtc:join', { ...joinReq('reviewer-caps'), produce: false, rtpCapabilities: opusOnly });
+    if (!audio.ok) throw new Error(JSON.stringify(audio.error));
+    expect(audio.data.producers.map((p) => p.producerId)).toEqual([producerId]);
+    expect(audio.data.consumers).toEqual([]);
+    expect(await rtcRequest(receiver, 'rtc:consume', { transportId: audio.data.recvTransport.id, producerId })).toMatchObject({
+      ok: false,
+      error: { code: 'SFU_CANNOT_CONSUME' },
+    });
+    // Without capabilities nothing is consumed in the join.
+    const plain = await rtcRequest(receiver, 'rtc:join', { ...joinReq('reviewer-caps'), produce: false });
+    expect(plain.ok && plain.data.consumers).toEqual([]);
+    receiver.close();
+    sender.close();
+    expect(await waitFor(async () => (await sfuTotals()).transports === 0)).toBe(true);
+  });
+
   it('only the intake office, the handling office and the applicant may join', async () => {
     for (const username of ['clerk2', 'reviewer2', 'admin']) {
       const other = await ApiClient.login(srv.url, username);

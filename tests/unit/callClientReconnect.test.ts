@@ -91,6 +91,7 @@ function joined(): Ack<JoinResponse> {
       recvTransport: testFakeParameters.generateTransportRemoteParameters() as unknown as JoinResponse['recvTransport'],
       transportsConnected: false,
       producers: [],
+      consumers: [],
       annotations: [],
       ownAnnotationIds: [],
       peers: [],
@@ -287,6 +288,109 @@ describe('CallClient reconnecting (fake socket, mediasoup FakeHandler)', () => {
     await settle();
     await joining;
     expect(peer.auth()).toEqual({ rejoin: 'the-rejoin-key' });
+  });
+
+  describe('with the router capabilities an earlier join left', () => {
+    const store = new Map<string, string>();
+    const routerCaps = () => testFakeParameters.generateRouterRtpCapabilities() as unknown as Record<string, unknown>;
+    /** A join answer with consumers made for `producers` (what the server does when the join carries capabilities). */
+    const joinedWith = (caps: Record<string, unknown>, made: string[], asked: string[]): Ack<JoinResponse> => {
+      const r = joined();
+      if (!r.ok) return r;
+      // 'mic' is the clerk's microphone, any other id a camera.
+      const source = (producerId: string) => (producerId === 'mic' ? ('microphone' as const) : ('camera' as const));
+      const consumer = (producerId: string) => {
+        const c = testFakeParameters.generateConsumerRemoteParameters({ codecMimeType: producerId === 'mic' ? 'audio/opus' : 'video/VP8' });
+        return {
+          ...c,
+          producerId,
+          peerId: 'clerk',
+          source: source(producerId),
+          producerPaused: false,
+        } as JoinResponse['consumers'][number];
+      };
+      const producer = (producerId: string) => ({
+        producerId,
+        peerId: 'clerk',
+        kind: producerId === 'mic' ? ('audio' as const) : ('video' as const),
+        source: source(producerId),
+        paused: false,
+      });
+      return {
+        ok: true,
+        data: {
+          ...r.data,
+          routerRtpCapabilities: caps,
+          producers: [...made, ...asked].map(producer),
+          consumers: made.map(consumer),
+        },
+      };
+    };
+    /** The requests about media (the fake transports have no DTLS certificate, so each also asks to connect). */
+    const signalled = (socket: FakeSocket) => socket.requests.filter((r) => r.event !== 'rtc:connectTransport');
+    beforeEach(() => {
+      store.clear();
+      vi.stubGlobal('localStorage', {
+        getItem: (k: string) => store.get(k) ?? null,
+        setItem: (k: string, v: string) => void store.set(k, v),
+      });
+    });
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('sends its capabilities in the join, receives the join’s consumers without asking, and asks only for the rest', async () => {
+      const caps = routerCaps();
+      store.set('tongban.rtc.routerCaps', JSON.stringify(caps));
+      const { socket, client, joining } = start((event, req) => {
+        if (event === 'rtc:join') return joinedWith(caps, ['mic', 'cam'], ['doc']);
+        if (event === 'rtc:consume') {
+          const c = testFakeParameters.generateConsumerRemoteParameters({ codecMimeType: 'video/VP8' });
+          return {
+            ok: true,
+            data: {
+              ...c,
+              producerId: (req as { producerId: string }).producerId,
+              peerId: 'clerk',
+              source: 'document',
+              producerPaused: false,
+            },
+          };
+        }
+        return ok;
+      });
+      await settle();
+      await joining;
+      const [join] = socket.requests;
+      expect(join?.req).toHaveProperty('rtpCapabilities.codecs');
+      expect(signalled(socket).map((r) => [r.event, (r.req as { producerId?: string }).producerId])).toEqual([
+        ['rtc:join', undefined],
+        ['rtc:consume', 'doc'],
+      ]);
+      expect(
+        client
+          .remoteTracks()
+          .map((t) => [t.kind, t.source])
+          .sort(),
+      ).toEqual([
+        ['audio', 'microphone'],
+        ['video', 'camera'],
+        ['video', 'document'],
+      ]);
+      expect(client.state).toBe('connected');
+    });
+
+    it('joins again when the cached capabilities were stale (the site changed its codecs)', async () => {
+      const caps = routerCaps();
+      const stale = { ...caps, codecs: (caps['codecs'] as unknown[]).slice(0, 1) };
+      store.set('tongban.rtc.routerCaps', JSON.stringify(stale));
+      const { socket, client, joining } = start((event) => (event === 'rtc:join' ? joinedWith(caps, ['mic', 'cam'], []) : ok));
+      await settle();
+      await joining;
+      expect(socket.joins()).toHaveLength(2);
+      expect(store.get('tongban.rtc.routerCaps')).toBe(JSON.stringify(caps));
+      expect(client.remoteTracks()).toHaveLength(2);
+      expect(signalled(socket).map((r) => r.event)).toEqual(['rtc:join', 'rtc:join']);
+      expect(socket.requests[1]?.req).toHaveProperty('rtpCapabilities.codecs');
+    });
   });
 
   it('a client left while its socket was still connecting never joins (its grant stays for the one replacing it)', async () => {

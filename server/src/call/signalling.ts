@@ -21,7 +21,7 @@ import {
   type ServerToClientEvents,
   type TransportOptions,
 } from '@tongban/shared/signalling/events';
-import { isSfuError, type ProducerInfo, type TransportDirection, type WebRtcTransportInfo } from '@tongban/sfu';
+import { isSfuError, type ProducerInfo, type Room, type TransportDirection, type WebRtcTransportInfo } from '@tongban/sfu';
 import type { Config } from '../config/config';
 import { parseCookies, SESSION_COOKIE } from '../api/http';
 import { createOriginCheck, peerOrigins } from '../api/guards';
@@ -278,9 +278,18 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
       try {
         const [recv, send] = await Promise.all([newTransport(call, 'recv'), produce ? newTransport(call, 'send') : Promise.resolve(null)]);
         const { dtlsParameters } = req;
-        if (dtlsParameters) {
-          await Promise.all([recv, send].map((t) => t && call.room.connectTransport(socket.id, t.id, dtlsParameters)));
-        }
+        const [consumers] = await Promise.all([
+          // With the browser's capabilities: what it can decode, consumed now (the rest it asks for, and hears why not).
+          req.rtpCapabilities
+            ? Promise.all(
+                call.room
+                  .listProducers(socket.id)
+                  .filter((p) => call.room.canConsume(socket.id, p.producerId))
+                  .map((p) => consumeFor(call.room, socket.id, recv.id, p.producerId, true)),
+              )
+            : [],
+          ...(dtlsParameters ? [recv, send].map((t) => t && call.room.connectTransport(socket.id, t.id, dtlsParameters)) : []),
+        ]);
         if (!socket.connected) throw new AppError('RTC_NOT_JOINED');
         await socket.join(call.id);
         socket.to(call.id).emit('rtc:peerJoined', view);
@@ -292,6 +301,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
           recvTransport: transportOptions(recv),
           transportsConnected: dtlsParameters !== undefined,
           producers: call.room.listProducers(socket.id).map(remoteProducer),
+          consumers,
           peers: call.views().filter((v) => v.peerId !== socket.id),
           viewer: call.viewer ?? null,
           annotations: key.kind === 'review' ? deps.annotations.forSession(key.sessionId) : [],
@@ -353,22 +363,7 @@ export function attachSignalling(deps: CallDeps, calls: CallRegistry, io: Socket
       await joined().call.room.resumeProducer(socket.id, req.producerId);
       return {};
     });
-    handle('rtc:consume', async (req) => {
-      const { room } = joined().call;
-      const c = await room.consume(socket.id, req.transportId, req.producerId);
-      if (req.resume) await room.resumeConsumer(socket.id, c.id);
-      const options: ConsumerOptions = {
-        id: c.id,
-        producerId: c.producerId,
-        peerId: c.producerPeerId,
-        kind: c.kind,
-        source: sourceOf(c.appData),
-        ...captureSizeOf(c.appData),
-        rtpParameters: c.rtpParameters,
-        producerPaused: c.producerPaused,
-      };
-      return options;
-    });
+    handle('rtc:consume', (req) => consumeFor(joined().call.room, socket.id, req.transportId, req.producerId, req.resume));
     handle('rtc:resumeConsumer', async (req) => {
       await joined().call.room.resumeConsumer(socket.id, req.consumerId);
       return {};
@@ -444,6 +439,21 @@ function transportOptions(t: WebRtcTransportInfo): TransportOptions {
     iceParameters: t.iceParameters,
     iceCandidates: t.iceCandidates,
     dtlsParameters: t.dtlsParameters,
+  };
+}
+
+/** A consumer of `producerId` for `peerId`, as the browser's transport takes it (forwarding at once with `resumed`). */
+async function consumeFor(room: Room, peerId: string, transportId: string, producerId: string, resumed: boolean): Promise<ConsumerOptions> {
+  const c = await room.consume(peerId, transportId, producerId, { resumed });
+  return {
+    id: c.id,
+    producerId: c.producerId,
+    peerId: c.producerPeerId,
+    kind: c.kind,
+    source: sourceOf(c.appData),
+    ...captureSizeOf(c.appData),
+    rtpParameters: c.rtpParameters,
+    producerPaused: c.producerPaused,
   };
 }
 

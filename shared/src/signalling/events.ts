@@ -97,6 +97,12 @@ export interface JoinResponse {
    */
   transportsConnected: boolean;
   producers: RemoteProducer[];
+  /**
+   * When the join carried `rtpCapabilities` (a Device loaded ahead from cached router
+   * capabilities): consumers of the `producers` this browser can decode, made in the same round
+   * trip and already resumed. The client consumes the rest of `producers` by asking.
+   */
+  consumers: ConsumerOptions[];
   peers: PeerView[];
   viewer: (ViewerState & { by: string }) | null;
   /** The marks drawn on the session's materials so far (empty for the /check self-test): a rejoin shows them again. */
@@ -133,6 +139,8 @@ export const CLIENT_EVENTS = {
    * `clientId` is random per tab: a rejoin after a network loss replaces the stale peer.
    * `dtlsParameters` (the browser's DTLS certificate, known before its transports exist): the
    * server connects the new transports with them, saving the connect round trip of each.
+   * `rtpCapabilities` (what the browser can decode): the server consumes the room's producers
+   * in the join too, saving the setRtpCapabilities and consume round trips.
    */
   'rtc:join': def<JoinResponse>()(
     z.union([

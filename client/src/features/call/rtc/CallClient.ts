@@ -381,26 +381,35 @@ export class CallClient {
 
   private async joinOnce(): Promise<JoinResponse> {
     this.teardown();
+    const site = this.opts.peer?.siteUrl;
+    const cached = cachedRouterCaps(site);
+    // Loads (unless the pre-join screen did) while the socket connects.
+    const early = cached ? deviceFor(cached, site, this.opts.handlerFactory).catch(() => undefined) : undefined;
     if (!this.socket.connected) await this.waitForSocket();
     // Left while the socket was connecting (a component mounted and unmounted at once): joining
     // now would take a peer site's single-use grant from the client that replaces this one.
     if (this.closed) throw leftError();
     const produce = this.opts.produce ?? true;
     const identity = this.connectInJoin ? await this.identity : undefined;
-    const dtls = identity ? { dtlsParameters: identity.dtlsParameters } : {};
+    const earlyDevice = await early;
+    const media = {
+      clientId: this.clientId,
+      ...(identity ? { dtlsParameters: identity.dtlsParameters } : {}),
+      // The server consumes what is on in the join when it knows what this browser decodes.
+      ...(earlyDevice ? { rtpCapabilities: earlyDevice.recvRtpCapabilities } : {}),
+    };
     const request =
       'sessionId' in this.opts.target
-        ? { sessionId: this.opts.target.sessionId, clientId: this.clientId, produce, ...dtls }
-        : { selfTest: true as const, clientId: this.clientId, ...dtls };
-    const site = this.opts.peer?.siteUrl;
-    const cached = cachedRouterCaps(site);
-    const early = cached ? deviceFor(cached, site, this.opts.handlerFactory) : undefined;
+        ? { sessionId: this.opts.target.sessionId, produce, ...media }
+        : { selfTest: true as const, ...media };
     const res = await rtcRequest(this.socket, 'rtc:join', request);
     this.opts.peer?.joined(res.rejoinKey);
     const capsJson = JSON.stringify(res.routerRtpCapabilities);
-    let device = early ? await early.catch(() => undefined) : undefined;
-    if (!device || cached !== capsJson) device = await deviceFor(capsJson, site, this.opts.handlerFactory);
     rememberRouterCaps(site, capsJson);
+    // The site's codecs changed since the cached copy: the join's consumers were made for a
+    // Device that no longer matches. Join again with one loaded from the capabilities just received.
+    if (earlyDevice && cached !== capsJson) return this.joinOnce();
+    const device = earlyDevice ?? (await deviceFor(capsJson, site, this.opts.handlerFactory));
     this.device = device;
     this.peerId = res.peerId;
     this.setPeers(res.peers);
@@ -422,8 +431,20 @@ export class CallClient {
       this.wireTransport(this.sendTransport, connected);
     }
     // Sent before the consumes on the same socket, so the server has them first.
-    void rtcRequest(this.socket, 'rtc:setRtpCapabilities', { rtpCapabilities: device.recvRtpCapabilities });
-    const work: Array<Promise<unknown>> = res.producers.map((p) => this.consume(p));
+    if (!earlyDevice) void rtcRequest(this.socket, 'rtc:setRtpCapabilities', { rtpCapabilities: device.recvRtpCapabilities });
+    const made = new Set(res.consumers.map((c) => c.producerId));
+    // The join's video first, alone: ICE and DTLS start with the first SDP negotiation, and one
+    // with fewer m-sections is done sooner (mediasoup-client makes the consumers given in one tick
+    // in one negotiation). The audio follows in the next.
+    const video = Promise.all(res.consumers.filter((c) => c.kind === 'video').map((c) => this.receive(c)));
+    const audio = video
+      .catch(() => undefined)
+      .then(() => Promise.all(res.consumers.filter((c) => c.kind !== 'video').map((c) => this.receive(c))));
+    const work: Array<Promise<unknown>> = [
+      video,
+      audio,
+      ...res.producers.filter((p) => !made.has(p.producerId)).map((p) => this.consume(p)),
+    ];
     for (const [source, track] of this.local) work.push(this.produce(source, track));
     await Promise.all(work);
     this.everJoined = true;
@@ -475,28 +496,31 @@ export class CallClient {
 
   private async consume(p: RemoteProducer): Promise<void> {
     const transport = this.recvTransport;
-    const device = this.device;
-    if (!transport || !device) return;
-    if (p.kind === 'video' || p.kind === 'audio') {
-      const info: ConsumerOptions = await rtcRequest(this.socket, 'rtc:consume', {
-        transportId: transport.id,
-        producerId: p.producerId,
-        resume: true,
-      });
-      if (transport !== this.recvTransport) return;
-      const consumer = await transport.consume({
-        id: info.id,
-        producerId: info.producerId,
-        kind: info.kind,
-        rtpParameters: info.rtpParameters,
-      });
-      this.consumers.set(consumer.id, { consumer, peerId: info.peerId, source: info.source, captureSize: info.captureSize });
-      if (info.producerPaused) consumer.pause();
-      consumer.on('trackended', () => this.dropConsumer(consumer.id));
-      // Resumed by the server already. Should its first key frame come before this side was
-      // ready, the browser's receiver asks for another itself on the first frame it cannot decode.
-      this.emitTracks();
-    }
+    if (!transport || !this.device) return;
+    const info: ConsumerOptions = await rtcRequest(this.socket, 'rtc:consume', {
+      transportId: transport.id,
+      producerId: p.producerId,
+      resume: true,
+    });
+    if (transport === this.recvTransport) await this.receive(info);
+  }
+
+  /** Receives a consumer the server made (already resumed) on the current recv transport. */
+  private async receive(info: ConsumerOptions): Promise<void> {
+    const transport = this.recvTransport;
+    if (!transport) return;
+    const consumer = await transport.consume({
+      id: info.id,
+      producerId: info.producerId,
+      kind: info.kind,
+      rtpParameters: info.rtpParameters,
+    });
+    this.consumers.set(consumer.id, { consumer, peerId: info.peerId, source: info.source, captureSize: info.captureSize });
+    if (info.producerPaused) consumer.pause();
+    consumer.on('trackended', () => this.dropConsumer(consumer.id));
+    // Resumed by the server already. Should its first key frame come before this side was
+    // ready, the browser's receiver asks for another itself on the first frame it cannot decode.
+    this.emitTracks();
   }
 
   /* ---------- repair ---------- */
