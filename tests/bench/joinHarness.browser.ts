@@ -9,7 +9,7 @@
  */
 import { CallClient } from '../../client/src/features/call/rtc/CallClient';
 import { firstDecodedFrame } from '../../client/src/features/call/rtc/stats';
-import { prepareCall } from '../../client/src/features/call/rtc/devicePreparation';
+import { prepareCall } from '../../client/src/features/call/rtc/callPreparation';
 
 export interface JoinTiming {
   /** Join start → the first remote video frame decoded (packet received + decode), ms. */
@@ -64,7 +64,7 @@ function firstFrameDecodedAt(track: MediaStreamTrack): Promise<{ at: number; wid
   );
 }
 
-window.benchPrepare = () => prepareCall();
+window.benchPrepare = () => void prepareCall();
 
 type Stat = Record<string, unknown> & { type: string };
 

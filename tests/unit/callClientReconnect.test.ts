@@ -393,10 +393,8 @@ describe('CallClient reconnecting (fake socket, mediasoup FakeHandler)', () => {
     });
   });
 
-  it('a client left while its socket was still connecting never joins (its grant stays for the one replacing it)', async () => {
-    const socket = new FakeSocket((event) => (event === 'rtc:join' ? joined() : ok));
-    socket.connected = false;
-    socket.active = false;
+  /** A client on `socket` that leaves as soon as it started joining (a component mounted and unmounted at once). */
+  const leftAtOnce = (socket: FakeSocket) => {
     const client = new CallClient({
       target: { sessionId: 'session-1' },
       produce: false,
@@ -406,7 +404,23 @@ describe('CallClient reconnecting (fake socket, mediasoup FakeHandler)', () => {
     const joining = client.join();
     joining.catch(() => undefined);
     void client.leave();
+    return joining;
+  };
+
+  it('a client left while its socket was still connecting never joins (its grant stays for the one replacing it)', async () => {
+    const socket = new FakeSocket((event) => (event === 'rtc:join' ? joined() : ok));
+    socket.connected = false;
+    socket.active = false;
+    const joining = leftAtOnce(socket);
     socket.reconnect();
+    await settle();
+    await expect(joining).rejects.toMatchObject({ code: 'RTC_CLOSED' });
+    expect(socket.joins()).toEqual([]);
+  });
+
+  it('nor does one left at once on a connection the pre-join screen had open (React mounting the call twice)', async () => {
+    const socket = new FakeSocket((event) => (event === 'rtc:join' ? joined() : ok));
+    const joining = leftAtOnce(socket);
     await settle();
     await expect(joining).rejects.toMatchObject({ code: 'RTC_CLOSED' });
     expect(socket.joins()).toEqual([]);

@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n';
 import { Alert, Button, Card, Select } from '../../ui';
 import { describeMediaError, listDevices, openCameraAndMic, openDocumentCamera } from './devices';
 import { usePreviewStream } from './usePreviewStream';
-import { prepareCall } from './rtc/devicePreparation';
+import { prepareCall } from './rtc/callPreparation';
+import type { PeerSiteCredential } from './rtc/signalling';
 
 export interface DeviceSetupResult {
   stream: MediaStream;
@@ -20,14 +21,14 @@ export function DeviceSetup({
   allowDocumentCamera,
   joinLabel,
   showCheckLink = true,
-  callSite,
+  peer,
 }: {
   onJoin(result: DeviceSetupResult): void;
   allowDocumentCamera: boolean;
   joinLabel: string;
   showCheckLink?: boolean;
-  /** The peer site whose call this screen leads to (default: this site's). */
-  callSite?: string;
+  /** The peer site's credential, when this screen leads to a call there (default: this site's, with the login). */
+  peer?: PeerSiteCredential;
 }) {
   const { t, lang } = useI18n();
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
@@ -45,8 +46,8 @@ export function DeviceSetup({
     return s;
   }, [cameraId, micId]);
   const { stream, problem, setProblem, level, open, handOver } = usePreviewStream(openStream);
-  // While the user checks their devices, the call's Device and certificate get ready: the join then skips loading them.
-  useEffect(() => prepareCall(callSite), [callSite]);
+  // While the user checks their devices, the call's connection, Device and certificate get ready: the join then skips them.
+  useEffect(() => prepareCall(peer ? { peer } : {}), [peer]);
 
   useEffect(() => {
     if (videoRef.current) videoRef.current.srcObject = stream;

@@ -81,7 +81,7 @@ export default function RemoteCallPage() {
           materialTools={(m) => m.originalCheck && <OriginalCheckBadge check={m.originalCheck} />}
         />
       ) : (
-        <DeviceSetup onJoin={setMedia} allowDocumentCamera={false} joinLabel={t('进入会审', 'Join')} callSite={peer.siteUrl} />
+        <DeviceSetup onJoin={setMedia} allowDocumentCamera={false} joinLabel={t('进入会审', 'Join')} peer={peer} />
       )}
     </>
   );

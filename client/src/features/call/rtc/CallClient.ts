@@ -15,10 +15,10 @@ import type { DeclarationView, PhoneSignatureRequest, SignatureView } from '@ton
 import type { ConsentRequest } from '@tongban/shared/review/checklist';
 import type { AddAnnotationRequest, AnnotationView } from '@tongban/shared/annotations/annotations';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
-import { openRtcSocket, RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
+import { RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
 import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
 import { dtlsIdentity, isIdentityOf, type DtlsIdentity } from './dtlsIdentity';
-import { cachedRouterCaps, deviceFor, rememberRouterCaps } from './devicePreparation';
+import { cachedRouterCaps, deviceFor, rememberRouterCaps, rtcSocketFor } from './callPreparation';
 
 export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -100,12 +100,12 @@ const FATAL_CODES = new Set([
  * consumes everyone else's, and repairs itself after network loss (ICE restart, else rejoin with
  * new transports) and after an SFU worker crash (rejoin on a new router).
  *
- * Fast join: the join request creates both server transports in the same round trip and
- * connects them with this page's DTLS certificate (dtlsIdentity.ts), so ICE and DTLS start as
- * soon as the first consume's answer is made; the mediasoup Device is loaded ahead from the router
- * capabilities an earlier join left (devicePreparation.ts: on the pre-join screen, else while the
- * join is in flight); consumers are created already resumed, so media starts as soon as DTLS
- * connects and mediasoup asks the sender for a key frame then.
+ * Fast join: the pre-join screen has the connection open and the mediasoup Device loaded from the
+ * router capabilities an earlier join left (callPreparation.ts). The join request then creates
+ * the server transports, connects them with this page's DTLS certificate (dtlsIdentity.ts) and
+ * consumes what the room sends, all in one round trip, so ICE and DTLS start with the SDP
+ * negotiation right after its answer; consumers are created already resumed, so media starts as
+ * soon as DTLS connects and mediasoup asks the sender for a key frame then.
  */
 export class CallClient {
   readonly socket: RtcSocket;
@@ -145,7 +145,7 @@ export class CallClient {
   constructor(private readonly opts: CallClientOptions) {
     this.socket = opts.socketFactory
       ? opts.socketFactory()
-      : openRtcSocket({ ...(opts.token ? { token: opts.token } : {}), ...(opts.peer ? { peer: opts.peer } : {}) });
+      : rtcSocketFor({ ...(opts.token ? { token: opts.token } : {}), ...(opts.peer ? { peer: opts.peer } : {}) });
     this.policy = opts.reconnectPolicy ?? new DefaultReconnectPolicy();
     this.identity = opts.handlerFactory ? Promise.resolve(undefined) : dtlsIdentity();
     this.socket.on('disconnect', () => {
@@ -386,9 +386,6 @@ export class CallClient {
     // Loads (unless the pre-join screen did) while the socket connects.
     const early = cached ? deviceFor(cached, site, this.opts.handlerFactory).catch(() => undefined) : undefined;
     if (!this.socket.connected) await this.waitForSocket();
-    // Left while the socket was connecting (a component mounted and unmounted at once): joining
-    // now would take a peer site's single-use grant from the client that replaces this one.
-    if (this.closed) throw leftError();
     const produce = this.opts.produce ?? true;
     const identity = this.connectInJoin ? await this.identity : undefined;
     const earlyDevice = await early;
@@ -402,6 +399,9 @@ export class CallClient {
       'sessionId' in this.opts.target
         ? { sessionId: this.opts.target.sessionId, produce, ...media }
         : { selfTest: true as const, ...media };
+    // Left while getting ready (a component mounted and unmounted at once): joining now would take
+    // a peer site's single-use grant from the client that replaces this one.
+    if (this.closed) throw leftError();
     const res = await rtcRequest(this.socket, 'rtc:join', request);
     this.opts.peer?.joined(res.rejoinKey);
     const capsJson = JSON.stringify(res.routerRtpCapabilities);

@@ -46,12 +46,18 @@ export class PeerSiteCredential {
   }
 }
 
+/** How a call signs in to /rtc: an applicant's session key, a peer site's credential, or (neither) this site's login cookie. */
+export interface RtcSocketAuth {
+  token?: string;
+  peer?: PeerSiteCredential;
+}
+
 /**
  * The /rtc namespace over its own socket.io connection (separate from the app's default socket,
  * so an applicant with only a session key can use it). WebSocket first: no polling upgrade delay.
  * With `peer`, the peer site's /rtc without this site's cookie: its credential is the only one.
  */
-export function openRtcSocket(opts: { token?: string; peer?: PeerSiteCredential } = {}): RtcSocket {
+export function openRtcSocket(opts: RtcSocketAuth = {}): RtcSocket {
   const { peer, token } = opts;
   return io(peer ? `${peer.siteUrl}${RTC_NAMESPACE}` : RTC_NAMESPACE, {
     path: '/socket.io',
