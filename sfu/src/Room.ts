@@ -391,8 +391,8 @@ export class Room extends EventEmitter<RoomEvents> {
    * Consume `producerId` on one of the peer's recv transports. The consumer
    * starts PAUSED: the client creates its local consumer first, then calls
    * resumeConsumer(), so the key frame we request then is not lost. With
-   * `resumed` it starts forwarding at once (one worker request instead of two):
-   * for a transport not connected yet, whose key frame is asked for when it connects.
+   * `resumed` it forwards at once, in one worker request instead of two (what
+   * the join and the client's consume requests ask for).
    */
   async consume(peerId: string, transportId: string, producerId: string, opts: { resumed?: boolean } = {}): Promise<ConsumerInfo> {
     const peer = this.peer(peerId);

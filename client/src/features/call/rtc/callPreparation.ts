@@ -26,7 +26,12 @@ let preparedDevice: { site: Site; capsJson: string; device: Promise<Device> } | 
 /** A connection opened ahead is closed this long after the pre-join screen went, if no call took it. */
 const UNTAKEN_SOCKET_MS = 10_000;
 
-let preparedSocket: { auth: RtcSocketAuth; socket: RtcSocket; closing?: ReturnType<typeof setTimeout> } | undefined;
+interface PreparedSocket {
+  auth: RtcSocketAuth;
+  socket: RtcSocket;
+  closing?: ReturnType<typeof setTimeout>;
+}
+let preparedSocket: PreparedSocket | undefined;
 
 /**
  * On the pre-join screen of a call signed in with `auth` (this site's login by default): the
@@ -35,11 +40,11 @@ let preparedSocket: { auth: RtcSocketAuth; socket: RtcSocket; closing?: ReturnTy
  */
 export function prepareCall(auth: RtcSocketAuth = {}): () => void {
   void dtlsIdentity();
-  prepareSocket(auth);
+  const held = prepareSocket(auth);
   prepareDevice(auth.peer?.siteUrl);
   return () => {
-    const held = preparedSocket;
-    if (held && !held.closing) held.closing = setTimeout(() => dropPreparedSocket(held.socket), UNTAKEN_SOCKET_MS);
+    // Only this screen's connection, and only while no call took it.
+    if (preparedSocket === held && !held.closing) held.closing = setTimeout(() => dropPreparedSocket(held.socket), UNTAKEN_SOCKET_MS);
   };
 }
 
@@ -52,15 +57,16 @@ export function rtcSocketFor(auth: RtcSocketAuth): RtcSocket {
   return held.socket;
 }
 
-function prepareSocket(auth: RtcSocketAuth): void {
+function prepareSocket(auth: RtcSocketAuth): PreparedSocket {
   if (preparedSocket && sameAuth(preparedSocket.auth, auth)) {
     // Back on the pre-join screen before the connection was dropped: keep it.
     clearTimeout(preparedSocket.closing);
     delete preparedSocket.closing;
-    return;
+    return preparedSocket;
   }
   if (preparedSocket) dropPreparedSocket(preparedSocket.socket);
   preparedSocket = { auth, socket: openRtcSocket(auth) };
+  return preparedSocket;
 }
 
 function dropPreparedSocket(socket: RtcSocket): void {
