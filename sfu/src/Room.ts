@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import { MAX_PUBLISHED_BITRATE } from '@tongban/shared/signalling/publishing';
 import { ROUTER_MEDIA_CODECS } from './codecs';
 import { SfuError } from './errors';
 import { silentLogger, type SfuLogger } from './logger';
@@ -27,7 +28,7 @@ export interface RoomOptions {
   mediaCodecs?: types.RouterRtpCodecCapability[];
   /** Starting downlink estimate per recv transport, bits/s. Default 1 Mbit/s. */
   initialAvailableOutgoingBitrate?: number;
-  /** Cap on what one send transport may push to us, bits/s. Default 3 Mbit/s; 0 = no cap. */
+  /** Cap on what one send transport may push to us, bits/s. Default: what one participant publishes at most (MAX_PUBLISHED_BITRATE); 0 = no cap. */
   maxIncomingBitrate?: number;
   /** Guard against runaway clients. Default 4 transports per peer. */
   maxTransportsPerPeer?: number;
@@ -191,7 +192,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.router = router;
     this.logger = options.logger ?? silentLogger;
     this.initialAvailableOutgoingBitrate = options.initialAvailableOutgoingBitrate ?? 1_000_000;
-    this.maxIncomingBitrate = options.maxIncomingBitrate ?? 3_000_000;
+    this.maxIncomingBitrate = options.maxIncomingBitrate ?? MAX_PUBLISHED_BITRATE;
     this.maxTransportsPerPeer = options.maxTransportsPerPeer ?? 4;
 
     const listen = {

@@ -99,7 +99,7 @@ describe('cross-site co-review: clerk at gd, reviewer at hn, each logged in only
       '窗口受理人员 · 摄像头',
     );
     await reviewerPage.getByRole('button', { name: '截图', exact: true }).click();
-    await reviewerPage.locator('[data-testid="snapshots"] li').first().waitFor({ timeout: 30_000 });
+    await reviewerPage.locator('[data-testid="snapshots"] li').first().waitFor({ timeout: 75_000 });
 
     const session = (await (await ApiClient.login(gd.url, 'clerk')).get(`/api/review/sessions/${sessionId}`)).body;
     expect(session.consent).toMatchObject({ snapshotsAllowed: true });

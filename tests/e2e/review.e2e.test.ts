@@ -134,7 +134,7 @@ describe('live co-review in two browsers through the real SFU', () => {
     expect((await (await ApiClient.login(cb.url, 'clerk')).get(`/api/review/sessions/${sessionId}`)).body.decision).toBeFalsy();
   });
 
-  it('snapshots are taken at the picked source’s full capture size: the clerk’s camera, then the applicant’s phone by default once it joins, or the document camera', async () => {
+  it('snapshots are taken at the picked source’s full capture size (a wait for it is shown and can be cancelled): the clerk’s camera, then the applicant’s phone by default once it joins, or the document camera', async () => {
     await reviewerPage.getByRole('button', { name: '申请人同意截图取证' }).click();
     await reviewerPage.getByTestId('consent-recorded').waitFor();
     const source = reviewerPage.getByLabel('截取画面');
@@ -151,10 +151,30 @@ describe('live co-review in two browsers through the real SFU', () => {
           .trim(),
       );
     const taken = async () => (await refusal()) || (await snapshots.count());
-    // Seconds into the call: the SFU still forwards a smaller simulcast layer of the clerk's 1280×720 camera.
     expect(await picked()).toBe('窗口受理人员 · 摄像头');
+
+    // A slow downlink, made certain: the SFU holds the reviewer at the smallest layer of the clerk's
+    // 1280×720 camera. The snapshot waits in view, saying what it waits for; 取消截图 ends the wait
+    // with nothing taken and nothing refused.
+    const room = cb.server.ctx.call.roomOf({ kind: 'review', sessionId })!;
+    const [reviewerPeer, clerkPeer] = await Promise.all(
+      [reviewerPage, clerkPage].map((p) => p.evaluate(() => window.tongbanCall!.peerId())),
+    );
+    const clerkCameraConsumer = (await diagnostics(reviewerPage)).consumers.find((c) => c.peerId === clerkPeer && c.source === 'camera')!;
+    await room.setPreferredLayers(reviewerPeer!, clerkCameraConsumer.consumerId, { spatialLayer: 0 });
+    const clerkTile = reviewerPage.locator('[data-source="camera"][data-peer-role="clerk"] video');
+    await expect.poll(() => clerkTile.evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 20_000 }).toBe(320);
     await snapshotButton.click();
-    await expect.poll(taken, { timeout: 45_000 }).toBe(1);
+    const waiting = reviewerPage.getByTestId('snapshot-waiting');
+    await expect.poll(() => waiting.textContent(), { timeout: 10_000 }).toContain('当前 320×180，原始 1280×720');
+    await waiting.getByRole('button', { name: '取消截图' }).click();
+    await expect.poll(() => waiting.count()).toBe(0);
+    expect(await taken()).toBe(0);
+
+    // Let go, the SFU moves the reviewer up to the camera's full size and the snapshot is taken at it.
+    await room.setPreferredLayers(reviewerPeer!, clerkCameraConsumer.consumerId, { spatialLayer: 2 });
+    await snapshotButton.click();
+    await expect.poll(taken, { timeout: 75_000 }).toBe(1);
 
     // The applicant joins from a phone whose camera is 960×720.
     const link = await (await ApiClient.login(cb.url, 'clerk')).post(`/api/review/sessions/${sessionId}/applicant-link`);
@@ -170,11 +190,11 @@ describe('live co-review in two browsers through the real SFU', () => {
     await expect.poll(picked, { timeout: 10_000 }).toBe('申请人 · 摄像头');
     expect(await source.locator('option').allTextContents()).toEqual(['申请人 · 摄像头', '窗口受理人员 · 摄像头', '窗口受理人员 · 高拍仪']);
     await snapshotButton.click();
-    await expect.poll(taken, { timeout: 45_000 }).toBe(2);
+    await expect.poll(taken, { timeout: 75_000 }).toBe(2);
 
     await source.selectOption({ label: '窗口受理人员 · 高拍仪' });
     await snapshotButton.click();
-    await expect.poll(taken, { timeout: 45_000 }).toBe(3);
+    await expect.poll(taken, { timeout: 75_000 }).toBe(3);
 
     const clerkCamera = await trackSettings(clerkPage, 'video[aria-label="我"]');
     const documentCamera = await trackSettings(clerkPage, '[data-source="local-document"] video');
@@ -187,7 +207,7 @@ describe('live co-review in two browsers through the real SFU', () => {
     expect(new Set([clerkCamera, PHONE_CAMERA, documentCamera].map((c) => c.width)).size).toBe(3);
     const audit = cb.server.ctx.ledger.forCase(caseId).map((e) => e.action);
     expect(audit.filter((a) => a === 'review.snapshot')).toHaveLength(3);
-  });
+  }, 300_000);
 
   it('at 1280×720 the video is large and beside the checklist, and the page itself does not scroll', async () => {
     // The document camera is the large picture; the clerk's camera and the reviewer's own are beside it, small.

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { IDENTITY_STEPS, IDENTITY_STEP_LABELS, type IdentityStep, type LivenessPrompt } from '@tongban/shared/review/checklist';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import type { CaptureSize, MediaSource } from '@tongban/shared/signalling/events';
@@ -18,10 +18,11 @@ export interface VideoSource extends FaceSource {
 
 /**
  * How long a snapshot waits for the source's full resolution: a simulcast camera reaches the SFU
- * in three sizes, and the SFU moves a receiver up to the largest as its downlink allows (the other
- * videos are held meanwhile, see `focus`).
+ * in three sizes, and the SFU moves a receiver up to the largest as the sender's uplink and our
+ * downlink allow (the other videos are held meanwhile, see `focus`). A sender's estimate may take
+ * half a minute to climb that far on a busy machine; the reviewer sees the wait and may cancel it.
  */
-const FULL_RESOLUTION_WAIT_MS = 30_000;
+const FULL_RESOLUTION_WAIT_MS = 60_000;
 /** Frames of at least this share of the capture size's pixels count as full resolution (encoders may crop a few rows; layers differ by 4×). */
 const FULL_RESOLUTION_SHARE = 0.9;
 
@@ -29,39 +30,68 @@ const FULL_RESOLUTION_SHARE = 0.9;
 const atSize = (video: HTMLVideoElement, size: CaptureSize | undefined) =>
   video.videoWidth > 0 && (!size || video.videoWidth * video.videoHeight >= FULL_RESOLUTION_SHARE * size.width * size.height);
 
-/** Resolves with true once `video` is at `size`, or with false after FULL_RESOLUTION_WAIT_MS. */
-function reachesSize(video: HTMLVideoElement, size: CaptureSize | undefined): Promise<boolean> {
+const sizeText = (size: { width: number; height: number }) => `${size.width}×${size.height}`;
+
+/** A snapshot waiting for its source's full resolution: the size shown now and the one awaited. */
+interface SnapshotWait {
+  now: string;
+  want: string;
+}
+
+/**
+ * Resolves with 'full' once `video` is at `size`, with 'timeout' after FULL_RESOLUTION_WAIT_MS or
+ * 'cancelled' when `signal` aborts; `onSize` hears each size it passes through meanwhile.
+ */
+function reachesSize(
+  video: HTMLVideoElement,
+  size: CaptureSize | undefined,
+  onSize: () => void,
+  signal: AbortSignal,
+): Promise<'full' | 'timeout' | 'cancelled'> {
   return new Promise((resolve) => {
-    if (atSize(video, size)) return resolve(true);
-    const check = () => atSize(video, size) && done(true);
-    const timer = setTimeout(() => done(false), FULL_RESOLUTION_WAIT_MS);
-    const done = (ok: boolean) => {
+    if (atSize(video, size)) return resolve('full');
+    const check = () => (atSize(video, size) ? done('full') : onSize());
+    const cancelled = () => done('cancelled');
+    const timer = setTimeout(() => done('timeout'), FULL_RESOLUTION_WAIT_MS);
+    const done = (end: 'full' | 'timeout' | 'cancelled') => {
       clearTimeout(timer);
       video.removeEventListener('resize', check);
-      resolve(ok);
+      signal.removeEventListener('abort', cancelled);
+      resolve(end);
     };
     video.addEventListener('resize', check);
+    signal.addEventListener('abort', cancelled);
+    if (signal.aborted) cancelled();
   });
 }
 
 /**
  * A frame of `source` at its sender's capture size, as JPEG: drawn from a video element of its own
  * (never from a tile, whatever size that is drawn at) once the SFU forwards the largest layer —
- * with the downlink given to this video (`focus`) while it is not there yet.
+ * with the downlink given to this video (`focus`) while it is not there yet. Null when the
+ * reviewer cancelled the wait.
  */
-async function fullResolutionFrame(source: VideoSource, focus: Focus): Promise<Blob> {
+async function fullResolutionFrame(
+  source: VideoSource,
+  focus: Focus,
+  onWait: (wait: SnapshotWait | null) => void,
+  signal: AbortSignal,
+): Promise<Blob | null> {
   const video = document.createElement('video');
   video.muted = true;
   video.srcObject = new MediaStream([source.track]);
+  const size = source.captureSize;
+  const wait = () => ({ now: sizeText({ width: video.videoWidth, height: video.videoHeight }), want: size ? sizeText(size) : '' });
   try {
     await video.play();
-    const size = source.captureSize;
     // A help, not a must: without it the wait may just take longer.
     const restore = atSize(video, size) ? undefined : await focus(source.consumerId).catch(() => undefined);
     try {
-      if (!(await reachesSize(video, size))) {
-        const now = `${video.videoWidth}×${video.videoHeight}`;
-        const want = size ? `${size.width}×${size.height}` : '';
+      onWait(wait());
+      const end = await reachesSize(video, size, () => onWait(wait()), signal);
+      if (end === 'cancelled') return null;
+      if (end === 'timeout') {
+        const { now, want } = wait();
         throw new RtcError({
           code: 'SNAPSHOT_NOT_FULL_RESOLUTION',
           message_zh: `对方画面尚未达到原始清晰度（当前 ${now}，原始 ${want}），可能是网络较慢；请稍后再截图`,
@@ -70,6 +100,7 @@ async function fullResolutionFrame(source: VideoSource, focus: Focus): Promise<B
       }
       return await jpegOf(video);
     } finally {
+      onWait(null);
       void restore?.();
     }
   } finally {
@@ -120,6 +151,9 @@ export function ReviewerTools({
   const [prompt, setPrompt] = useState<LivenessPrompt | null>(session.liveness ?? null);
   const [picked, setPicked] = useState('');
   const [label, setLabel] = useState('id_front');
+  const [waiting, setWaiting] = useState<SnapshotWait | null>(null);
+  const snapshotWait = useRef<AbortController | null>(null);
+  useEffect(() => () => snapshotWait.current?.abort(), []);
   const open = session.status === 'active';
 
   const act = async (control: Control, fn: () => Promise<unknown>) => {
@@ -144,7 +178,14 @@ export function ReviewerTools({
   const snapshot = () =>
     act('snapshot', async () => {
       if (!chosen) throw new Error(t('请选择要截图的画面', 'Pick a video to capture'));
-      await actions.snapshot(await fullResolutionFrame(chosen, focus), label);
+      const cancel = new AbortController();
+      snapshotWait.current = cancel;
+      try {
+        const frame = await fullResolutionFrame(chosen, focus, setWaiting, cancel.signal);
+        if (frame) await actions.snapshot(frame, label);
+      } finally {
+        snapshotWait.current = null;
+      }
     });
 
   const consent = (recordingAllowed: boolean, snapshotsAllowed: boolean) =>
@@ -306,6 +347,15 @@ export function ReviewerTools({
         >
           {t('截图', 'Take snapshot')}
         </Button>
+        {waiting && (
+          <p role="status" data-testid="snapshot-waiting">
+            {t(
+              `正在等待对方画面达到原始清晰度（当前 ${waiting.now}，原始 ${waiting.want}）…`,
+              `Waiting for the video's full resolution (now ${waiting.now}, source ${waiting.want})…`,
+            )}{' '}
+            <Button onClick={() => snapshotWait.current?.abort()}>{t('取消截图', 'Cancel snapshot')}</Button>
+          </p>
+        )}
         {problem('snapshot')}
         <ul className="snapshots" data-testid="snapshots">
           {session.snapshots.map((s) => (

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PeerView, ServerEvents } from '@tongban/shared/signalling/events';
+import type { MediaSource, PeerView, ServerEvents } from '@tongban/shared/signalling/events';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
 import { CallClient, type CallAnnotations, type CallState, type RemoteTrack } from './rtc/CallClient';
 import type { PeerSiteCredential } from './rtc/signalling';
@@ -20,6 +20,8 @@ export interface CallDiagnostics {
   audioPacketsReceived: number;
   iceTransport: string;
   remoteTracks: number;
+  /** Whose video or sound each of our consumers carries (support: which score or layer is whose). */
+  consumers: Array<{ consumerId: string; peerId: string; source: MediaSource }>;
   /** The SFU's latest score (0–10) of each of our consumers, by consumer id. */
   consumerScores: Record<string, { score: number; producerScore: number }>;
   /** Video frames encoded per published source. */
@@ -108,6 +110,7 @@ export function useCall(opts: {
           audioPacketsReceived: s?.audioPacketsReceived ?? 0,
           iceTransport: report ? selectedPath(report).iceTransport : 'unknown',
           remoteTracks: c.remoteTracks().length,
+          consumers: c.remoteTracks().map(({ consumerId, peerId, source }) => ({ consumerId, peerId, source })),
           consumerScores: Object.fromEntries(
             [...c.consumerScores()].map(([id, s]) => [id, { score: s.score, producerScore: s.producerScore }]),
           ),

@@ -15,6 +15,7 @@ import type { DeclarationView, PhoneSignatureRequest, SignatureView } from '@ton
 import type { ConsentRequest } from '@tongban/shared/review/checklist';
 import type { AddAnnotationRequest, AnnotationView } from '@tongban/shared/annotations/annotations';
 import type { ReviewSessionView } from '@tongban/shared/review/session';
+import { CAMERA_LAYERS, DOCUMENT_MAX_BITRATE } from '@tongban/shared/signalling/publishing';
 import { RtcError, rtcRequest, type PeerSiteCredential, type RtcSocket } from './signalling';
 import { DefaultReconnectPolicy, gaveUpError, type ReconnectPolicy } from './ReconnectPolicy';
 import { dtlsIdentity, isIdentityOf, type DtlsIdentity } from './dtlsIdentity';
@@ -473,14 +474,10 @@ export class CallClient {
       // The document camera is for reading paper: one high-resolution layer, detail over motion.
       ...(video && source === 'camera'
         ? {
-            encodings: [
-              { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-              { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-              { maxBitrate: 1_200_000 },
-            ],
+            encodings: CAMERA_LAYERS.map((layer) => ({ ...layer })),
           }
         : {}),
-      ...(video && source === 'document' ? { encodings: [{ maxBitrate: 1_500_000 }] } : {}),
+      ...(video && source === 'document' ? { encodings: [{ maxBitrate: DOCUMENT_MAX_BITRATE }] } : {}),
       ...(video ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
     });
     if (video && source === 'document' && 'contentHint' in track) track.contentHint = 'detail';
